@@ -1,0 +1,977 @@
+//! Question banks: the on-disk format (see `docs/bank-format.md`), loading and validation.
+//!
+//! A bank is a folder holding `bank.json` (the manifest) and any number of question files
+//! below it. Loading collects *every* problem in a bank rather than stopping at the first,
+//! so an author can fix a file in one pass; a bank with any error is rejected as a whole
+//! while the other banks still load.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub const FORMAT_V1: &str = "certprep-bank/1";
+pub const MANIFEST_FILE: &str = "bank.json";
+
+/// Files larger than this are refused before parsing: a bank file is hand-written text,
+/// and reading a runaway file into memory must not take the app down.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Longest stem, scenario or option text accepted (characters).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 8;
+
+// ---------------------------------------------------------------------------------------------
+// The format
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: String,
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub exam: ExamDefaults,
+    pub domains: Vec<Domain>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExamDefaults {
+    pub questions: u32,
+    pub minutes: u32,
+    pub pass_percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    Single,
+    Multiple,
+    TrueFalse,
+}
+
+impl QuestionType {
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionType::Single => "single",
+            QuestionType::Multiple => "multiple",
+            QuestionType::TrueFalse => "true_false",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerOption {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub correct: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub domain: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    pub stem: String,
+    pub options: Vec<AnswerOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<u8>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl Question {
+    pub fn option(&self, id: &str) -> Option<&AnswerOption> {
+        self.options.iter().find(|o| o.id == id)
+    }
+
+    /// Ids of the correct options, in file order.
+    pub fn correct_ids(&self) -> Vec<String> {
+        self.options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.id.clone())
+            .collect()
+    }
+
+    /// All-or-nothing: the chosen set must equal the correct set exactly.
+    pub fn is_correct(&self, chosen: &[String]) -> bool {
+        let chosen: HashSet<&str> = chosen.iter().map(String::as_str).collect();
+        let correct: HashSet<&str> = self
+            .options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.id.as_str())
+            .collect();
+        !chosen.is_empty() && chosen == correct
+    }
+
+    /// SHA-256 over the question's canonical JSON: two banks agree on a question exactly when
+    /// these match (used by shared exam packs to say which questions differ).
+    pub fn content_hash(&self) -> String {
+        // Serialising a struct is field-order stable, so this is canonical for our own type.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        hex(&Sha256::digest(&json))
+    }
+}
+
+/// A question file is either a bare array of questions or an object with scenarios.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFileObject {
+    #[serde(default)]
+    scenarios: Vec<Scenario>,
+    #[serde(default)]
+    questions: Vec<Question>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// Where a problem is: always a file, and a line/column or question id when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub question: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if let Some(q) = &self.question {
+            write!(f, ": question `{q}`")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: file is {size} bytes, larger than the {max}-byte limit for a bank file")]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+}
+
+impl BankError {
+    fn invalid(location: Location, message: impl Into<String>) -> Self {
+        BankError::Invalid {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+/// Turn a serde_json error into one that points at file:line:column, with serde's own
+/// trailing " at line L column C" removed so the position is said once.
+fn syntax_error(path: &Path, err: &serde_json::Error) -> BankError {
+    let full = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    BankError::Syntax {
+        path: path.to_path_buf(),
+        line: err.line(),
+        column: err.column(),
+        message,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A loaded bank
+
+#[derive(Debug, Clone)]
+pub struct Bank {
+    pub manifest: Manifest,
+    pub root: PathBuf,
+    /// In a stable order: files sorted by path, questions in file order.
+    pub questions: Vec<Question>,
+    pub scenarios: BTreeMap<String, Scenario>,
+    /// Non-fatal remarks for the author (e.g. weights that do not sum to 100).
+    pub warnings: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Bank {
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.index.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.manifest.domains.iter().find(|d| d.id == id)
+    }
+
+    pub fn domain_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.domain(id).map(|d| d.name.as_str()).unwrap_or(id)
+    }
+
+    pub fn scenario_text(&self, question: &Question) -> Option<&str> {
+        question
+            .scenario
+            .as_ref()
+            .and_then(|s| self.scenarios.get(s))
+            .map(|s| s.text.as_str())
+    }
+
+    pub fn questions_in(&self, domain: &str) -> impl Iterator<Item = &Question> {
+        self.questions.iter().filter(move |q| q.domain == domain)
+    }
+
+    /// Number of questions per domain, in manifest order.
+    pub fn domain_counts(&self) -> Vec<(String, usize)> {
+        self.manifest
+            .domains
+            .iter()
+            .map(|d| (d.id.clone(), self.questions_in(&d.id).count()))
+            .collect()
+    }
+
+    /// SHA-256 over the manifest, scenarios and questions in canonical order, so packs can
+    /// tell whether a member holds exactly the facilitator's bank.
+    pub fn content_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(serde_json::to_vec(&self.manifest).unwrap_or_default());
+        for s in self.scenarios.values() {
+            h.update(serde_json::to_vec(s).unwrap_or_default());
+        }
+        let mut sorted: Vec<&Question> = self.questions.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        for q in sorted {
+            h.update(serde_json::to_vec(q).unwrap_or_default());
+        }
+        hex(&h.finalize())
+    }
+
+    /// Build a bank from parts already in memory (imports, embedded pack copies, tests),
+    /// running the same checks as loading from disk.
+    pub fn from_parts(
+        manifest: Manifest,
+        root: PathBuf,
+        scenarios: Vec<Scenario>,
+        questions: Vec<Question>,
+    ) -> Result<Bank, Vec<BankError>> {
+        let mut builder = BankBuilder::new(root.join(MANIFEST_FILE), manifest);
+        let source = root.join("(in memory)");
+        builder.add_file(&source, None, scenarios, questions);
+        builder.finish()
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+fn read_text(path: &Path) -> Result<String, BankError> {
+    let meta = std::fs::metadata(path).map_err(|source| BankError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(BankError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    std::fs::read_to_string(path).map_err(|source| BankError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Every `*.json` below `dir` except the manifest, sorted so load order is deterministic.
+fn question_files(dir: &Path, errors: &mut Vec<BankError>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(source) => {
+                errors.push(BankError::Io { path: d, source });
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "json")
+                && !(d == dir && p.file_name().is_some_and(|n| n == MANIFEST_FILE))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Load and validate one bank folder. All problems found are returned together.
+pub fn load_bank(dir: &Path) -> Result<Bank, Vec<BankError>> {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let text = read_text(&manifest_path).map_err(|e| vec![e])?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| vec![syntax_error(&manifest_path, &e)])?;
+    let mut builder = BankBuilder::new(manifest_path, manifest);
+    builder.root = dir.to_path_buf();
+    builder.manifest_text = Some(text);
+
+    let mut errors = Vec::new();
+    for path in question_files(dir, &mut errors) {
+        match read_text(&path) {
+            Ok(text) => match parse_question_file(&path, &text) {
+                Ok((scenarios, questions)) => {
+                    builder.add_file(&path, Some(&text), scenarios, questions)
+                }
+                Err(e) => errors.push(e),
+            },
+            Err(e) => errors.push(e),
+        }
+    }
+    builder.errors.extend(errors);
+    builder.finish()
+}
+
+/// Parse one question file. The two accepted shapes are told apart by the first character,
+/// so a mistake inside either shape still gets serde's precise line and column.
+pub fn parse_question_file(
+    path: &Path,
+    text: &str,
+) -> Result<(Vec<Scenario>, Vec<Question>), BankError> {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next();
+    let parsed = match first {
+        Some('[') => serde_json::from_str::<Vec<Question>>(text).map(|q| (Vec::new(), q)),
+        _ => serde_json::from_str::<QuestionFileObject>(text).map(|f| (f.scenarios, f.questions)),
+    };
+    parsed.map_err(|e| syntax_error(path, &e))
+}
+
+/// Line and column (1-based) of the first occurrence of `needle` in `text`.
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let offset = text.find(needle)?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    Some((line, column))
+}
+
+/// Accumulates files into a bank and runs the semantic checks.
+struct BankBuilder {
+    manifest_path: PathBuf,
+    manifest_text: Option<String>,
+    root: PathBuf,
+    manifest: Manifest,
+    questions: Vec<(Question, Location)>,
+    scenarios: Vec<(Scenario, Location)>,
+    errors: Vec<BankError>,
+}
+
+impl BankBuilder {
+    fn new(manifest_path: PathBuf, manifest: Manifest) -> Self {
+        let root = manifest_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        BankBuilder {
+            manifest_path,
+            manifest_text: None,
+            root,
+            manifest,
+            questions: Vec::new(),
+            scenarios: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn add_file(
+        &mut self,
+        path: &Path,
+        text: Option<&str>,
+        scenarios: Vec<Scenario>,
+        questions: Vec<Question>,
+    ) {
+        // Point semantic errors at the line where the item's id is written.
+        let locate = |id: &str, question: Option<&str>| {
+            let pos = text.and_then(|t| position_of(t, &format!("\"{id}\"")));
+            Location {
+                path: path.to_path_buf(),
+                line: pos.map(|p| p.0),
+                column: pos.map(|p| p.1),
+                question: question.map(str::to_string),
+            }
+        };
+        for s in scenarios {
+            let loc = locate(&s.id, None);
+            self.scenarios.push((s, loc));
+        }
+        for q in questions {
+            let loc = locate(&q.id, Some(&q.id));
+            self.questions.push((q, loc));
+        }
+    }
+
+    fn manifest_location(&self, needle: Option<&str>) -> Location {
+        let pos = needle.and_then(|n| {
+            self.manifest_text
+                .as_deref()
+                .and_then(|t| position_of(t, &format!("\"{n}\"")))
+        });
+        Location {
+            path: self.manifest_path.clone(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            question: None,
+        }
+    }
+
+    fn check_manifest(&mut self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let m = self.manifest.clone();
+        if m.format != FORMAT_V1 {
+            let loc = self.manifest_location(Some("format"));
+            self.errors.push(BankError::invalid(
+                loc,
+                format!(
+                    "format is \"{}\"; this version of certprep reads \"{FORMAT_V1}\"",
+                    m.format
+                ),
+            ));
+        }
+        if !is_slug(&m.id) {
+            let loc = self.manifest_location(Some("id"));
+            self.errors.push(BankError::invalid(
+                loc,
+                format!(
+                    "bank id \"{}\" must use only lowercase letters, digits and '-'",
+                    m.id
+                ),
+            ));
+        }
+        if m.exam.questions == 0 || m.exam.minutes == 0 {
+            let loc = self.manifest_location(Some("exam"));
+            self.errors.push(BankError::invalid(
+                loc,
+                "exam.questions and exam.minutes must be at least 1",
+            ));
+        }
+        if !(m.exam.pass_percent > 0.0 && m.exam.pass_percent <= 100.0) {
+            let loc = self.manifest_location(Some("pass_percent"));
+            self.errors.push(BankError::invalid(
+                loc,
+                format!(
+                    "exam.pass_percent is {}; it must be above 0 and at most 100",
+                    m.exam.pass_percent
+                ),
+            ));
+        }
+        if m.domains.is_empty() {
+            let loc = self.manifest_location(Some("domains"));
+            self.errors.push(BankError::invalid(
+                loc,
+                "the bank lists no domains (skill areas)",
+            ));
+        }
+        let mut seen = HashSet::new();
+        for d in &m.domains {
+            let loc = self.manifest_location(Some(&d.id));
+            if !seen.insert(d.id.as_str()) {
+                self.errors.push(BankError::invalid(
+                    loc.clone(),
+                    format!("domain id \"{}\" is listed twice", d.id),
+                ));
+            }
+            if !(d.weight.is_finite() && d.weight > 0.0) {
+                self.errors.push(BankError::invalid(
+                    loc,
+                    format!(
+                        "domain \"{}\" has weight {}; weights must be positive numbers",
+                        d.id, d.weight
+                    ),
+                ));
+            }
+        }
+        let total: f64 = m.domains.iter().map(|d| d.weight).sum();
+        if !m.domains.is_empty() && (total - 100.0).abs() > 1e-6 {
+            warnings.push(format!(
+                "{}: domain weights sum to {total}, not 100; they are normalised",
+                self.manifest_path.display()
+            ));
+        }
+        warnings
+    }
+
+    fn check_question(&self, q: &Question, scenario_ids: &HashSet<&str>) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.manifest.domains.iter().all(|d| d.id != q.domain) {
+            problems.push(format!(
+                "domain \"{}\" is not one of the bank's domains ({})",
+                q.domain,
+                self.manifest
+                    .domains
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if let Some(s) = &q.scenario
+            && !scenario_ids.contains(s.as_str())
+        {
+            problems.push(format!("scenario \"{s}\" is not defined in this bank"));
+        }
+        if q.stem.trim().is_empty() {
+            problems.push("the stem is empty".into());
+        }
+        if q.stem.chars().count() > MAX_TEXT_CHARS {
+            problems.push(format!(
+                "the stem is longer than {MAX_TEXT_CHARS} characters"
+            ));
+        }
+        let n = q.options.len();
+        if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&n) {
+            problems.push(format!(
+                "has {n} options; a question needs {MIN_OPTIONS} to {MAX_OPTIONS}"
+            ));
+        }
+        let mut option_ids = HashSet::new();
+        for o in &q.options {
+            if !option_ids.insert(o.id.as_str()) {
+                problems.push(format!("option id \"{}\" is used twice", o.id));
+            }
+            if o.text.trim().is_empty() {
+                problems.push(format!("option \"{}\" has no text", o.id));
+            }
+            if o.text.chars().count() > MAX_TEXT_CHARS {
+                problems.push(format!(
+                    "option \"{}\" is longer than {MAX_TEXT_CHARS} characters",
+                    o.id
+                ));
+            }
+        }
+        let correct = q.options.iter().filter(|o| o.correct).count();
+        match q.kind {
+            QuestionType::Single if correct != 1 => problems.push(format!(
+                "type \"single\" needs exactly one correct option, found {correct}"
+            )),
+            QuestionType::Multiple if correct < 2 => problems.push(format!(
+                "type \"multiple\" needs two or more correct options, found {correct}"
+            )),
+            QuestionType::TrueFalse => {
+                let ids: Vec<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
+                if ids != ["a", "b"] {
+                    problems.push(
+                        "type \"true_false\" needs exactly two options, a (True) and b (False)"
+                            .into(),
+                    );
+                }
+                if correct != 1 {
+                    problems.push(format!(
+                        "type \"true_false\" needs exactly one correct option, found {correct}"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if let Some(d) = q.difficulty
+            && !(1..=3).contains(&d)
+        {
+            problems.push(format!("difficulty is {d}; it must be 1, 2 or 3"));
+        }
+        problems
+    }
+
+    fn finish(mut self) -> Result<Bank, Vec<BankError>> {
+        let warnings = self.check_manifest();
+
+        let mut scenarios = BTreeMap::new();
+        for (s, loc) in std::mem::take(&mut self.scenarios) {
+            if s.text.chars().count() > MAX_TEXT_CHARS {
+                self.errors.push(BankError::invalid(
+                    loc.clone(),
+                    format!(
+                        "scenario \"{}\" is longer than {MAX_TEXT_CHARS} characters",
+                        s.id
+                    ),
+                ));
+            }
+            if scenarios.contains_key(&s.id) {
+                self.errors.push(BankError::invalid(
+                    loc,
+                    format!("scenario id \"{}\" is defined twice", s.id),
+                ));
+            } else {
+                scenarios.insert(s.id.clone(), s);
+            }
+        }
+        let scenario_ids: HashSet<&str> = scenarios.keys().map(String::as_str).collect();
+
+        let mut first_seen: HashMap<String, Location> = HashMap::new();
+        let mut problems = Vec::new();
+        for (q, loc) in &self.questions {
+            if let Some(prev) = first_seen.get(&q.id) {
+                problems.push(BankError::invalid(
+                    loc.clone(),
+                    format!("id is used twice; it is first defined at {prev}"),
+                ));
+            } else {
+                first_seen.insert(q.id.clone(), loc.clone());
+            }
+            for p in self.check_question(q, &scenario_ids) {
+                problems.push(BankError::invalid(loc.clone(), p));
+            }
+        }
+        self.errors.extend(problems);
+        if self.questions.is_empty() && self.errors.is_empty() {
+            let loc = self.manifest_location(None);
+            self.errors.push(BankError::invalid(
+                loc,
+                "the bank has no questions: add question files beside bank.json",
+            ));
+        }
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+
+        let questions: Vec<Question> = self.questions.into_iter().map(|(q, _)| q).collect();
+        let index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        Ok(Bank {
+            manifest: self.manifest,
+            root: self.root,
+            questions,
+            scenarios,
+            warnings,
+            index,
+        })
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The outcome of loading every bank below a folder: the good ones, and each bad one with
+/// its problems.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub banks: Vec<Bank>,
+    pub failures: Vec<BankFailure>,
+}
+
+#[derive(Debug)]
+pub struct BankFailure {
+    pub dir: PathBuf,
+    pub errors: Vec<BankError>,
+}
+
+impl LoadReport {
+    pub fn bank(&self, id: &str) -> Option<&Bank> {
+        self.banks.iter().find(|b| b.id() == id)
+    }
+}
+
+/// Load every bank found at `path`: the folder itself when it holds a `bank.json`, otherwise
+/// each sub-folder that does. Banks are returned sorted by id.
+pub fn load_banks(path: &Path) -> LoadReport {
+    let mut report = LoadReport::default();
+    let dirs: Vec<PathBuf> = if path.join(MANIFEST_FILE).is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut d: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.join(MANIFEST_FILE).is_file())
+                    .collect();
+                d.sort();
+                d
+            }
+            Err(source) => {
+                report.failures.push(BankFailure {
+                    dir: path.to_path_buf(),
+                    errors: vec![BankError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    }],
+                });
+                return report;
+            }
+        }
+    };
+    let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
+    for dir in dirs {
+        match load_bank(&dir) {
+            Ok(bank) => {
+                if let Some(prev) = seen_ids.get(bank.id()) {
+                    report.failures.push(BankFailure {
+                        dir: dir.clone(),
+                        errors: vec![BankError::invalid(
+                            Location {
+                                path: dir.join(MANIFEST_FILE),
+                                line: None,
+                                column: None,
+                                question: None,
+                            },
+                            format!(
+                                "bank id \"{}\" is already used by {}",
+                                bank.id(),
+                                prev.display()
+                            ),
+                        )],
+                    });
+                    continue;
+                }
+                seen_ids.insert(bank.id().to_string(), dir.clone());
+                report.banks.push(bank);
+            }
+            Err(errors) => report.failures.push(BankFailure { dir, errors }),
+        }
+    }
+    report.banks.sort_by(|a, b| a.id().cmp(b.id()));
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    const MANIFEST: &str = r#"{
+  "format": "certprep-bank/1", "id": "t", "title": "T", "version": "1",
+  "exam": { "questions": 2, "minutes": 5, "pass_percent": 70 },
+  "domains": [ { "id": "a", "name": "A", "category": "C", "weight": 60 },
+               { "id": "b", "name": "B", "category": "C", "weight": 40 } ]
+}"#;
+
+    fn q(id: &str, domain: &str, correct: &[&str]) -> String {
+        let opts: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|o| {
+                format!(
+                    r#"{{"id":"{o}","text":"opt {o}","correct":{}}}"#,
+                    correct.contains(o)
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id":"{id}","domain":"{domain}","type":"single","stem":"Stem {id}?","options":[{}]}}"#,
+            opts.join(",")
+        )
+    }
+
+    #[test]
+    fn loads_a_good_bank_with_both_file_shapes() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bank.json", MANIFEST);
+        write(
+            dir.path(),
+            "one.json",
+            &format!("[{},{}]", q("q1", "a", &["a"]), q("q2", "b", &["c"])),
+        );
+        write(
+            dir.path(),
+            "sub/two.json",
+            &format!(
+                r#"{{"scenarios":[{{"id":"s1","text":"A district..."}}],"questions":[{}]}}"#,
+                q("q3", "a", &["b"]).replacen(r#""type""#, r#""scenario":"s1","type""#, 1)
+            ),
+        );
+        let bank = load_bank(dir.path()).expect("bank loads");
+        assert_eq!(bank.questions.len(), 3);
+        assert_eq!(bank.domain_counts(), vec![("a".into(), 2), ("b".into(), 1)]);
+        assert_eq!(
+            bank.scenario_text(bank.question("q3").unwrap()),
+            Some("A district...")
+        );
+        assert!(bank.warnings.is_empty());
+    }
+
+    #[test]
+    fn unknown_field_reports_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bank.json", MANIFEST);
+        write(
+            dir.path(),
+            "bad.json",
+            "[\n  {\"id\":\"q1\",\"domain\":\"a\",\"type\":\"single\",\"stem\":\"S\",\n   \"options\":[{\"id\":\"a\",\"text\":\"x\",\"corect\":true}]}\n]",
+        );
+        let errs = load_bank(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let msg = errs[0].to_string();
+        assert!(msg.contains("bad.json:3:"), "{msg}");
+        assert!(msg.contains("unknown field `corect`"), "{msg}");
+        assert!(!msg.contains(" at line "), "position said once: {msg}");
+    }
+
+    #[test]
+    fn semantic_errors_name_the_question_and_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bank.json", MANIFEST);
+        write(
+            dir.path(),
+            "x.json",
+            &format!(
+                "[\n{},\n{},\n{}\n]",
+                q("q1", "a", &["a", "b"]),
+                q("q2", "zzz", &["a"]),
+                q("q1", "b", &["a"])
+            ),
+        );
+        let errs: Vec<String> = load_bank(dir.path())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("x.json:2:") && e.contains("exactly one correct")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("question `q2`") && e.contains("\"zzz\" is not one")),
+            "{errs:?}"
+        );
+        assert!(errs.iter().any(|e| e.contains("used twice")), "{errs:?}");
+    }
+
+    #[test]
+    fn option_count_true_false_and_scenario_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bank.json", MANIFEST);
+        let tf_bad = r#"{"id":"t1","domain":"a","type":"true_false","stem":"S","options":[{"id":"a","text":"True","correct":true},{"id":"c","text":"False"}]}"#;
+        let one_opt = r#"{"id":"o1","domain":"a","type":"single","stem":"S","options":[{"id":"a","text":"x","correct":true}]}"#;
+        let scen = r#"{"id":"s1","domain":"a","type":"single","scenario":"nope","stem":"S","options":[{"id":"a","text":"x","correct":true},{"id":"b","text":"y"}]}"#;
+        write(
+            dir.path(),
+            "x.json",
+            &format!("[{tf_bad},{one_opt},{scen}]"),
+        );
+        let errs: Vec<String> = load_bank(dir.path())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errs.iter().any(|e| e.contains("a (True) and b (False)")));
+        assert!(errs.iter().any(|e| e.contains("has 1 options")));
+        assert!(errs.iter().any(|e| e.contains("scenario \"nope\"")));
+    }
+
+    #[test]
+    fn bad_bank_is_skipped_and_others_load() {
+        let root = tempfile::tempdir().unwrap();
+        let good = root.path().join("good");
+        let bad = root.path().join("bad");
+        write(&good, "bank.json", MANIFEST);
+        write(&good, "q.json", &format!("[{}]", q("q1", "a", &["a"])));
+        write(&bad, "bank.json", &MANIFEST.replace("\"t\"", "\"u\""));
+        write(&bad, "q.json", "[ { \"id\": ");
+        let report = load_banks(root.path());
+        assert_eq!(report.banks.len(), 1);
+        assert_eq!(report.failures.len(), 1);
+        assert!(
+            report.failures[0].errors[0]
+                .to_string()
+                .contains("q.json:1:")
+        );
+    }
+
+    #[test]
+    fn weights_not_summing_to_100_warn_but_load() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bank.json", &MANIFEST.replace("60", "30"));
+        write(dir.path(), "q.json", &format!("[{}]", q("q1", "a", &["a"])));
+        let bank = load_bank(dir.path()).unwrap();
+        assert_eq!(bank.warnings.len(), 1);
+        assert!(bank.warnings[0].contains("sum to 70"));
+    }
+
+    #[test]
+    fn multiple_scoring_is_all_or_nothing() {
+        let question: Question = serde_json::from_str(
+            r#"{"id":"m","domain":"a","type":"multiple","stem":"Choose two.","options":[
+            {"id":"a","text":"x","correct":true},{"id":"b","text":"y","correct":true},{"id":"c","text":"z"}]}"#,
+        )
+        .unwrap();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(question.is_correct(&s(&["b", "a"])));
+        assert!(!question.is_correct(&s(&["a"])));
+        assert!(!question.is_correct(&s(&["a", "b", "c"])));
+        assert!(!question.is_correct(&[]));
+    }
+}

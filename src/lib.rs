@@ -1,0 +1,3 @@
+//! certprep core: everything a window is not needed for.
+pub mod bank;
+pub mod exam;
