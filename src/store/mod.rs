@@ -1,0 +1,712 @@
+//! The local SQLite database: exam attempts, every answer as it is given, per-question
+//! history. One file in the user's data directory, WAL mode, schema versioned with
+//! `PRAGMA user_version` and upgraded by forward-only migrations.
+
+use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DB_FILE: &str = "certprep.sqlite3";
+
+/// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
+/// add a new entry instead, so every existing database can be brought forward.
+const MIGRATIONS: &[&str] = &[
+    // 1: attempts, their items (one row per question, written as each answer is given),
+    //    per-area scores and per-question history.
+    r#"
+    CREATE TABLE attempts (
+        id              INTEGER PRIMARY KEY,
+        bank_id         TEXT    NOT NULL,
+        bank_version    TEXT    NOT NULL,
+        mode            TEXT    NOT NULL CHECK (mode IN ('exam','study')),
+        seed            INTEGER NOT NULL,
+        pass_percent    REAL    NOT NULL,
+        time_limit_secs INTEGER,
+        status          TEXT    NOT NULL CHECK (status IN ('in_progress','submitted','expired','abandoned')),
+        started_at      TEXT    NOT NULL,
+        finished_at     TEXT,
+        elapsed_ms      INTEGER NOT NULL DEFAULT 0,
+        current_index   INTEGER NOT NULL DEFAULT 0,
+        score_correct   INTEGER,
+        score_total     INTEGER,
+        pack_id         TEXT
+    );
+    CREATE INDEX attempts_status ON attempts(status, started_at);
+    CREATE TABLE attempt_items (
+        attempt_id   INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        question_id  TEXT    NOT NULL,
+        option_order TEXT    NOT NULL,
+        selected     TEXT    NOT NULL DEFAULT '[]',
+        flagged      INTEGER NOT NULL DEFAULT 0,
+        checked      INTEGER NOT NULL DEFAULT 0,
+        answered_at  TEXT,
+        PRIMARY KEY (attempt_id, position)
+    );
+    CREATE TABLE attempt_domain_scores (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        domain_id  TEXT    NOT NULL,
+        correct    INTEGER NOT NULL,
+        total      INTEGER NOT NULL,
+        PRIMARY KEY (attempt_id, domain_id)
+    );
+    CREATE TABLE question_history (
+        bank_id      TEXT    NOT NULL,
+        question_id  TEXT    NOT NULL,
+        seen         INTEGER NOT NULL DEFAULT 0,
+        correct      INTEGER NOT NULL DEFAULT 0,
+        last_seen_at TEXT,
+        last_correct INTEGER,
+        PRIMARY KEY (bank_id, question_id)
+    );
+    "#,
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a certprep database or is damaged ({detail}). It has not been changed; \
+         move it aside to start afresh, or restore a backup."
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("{path} is in use by another certprep window or program; close it and try again")]
+    Locked { path: PathBuf },
+    #[error(
+        "{path} cannot be written ({detail}); check the folder's permissions and free disk space"
+    )]
+    ReadOnly { path: PathBuf, detail: String },
+    #[error(
+        "{path} was written by a newer certprep (schema {found}, this version knows {supported}); \
+         update certprep to open it"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("database error on {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// Summary of a finished (or abandoned) attempt for lists and charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub bank_id: String,
+    pub mode: Mode,
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub correct: Option<i64>,
+    pub total: Option<i64>,
+    pub question_count: i64,
+    pub pass_percent: f64,
+    pub pack_id: Option<String>,
+}
+
+impl AttemptSummary {
+    pub fn percent(&self) -> Option<f64> {
+        match (self.correct, self.total) {
+            (Some(c), Some(t)) if t > 0 => Some(100.0 * c as f64 / t as f64),
+            _ => None,
+        }
+    }
+}
+
+/// What is needed to start a new attempt.
+#[derive(Debug, Clone)]
+pub struct NewAttempt<'a> {
+    pub bank_id: &'a str,
+    pub bank_version: &'a str,
+    pub mode: Mode,
+    pub seed: u64,
+    pub pass_percent: f64,
+    pub time_limit: Option<Duration>,
+    pub items: &'a [ExamItem],
+    pub pack_id: Option<&'a str>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now_utc() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn parse_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Open (creating if needed) the database in `data_dir`.
+    pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        Store::open(&data_dir.join(DB_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        // Wait briefly for another connection instead of failing at once with SQLITE_BUSY.
+        self.conn
+            .busy_timeout(Duration::from_millis(2000))
+            .map_err(|e| self.err(e))?;
+        // Reading the header first turns a garbage file into a clear Corrupt error here.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                detail: format!("could not switch to WAL journaling (got {mode})"),
+            });
+        }
+        // FULL: each committed answer is fsynced, so it survives a power cut as well as a
+        // crash; the cost (one fsync per answer) is measured in docs/PERFORMANCE.md.
+        self.conn
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| self.err(e))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|e| classify(&self.path, e))?;
+            tx.execute_batch(sql)
+                .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
+                .and_then(|_| tx.commit())
+                .map_err(|e| classify(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Attempts
+
+    /// Create the attempt and one row per item in one transaction; returns its id.
+    pub fn create_attempt(&mut self, a: &NewAttempt) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        tx.execute(
+            "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
+                                   status, started_at, pack_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8)",
+            params![
+                a.bank_id,
+                a.bank_version,
+                a.mode.as_str(),
+                a.seed as i64,
+                a.pass_percent,
+                a.time_limit.map(|d| d.as_secs() as i64),
+                now_utc(),
+                a.pack_id,
+            ],
+        )
+        .map_err(|e| classify(&path, e))?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO attempt_items (attempt_id, position, question_id, option_order)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(|e| classify(&path, e))?;
+            for (pos, item) in a.items.iter().enumerate() {
+                let order = serde_json::to_string(&item.option_order).unwrap_or_default();
+                stmt.execute(params![id, pos as i64, item.question_id, order])
+                    .map_err(|e| classify(&path, e))?;
+            }
+        }
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(id)
+    }
+
+    /// Durably record what the candidate did with one item (answer, flag, checked), plus
+    /// where they are and how much time is used. Called on every change, not at submit.
+    pub fn save_item(
+        &self,
+        attempt_id: i64,
+        position: usize,
+        state: &ItemState,
+        elapsed: Duration,
+        current: usize,
+    ) -> Result<(), StoreError> {
+        let selected = serde_json::to_string(&state.selected).unwrap_or_else(|_| "[]".into());
+        let answered_at = state.answered().then(now_utc);
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5,
+                    answered_at = COALESCE(?6, answered_at)
+             WHERE attempt_id = ?1 AND position = ?2",
+            params![
+                attempt_id,
+                position as i64,
+                selected,
+                state.flagged,
+                state.checked,
+                answered_at
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3 WHERE id = ?1",
+            params![attempt_id, elapsed.as_millis() as i64, current as i64],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Record time used and position without an answer change (periodic heartbeat, close).
+    pub fn save_progress(
+        &self,
+        attempt_id: i64,
+        elapsed: Duration,
+        current: usize,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3
+                 WHERE id = ?1 AND status = 'in_progress'",
+                params![attempt_id, elapsed.as_millis() as i64, current as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Close an attempt with its score, per-area scores and the per-question history, all
+    /// in one transaction.
+    pub fn finish_attempt(
+        &mut self,
+        session: &ExamSession,
+        elapsed: Duration,
+        report: &ScoreReport,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let now = now_utc();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        tx.execute(
+            "UPDATE attempts SET status = ?2, finished_at = ?3, elapsed_ms = ?4,
+                    score_correct = ?5, score_total = ?6
+             WHERE id = ?1",
+            params![
+                session.attempt_id,
+                session.status.as_str(),
+                now,
+                elapsed.as_millis() as i64,
+                report.correct as i64,
+                report.total as i64
+            ],
+        )
+        .map_err(|e| classify(&path, e))?;
+        for d in &report.domains {
+            tx.execute(
+                "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![session.attempt_id, d.domain_id, d.correct as i64, d.total as i64],
+            )
+            .map_err(|e| classify(&path, e))?;
+        }
+        for item in &report.items {
+            tx.execute(
+                "INSERT INTO question_history (bank_id, question_id, seen, correct, last_seen_at, last_correct)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?3)
+                 ON CONFLICT (bank_id, question_id) DO UPDATE SET
+                    seen = seen + 1, correct = correct + excluded.correct,
+                    last_seen_at = excluded.last_seen_at, last_correct = excluded.last_correct",
+                params![session.bank_id, item.question_id, item.is_correct as i64, now],
+            )
+            .map_err(|e| classify(&path, e))?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    /// Give up an unfinished attempt (the user chose not to resume it).
+    pub fn abandon_attempt(&self, attempt_id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE attempts SET status = 'abandoned', finished_at = ?2
+                 WHERE id = ?1 AND status = 'in_progress'",
+                params![attempt_id, now_utc()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The most recent attempt still in progress, if any.
+    pub fn unfinished_attempt(&self) -> Result<Option<AttemptSummary>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM attempts WHERE status = 'in_progress' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match id {
+            Some(id) => self.attempt_summary(id),
+            None => Ok(None),
+        }
+    }
+
+    const SUMMARY_SQL: &str =
+        "SELECT a.id, a.bank_id, a.mode, a.status, a.started_at, a.finished_at,
+                a.score_correct, a.score_total,
+                (SELECT COUNT(*) FROM attempt_items i WHERE i.attempt_id = a.id),
+                a.pass_percent, a.pack_id
+         FROM attempts a";
+
+    fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
+        let mode: String = r.get(2)?;
+        let started: String = r.get(4)?;
+        let finished: Option<String> = r.get(5)?;
+        Ok(AttemptSummary {
+            id: r.get(0)?,
+            bank_id: r.get(1)?,
+            mode: Mode::parse(&mode).unwrap_or(Mode::Exam),
+            status: r.get(3)?,
+            started_at: parse_time(&started),
+            finished_at: finished.as_deref().map(parse_time),
+            correct: r.get(6)?,
+            total: r.get(7)?,
+            question_count: r.get(8)?,
+            pass_percent: r.get(9)?,
+            pack_id: r.get(10)?,
+        })
+    }
+
+    pub fn attempt_summary(&self, id: i64) -> Result<Option<AttemptSummary>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("{} WHERE a.id = ?1", Self::SUMMARY_SQL),
+                [id],
+                Self::summary_from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Finished attempts, newest first.
+    pub fn recent_attempts(&self, limit: usize) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "{} WHERE a.status IN ('submitted','expired') ORDER BY a.id DESC LIMIT ?1",
+                Self::SUMMARY_SQL
+            ))
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([limit as i64], Self::summary_from_row)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Rebuild a session from the database: the same items, answers, flags, position and
+    /// used time. The countdown is not running; the caller starts it when the exam is shown.
+    pub fn load_session(&self, attempt_id: i64) -> Result<Option<LoadedAttempt>, StoreError> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT bank_id, bank_version, mode, seed, pass_percent, time_limit_secs, status,
+                        elapsed_ms, current_index, pack_id
+                 FROM attempts WHERE id = ?1",
+                [attempt_id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, f64>(4)?,
+                        r.get::<_, Option<i64>>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                        r.get::<_, i64>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((bank_id, bank_version, mode, seed, pass, limit, status, elapsed, current, pack)) =
+            head
+        else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT question_id, option_order, selected, flagged, checked
+                 FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, String, String, bool, bool)> = stmt
+            .query_map([attempt_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut states = Vec::with_capacity(rows.len());
+        for (qid, order, selected, flagged, checked) in rows {
+            // A row we wrote ourselves; if it was damaged, fall back to an unanswered item
+            // rather than refusing the whole attempt.
+            items.push(ExamItem {
+                question_id: qid,
+                option_order: serde_json::from_str(&order).unwrap_or_default(),
+            });
+            states.push(ItemState {
+                selected: serde_json::from_str(&selected).unwrap_or_default(),
+                flagged,
+                checked,
+            });
+        }
+        let mode = Mode::parse(&mode).unwrap_or(Mode::Exam);
+        let mut session = ExamSession::new(
+            attempt_id,
+            bank_id,
+            mode,
+            seed as u64,
+            pass,
+            items,
+            limit.map(|s| Duration::from_secs(s as u64)),
+        );
+        session.states = states;
+        session.current = (current.max(0) as usize).min(session.len().saturating_sub(1));
+        session.status = ExamStatus::parse(&status).unwrap_or(ExamStatus::Submitted);
+        session.clock = crate::exam::Countdown::new(
+            session.clock.limit,
+            Duration::from_millis(elapsed.max(0) as u64),
+        );
+        Ok(Some(LoadedAttempt {
+            session,
+            bank_version,
+            pack_id: pack,
+        }))
+    }
+
+    /// Per-area scores of one finished attempt.
+    pub fn attempt_domain_scores(
+        &self,
+        attempt_id: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT domain_id, correct, total FROM attempt_domain_scores
+                 WHERE attempt_id = ?1 ORDER BY domain_id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([attempt_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// (seen, correct) for one question.
+    pub fn question_history(
+        &self,
+        bank_id: &str,
+        question_id: &str,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT seen, correct FROM question_history WHERE bank_id = ?1 AND question_id = ?2",
+                [bank_id, question_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadedAttempt {
+    pub session: ExamSession,
+    pub bank_version: String,
+    pub pack_id: Option<String>,
+}
+
+/// Map SQLite's error codes to the cases a user can act on.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        let detail = msg.clone().unwrap_or_else(|| f.to_string());
+        match f.code {
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                return StoreError::Corrupt { path, detail };
+            }
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                return StoreError::Locked { path };
+            }
+            ErrorCode::ReadOnly
+            | ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::DiskFull
+            | ErrorCode::SystemIoFailure => return StoreError::ReadOnly { path, detail },
+            _ => {}
+        }
+    }
+    StoreError::Sqlite { path, source: e }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items() -> Vec<ExamItem> {
+        (0..3)
+            .map(|i| ExamItem {
+                question_id: format!("q{i}"),
+                option_order: vec!["b".into(), "a".into()],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn migrates_fresh_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open_in(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(s);
+        let s = Store::open_in(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = s
+            .connection()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn garbage_file_is_reported_as_corrupt_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(DB_FILE);
+        let junk =
+            b"this is not sqlite at all, just some bytes ........................".repeat(100);
+        std::fs::write(&p, &junk).unwrap();
+        match Store::open(&p) {
+            Err(StoreError::Corrupt { .. }) => {}
+            Err(other) => panic!("expected Corrupt, got {other}"),
+            Ok(_) => panic!("expected Corrupt, got a store"),
+        }
+        assert_eq!(std::fs::read(&p).unwrap(), junk);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(DB_FILE);
+        {
+            let c = Connection::open(&p).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        assert!(matches!(
+            Store::open(&p),
+            Err(StoreError::NewerSchema { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn answers_round_trip_through_load_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open_in(dir.path()).unwrap();
+        let its = items();
+        let id = s
+            .create_attempt(&NewAttempt {
+                bank_id: "b",
+                bank_version: "1",
+                mode: Mode::Exam,
+                seed: 9,
+                pass_percent: 70.0,
+                time_limit: Some(Duration::from_secs(600)),
+                items: &its,
+                pack_id: None,
+            })
+            .unwrap();
+        let st = ItemState {
+            selected: vec!["a".into()],
+            flagged: true,
+            checked: false,
+        };
+        s.save_item(id, 1, &st, Duration::from_millis(12_345), 1)
+            .unwrap();
+        let loaded = s.load_session(id).unwrap().unwrap().session;
+        assert_eq!(loaded.items, its);
+        assert_eq!(loaded.states[1], st);
+        assert_eq!(loaded.current, 1);
+        assert_eq!(
+            loaded.clock.remaining(std::time::Instant::now()),
+            Some(Duration::from_millis(600_000 - 12_345))
+        );
+        assert_eq!(s.unfinished_attempt().unwrap().unwrap().id, id);
+        s.abandon_attempt(id).unwrap();
+        assert!(s.unfinished_attempt().unwrap().is_none());
+    }
+}
