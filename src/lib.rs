@@ -1,4 +1,8 @@
 //! certprep core: everything a window is not needed for.
 pub mod bank;
+pub mod cli;
 pub mod exam;
+pub mod paths;
+pub mod stats;
 pub mod store;
+pub mod ui;

@@ -1,0 +1,59 @@
+//! The command line: `certprep` alone opens the window; subcommands work without a display.
+//! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
+
+mod stats;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "certprep",
+    version,
+    about = "Practice exams and spaced repetition for certification candidates"
+)]
+pub struct Cli {
+    /// Folder for the database and settings (default: the platform's data folder; also $CERTPREP_DATA_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Folder holding the question banks (default: ./question-banks; also $CERTPREP_BANKS_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub banks: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check question banks against the format; print one line per bank, or every error
+    Validate {
+        /// Bank folders, or folders of banks (default: the banks folder)
+        paths: Vec<PathBuf>,
+    },
+    /// Show a bank's balance: questions per skill area, per type, per difficulty
+    Stats {
+        /// Bank id (default: every bank)
+        bank: Option<String>,
+    },
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> PathBuf {
+        crate::paths::data_dir(self.data_dir.as_deref())
+    }
+    pub fn banks_dir(&self) -> PathBuf {
+        crate::paths::banks_dir(self.banks.as_deref(), &self.data_dir())
+    }
+}
+
+/// Run a subcommand. `None` means no subcommand was given: the caller opens the window.
+pub fn run(cli: &Cli) -> Option<ExitCode> {
+    let command = cli.command.as_ref()?;
+    let code = match command {
+        Command::Validate { paths } => validate::run(cli, paths),
+        Command::Stats { bank } => stats::run(cli, bank.as_deref()),
+    };
+    Some(code)
+}
