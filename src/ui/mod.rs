@@ -1,3 +1,522 @@
-pub fn run_window(_cli: &crate::cli::Cli) -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The desktop window. Each screen lives in its own file and only *draws*: it reads state
+//! and pushes [`Command`]s; [`CertprepApp::run_cmd`] applies them after the frame, in one
+//! place, so every change to the session and every database write has one home.
+
+mod exam;
+mod home;
+mod results;
+mod setup;
+mod widgets;
+
+use crate::bank::{Bank, LoadReport, load_banks};
+use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
+use crate::store::{AttemptSummary, NewAttempt, Store};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub use setup::SetupForm;
+
+/// How often the used time of a running exam is written, besides every answer.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Everything a user can ask for. Drawing code creates these; `run_cmd` carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    GoHome,
+    OpenSetup { bank_id: Option<String> },
+    Start(SetupForm),
+    Resume(i64),
+    Discard(i64),
+    Choose { index: usize, option: String },
+    ToggleFlag(usize),
+    GoTo(usize),
+    Next,
+    Previous,
+    Check(usize),
+    OpenReview,
+    CloseReview,
+    Submit,
+    ShowResults(i64),
+    ReloadBanks,
+    DismissNotice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+/// A running exam or study session and what the runner remembers about it.
+pub struct ExamView {
+    pub session: ExamSession,
+    pub reviewing: bool,
+    pub resumed: bool,
+    last_saved: Instant,
+    warned: TimeWarning,
+}
+
+pub struct ResultsView {
+    pub session: ExamSession,
+    pub report: ScoreReport,
+    pub elapsed: Duration,
+    pub only_incorrect: bool,
+}
+
+pub enum Screen {
+    Home,
+    Setup(SetupForm),
+    Exam(Box<ExamView>),
+    Results(Box<ResultsView>),
+}
+
+/// What Home shows, read from the database when Home is entered (not every frame).
+#[derive(Default)]
+pub struct HomeData {
+    pub recent: Vec<AttemptSummary>,
+    pub unfinished: Option<(AttemptSummary, usize)>,
+}
+
+pub struct CertprepApp {
+    pub banks_dir: PathBuf,
+    pub banks: LoadReport,
+    pub store: Result<Store, String>,
+    pub screen: Screen,
+    pub home: HomeData,
+    pub notice: Option<Notice>,
+    /// Added to `Instant::now()`: lets tests move the exam clock without sleeping.
+    pub time_shift: Duration,
+    commands: Vec<Command>,
+}
+
+impl CertprepApp {
+    pub fn new(banks_dir: PathBuf, store: Result<Store, String>) -> Self {
+        let banks = load_banks(&banks_dir);
+        let mut app = CertprepApp {
+            banks_dir,
+            banks,
+            store,
+            screen: Screen::Home,
+            home: HomeData::default(),
+            notice: None,
+            time_shift: Duration::ZERO,
+            commands: Vec::new(),
+        };
+        app.refresh_home();
+        app
+    }
+
+    pub fn now(&self) -> Instant {
+        Instant::now() + self.time_shift
+    }
+
+    pub fn bank(&self, id: &str) -> Option<&Bank> {
+        self.banks.bank(id)
+    }
+
+    /// Draw one frame, then apply what the user asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.tick();
+        let mut commands = std::mem::take(&mut self.commands);
+        self.draw(ui, &mut commands);
+        for cmd in commands {
+            self.run_cmd(cmd);
+        }
+        if matches!(&self.screen, Screen::Exam(v) if v.session.clock.limit.is_some()) {
+            // The countdown must move even when nobody touches the mouse.
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+    }
+
+    /// Queue a command as if a widget had produced it (used by tests and the CLI).
+    pub fn push(&mut self, cmd: Command) {
+        self.commands.push(cmd);
+    }
+
+    fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+        if let Some(n) = &self.notice {
+            widgets::notice_bar(ui, n, out);
+        }
+        match &mut self.screen {
+            Screen::Home => home::show(ui, &self.banks, &self.store, &self.home, out),
+            Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
+            Screen::Exam(view) => {
+                if let Some(bank) = self.banks.bank(&view.session.bank_id) {
+                    let now = Instant::now() + self.time_shift;
+                    exam::show(ui, bank, view, now, out);
+                }
+            }
+            Screen::Results(view) => {
+                if let Some(bank) = self.banks.bank(&view.session.bank_id) {
+                    results::show(ui, bank, view, out);
+                }
+            }
+        }
+    }
+
+    /// Time-driven work: auto-submit when the countdown ends, warnings, the heartbeat.
+    fn tick(&mut self) {
+        let now = self.now();
+        let Screen::Exam(view) = &mut self.screen else {
+            return;
+        };
+        view.session.clock.start(now);
+        if view.session.submit_if_expired(now) {
+            self.notice = Some(Notice {
+                kind: NoticeKind::Warning,
+                text: "Time is up: your exam was submitted automatically.".into(),
+            });
+            self.finish_exam();
+            return;
+        }
+        let warning = TimeWarning::for_remaining(view.session.clock.remaining(now));
+        if warning > view.warned {
+            view.warned = warning;
+            let text = match warning {
+                TimeWarning::OneMinute => "One minute left. Unanswered questions score zero.",
+                _ => "Ten minutes left.",
+            };
+            self.notice = Some(Notice {
+                kind: NoticeKind::Warning,
+                text: text.into(),
+            });
+        }
+        if now.saturating_duration_since(view.last_saved) >= HEARTBEAT {
+            view.last_saved = now;
+            let (id, used, cur) = (
+                view.session.attempt_id,
+                view.session.clock.used(now),
+                view.session.current,
+            );
+            if let Ok(store) = &self.store
+                && let Err(e) = store.save_progress(id, used, cur)
+            {
+                self.notice = Some(error_notice(format!("Could not save progress: {e}")));
+            }
+        }
+    }
+
+    /// Apply one command. The only place that changes the session or writes to the store.
+    pub fn run_cmd(&mut self, cmd: Command) {
+        match cmd {
+            Command::GoHome => self.go_home(),
+            Command::OpenSetup { bank_id } => {
+                let form = SetupForm::for_bank(&self.banks, bank_id.as_deref());
+                self.screen = Screen::Setup(form);
+            }
+            Command::Start(form) => self.start(&form),
+            Command::Resume(id) => self.resume(id),
+            Command::Discard(id) => {
+                if let Ok(store) = &self.store
+                    && let Err(e) = store.abandon_attempt(id)
+                {
+                    self.notice = Some(error_notice(e.to_string()));
+                }
+                self.refresh_home();
+            }
+            Command::Choose { index, option } => self.change_item(index, |s, bank| {
+                let kind = bank.question(&s.items[index].question_id).map(|q| q.kind);
+                kind.is_some_and(|k| s.choose(index, &option, k))
+            }),
+            Command::ToggleFlag(index) => self.change_item(index, |s, _| s.toggle_flag(index)),
+            Command::Check(index) => self.change_item(index, |s, _| s.check(index)),
+            Command::GoTo(i) => self.with_exam(|v| v.session.go_to(i)),
+            Command::Next => self.with_exam(|v| v.session.next()),
+            Command::Previous => self.with_exam(|v| v.session.previous()),
+            Command::OpenReview => self.with_exam(|v| v.reviewing = true),
+            Command::CloseReview => self.with_exam(|v| v.reviewing = false),
+            Command::Submit => {
+                let now = self.now();
+                self.with_exam(|v| v.session.submit(now, false));
+                self.finish_exam();
+            }
+            Command::ShowResults(id) => self.show_results(id),
+            Command::ReloadBanks => {
+                self.banks = load_banks(&self.banks_dir);
+                let n = self.banks.failures.len();
+                self.notice = Some(Notice {
+                    kind: if n == 0 {
+                        NoticeKind::Info
+                    } else {
+                        NoticeKind::Warning
+                    },
+                    text: format!(
+                        "Reloaded {} bank(s); {n} could not be loaded.",
+                        self.banks.banks.len()
+                    ),
+                });
+            }
+            Command::DismissNotice => self.notice = None,
+        }
+    }
+
+    fn with_exam(&mut self, f: impl FnOnce(&mut ExamView)) {
+        if let Screen::Exam(view) = &mut self.screen {
+            f(view);
+        }
+    }
+
+    /// Change one item and write it to the database at once, so a crash loses nothing.
+    fn change_item(&mut self, index: usize, f: impl FnOnce(&mut ExamSession, &Bank) -> bool) {
+        let now = self.now();
+        let Screen::Exam(view) = &mut self.screen else {
+            return;
+        };
+        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
+            return;
+        };
+        if !f(&mut view.session, bank) {
+            return;
+        }
+        let s = &view.session;
+        let result = match &self.store {
+            Ok(store) => store.save_item(
+                s.attempt_id,
+                index,
+                &s.states[index],
+                s.clock.used(now),
+                s.current,
+            ),
+            Err(_) => Ok(()),
+        };
+        view.last_saved = now;
+        if let Err(e) = result {
+            self.notice = Some(error_notice(format!(
+                "Your last answer could not be saved: {e}"
+            )));
+        }
+    }
+
+    fn go_home(&mut self) {
+        let now = self.now();
+        if let Screen::Exam(view) = &mut self.screen {
+            // Leaving a running exam pauses it; it can be resumed from Home.
+            view.session.clock.pause(now);
+            if let Ok(store) = &self.store {
+                let _ = store.save_progress(
+                    view.session.attempt_id,
+                    view.session.clock.used(now),
+                    view.session.current,
+                );
+            }
+        }
+        self.screen = Screen::Home;
+        self.refresh_home();
+    }
+
+    pub fn refresh_home(&mut self) {
+        self.home = match &self.store {
+            Ok(store) => {
+                let recent = store.recent_attempts(10).unwrap_or_default();
+                let unfinished = store.unfinished_attempt().ok().flatten().map(|a| {
+                    let answered = store
+                        .load_session(a.id)
+                        .ok()
+                        .flatten()
+                        .map_or(0, |l| l.session.answered_count());
+                    (a, answered)
+                });
+                HomeData { recent, unfinished }
+            }
+            Err(_) => HomeData::default(),
+        };
+    }
+
+    fn start(&mut self, form: &SetupForm) {
+        let Some(bank) = self.banks.bank(&form.bank_id) else {
+            self.notice = Some(error_notice(format!(
+                "No bank \"{}\" is loaded.",
+                form.bank_id
+            )));
+            return;
+        };
+        let store = match &mut self.store {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice = Some(error_notice(format!(
+                    "Cannot start: the database is not available ({e})."
+                )));
+                return;
+            }
+        };
+        let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
+        let items = assemble(bank, form.questions, seed);
+        let limit =
+            (form.mode == Mode::Exam).then(|| Duration::from_secs(form.minutes as u64 * 60));
+        let pass = bank.manifest.exam.pass_percent;
+        let created = store.create_attempt(&NewAttempt {
+            bank_id: bank.id(),
+            bank_version: &bank.manifest.version,
+            mode: form.mode,
+            seed,
+            pass_percent: pass,
+            time_limit: limit,
+            items: &items,
+            pack_id: None,
+        });
+        match created {
+            Ok(id) => {
+                let session = ExamSession::new(id, bank.id(), form.mode, seed, pass, items, limit);
+                self.enter_exam(session, false);
+            }
+            Err(e) => self.notice = Some(error_notice(format!("Could not start the exam: {e}"))),
+        }
+    }
+
+    fn enter_exam(&mut self, session: ExamSession, resumed: bool) {
+        let now = self.now();
+        let warned = TimeWarning::for_remaining(session.clock.remaining(now));
+        self.screen = Screen::Exam(Box::new(ExamView {
+            session,
+            reviewing: false,
+            resumed,
+            last_saved: now,
+            warned,
+        }));
+    }
+
+    fn resume(&mut self, id: i64) {
+        let loaded = match &self.store {
+            Ok(store) => store.load_session(id),
+            Err(_) => return,
+        };
+        match loaded {
+            Ok(Some(l)) if self.banks.bank(&l.session.bank_id).is_some() => {
+                self.enter_exam(l.session, true);
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: "Exam resumed with your answers, flags and remaining time. \
+                           Time while certprep was closed does not count."
+                        .into(),
+                });
+            }
+            Ok(Some(l)) => {
+                self.notice = Some(error_notice(format!(
+                    "This exam uses the bank \"{}\", which is not loaded; it cannot be resumed until the bank is back.",
+                    l.session.bank_id
+                )))
+            }
+            Ok(None) => self.refresh_home(),
+            Err(e) => self.notice = Some(error_notice(e.to_string())),
+        }
+    }
+
+    fn finish_exam(&mut self) {
+        let now = self.now();
+        let Screen::Exam(view) = &mut self.screen else {
+            return;
+        };
+        if view.session.is_open() {
+            return;
+        }
+        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
+            return;
+        };
+        let report = view.session.score(bank);
+        let elapsed = view.session.clock.used(now);
+        if let Ok(store) = &mut self.store
+            && let Err(e) = store.finish_attempt(&view.session, elapsed, &report)
+        {
+            self.notice = Some(error_notice(format!(
+                "Your result could not be saved: {e}. Your answers up to now are in the database."
+            )));
+        }
+        let session = view.session.clone();
+        self.screen = Screen::Results(Box::new(ResultsView {
+            session,
+            report,
+            elapsed,
+            only_incorrect: false,
+        }));
+    }
+
+    fn show_results(&mut self, id: i64) {
+        let loaded = match &self.store {
+            Ok(store) => store.load_session(id),
+            Err(_) => return,
+        };
+        match loaded {
+            Ok(Some(l)) => match self.banks.bank(&l.session.bank_id) {
+                Some(bank) => {
+                    let report = l.session.score(bank);
+                    let elapsed = l.session.clock.used(self.now());
+                    self.screen = Screen::Results(Box::new(ResultsView {
+                        session: l.session,
+                        report,
+                        elapsed,
+                        only_incorrect: false,
+                    }));
+                }
+                None => {
+                    self.notice = Some(error_notice(format!(
+                        "The bank \"{}\" of that exam is not loaded.",
+                        l.session.bank_id
+                    )))
+                }
+            },
+            Ok(None) => {}
+            Err(e) => self.notice = Some(error_notice(e.to_string())),
+        }
+    }
+
+    /// Called when the window closes: stop the clock and write the time used.
+    pub fn on_close(&mut self) {
+        let now = self.now();
+        if let Screen::Exam(view) = &mut self.screen {
+            view.session.clock.pause(now);
+            if let Ok(store) = &self.store {
+                let _ = store.save_progress(
+                    view.session.attempt_id,
+                    view.session.clock.used(now),
+                    view.session.current,
+                );
+            }
+        }
+    }
+}
+
+fn error_notice(text: String) -> Notice {
+    Notice {
+        kind: NoticeKind::Error,
+        text,
+    }
+}
+
+impl eframe::App for CertprepApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.on_close();
+    }
+}
+
+/// Open the window (the default when no subcommand is given).
+pub fn run_window(cli: &crate::cli::Cli) -> ExitCode {
+    let data_dir = cli.data_dir();
+    let store = Store::open_in(&data_dir).map_err(|e| e.to_string());
+    let app = CertprepApp::new(cli.banks_dir(), store);
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("certprep")
+            .with_inner_size([1100.0, 760.0])
+            .with_min_inner_size([720.0, 520.0]),
+        ..Default::default()
+    };
+    match eframe::run_native("certprep", options, Box::new(|_cc| Ok(Box::new(app)))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("certprep: cannot open a window: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

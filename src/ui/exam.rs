@@ -1,0 +1,407 @@
+//! The exam runner: one question at a time with its scenario, the navigation grid, flags,
+//! the countdown, keyboard shortcuts, study-mode feedback, and the review-before-submit page.
+
+use super::widgets::{bad_color, clock, good_color, letter};
+use super::{Command, ExamView};
+use crate::bank::{Bank, Question, QuestionType};
+use crate::exam::{ExamSession, ItemState, Mode, TimeWarning};
+use egui::{Key, RichText, Ui};
+use std::time::Instant;
+
+pub const KEY_HELP: &str = "Keys: 1–8 or A–H choose an option (F always flags, so use 6 for option F) · \
+     N or Right arrow next · P or Left arrow previous · F flag for review";
+
+pub fn show(ui: &mut Ui, bank: &Bank, view: &ExamView, now: Instant, out: &mut Vec<Command>) {
+    let s = &view.session;
+    top_bar(ui, bank, s, now, out);
+    nav_panel(ui, bank, s, out);
+    if view.reviewing {
+        review_page(ui, bank, s, out);
+        return;
+    }
+    let Some(item) = s.items.get(s.current) else {
+        return;
+    };
+    let Some(q) = bank.question(&item.question_id) else {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.label(format!(
+                "Question {} is no longer in the bank; it will not be scored.",
+                item.question_id
+            ));
+        });
+        return;
+    };
+    keyboard(ui, s, q, out);
+    egui::Panel::bottom("exam-actions").show(ui, |ui| {
+        actions(ui, s, out);
+        ui.label(RichText::new(KEY_HELP).small().weak());
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            question_body(ui, bank, s, q, out);
+        });
+    });
+}
+
+fn top_bar(ui: &mut Ui, bank: &Bank, s: &ExamSession, now: Instant, out: &mut Vec<Command>) {
+    egui::Panel::top("exam-top").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&bank.manifest.title).strong());
+            ui.separator();
+            ui.label(format!("Question {} of {}", s.current + 1, s.len()));
+            ui.separator();
+            ui.label(format!("{} answered", s.answered_count()));
+            ui.separator();
+            match s.clock.remaining(now) {
+                Some(left) => {
+                    let color = match TimeWarning::for_remaining(Some(left)) {
+                        TimeWarning::OneMinute => ui.visuals().error_fg_color,
+                        TimeWarning::TenMinutes => ui.visuals().warn_fg_color,
+                        TimeWarning::None => ui.visuals().text_color(),
+                    };
+                    ui.label(
+                        RichText::new(format!("Time left {}", clock(left)))
+                            .color(color)
+                            .strong()
+                            .monospace(),
+                    );
+                }
+                None => {
+                    ui.label("Study mode: untimed");
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("Save and leave")
+                    .on_hover_text("Pause; resume later from Home")
+                    .clicked()
+                {
+                    out.push(Command::GoHome);
+                }
+            });
+        });
+    });
+}
+
+/// Colour-coded buttons, one per question: answered, flagged, current.
+fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
+    egui::Panel::left("exam-nav")
+        .resizable(false)
+        .exact_size(190.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new("Questions").strong());
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::Grid::new("nav-grid")
+                    .spacing([4.0, 4.0])
+                    .show(ui, |ui| {
+                        for (i, st) in s.states.iter().enumerate() {
+                            let mut text = RichText::new(format!("{}", i + 1)).monospace();
+                            if st.flagged {
+                                text = text.color(ui.visuals().warn_fg_color).strong();
+                            }
+                            let mut b = egui::Button::new(text)
+                                .min_size(egui::vec2(30.0, 24.0))
+                                .selected(i == s.current);
+                            if st.answered() {
+                                b = b.fill(ui.visuals().widgets.active.weak_bg_fill);
+                            }
+                            let state = match (st.answered(), st.flagged) {
+                                (true, true) => "answered, flagged",
+                                (true, false) => "answered",
+                                (false, true) => "unanswered, flagged",
+                                (false, false) => "unanswered",
+                            };
+                            let domain = bank
+                                .question(&s.items[i].question_id)
+                                .map_or("", |q| bank.domain_name(&q.domain));
+                            if ui
+                                .add(b)
+                                .on_hover_text(format!("{state} · {domain}"))
+                                .clicked()
+                            {
+                                out.push(Command::GoTo(i));
+                            }
+                            if (i + 1) % 5 == 0 {
+                                ui.end_row();
+                            }
+                        }
+                    });
+                ui.add_space(8.0);
+                ui.label(RichText::new("Filled: answered").small());
+                ui.label(
+                    RichText::new("Orange number: flagged")
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                );
+                ui.label(RichText::new("Outlined: current").small());
+                ui.add_space(8.0);
+                if s.mode == Mode::Exam && ui.button("Review and submit").clicked() {
+                    out.push(Command::OpenReview);
+                }
+                if s.mode == Mode::Study && ui.button("Finish session").clicked() {
+                    out.push(Command::OpenReview);
+                }
+            });
+        });
+}
+
+fn actions(ui: &mut Ui, s: &ExamSession, out: &mut Vec<Command>) {
+    let st = &s.states[s.current];
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(s.current > 0, egui::Button::new("Previous"))
+            .clicked()
+        {
+            out.push(Command::Previous);
+        }
+        if ui
+            .add_enabled(s.current + 1 < s.len(), egui::Button::new("Next"))
+            .clicked()
+        {
+            out.push(Command::Next);
+        }
+        let flag_label = if st.flagged {
+            "Unflag"
+        } else {
+            "Flag for review"
+        };
+        if ui.button(flag_label).clicked() {
+            out.push(Command::ToggleFlag(s.current));
+        }
+        if s.mode == Mode::Study
+            && !st.checked
+            && ui
+                .add_enabled(st.answered(), egui::Button::new("Check answer"))
+                .clicked()
+        {
+            out.push(Command::Check(s.current));
+        }
+    });
+}
+
+fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, out: &mut Vec<Command>) {
+    let order = &s.items[s.current].option_order;
+    ui.input(|i| {
+        if i.modifiers.any() {
+            return;
+        }
+        const NUMS: [Key; 8] = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+        ];
+        // F is kept for "flag", so letters stop at E for options and G/H continue after it.
+        const LETTERS: [(Key, usize); 7] = [
+            (Key::A, 0),
+            (Key::B, 1),
+            (Key::C, 2),
+            (Key::D, 3),
+            (Key::E, 4),
+            (Key::G, 6),
+            (Key::H, 7),
+        ];
+        let mut pick = None;
+        for (n, k) in NUMS.iter().enumerate() {
+            if i.key_pressed(*k) {
+                pick = Some(n);
+            }
+        }
+        for (k, n) in LETTERS {
+            if i.key_pressed(k) {
+                pick = Some(n);
+            }
+        }
+        if let Some(p) = pick.filter(|p| *p < order.len()) {
+            out.push(Command::Choose {
+                index: s.current,
+                option: order[p].clone(),
+            });
+        }
+        if i.key_pressed(Key::N) || i.key_pressed(Key::ArrowRight) {
+            out.push(Command::Next);
+        }
+        if i.key_pressed(Key::P) || i.key_pressed(Key::ArrowLeft) {
+            out.push(Command::Previous);
+        }
+        if i.key_pressed(Key::F) {
+            out.push(Command::ToggleFlag(s.current));
+        }
+        if s.mode == Mode::Study && i.key_pressed(Key::Enter) && s.states[s.current].answered() {
+            out.push(Command::Check(s.current));
+        }
+    });
+    let _ = q;
+}
+
+fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &mut Vec<Command>) {
+    let st = &s.states[s.current];
+    ui.label(
+        RichText::new(format!(
+            "{} · {}",
+            bank.domain_name(&q.domain),
+            match q.kind {
+                QuestionType::Single => "choose one",
+                QuestionType::Multiple => "choose all that apply",
+                QuestionType::TrueFalse => "true or false",
+            }
+        ))
+        .small()
+        .weak(),
+    );
+    if st.flagged {
+        ui.label(RichText::new("Flagged for review").color(ui.visuals().warn_fg_color));
+    }
+    if let Some(text) = bank.scenario_text(q) {
+        egui::Frame::group(ui.style())
+            .fill(ui.visuals().faint_bg_color)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Scenario").strong());
+                ui.label(text);
+            });
+        ui.add_space(6.0);
+    }
+    ui.label(RichText::new(&q.stem).size(17.0));
+    ui.add_space(8.0);
+    let order = &s.items[s.current].option_order;
+    for (pos, oid) in order.iter().enumerate() {
+        let Some(opt) = q.option(oid) else { continue };
+        let selected = st.selected.iter().any(|x| x == oid);
+        let text = format!("{}. {}", letter(pos), opt.text);
+        let enabled = s.is_open() && !st.checked;
+        let clicked = ui
+            .add_enabled_ui(enabled, |ui| match q.kind {
+                QuestionType::Multiple => {
+                    let mut on = selected;
+                    ui.checkbox(&mut on, text).clicked()
+                }
+                _ => ui.radio(selected, text).clicked(),
+            })
+            .inner;
+        if clicked {
+            out.push(Command::Choose {
+                index: s.current,
+                option: oid.clone(),
+            });
+        }
+        if st.checked {
+            feedback_line(ui, opt, selected);
+        }
+    }
+    if st.checked {
+        ui.add_space(8.0);
+        study_feedback(ui, q, st);
+    }
+}
+
+fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
+    let mark = match (opt.correct, selected) {
+        (true, _) => RichText::new("Correct answer").color(good_color(ui)),
+        (false, true) => RichText::new("Your choice — incorrect").color(bad_color(ui)),
+        (false, false) => RichText::new("Incorrect").weak(),
+    };
+    ui.indent(("fb", &opt.id), |ui| {
+        ui.label(mark.small());
+        if let Some(e) = &opt.explanation {
+            ui.label(RichText::new(e).small());
+        }
+    });
+}
+
+fn study_feedback(ui: &mut Ui, q: &Question, st: &ItemState) {
+    let ok = q.is_correct(&st.selected);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        if ok {
+            ui.label(RichText::new("Correct").color(good_color(ui)).strong());
+        } else {
+            ui.label(RichText::new("Not quite").color(bad_color(ui)).strong());
+        }
+        if let Some(e) = &q.explanation {
+            ui.label(e);
+        }
+        if let Some(r) = &q.reference {
+            ui.label(RichText::new(r).small().weak());
+        }
+    });
+}
+
+fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(if s.mode == Mode::Exam {
+                "Review before submitting"
+            } else {
+                "Finish study session"
+            });
+            ui.label(format!(
+                "{} of {} questions answered.",
+                s.answered_count(),
+                s.len()
+            ));
+            let unanswered = s.unanswered();
+            let flagged = s.flagged();
+            list_section(ui, bank, s, "Unanswered", &unanswered, out);
+            list_section(ui, bank, s, "Flagged for review", &flagged, out);
+            if unanswered.is_empty() && flagged.is_empty() {
+                ui.label("Every question is answered and nothing is flagged.");
+            }
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                if ui.button("Return to the exam").clicked() {
+                    out.push(Command::CloseReview);
+                }
+                let label = if s.mode == Mode::Exam {
+                    "Submit exam"
+                } else {
+                    "Finish and see results"
+                };
+                if ui.button(RichText::new(label).strong()).clicked() {
+                    out.push(Command::Submit);
+                }
+            });
+            if !unanswered.is_empty() {
+                ui.label(
+                    RichText::new("Unanswered questions score zero.")
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        });
+    });
+}
+
+fn list_section(
+    ui: &mut Ui,
+    bank: &Bank,
+    s: &ExamSession,
+    title: &str,
+    indices: &[usize],
+    out: &mut Vec<Command>,
+) {
+    if indices.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new(format!("{title} ({})", indices.len())).strong());
+    for &i in indices {
+        let stem = bank
+            .question(&s.items[i].question_id)
+            .map_or(String::new(), |q| short(&q.stem, 90));
+        if ui.link(format!("{}. {stem}", i + 1)).clicked() {
+            out.push(Command::GoTo(i));
+            out.push(Command::CloseReview);
+        }
+    }
+}
+
+/// The first `max` characters of `text`, cut on a character boundary.
+pub fn short(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}

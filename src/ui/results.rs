@@ -1,0 +1,155 @@
+//! Results: score, pass/fail, the per-skill-area table, then every question with the chosen
+//! answer, the correct one and all explanations.
+
+use super::widgets::{bad_color, clock, good_color, letter, share_bar};
+use super::{Command, ResultsView};
+use crate::bank::Bank;
+use crate::exam::{ExamStatus, Mode};
+use egui::{RichText, Ui};
+
+pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            summary(ui, bank, view, out);
+            ui.add_space(12.0);
+            area_table(ui, view);
+            ui.add_space(12.0);
+            ui.heading("Question review");
+            ui.checkbox(&mut view.only_incorrect, "Show only questions I got wrong");
+            questions(ui, bank, view);
+        });
+    });
+}
+
+fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>) {
+    let r = &view.report;
+    ui.heading(format!("Results — {}", bank.manifest.title));
+    let status = match view.session.status {
+        ExamStatus::Expired => " (time ran out; submitted automatically)",
+        _ => "",
+    };
+    ui.label(
+        RichText::new(format!(
+            "Score: {} of {} correct ({:.0}%)",
+            r.correct,
+            r.total,
+            r.percent()
+        ))
+        .size(22.0)
+        .strong(),
+    );
+    if view.session.mode == Mode::Exam {
+        let (text, color) = if r.passed() {
+            (
+                format!("Pass — the pass mark is {}%", r.pass_percent),
+                good_color(ui),
+            )
+        } else {
+            (
+                format!("Below the pass mark of {}%", r.pass_percent),
+                bad_color(ui),
+            )
+        };
+        ui.label(RichText::new(text).color(color).strong());
+    }
+    ui.label(format!(
+        "Time used {}{status} · seed {}",
+        clock(view.elapsed),
+        view.session.seed
+    ));
+    ui.horizontal(|ui| {
+        if ui.button("Home").clicked() {
+            out.push(Command::GoHome);
+        }
+        if ui.button("New session").clicked() {
+            out.push(Command::OpenSetup {
+                bank_id: Some(bank.id().to_string()),
+            });
+        }
+    });
+}
+
+fn area_table(ui: &mut Ui, view: &ResultsView) {
+    ui.heading("By skill area");
+    egui::Grid::new("areas")
+        .num_columns(3)
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Skill area").strong());
+            ui.label(RichText::new("Correct").strong());
+            ui.label(RichText::new("Score").strong());
+            ui.end_row();
+            for d in &view.report.domains {
+                ui.label(&d.name);
+                ui.label(format!("{}/{}", d.correct, d.total));
+                share_bar(ui, (d.percent() / 100.0) as f32, 160.0);
+                ui.end_row();
+            }
+        });
+}
+
+fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
+    let s = &view.session;
+    for (i, (item, result)) in s.items.iter().zip(&view.report.items).enumerate() {
+        if view.only_incorrect && result.is_correct {
+            continue;
+        }
+        let Some(q) = bank.question(&item.question_id) else {
+            continue;
+        };
+        let verdict = if result.is_correct {
+            RichText::new("correct").color(good_color(ui))
+        } else if result.selected.is_empty() {
+            RichText::new("unanswered").color(bad_color(ui))
+        } else {
+            RichText::new("incorrect").color(bad_color(ui))
+        };
+        let header = format!(
+            "{}. {} — {}",
+            i + 1,
+            super::exam::short(&q.stem, 80),
+            bank.domain_name(&q.domain)
+        );
+        egui::CollapsingHeader::new(header)
+            .id_salt(("result-q", i))
+            .show(ui, |ui| {
+                ui.label(verdict.strong());
+                if let Some(text) = bank.scenario_text(q) {
+                    ui.label(RichText::new(text).italics());
+                }
+                ui.label(RichText::new(&q.stem).strong());
+                for (pos, oid) in item.option_order.iter().enumerate() {
+                    let Some(opt) = q.option(oid) else { continue };
+                    let chosen = result.selected.contains(oid);
+                    let tag = match (opt.correct, chosen) {
+                        (true, true) => "your answer, correct",
+                        (true, false) => "correct answer",
+                        (false, true) => "your answer",
+                        (false, false) => "",
+                    };
+                    let mut line = RichText::new(format!("{}. {}", letter(pos), opt.text));
+                    if opt.correct {
+                        line = line.color(good_color(ui));
+                    } else if chosen {
+                        line = line.color(bad_color(ui));
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(line);
+                        if !tag.is_empty() {
+                            ui.label(RichText::new(format!("({tag})")).small().strong());
+                        }
+                    });
+                    if let Some(e) = &opt.explanation {
+                        ui.indent(("exp", i, pos), |ui| ui.label(RichText::new(e).small()));
+                    }
+                }
+                if let Some(e) = &q.explanation {
+                    ui.label(RichText::new(e));
+                }
+                if let Some(r) = &q.reference {
+                    ui.label(RichText::new(r).small().weak());
+                }
+            });
+    }
+}

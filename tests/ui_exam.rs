@@ -1,0 +1,188 @@
+//! Drives the real screens through egui_kittest: Home → Setup → Exam → Review → Results.
+
+use certprep::bank::QuestionType;
+use certprep::store::Store;
+use certprep::ui::{CertprepApp, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn banks_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+}
+
+fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
+    let store = Store::open_in(data).map_err(|e| e.to_string());
+    let app = CertprepApp::new(banks_dir(), store);
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 800.0))
+        .build_ui_state(|ui, app: &mut CertprepApp| app.show(ui), app)
+}
+
+/// The label of an option as the runner shows it ("B. P1 option A"), found from the state.
+fn option_label(h: &Harness<'_, CertprepApp>, original_id: &str) -> String {
+    let Screen::Exam(view) = &h.state().screen else {
+        panic!("not on the exam screen")
+    };
+    let s = &view.session;
+    let item = &s.items[s.current];
+    let bank = h.state().bank(&s.bank_id).unwrap();
+    let q = bank.question(&item.question_id).unwrap();
+    let pos = item
+        .option_order
+        .iter()
+        .position(|o| o == original_id)
+        .unwrap();
+    format!(
+        "{}. {}",
+        (b'A' + pos as u8) as char,
+        q.option(original_id).unwrap().text
+    )
+}
+
+fn current_question(h: &Harness<'_, CertprepApp>) -> (String, String, QuestionType) {
+    let Screen::Exam(view) = &h.state().screen else {
+        panic!("not on the exam screen")
+    };
+    let s = &view.session;
+    let bank = h.state().bank(&s.bank_id).unwrap();
+    let q = bank.question(&s.items[s.current].question_id).unwrap();
+    (q.id.clone(), q.domain.clone(), q.kind)
+}
+
+#[test]
+fn sit_flag_review_submit_and_see_per_area_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Practice mini").click();
+    h.run();
+    // Bank defaults: 6 questions, 10 minutes; blueprint 50/30/20 gives 3/2/1.
+    h.get_by_label_contains("Planning 3, Operations 2, Data 1");
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.get_by_label("Question 1 of 6");
+
+    // Answer planning and data correctly, operations wrongly; flag the second question.
+    for i in 0..6 {
+        let (_id, domain, kind) = current_question(&h);
+        let picks: Vec<&str> = match (domain.as_str(), kind) {
+            ("plan", _) => vec!["a"],
+            ("ops", _) => vec!["c"],
+            (_, QuestionType::Multiple) => vec!["a", "c"],
+            _ => vec!["a"],
+        };
+        for p in picks {
+            let label = option_label(&h, p);
+            h.get_by_label(&label).click();
+            h.run();
+        }
+        if i == 1 {
+            h.get_by_label("Flag for review").click();
+            h.run();
+        }
+        if i < 5 {
+            h.get_by_label("Next").click();
+            h.run();
+        }
+    }
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("6 of 6 questions answered.");
+    h.get_by_label("Flagged for review (1)");
+    h.get_by_label("Submit exam").click();
+    h.run();
+
+    h.get_by_label("Score: 4 of 6 correct (67%)");
+    h.get_by_label("Pass — the pass mark is 50%");
+    // Per-area rows.
+    h.get_by_label("Planning");
+    h.get_by_label("3/3");
+    h.get_by_label("Operations");
+    h.get_by_label("0/2");
+    h.get_by_label("1/1");
+
+    // The result is in the database, and Home lists it after a restart.
+    drop(h);
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label_contains("4/6 (67%) pass");
+}
+
+#[test]
+fn keyboard_picks_options_moves_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Practice mini").click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.key_press(egui::Key::Num2);
+    h.run();
+    h.key_press(egui::Key::F);
+    h.run();
+    h.key_press(egui::Key::N);
+    h.run();
+    let Screen::Exam(view) = &h.state().screen else {
+        panic!()
+    };
+    let s = &view.session;
+    assert_eq!(s.current, 1);
+    assert_eq!(
+        s.states[0].selected,
+        vec![s.items[0].option_order[1].clone()]
+    );
+    assert!(s.states[0].flagged);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    let Screen::Exam(view) = &h.state().screen else {
+        panic!()
+    };
+    assert_eq!(view.session.current, 0);
+}
+
+#[test]
+fn countdown_auto_submits_when_time_runs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Practice mini").click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.state_mut().time_shift = std::time::Duration::from_secs(9 * 60 + 30);
+    h.run();
+    h.get_by_label("One minute left. Unanswered questions score zero.");
+    h.state_mut().time_shift = std::time::Duration::from_secs(10 * 60 + 1);
+    h.run();
+    h.get_by_label("Time is up: your exam was submitted automatically.");
+    h.get_by_label("Score: 0 of 6 correct (0%)");
+}
+
+#[test]
+fn study_mode_shows_feedback_after_checking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Practice mini").click();
+    h.run();
+    h.get_by_label("Study (instant feedback)").click();
+    h.run();
+    h.get_by_label("Start study session").click();
+    h.run();
+    h.get_by_label("Study mode: untimed");
+    let (_, domain, kind) = current_question(&h);
+    let wrong = match (domain.as_str(), kind) {
+        ("ops", _) => "a",
+        (_, QuestionType::TrueFalse) => "b",
+        _ => "b",
+    };
+    let label = option_label(&h, wrong);
+    h.get_by_label(&label).click();
+    h.run();
+    h.get_by_label("Check answer").click();
+    h.run();
+    h.get_by_label("Not quite");
+    h.get_by_label("Your choice — incorrect");
+}
