@@ -16,7 +16,13 @@ fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
     let app = CertprepApp::new(banks_dir(), store);
     Harness::builder()
         .with_size(egui::vec2(1100.0, 800.0))
-        .build_ui_state(|ui, app: &mut CertprepApp| app.show(ui), app)
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        )
 }
 
 /// The label of an option as the runner shows it ("B. P1 option A"), found from the state.

@@ -87,7 +87,7 @@ fn top_bar(ui: &mut Ui, bank: &Bank, s: &ExamSession, now: Instant, out: &mut Ve
 fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
     egui::Panel::left("exam-nav")
         .resizable(false)
-        .exact_size(190.0)
+        .exact_size(240.0)
         .show(ui, |ui| {
             ui.label(RichText::new("Questions").strong());
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -100,10 +100,16 @@ fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) 
                                 text = text.color(ui.visuals().warn_fg_color).strong();
                             }
                             let mut b = egui::Button::new(text)
-                                .min_size(egui::vec2(30.0, 24.0))
+                                .min_size(egui::vec2(34.0, 26.0))
                                 .selected(i == s.current);
                             if st.answered() {
-                                b = b.fill(ui.visuals().widgets.active.weak_bg_fill);
+                                b = b.fill(answered_fill(ui));
+                            }
+                            if i == s.current {
+                                b = b.stroke(egui::Stroke::new(
+                                    2.0,
+                                    ui.visuals().selection.stroke.color,
+                                ));
                             }
                             let state = match (st.answered(), st.flagged) {
                                 (true, true) => "answered, flagged",
@@ -127,13 +133,18 @@ fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) 
                         }
                     });
                 ui.add_space(8.0);
-                ui.label(RichText::new("Filled: answered").small());
+                ui.horizontal(|ui| {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, answered_fill(ui));
+                    ui.label(RichText::new("answered").small());
+                });
                 ui.label(
-                    RichText::new("Orange number: flagged")
+                    RichText::new("orange number: flagged")
                         .small()
                         .color(ui.visuals().warn_fg_color),
                 );
-                ui.label(RichText::new("Outlined: current").small());
+                ui.label(RichText::new("highlighted: current").small());
                 ui.add_space(8.0);
                 if s.mode == Mode::Exam && ui.button("Review and submit").clicked() {
                     out.push(Command::OpenReview);
@@ -143,6 +154,14 @@ fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) 
                 }
             });
         });
+}
+
+fn answered_fill(ui: &Ui) -> egui::Color32 {
+    if ui.visuals().dark_mode {
+        egui::Color32::from_rgb(38, 92, 62)
+    } else {
+        egui::Color32::from_rgb(186, 226, 196)
+    }
 }
 
 fn actions(ui: &mut Ui, s: &ExamSession, out: &mut Vec<Command>) {
@@ -265,7 +284,11 @@ fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &
             });
         ui.add_space(6.0);
     }
-    ui.label(RichText::new(&q.stem).size(17.0));
+    ui.label(
+        RichText::new(&q.stem)
+            .size(18.0)
+            .color(ui.visuals().strong_text_color()),
+    );
     ui.add_space(8.0);
     let order = &s.items[s.current].option_order;
     for (pos, oid) in order.iter().enumerate() {

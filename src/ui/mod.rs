@@ -483,6 +483,35 @@ impl CertprepApp {
     }
 }
 
+/// Larger text than egui's defaults: candidates read long scenarios for hours.
+pub fn apply_style(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(24.0, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(16.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(16.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(13.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(15.0, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}
+
 fn error_notice(text: String) -> Notice {
     Notice {
         kind: NoticeKind::Error,
@@ -512,7 +541,14 @@ pub fn run_window(cli: &crate::cli::Cli) -> ExitCode {
             .with_min_inner_size([720.0, 520.0]),
         ..Default::default()
     };
-    match eframe::run_native("certprep", options, Box::new(|_cc| Ok(Box::new(app)))) {
+    match eframe::run_native(
+        "certprep",
+        options,
+        Box::new(|cc| {
+            apply_style(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("certprep: cannot open a window: {e}");
