@@ -99,14 +99,23 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
             }
             s.current = i;
             store
-                .save_item(attempt_id, i, &s.states[i], Duration::from_secs(30 * (i as u64 + 1)), i)
+                .save_item(
+                    attempt_id,
+                    i,
+                    &s.states[i],
+                    Duration::from_secs(30 * (i as u64 + 1)),
+                    i,
+                )
                 .unwrap();
             expected.push(s.states[i].clone());
         }
         // No submit, no close: the store is simply dropped.
     }
     let store = Store::open_in(dir.path()).unwrap();
-    let unfinished = store.unfinished_attempt().unwrap().expect("offered for resume");
+    let unfinished = store
+        .unfinished_attempt()
+        .unwrap()
+        .expect("offered for resume");
     assert_eq!(unfinished.id, attempt_id);
     let loaded = store.load_session(attempt_id).unwrap().unwrap().session;
     assert_eq!(loaded.items, items);
@@ -166,8 +175,14 @@ fn finishing_records_scores_per_area_and_history() {
             ("plan".to_string(), 5, 5)
         ]
     );
-    assert_eq!(store.question_history("mini", "data-1").unwrap(), Some((1, 0)));
-    assert_eq!(store.question_history("mini", "plan-1").unwrap(), Some((1, 1)));
+    assert_eq!(
+        store.question_history("mini", "data-1").unwrap(),
+        Some((1, 0))
+    );
+    assert_eq!(
+        store.question_history("mini", "plan-1").unwrap(),
+        Some((1, 1))
+    );
     assert!(store.unfinished_attempt().unwrap().is_none());
 }
 
@@ -183,7 +198,10 @@ fn write_bank(dir: &Path, questions: &str) {
 
 #[test]
 fn validate_prints_one_line_per_good_bank_and_exits_0() {
-    let out = certprep(&["validate", repo().join("tests/data/banks").to_str().unwrap()]);
+    let out = certprep(&[
+        "validate",
+        repo().join("tests/data/banks").to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
@@ -217,7 +235,12 @@ fn validate_exits_1_with_file_line_column_on_a_malformed_bank() {
 
 #[test]
 fn stats_prints_counts_per_area_type_and_difficulty() {
-    let out = certprep(&["--banks", repo().join("tests/data/banks").to_str().unwrap(), "stats", "mini"]);
+    let out = certprep(&[
+        "--banks",
+        repo().join("tests/data/banks").to_str().unwrap(),
+        "stats",
+        "mini",
+    ]);
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Planning (plan)"), "{text}");

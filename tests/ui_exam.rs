@@ -1,7 +1,6 @@
 //! Drives the real screens through egui_kittest: Home → Setup → Exam → Review → Results.
 
 use certprep::bank::QuestionType;
-use certprep::store::Store;
 use certprep::ui::{CertprepApp, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -12,8 +11,7 @@ fn banks_dir() -> PathBuf {
 }
 
 fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
-    let store = Store::open_in(data).map_err(|e| e.to_string());
-    let app = CertprepApp::new(banks_dir(), store);
+    let app = CertprepApp::open(banks_dir(), data.to_path_buf());
     Harness::builder()
         .with_size(egui::vec2(1100.0, 800.0))
         .build_ui_state(

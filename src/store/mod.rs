@@ -2,6 +2,9 @@
 //! history. One file in the user's data directory, WAL mode, schema versioned with
 //! `PRAGMA user_version` and upgraded by forward-only migrations.
 
+pub mod backup;
+pub mod lock;
+
 use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
@@ -94,6 +97,11 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "certprep is already open on the data folder {path}; switch to that window (only one \
+         window at a time can use a data folder)"
+    )]
+    InUse { path: PathBuf },
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -222,6 +230,10 @@ impl Store {
                 found: version,
                 supported: SCHEMA_VERSION,
             });
+        }
+        if version > 0 && version < SCHEMA_VERSION {
+            // An upgrade rewrites tables: keep a copy of the old schema's data first.
+            self.backup_now(&format!("before-v{}", version + 1))?;
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self

@@ -2,13 +2,15 @@
 
 use super::{Command, HomeData};
 use crate::bank::LoadReport;
-use crate::store::Store;
+use crate::store::backup::BackupInfo;
+use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
 
 pub fn show(
     ui: &mut Ui,
     banks: &LoadReport,
-    store: &Result<Store, String>,
+    store: &Result<Store, StoreError>,
+    backups: &[BackupInfo],
     home: &HomeData,
     out: &mut Vec<Command>,
 ) {
@@ -18,11 +20,7 @@ pub fn show(
             ui.label("Practice exams for your certification, one skill area at a time.");
             ui.add_space(8.0);
             if let Err(e) = store {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("The database could not be opened, so nothing can be saved: {e}"),
-                );
-                ui.add_space(8.0);
+                store_problem(ui, e, backups, out);
             }
             if let Some((a, answered)) = &home.unfinished {
                 resume_banner(ui, a, *answered, out);
@@ -33,6 +31,40 @@ pub fn show(
             failures(ui, banks, out);
         });
     });
+}
+
+/// The database could not be opened: say why, and for a damaged file offer the ways out,
+/// each of which keeps the damaged file aside.
+fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(
+            RichText::new("Your history cannot be opened, so nothing can be saved right now.")
+                .strong()
+                .color(ui.visuals().error_fg_color),
+        );
+        ui.label(e.to_string());
+        if let StoreError::Corrupt { .. } = e {
+            ui.add_space(4.0);
+            if let Some(b) = backups.first() {
+                let label = format!(
+                    "Restore the backup of {}",
+                    b.taken_at.format("%Y-%m-%d %H:%M UTC")
+                );
+                if ui.button(label).clicked() {
+                    out.push(Command::RestoreBackup(b.path.clone()));
+                }
+            } else {
+                ui.label("No backup was found.");
+            }
+            if ui
+                .button("Keep the damaged file aside and start afresh")
+                .clicked()
+            {
+                out.push(Command::StartFresh);
+            }
+        }
+    });
+    ui.add_space(8.0);
 }
 
 fn resume_banner(

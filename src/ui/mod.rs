@@ -10,7 +10,9 @@ mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
 use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
-use crate::store::{AttemptSummary, NewAttempt, Store};
+use crate::store::backup::{list_backups, restore_backup, start_fresh};
+use crate::store::lock::InstanceLock;
+use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -24,11 +26,16 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     GoHome,
-    OpenSetup { bank_id: Option<String> },
+    OpenSetup {
+        bank_id: Option<String>,
+    },
     Start(SetupForm),
     Resume(i64),
     Discard(i64),
-    Choose { index: usize, option: String },
+    Choose {
+        index: usize,
+        option: String,
+    },
     ToggleFlag(usize),
     GoTo(usize),
     Next,
@@ -40,6 +47,10 @@ pub enum Command {
     ShowResults(i64),
     ReloadBanks,
     DismissNotice,
+    /// Damaged database: keep it aside and copy this backup in its place.
+    RestoreBackup(PathBuf),
+    /// Damaged database: keep it aside and start with an empty one.
+    StartFresh,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +98,10 @@ pub struct HomeData {
 
 pub struct CertprepApp {
     pub banks_dir: PathBuf,
+    pub data_dir: PathBuf,
     pub banks: LoadReport,
-    pub store: Result<Store, String>,
+    pub store: Result<Store, StoreError>,
+    _lock: Option<InstanceLock>,
     pub screen: Screen,
     pub home: HomeData,
     pub notice: Option<Notice>,
@@ -98,12 +111,31 @@ pub struct CertprepApp {
 }
 
 impl CertprepApp {
-    pub fn new(banks_dir: PathBuf, store: Result<Store, String>) -> Self {
+    /// Open the data folder as the window does: take the one-window lock, open the
+    /// database, take the daily backup.
+    pub fn open(banks_dir: PathBuf, data_dir: PathBuf) -> Self {
+        let (lock, store) = match InstanceLock::acquire(&data_dir) {
+            Ok(lock) => (Some(lock), Store::open_in(&data_dir)),
+            Err(e) => (None, Err(e)),
+        };
+        let mut app = CertprepApp::new(banks_dir, data_dir, store);
+        app._lock = lock;
+        if let Ok(store) = &app.store
+            && let Err(e) = store.backup_if_due()
+        {
+            app.notice = Some(error_notice(format!("The daily backup failed: {e}")));
+        }
+        app
+    }
+
+    pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
         let banks = load_banks(&banks_dir);
         let mut app = CertprepApp {
             banks_dir,
+            data_dir,
             banks,
             store,
+            _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
             notice: None,
@@ -146,7 +178,13 @@ impl CertprepApp {
             widgets::notice_bar(ui, n, out);
         }
         match &mut self.screen {
-            Screen::Home => home::show(ui, &self.banks, &self.store, &self.home, out),
+            Screen::Home => {
+                let backups = match &self.store {
+                    Err(StoreError::Corrupt { .. }) => list_backups(&self.data_dir),
+                    _ => Vec::new(),
+                };
+                home::show(ui, &self.banks, &self.store, &backups, &self.home, out)
+            }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
@@ -255,7 +293,30 @@ impl CertprepApp {
                 });
             }
             Command::DismissNotice => self.notice = None,
+            Command::RestoreBackup(path) => {
+                self.replace_store(restore_backup(&self.data_dir, &path), "Backup restored")
+            }
+            Command::StartFresh => {
+                self.replace_store(start_fresh(&self.data_dir), "Started a new database")
+            }
         }
+    }
+
+    fn replace_store(&mut self, result: Result<Store, StoreError>, done: &str) {
+        match result {
+            Ok(store) => {
+                self.store = Ok(store);
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!(
+                        "{done}. The damaged file was kept beside it in {}.",
+                        self.data_dir.display()
+                    ),
+                });
+            }
+            Err(e) => self.notice = Some(error_notice(e.to_string())),
+        }
+        self.refresh_home();
     }
 
     fn with_exam(&mut self, f: impl FnOnce(&mut ExamView)) {
@@ -341,9 +402,8 @@ impl CertprepApp {
         let store = match &mut self.store {
             Ok(s) => s,
             Err(e) => {
-                self.notice = Some(error_notice(format!(
-                    "Cannot start: the database is not available ({e})."
-                )));
+                let text = format!("Cannot start: the database is not available ({e}).");
+                self.notice = Some(error_notice(text));
                 return;
             }
         };
@@ -531,9 +591,7 @@ impl eframe::App for CertprepApp {
 
 /// Open the window (the default when no subcommand is given).
 pub fn run_window(cli: &crate::cli::Cli) -> ExitCode {
-    let data_dir = cli.data_dir();
-    let store = Store::open_in(&data_dir).map_err(|e| e.to_string());
-    let app = CertprepApp::new(cli.banks_dir(), store);
+    let app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("certprep")

@@ -1,0 +1,84 @@
+//! What a user sees when the data folder is in use or the database is damaged.
+
+use certprep::store::lock::InstanceLock;
+use certprep::store::{DB_FILE, Store};
+use certprep::ui::CertprepApp;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
+    let banks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks");
+    let app = CertprepApp::open(banks, data.to_path_buf());
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 800.0))
+        .build_ui_state(|ui, app: &mut CertprepApp| app.show(ui), app)
+}
+
+#[test]
+fn second_window_on_the_same_data_folder_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = InstanceLock::acquire(dir.path()).unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label_contains("certprep is already open on the data folder");
+    assert!(
+        h.state().store.is_err(),
+        "the second window must not open the database"
+    );
+    // Starting an exam is not offered while nothing could be saved.
+    h.get_by_label("Practice mini").click();
+    h.run();
+    h.get_by_label("Question banks");
+}
+
+#[test]
+fn damaged_database_is_kept_aside_and_the_backup_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open_in(dir.path()).unwrap();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, status, started_at,
+                                       score_correct, score_total)
+                 VALUES ('mini','t1','exam',1,50,'submitted','2026-11-01T10:00:00Z', 5, 6)",
+                [],
+            )
+            .unwrap();
+        store.backup_now("daily").unwrap();
+    }
+    let garbage = b"definitely not a database ".repeat(300);
+    std::fs::write(dir.path().join(DB_FILE), &garbage).unwrap();
+
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Your history cannot be opened, so nothing can be saved right now.");
+    h.get_by_label_contains("Restore the backup of").click();
+    h.run();
+    h.get_by_label_contains("Backup restored. The damaged file was kept beside it");
+    // The restored history is on Home, and the damaged bytes are still on disk.
+    h.get_by_label_contains("5/6 (83%) pass");
+    let kept: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), garbage);
+}
+
+#[test]
+fn damaged_database_without_backup_can_start_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(DB_FILE), b"junk".repeat(1000)).unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("No backup was found.");
+    h.get_by_label("Keep the damaged file aside and start afresh")
+        .click();
+    h.run();
+    h.get_by_label_contains("Started a new database");
+    assert!(h.state().store.is_ok());
+}
