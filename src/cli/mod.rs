@@ -1,6 +1,7 @@
 //! The command line: `certprep` alone opens the window; subcommands work without a display.
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
+mod crash_writer;
 mod stats;
 mod validate;
 
@@ -37,6 +38,14 @@ pub enum Command {
         /// Bank id (default: every bank)
         bank: Option<String>,
     },
+    /// Test helper: answer questions as fast as possible, acknowledging each commit
+    #[command(hide = true)]
+    CrashWriter {
+        #[arg(long)]
+        bank: String,
+        #[arg(long, default_value_t = 1000)]
+        answers: usize,
+    },
 }
 
 impl Cli {
@@ -54,6 +63,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
+        Command::CrashWriter { bank, answers } => crash_writer::run(cli, bank, *answers),
     };
     Some(code)
 }
