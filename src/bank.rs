@@ -381,7 +381,7 @@ pub fn load_bank(dir: &Path) -> Result<Bank, Vec<BankError>> {
         match read_text(&path) {
             Ok(text) => match parse_question_file(&path, &text) {
                 Ok((scenarios, questions)) => {
-                    builder.add_file(&path, Some(&text), scenarios, questions)
+                    builder.add_file(&path, Some(text), scenarios, questions)
                 }
                 Err(e) => errors.push(e),
             },
@@ -410,13 +410,35 @@ pub fn parse_question_file(
     parsed.map_err(|e| syntax_error(path, &e))
 }
 
-/// Line and column (1-based) of the first occurrence of `needle` in `text`.
-fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
-    let offset = text.find(needle)?;
+/// Line and column (1-based) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
-    Some((line, column))
+    (line, column)
+}
+
+/// Where `"id": "<id>"` is written, so an error points at its item rather than at some
+/// other mention of the same string.
+fn position_of_id(text: &str, id: &str) -> Option<(usize, usize)> {
+    let needle = format!("\"{id}\"");
+    let mut from = 0;
+    while let Some(found) = text[from..].find(&needle) {
+        let at = from + found;
+        let before = text[..at].trim_end();
+        if let Some(key) = before.strip_suffix(':')
+            && key.trim_end().ends_with("\"id\"")
+        {
+            return Some(line_column(text, at));
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+/// Line and column of the first occurrence of `needle` (for manifest keys).
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle).map(|at| line_column(text, at))
 }
 
 /// Accumulates files into a bank and runs the semantic checks.
@@ -425,8 +447,11 @@ struct BankBuilder {
     manifest_text: Option<String>,
     root: PathBuf,
     manifest: Manifest,
-    questions: Vec<(Question, Location)>,
-    scenarios: Vec<(Scenario, Location)>,
+    /// Each source file with its text, kept until `finish` so that error locations are
+    /// only worked out for items that have errors.
+    files: Vec<(PathBuf, Option<String>)>,
+    questions: Vec<(Question, usize)>,
+    scenarios: Vec<(Scenario, usize)>,
     errors: Vec<BankError>,
 }
 
@@ -441,6 +466,7 @@ impl BankBuilder {
             manifest_text: None,
             root,
             manifest,
+            files: Vec::new(),
             questions: Vec::new(),
             scenarios: Vec::new(),
             errors: Vec::new(),
@@ -450,27 +476,27 @@ impl BankBuilder {
     fn add_file(
         &mut self,
         path: &Path,
-        text: Option<&str>,
+        text: Option<String>,
         scenarios: Vec<Scenario>,
         questions: Vec<Question>,
     ) {
-        // Point semantic errors at the line where the item's id is written.
-        let locate = |id: &str, question: Option<&str>| {
-            let pos = text.and_then(|t| position_of(t, &format!("\"{id}\"")));
-            Location {
-                path: path.to_path_buf(),
-                line: pos.map(|p| p.0),
-                column: pos.map(|p| p.1),
-                question: question.map(str::to_string),
-            }
-        };
-        for s in scenarios {
-            let loc = locate(&s.id, None);
-            self.scenarios.push((s, loc));
-        }
-        for q in questions {
-            let loc = locate(&q.id, Some(&q.id));
-            self.questions.push((q, loc));
+        let file = self.files.len();
+        self.files.push((path.to_path_buf(), text));
+        self.scenarios
+            .extend(scenarios.into_iter().map(|s| (s, file)));
+        self.questions
+            .extend(questions.into_iter().map(|q| (q, file)));
+    }
+
+    /// Point an error at the line where the item's id is written.
+    fn locate(&self, file: usize, id: &str, is_question: bool) -> Location {
+        let (path, text) = &self.files[file];
+        let pos = text.as_deref().and_then(|t| position_of_id(t, id));
+        Location {
+            path: path.clone(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            question: is_question.then(|| id.to_string()),
         }
     }
 
@@ -648,10 +674,10 @@ impl BankBuilder {
         let warnings = self.check_manifest();
 
         let mut scenarios = BTreeMap::new();
-        for (s, loc) in std::mem::take(&mut self.scenarios) {
+        for (s, file) in std::mem::take(&mut self.scenarios) {
             if s.text.chars().count() > MAX_TEXT_CHARS {
                 self.errors.push(BankError::invalid(
-                    loc.clone(),
+                    self.locate(file, &s.id, false),
                     format!(
                         "scenario \"{}\" is longer than {MAX_TEXT_CHARS} characters",
                         s.id
@@ -660,7 +686,7 @@ impl BankBuilder {
             }
             if scenarios.contains_key(&s.id) {
                 self.errors.push(BankError::invalid(
-                    loc,
+                    self.locate(file, &s.id, false),
                     format!("scenario id \"{}\" is defined twice", s.id),
                 ));
             } else {
@@ -669,19 +695,39 @@ impl BankBuilder {
         }
         let scenario_ids: HashSet<&str> = scenarios.keys().map(String::as_str).collect();
 
-        let mut first_seen: HashMap<String, Location> = HashMap::new();
+        let mut first_seen: HashMap<&str, usize> = HashMap::new();
         let mut problems = Vec::new();
-        for (q, loc) in &self.questions {
-            if let Some(prev) = first_seen.get(&q.id) {
+        for (q, file) in &self.questions {
+            if let Some(&prev_file) = first_seen.get(q.id.as_str()) {
+                let prev = self.locate(prev_file, &q.id, false);
+                // The second definition: find the id's next mention after the first one.
+                let mut loc = self.locate(*file, &q.id, true);
+                if prev_file == *file
+                    && let Some(text) = self.files[*file].1.as_deref()
+                {
+                    let needle = format!("\"{}\"", q.id);
+                    let firsts: Vec<usize> = text.match_indices(&needle).map(|(i, _)| i).collect();
+                    if let Some(&second) = firsts.get(1) {
+                        let (l, c) = line_column(text, second);
+                        loc.line = Some(l);
+                        loc.column = Some(c);
+                    }
+                }
                 problems.push(BankError::invalid(
-                    loc.clone(),
+                    loc,
                     format!("id is used twice; it is first defined at {prev}"),
                 ));
             } else {
-                first_seen.insert(q.id.clone(), loc.clone());
+                first_seen.insert(q.id.as_str(), *file);
             }
-            for p in self.check_question(q, &scenario_ids) {
-                problems.push(BankError::invalid(loc.clone(), p));
+            let problems_here = self.check_question(q, &scenario_ids);
+            if !problems_here.is_empty() {
+                let loc = self.locate(*file, &q.id, true);
+                problems.extend(
+                    problems_here
+                        .into_iter()
+                        .map(|p| BankError::invalid(loc.clone(), p)),
+                );
             }
         }
         self.errors.extend(problems);
@@ -697,6 +743,7 @@ impl BankBuilder {
         }
 
         let questions: Vec<Question> = self.questions.into_iter().map(|(q, _)| q).collect();
+        drop(self.files);
         let index = questions
             .iter()
             .enumerate()
