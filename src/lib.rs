@@ -5,4 +5,5 @@ pub mod exam;
 pub mod paths;
 pub mod stats;
 pub mod store;
+pub mod synth;
 pub mod ui;

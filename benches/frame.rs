@@ -1,0 +1,33 @@
+//! CPU time of one frame of the exam screen, through the egui_kittest harness (layout and
+//! tessellation-free egui pass, which is what runs on the CPU each frame).
+use certprep::ui::{CertprepApp, Command, SetupForm};
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+
+fn exam_frame(c: &mut Criterion) {
+    let data = tempfile::tempdir().expect("temp dir");
+    let banks = tempfile::tempdir().expect("temp dir");
+    certprep::synth::write_bank(&banks.path().join("synthetic"), 2000, 1).expect("bank");
+    let mut app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
+    app.push(Command::Start(SetupForm {
+        bank_id: "synthetic".into(),
+        questions: 150,
+        minutes: 180,
+        mode: certprep::exam::Mode::Exam,
+        seed: Some(1),
+    }));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        );
+    h.run_steps(3);
+    c.bench_function("exam_screen_frame", |b| b.iter(|| h.step()));
+}
+
+criterion_group!(benches, exam_frame);
+criterion_main!(benches);

@@ -1,0 +1,202 @@
+//! Deterministic synthetic data for benchmarks and load tests: a bank of any size shaped
+//! like the CETL bank (10 weighted areas, shared scenarios, all three question types).
+
+use crate::bank::{
+    AnswerOption, Bank, Domain, ExamDefaults, FORMAT_V1, Manifest, Question, QuestionType, Scenario,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+
+const AREAS: [(&str, f64); 10] = [
+    ("leadership-vision", 15.0),
+    ("strategic-planning", 15.0),
+    ("ethics-policies", 10.0),
+    ("instructional-focus-pd", 12.0),
+    ("team-building-staffing", 9.0),
+    ("stakeholder-focus", 9.0),
+    ("it-management", 9.0),
+    ("communication-systems", 7.0),
+    ("business-management", 7.0),
+    ("data-management", 7.0),
+];
+
+const WORDS: [&str; 24] = [
+    "district",
+    "board",
+    "budget",
+    "network",
+    "teachers",
+    "students",
+    "privacy",
+    "vendor",
+    "plan",
+    "survey",
+    "device",
+    "policy",
+    "training",
+    "data",
+    "cabinet",
+    "parents",
+    "security",
+    "contract",
+    "refresh",
+    "assessment",
+    "superintendent",
+    "principal",
+    "bandwidth",
+    "equity",
+];
+
+fn sentence(rng: &mut ChaCha8Rng, words: usize) -> String {
+    let mut s: Vec<&str> = (0..words)
+        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .collect();
+    s[0] = "The";
+    format!("{}.", s.join(" "))
+}
+
+pub fn manifest(id: &str) -> Manifest {
+    Manifest {
+        format: FORMAT_V1.into(),
+        id: id.into(),
+        title: format!("Synthetic bank {id}"),
+        version: "synthetic".into(),
+        exam: ExamDefaults {
+            questions: 150,
+            minutes: 180,
+            pass_percent: 70.0,
+        },
+        domains: AREAS
+            .iter()
+            .map(|(d, w)| Domain {
+                id: d.to_string(),
+                name: d.replace('-', " "),
+                category: "Synthetic".into(),
+                weight: *w,
+            })
+            .collect(),
+    }
+}
+
+/// `n` questions spread over the areas by weight; every fourth question belongs to a
+/// three-question scenario; 10% multiple, 5% true/false.
+pub fn questions(n: usize, seed: u64) -> (Vec<Scenario>, Vec<Question>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut scenarios = Vec::new();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let area = AREAS[i % AREAS.len()].0;
+        // Scenario questions recur every 20 questions within an area; three share a passage.
+        let scenario = (i % 4 == 0).then(|| {
+            let id = format!("s-{area}-{}", i / 60);
+            if !scenarios.iter().any(|s: &Scenario| s.id == id) {
+                scenarios.push(Scenario {
+                    id: id.clone(),
+                    text: sentence(&mut rng, 60),
+                });
+            }
+            id
+        });
+        let kind = match i % 20 {
+            0 | 10 => QuestionType::Multiple,
+            5 => QuestionType::TrueFalse,
+            _ => QuestionType::Single,
+        };
+        let options: Vec<AnswerOption> = match kind {
+            QuestionType::TrueFalse => ["True", "False"]
+                .iter()
+                .enumerate()
+                .map(|(k, t)| AnswerOption {
+                    id: ["a", "b"][k].into(),
+                    text: t.to_string(),
+                    correct: k == i % 2,
+                    explanation: Some(sentence(&mut rng, 12)),
+                })
+                .collect(),
+            _ => {
+                let correct_a = rng.random_range(0..4usize);
+                (0..4)
+                    .map(|k| AnswerOption {
+                        id: ["a", "b", "c", "d"][k].into(),
+                        text: sentence(&mut rng, 10),
+                        correct: k == correct_a
+                            || (kind == QuestionType::Multiple && k == (correct_a + 1) % 4),
+                        explanation: Some(sentence(&mut rng, 14)),
+                    })
+                    .collect()
+            }
+        };
+        out.push(Question {
+            id: format!("syn-{i:06}"),
+            domain: area.into(),
+            kind,
+            scenario,
+            stem: format!("{} Choose {}?", sentence(&mut rng, 20), i),
+            options,
+            explanation: Some(sentence(&mut rng, 18)),
+            difficulty: Some(1 + (i % 3) as u8),
+            tags: vec![WORDS[i % WORDS.len()].to_string()],
+            reference: Some(format!("Framework: {area}")),
+        });
+    }
+    (scenarios, out)
+}
+
+pub fn bank(n: usize, seed: u64) -> Bank {
+    let (scenarios, questions) = questions(n, seed);
+    match Bank::from_parts(
+        manifest("synthetic"),
+        PathBuf::from("synthetic"),
+        scenarios,
+        questions,
+    ) {
+        Ok(b) => b,
+        Err(e) => panic!("synthetic bank is invalid: {e:?}"),
+    }
+}
+
+/// Write a bank folder: `bank.json` plus one question file per area (as authors do).
+pub fn write_bank(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let manifest = serde_json::to_string_pretty(&manifest("synthetic")).unwrap_or_default();
+    std::fs::write(dir.join("bank.json"), manifest)?;
+    let (scenarios, questions) = questions(n, seed);
+    for (area, _) in AREAS {
+        let qs: Vec<&Question> = questions.iter().filter(|q| q.domain == area).collect();
+        let used: Vec<&Scenario> = scenarios
+            .iter()
+            .filter(|s| {
+                qs.iter()
+                    .any(|q| q.scenario.as_deref() == Some(s.id.as_str()))
+            })
+            .collect();
+        let file = serde_json::json!({ "scenarios": used, "questions": qs });
+        std::fs::write(
+            dir.join(format!("{area}.json")),
+            serde_json::to_string_pretty(&file).unwrap_or_default(),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn written_bank_loads_and_matches_the_in_memory_one() {
+        let dir = tempfile::tempdir().unwrap();
+        super::write_bank(dir.path(), 500, 3).unwrap();
+        let loaded = crate::bank::load_bank(dir.path()).expect("valid");
+        assert_eq!(loaded.questions.len(), 500);
+        let mem = super::bank(500, 3);
+        assert_eq!(loaded.domain_counts(), mem.domain_counts());
+        assert!(
+            loaded
+                .questions
+                .iter()
+                .filter(|q| q.scenario.is_some())
+                .count()
+                >= 100
+        );
+    }
+}
