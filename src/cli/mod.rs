@@ -22,6 +22,9 @@ pub struct Cli {
     /// Folder holding the question banks (default: ./question-banks; also $CERTPREP_BANKS_DIR)
     #[arg(long, global = true, value_name = "DIR")]
     pub banks: Option<PathBuf>,
+    /// Measure start-up: print the time from process start to the first painted frame, then exit
+    #[arg(long, hide = true)]
+    pub probe_first_frame: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

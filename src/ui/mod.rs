@@ -107,6 +107,9 @@ pub struct CertprepApp {
     pub notice: Option<Notice>,
     /// Added to `Instant::now()`: lets tests move the exam clock without sleeping.
     pub time_shift: Duration,
+    /// Start-up probe: the process start; after the first frame, print the time and close.
+    pub probe_first_frame: Option<Instant>,
+    frames: u64,
     commands: Vec<Command>,
 }
 
@@ -140,6 +143,8 @@ impl CertprepApp {
             home: HomeData::default(),
             notice: None,
             time_shift: Duration::ZERO,
+            probe_first_frame: None,
+            frames: 0,
             commands: Vec::new(),
         };
         app.refresh_home();
@@ -582,6 +587,19 @@ fn error_notice(text: String) -> Notice {
 impl eframe::App for CertprepApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        self.frames += 1;
+        if let Some(start) = self.probe_first_frame {
+            // The first pass only lays out; the frame after it is the first one painted.
+            if self.frames == 2 {
+                println!(
+                    "first frame after {:.1} ms",
+                    start.elapsed().as_secs_f64() * 1000.0
+                );
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ui.ctx().request_repaint();
+            }
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -590,8 +608,11 @@ impl eframe::App for CertprepApp {
 }
 
 /// Open the window (the default when no subcommand is given).
-pub fn run_window(cli: &crate::cli::Cli) -> ExitCode {
-    let app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
+pub fn run_window(cli: &crate::cli::Cli, started: Instant) -> ExitCode {
+    let mut app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
+    if cli.probe_first_frame {
+        app.probe_first_frame = Some(started);
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("certprep")
