@@ -3,6 +3,7 @@ pub mod bank;
 pub mod cli;
 pub mod exam;
 pub mod paths;
+pub mod prefs;
 pub mod stats;
 pub mod store;
 pub mod synth;

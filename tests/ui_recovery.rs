@@ -56,7 +56,7 @@ fn damaged_database_is_kept_aside_and_the_backup_restored() {
     h.get_by_label("Your history cannot be opened, so nothing can be saved right now.");
     h.get_by_label_contains("Restore the backup of").click();
     h.run();
-    h.get_by_label_contains("Backup restored. The damaged file was kept beside it");
+    h.get_by_label_contains("Backup restored. The previous database file was kept beside it");
     // The restored history is on Home, and the damaged bytes are still on disk.
     h.get_by_label_contains("5/6 (83%) pass");
     let kept: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -81,4 +81,39 @@ fn damaged_database_without_backup_can_start_afresh() {
     h.run();
     h.get_by_label_contains("Started a new database");
     assert!(h.state().store.is_ok());
+}
+
+#[test]
+fn settings_persist_across_restart_and_restore_keeps_the_current_file() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut h = harness(dir.path());
+        h.run();
+        h.get_by_label("Settings").click();
+        h.run();
+        h.get_by_label("Light").click();
+        h.run();
+        h.get_by_label("Back up now").click();
+        h.run();
+        h.get_by_label_contains("Backup written to");
+        assert_eq!(h.state().prefs.theme, certprep::prefs::Theme::Light);
+        assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    }
+    // Restart: the theme and the last screen (Settings) are remembered.
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Back up now");
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    h.get_all_by_label_contains("Restore 20")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label_contains("Backup restored. The previous database file was kept");
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".before-restore-"))
+        .count();
+    assert_eq!(aside, 1);
 }

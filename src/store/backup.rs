@@ -112,15 +112,16 @@ fn prune(data_dir: &Path, keep: usize) {
     }
 }
 
-/// Rename a damaged database (and its WAL and shared-memory files) aside so nothing is lost.
-/// Returns the new name of the main file, or `None` if there was no file.
-pub fn quarantine(data_dir: &Path) -> Result<Option<PathBuf>, StoreError> {
+/// Rename the database (and its WAL and shared-memory files) aside as
+/// `certprep.sqlite3.<label>-<time>` so nothing is lost. Returns the new name of the main
+/// file, or `None` if there was no file.
+pub fn set_aside(data_dir: &Path, label: &str) -> Result<Option<PathBuf>, StoreError> {
     let db = data_dir.join(DB_FILE);
     if !db.exists() {
         return Ok(None);
     }
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-    let target = data_dir.join(format!("{DB_FILE}.damaged-{stamp}"));
+    let target = data_dir.join(format!("{DB_FILE}.{label}-{stamp}"));
     for suffix in ["", "-wal", "-shm"] {
         let from = PathBuf::from(format!("{}{suffix}", db.display()));
         if from.exists() {
@@ -131,11 +132,12 @@ pub fn quarantine(data_dir: &Path) -> Result<Option<PathBuf>, StoreError> {
     Ok(Some(target))
 }
 
-/// Put the damaged database aside and copy `backup` in its place, then open it.
-pub fn restore_backup(data_dir: &Path, backup: &Path) -> Result<Store, StoreError> {
+/// Put the current database aside (labelled `aside`, e.g. "damaged") and copy `backup` in
+/// its place, then open it. The caller must have closed its own connection.
+pub fn restore_backup(data_dir: &Path, backup: &Path, aside: &str) -> Result<Store, StoreError> {
     // Check the backup opens before touching the current file.
     drop(Store::open_read_only(backup)?);
-    quarantine(data_dir)?;
+    set_aside(data_dir, aside)?;
     let db = data_dir.join(DB_FILE);
     std::fs::copy(backup, &db).map_err(|e| io_err(&db, e))?;
     Store::open(&db)
@@ -143,7 +145,7 @@ pub fn restore_backup(data_dir: &Path, backup: &Path) -> Result<Store, StoreErro
 
 /// Put the damaged database aside and start with an empty one.
 pub fn start_fresh(data_dir: &Path) -> Result<Store, StoreError> {
-    quarantine(data_dir)?;
+    set_aside(data_dir, "damaged")?;
     Store::open_in(data_dir)
 }
 
@@ -193,7 +195,7 @@ mod tests {
             Err(StoreError::Corrupt { .. })
         ));
         let newest = list_backups(dir.path()).remove(0);
-        let restored = restore_backup(dir.path(), &newest.path).unwrap();
+        let restored = restore_backup(dir.path(), &newest.path, "damaged").unwrap();
         let n: i64 = restored
             .connection()
             .query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get(0))

@@ -102,6 +102,8 @@ pub enum StoreError {
          window at a time can use a data folder)"
     )]
     InUse { path: PathBuf },
+    #[error("the database is closed")]
+    Closed,
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,

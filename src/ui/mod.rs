@@ -5,12 +5,14 @@
 mod exam;
 mod home;
 mod results;
+mod settings;
 mod setup;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
 use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
-use crate::store::backup::{list_backups, restore_backup, start_fresh};
+use crate::prefs::{Prefs, StartScreen, Theme};
+use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
 use std::path::PathBuf;
@@ -51,6 +53,11 @@ pub enum Command {
     RestoreBackup(PathBuf),
     /// Damaged database: keep it aside and start with an empty one.
     StartFresh,
+    OpenSettings,
+    SetTheme(Theme),
+    SetZoom(f32),
+    OpenDataFolder,
+    BackupNow,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +91,7 @@ pub struct ResultsView {
 
 pub enum Screen {
     Home,
+    Settings(Vec<BackupInfo>),
     Setup(SetupForm),
     Exam(Box<ExamView>),
     Results(Box<ResultsView>),
@@ -104,6 +112,9 @@ pub struct CertprepApp {
     _lock: Option<InstanceLock>,
     pub screen: Screen,
     pub home: HomeData,
+    pub prefs: Prefs,
+    /// Theme and zoom must be pushed into egui on the next frame.
+    style_dirty: bool,
     pub notice: Option<Notice>,
     /// Added to `Instant::now()`: lets tests move the exam clock without sleeping.
     pub time_shift: Duration,
@@ -133,6 +144,7 @@ impl CertprepApp {
 
     pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
         let banks = load_banks(&banks_dir);
+        let prefs = Prefs::load(&data_dir);
         let mut app = CertprepApp {
             banks_dir,
             data_dir,
@@ -141,6 +153,8 @@ impl CertprepApp {
             _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
+            prefs,
+            style_dirty: true,
             notice: None,
             time_shift: Duration::ZERO,
             probe_first_frame: None,
@@ -148,6 +162,9 @@ impl CertprepApp {
             commands: Vec::new(),
         };
         app.refresh_home();
+        if app.prefs.last_screen == StartScreen::Settings {
+            app.run_cmd(Command::OpenSettings);
+        }
         app
     }
 
@@ -161,6 +178,7 @@ impl CertprepApp {
 
     /// Draw one frame, then apply what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.sync_style(ui.ctx());
         self.tick();
         let mut commands = std::mem::take(&mut self.commands);
         self.draw(ui, &mut commands);
@@ -170,6 +188,29 @@ impl CertprepApp {
         if matches!(&self.screen, Screen::Exam(v) if v.session.clock.limit.is_some()) {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+    }
+
+    /// Push theme and zoom into egui when they changed here, and pick up zoom changes made
+    /// with egui's own Ctrl +/- keys so they are remembered.
+    fn sync_style(&mut self, ctx: &egui::Context) {
+        if self.style_dirty {
+            self.style_dirty = false;
+            ctx.set_theme(match self.prefs.theme {
+                Theme::System => egui::ThemePreference::System,
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+            });
+            ctx.set_zoom_factor(self.prefs.zoom);
+        } else if (ctx.zoom_factor() - self.prefs.zoom).abs() > 1e-3 {
+            self.prefs.zoom = ctx.zoom_factor();
+            self.save_prefs();
+        }
+    }
+
+    fn save_prefs(&mut self) {
+        if let Err(e) = self.prefs.save(&self.data_dir) {
+            self.notice = Some(error_notice(format!("Settings could not be saved: {e}")));
         }
     }
 
@@ -188,7 +229,18 @@ impl CertprepApp {
                     Err(StoreError::Corrupt { .. }) => list_backups(&self.data_dir),
                     _ => Vec::new(),
                 };
+                widgets::nav_bar(ui, widgets::NavTarget::Home, out);
                 home::show(ui, &self.banks, &self.store, &backups, &self.home, out)
+            }
+            Screen::Settings(backups) => {
+                widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
+                let data = settings::SettingsData {
+                    prefs: &self.prefs,
+                    data_dir: &self.data_dir,
+                    db_path: self.store.as_ref().ok().map(|s| s.path()),
+                    backups,
+                };
+                settings::show(ui, &data, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -299,7 +351,58 @@ impl CertprepApp {
             }
             Command::DismissNotice => self.notice = None,
             Command::RestoreBackup(path) => {
-                self.replace_store(restore_backup(&self.data_dir, &path), "Backup restored")
+                let aside = match &self.store {
+                    Err(StoreError::Corrupt { .. }) => "damaged",
+                    _ => "before-restore",
+                };
+                // Close our connection before the file is moved aside.
+                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
+                let result = restore_backup(&self.data_dir, &path, aside);
+                self.replace_store(result, "Backup restored")
+            }
+            Command::OpenSettings => {
+                self.screen = Screen::Settings(list_backups(&self.data_dir));
+                self.prefs.last_screen = StartScreen::Settings;
+                self.save_prefs();
+            }
+            Command::SetTheme(t) => {
+                self.prefs.theme = t;
+                self.style_dirty = true;
+                self.save_prefs();
+            }
+            Command::SetZoom(z) => {
+                self.prefs.zoom = z.clamp(crate::prefs::MIN_ZOOM, crate::prefs::MAX_ZOOM);
+                self.style_dirty = true;
+                self.save_prefs();
+            }
+            Command::OpenDataFolder => {
+                if let Err(e) = open_folder(&self.data_dir) {
+                    self.notice = Some(error_notice(format!(
+                        "Could not open {}: {e}",
+                        self.data_dir.display()
+                    )));
+                }
+            }
+            Command::BackupNow => {
+                let result = match &self.store {
+                    Ok(store) => store.backup_now("manual"),
+                    Err(e) => Err(StoreError::Sqlite {
+                        path: self.data_dir.clone(),
+                        source: rusqlite::Error::InvalidParameterName(e.to_string()),
+                    }),
+                };
+                match result {
+                    Ok(b) => {
+                        self.notice = Some(Notice {
+                            kind: NoticeKind::Info,
+                            text: format!("Backup written to {}", b.path.display()),
+                        })
+                    }
+                    Err(e) => self.notice = Some(error_notice(format!("Backup failed: {e}"))),
+                }
+                if let Screen::Settings(list) = &mut self.screen {
+                    *list = list_backups(&self.data_dir);
+                }
             }
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
@@ -314,7 +417,7 @@ impl CertprepApp {
                 self.notice = Some(Notice {
                     kind: NoticeKind::Info,
                     text: format!(
-                        "{done}. The damaged file was kept beside it in {}.",
+                        "{done}. The previous database file was kept beside it in {}.",
                         self.data_dir.display()
                     ),
                 });
@@ -375,6 +478,10 @@ impl CertprepApp {
             }
         }
         self.screen = Screen::Home;
+        if self.prefs.last_screen != StartScreen::Home {
+            self.prefs.last_screen = StartScreen::Home;
+            self.save_prefs();
+        }
         self.refresh_home();
     }
 
@@ -575,6 +682,21 @@ pub fn apply_style(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(8.0, 4.0);
     });
+}
+
+/// Show a folder in the platform's file manager.
+fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(path)
+        .spawn()
+        .map(|_| ())
 }
 
 fn error_notice(text: String) -> Notice {

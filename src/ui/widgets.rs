@@ -55,3 +55,27 @@ pub fn share_bar(ui: &mut Ui, share: f32, width: f32) {
             .text(format!("{:.0}%", share * 100.0)),
     );
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavTarget {
+    Home,
+    Settings,
+}
+
+/// The bar across the top of the screens that are not an exam in progress.
+pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
+    egui::Panel::top("nav").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("certprep").strong());
+            ui.separator();
+            for (target, label, cmd) in [
+                (NavTarget::Home, "Home", Command::GoHome),
+                (NavTarget::Settings, "Settings", Command::OpenSettings),
+            ] {
+                if ui.selectable_label(current == target, label).clicked() && current != target {
+                    out.push(cmd);
+                }
+            }
+        });
+    });
+}

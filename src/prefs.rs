@@ -1,0 +1,95 @@
+//! Interface preferences kept in `settings.json` in the data folder (study settings live in
+//! the database). A missing or unreadable file gives the defaults; it never stops the app.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const PREFS_FILE: &str = "settings.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StartScreen {
+    #[default]
+    Home,
+    Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub theme: Theme,
+    /// egui zoom factor: 1.0 is the designed size.
+    pub zoom: f32,
+    pub last_screen: StartScreen,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            theme: Theme::System,
+            zoom: 1.0,
+            last_screen: StartScreen::Home,
+        }
+    }
+}
+
+pub const MIN_ZOOM: f32 = 0.7;
+pub const MAX_ZOOM: f32 = 2.0;
+
+impl Prefs {
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(PREFS_FILE)
+    }
+
+    pub fn load(data_dir: &Path) -> Prefs {
+        let mut p: Prefs = std::fs::read_to_string(Self::path(data_dir))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        if !p.zoom.is_finite() {
+            p.zoom = 1.0;
+        }
+        p.zoom = p.zoom.clamp(MIN_ZOOM, MAX_ZOOM);
+        p
+    }
+
+    /// Write atomically (temp file, then rename) so a crash never leaves half a file.
+    pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(data_dir)?;
+        let tmp = data_dir.join(format!("{PREFS_FILE}.tmp"));
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, Self::path(data_dir))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_bad_files_give_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Prefs::load(dir.path()), Prefs::default());
+        let p = Prefs {
+            theme: Theme::Light,
+            zoom: 1.3,
+            last_screen: StartScreen::Settings,
+        };
+        p.save(dir.path()).unwrap();
+        assert_eq!(Prefs::load(dir.path()), p);
+        std::fs::write(Prefs::path(dir.path()), "{ not json").unwrap();
+        assert_eq!(Prefs::load(dir.path()), Prefs::default());
+        std::fs::write(Prefs::path(dir.path()), r#"{"zoom": 99}"#).unwrap();
+        assert_eq!(Prefs::load(dir.path()).zoom, MAX_ZOOM);
+    }
+}

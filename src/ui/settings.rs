@@ -1,0 +1,112 @@
+//! Settings: appearance, the data folder, backups.
+
+use super::Command;
+use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
+use crate::store::backup::BackupInfo;
+use egui::{RichText, Ui};
+use std::path::Path;
+
+pub struct SettingsData<'a> {
+    pub prefs: &'a Prefs,
+    pub data_dir: &'a Path,
+    pub db_path: Option<&'a Path>,
+    pub backups: &'a [BackupInfo],
+}
+
+pub fn show(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("Settings");
+            ui.add_space(8.0);
+            appearance(ui, d.prefs, out);
+            ui.add_space(12.0);
+            data(ui, d, out);
+        });
+    });
+}
+
+fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Appearance").strong());
+    ui.horizontal(|ui| {
+        let label = ui.label("Theme");
+        ui.horizontal(|ui| {
+            for (t, name) in [
+                (Theme::System, "Follow the system"),
+                (Theme::Light, "Light"),
+                (Theme::Dark, "Dark"),
+            ] {
+                if ui.radio(prefs.theme == t, name).clicked() {
+                    out.push(Command::SetTheme(t));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Text size");
+        let mut zoom = prefs.zoom;
+        let r = ui
+            .add(
+                egui::Slider::new(&mut zoom, MIN_ZOOM..=MAX_ZOOM)
+                    .step_by(0.1)
+                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0)),
+            )
+            .labelled_by(label.id);
+        if r.changed() {
+            out.push(Command::SetZoom(zoom));
+        }
+        if ui.button("Reset").clicked() {
+            out.push(Command::SetZoom(1.0));
+        }
+    });
+    ui.label(
+        RichText::new("Ctrl + and Ctrl - change the text size anywhere; Ctrl 0 resets it.")
+            .small()
+            .weak(),
+    );
+}
+
+fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Your data").strong());
+    ui.horizontal(|ui| {
+        ui.label("Data folder:");
+        ui.label(RichText::new(d.data_dir.display().to_string()).monospace());
+        if ui.button("Open folder").clicked() {
+            out.push(Command::OpenDataFolder);
+        }
+    });
+    if let Some(p) = d.db_path {
+        ui.label(
+            RichText::new(format!("Database: {}", p.display()))
+                .small()
+                .weak(),
+        );
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Backups").strong());
+    ui.label(
+        "certprep copies your database once a day and before every upgrade, keeping the newest ten. \
+         Restoring keeps your current database beside the restored one, so nothing is lost.",
+    );
+    if ui.button("Back up now").clicked() {
+        out.push(Command::BackupNow);
+    }
+    if d.backups.is_empty() {
+        ui.label("No backups yet.");
+    }
+    egui::Grid::new("backups")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            for b in d.backups {
+                ui.label(b.taken_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+                ui.label(format!("{} · {} KiB", b.reason, b.bytes / 1024));
+                let label = format!("Restore {}", b.taken_at.format("%Y-%m-%d %H:%M:%S"));
+                if ui.button(label).clicked() {
+                    out.push(Command::RestoreBackup(b.path.clone()));
+                }
+                ui.end_row();
+            }
+        });
+}
