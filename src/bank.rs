@@ -303,7 +303,7 @@ impl Bank {
     ) -> Result<Bank, Vec<BankError>> {
         let mut builder = BankBuilder::new(root.join(MANIFEST_FILE), manifest);
         let source = root.join("(in memory)");
-        builder.add_file(&source, None, scenarios, questions);
+        builder.add_file(&source, false, scenarios, questions);
         builder.finish()
     }
 }
@@ -381,7 +381,8 @@ pub fn load_bank(dir: &Path) -> Result<Bank, Vec<BankError>> {
         match read_text(&path) {
             Ok(text) => match parse_question_file(&path, &text) {
                 Ok((scenarios, questions)) => {
-                    builder.add_file(&path, Some(text), scenarios, questions)
+                    drop(text);
+                    builder.add_file(&path, true, scenarios, questions)
                 }
                 Err(e) => errors.push(e),
             },
@@ -447,9 +448,11 @@ struct BankBuilder {
     manifest_text: Option<String>,
     root: PathBuf,
     manifest: Manifest,
-    /// Each source file with its text, kept until `finish` so that error locations are
-    /// only worked out for items that have errors.
-    files: Vec<(PathBuf, Option<String>)>,
+    /// Each source file, and whether it can be read again to locate an error. Texts are not
+    /// kept: a 10,000-question bank would otherwise hold all its JSON in memory twice.
+    files: Vec<(PathBuf, bool)>,
+    /// The last file text read back to locate an error (errors come in file order).
+    located_text: std::cell::RefCell<Option<(usize, String)>>,
     questions: Vec<(Question, usize)>,
     scenarios: Vec<(Scenario, usize)>,
     errors: Vec<BankError>,
@@ -467,6 +470,7 @@ impl BankBuilder {
             root,
             manifest,
             files: Vec::new(),
+            located_text: std::cell::RefCell::new(None),
             questions: Vec::new(),
             scenarios: Vec::new(),
             errors: Vec::new(),
@@ -476,12 +480,12 @@ impl BankBuilder {
     fn add_file(
         &mut self,
         path: &Path,
-        text: Option<String>,
+        on_disk: bool,
         scenarios: Vec<Scenario>,
         questions: Vec<Question>,
     ) {
         let file = self.files.len();
-        self.files.push((path.to_path_buf(), text));
+        self.files.push((path.to_path_buf(), on_disk));
         self.scenarios
             .extend(scenarios.into_iter().map(|s| (s, file)));
         self.questions
@@ -490,14 +494,28 @@ impl BankBuilder {
 
     /// Point an error at the line where the item's id is written.
     fn locate(&self, file: usize, id: &str, is_question: bool) -> Location {
-        let (path, text) = &self.files[file];
-        let pos = text.as_deref().and_then(|t| position_of_id(t, id));
+        let (path, on_disk) = &self.files[file];
+        let pos = if *on_disk {
+            self.with_text(file, |t| position_of_id(t, id))
+        } else {
+            None
+        };
         Location {
             path: path.clone(),
             line: pos.map(|p| p.0),
             column: pos.map(|p| p.1),
             question: is_question.then(|| id.to_string()),
         }
+    }
+
+    /// Run `f` over the text of `file`, reading it back from disk at most once in a row.
+    fn with_text<T>(&self, file: usize, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let mut cache = self.located_text.borrow_mut();
+        if cache.as_ref().is_none_or(|(i, _)| *i != file) {
+            let text = std::fs::read_to_string(&self.files[file].0).ok()?;
+            *cache = Some((file, text));
+        }
+        cache.as_ref().and_then(|(_, t)| f(t))
     }
 
     fn manifest_location(&self, needle: Option<&str>) -> Location {
@@ -702,13 +720,13 @@ impl BankBuilder {
                 let prev = self.locate(prev_file, &q.id, false);
                 // The second definition: find the id's next mention after the first one.
                 let mut loc = self.locate(*file, &q.id, true);
-                if prev_file == *file
-                    && let Some(text) = self.files[*file].1.as_deref()
-                {
+                if prev_file == *file && self.files[*file].1 {
                     let needle = format!("\"{}\"", q.id);
-                    let firsts: Vec<usize> = text.match_indices(&needle).map(|(i, _)| i).collect();
-                    if let Some(&second) = firsts.get(1) {
-                        let (l, c) = line_column(text, second);
+                    let second = self.with_text(*file, |t| {
+                        let at = t.match_indices(&needle).nth(1)?.0;
+                        Some(line_column(t, at))
+                    });
+                    if let Some((l, c)) = second {
                         loc.line = Some(l);
                         loc.column = Some(c);
                     }
@@ -743,7 +761,6 @@ impl BankBuilder {
         }
 
         let questions: Vec<Question> = self.questions.into_iter().map(|(q, _)| q).collect();
-        drop(self.files);
         let index = questions
             .iter()
             .enumerate()

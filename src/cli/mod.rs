@@ -41,6 +41,16 @@ pub enum Command {
         /// Bank id (default: every bank)
         bank: Option<String>,
     },
+    /// Benchmark helper: write a deterministic synthetic bank of N questions
+    #[command(hide = true)]
+    GenBank {
+        #[arg(long, default_value_t = 10_000)]
+        questions: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Test helper: answer questions as fast as possible, acknowledging each commit
     #[command(hide = true)]
     CrashWriter {
@@ -67,6 +77,17 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Validate { paths } => validate::run(cli, paths),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
         Command::CrashWriter { bank, answers } => crash_writer::run(cli, bank, *answers),
+        Command::GenBank {
+            questions,
+            seed,
+            out,
+        } => match crate::synth::write_bank(out, *questions, *seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("cannot write {}: {e}", out.display());
+                ExitCode::from(1)
+            }
+        },
     };
     Some(code)
 }
