@@ -74,6 +74,7 @@ fn acknowledged_answers_survive_sigkill() {
             "attempt {attempt} position {pos}"
         );
     }
+    println!("{} answers acknowledged over {CYCLES} kills", acked.len());
     assert!(
         acked.len() > CYCLES,
         "answers were written: {}",
