@@ -79,3 +79,68 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
         });
     });
 }
+
+/// WCAG 2.x contrast ratio between two opaque colours.
+pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
+    fn channel(c: u8) -> f32 {
+        let c = c as f32 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+    fn luminance(c: Color32) -> f32 {
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_formula_matches_known_values() {
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 0.001);
+        // #767676 on white is the classic AA boundary (4.54).
+        let grey = Color32::from_rgb(0x76, 0x76, 0x76);
+        assert!((contrast_ratio(grey, Color32::WHITE) - 4.54).abs() < 0.01);
+    }
+
+    /// Every text colour the screens use passes WCAG AA (4.5:1) on the panel background,
+    /// in both themes.
+    #[test]
+    fn text_colours_pass_wcag_aa_in_both_themes() {
+        for theme in [egui::Theme::Dark, egui::Theme::Light] {
+            let ctx = egui::Context::default();
+            ctx.set_theme(theme);
+            crate::ui::apply_style(&ctx);
+            let mut failures = Vec::new();
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                let v = ui.visuals().clone();
+                let bg = v.panel_fill;
+                let colours = [
+                    ("text", v.text_color()),
+                    ("strong text", v.strong_text_color()),
+                    ("weak text", v.weak_text_color()),
+                    ("warning", v.warn_fg_color),
+                    ("error", v.error_fg_color),
+                    ("link/info", v.hyperlink_color),
+                    ("correct", good_color(ui)),
+                ];
+                for (name, c) in colours {
+                    let r = contrast_ratio(c, bg);
+                    if r < 4.5 {
+                        failures.push(format!("{theme:?} {name}: {r:.2}"));
+                    }
+                }
+            });
+            output.textures_delta.clear();
+            assert!(failures.is_empty(), "{failures:?}");
+        }
+    }
+}
