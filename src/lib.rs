@@ -2,8 +2,11 @@
 pub mod bank;
 pub mod cli;
 pub mod exam;
+pub mod mastery;
+pub mod plan;
 pub mod paths;
 pub mod prefs;
+pub mod srs;
 pub mod stats;
 pub mod store;
 pub mod synth;

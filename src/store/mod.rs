@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod lock;
+pub mod srs;
 
 use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
 use chrono::{DateTime, Utc};
@@ -63,6 +64,70 @@ const MIGRATIONS: &[&str] = &[
         last_seen_at TEXT,
         last_correct INTEGER,
         PRIMARY KEY (bank_id, question_id)
+    );
+    "#,
+    // 2: spaced repetition and readiness. `cards` holds one FSRS card per seen question
+    //    (the incremental aggregate mastery reads); `review_log` every rating ever given.
+    r#"
+    CREATE TABLE cards (
+        bank_id        TEXT    NOT NULL,
+        question_id    TEXT    NOT NULL,
+        due            TEXT    NOT NULL,
+        stability      REAL    NOT NULL,
+        difficulty     REAL    NOT NULL,
+        elapsed_days   INTEGER NOT NULL,
+        scheduled_days INTEGER NOT NULL,
+        reps           INTEGER NOT NULL,
+        lapses         INTEGER NOT NULL,
+        state          INTEGER NOT NULL,
+        last_review    TEXT    NOT NULL,
+        reviews        INTEGER NOT NULL,
+        correct        INTEGER NOT NULL,
+        first_correct  INTEGER NOT NULL,
+        PRIMARY KEY (bank_id, question_id)
+    );
+    CREATE INDEX cards_due ON cards(bank_id, due);
+    CREATE TABLE review_log (
+        id              INTEGER PRIMARY KEY,
+        bank_id         TEXT    NOT NULL,
+        question_id     TEXT    NOT NULL,
+        reviewed_at     TEXT    NOT NULL,
+        rating          INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        correct         INTEGER NOT NULL,
+        elapsed_days    INTEGER NOT NULL,
+        scheduled_days  INTEGER NOT NULL,
+        state_before    INTEGER NOT NULL,
+        state_after     INTEGER NOT NULL,
+        stability_after REAL    NOT NULL,
+        due_after       TEXT    NOT NULL,
+        source          TEXT    NOT NULL CHECK (source IN ('study','exam')),
+        attempt_id      INTEGER
+    );
+    CREATE INDEX review_log_time ON review_log(bank_id, reviewed_at);
+    CREATE INDEX review_log_question ON review_log(bank_id, question_id);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE study_plans (
+        bank_id   TEXT PRIMARY KEY,
+        exam_date TEXT NOT NULL,
+        target    REAL NOT NULL
+    );
+    CREATE TABLE predictions (
+        attempt_id       INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        bank_id          TEXT NOT NULL,
+        made_at          TEXT NOT NULL,
+        predicted        REAL NOT NULL,
+        low              REAL NOT NULL,
+        high             REAL NOT NULL,
+        pass_probability REAL NOT NULL
+    );
+    CREATE TABLE readiness_history (
+        bank_id          TEXT NOT NULL,
+        day              TEXT NOT NULL,
+        predicted        REAL NOT NULL,
+        low              REAL NOT NULL,
+        high             REAL NOT NULL,
+        pass_probability REAL NOT NULL,
+        PRIMARY KEY (bank_id, day)
     );
     "#,
 ];
@@ -362,6 +427,7 @@ impl Store {
         session: &ExamSession,
         elapsed: Duration,
         report: &ScoreReport,
+        reviews: &[crate::srs::Review],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let now = now_utc();
@@ -398,6 +464,10 @@ impl Store {
                 params![session.bank_id, item.question_id, item.is_correct as i64, now],
             )
             .map_err(|e| classify(&path, e))?;
+        }
+        // Exam answers are reviews too: the cards they touched move in the same transaction.
+        for r in reviews {
+            srs::write_review(&tx, r).map_err(|e| classify(&path, e))?;
         }
         tx.commit().map_err(|e| classify(&path, e))
     }

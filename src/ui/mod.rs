@@ -594,9 +594,12 @@ impl CertprepApp {
         };
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
-        if let Ok(store) = &mut self.store
-            && let Err(e) = store.finish_attempt(&view.session, elapsed, &report)
-        {
+        let saved = match &mut self.store {
+            Ok(store) => exam_reviews(store, &view.session, &report)
+                .and_then(|reviews| store.finish_attempt(&view.session, elapsed, &report, &reviews)),
+            Err(_) => Ok(()),
+        };
+        if let Err(e) = saved {
             self.notice = Some(error_notice(format!(
                 "Your result could not be saved: {e}. Your answers up to now are in the database."
             )));
@@ -653,6 +656,29 @@ impl CertprepApp {
             }
         }
     }
+}
+
+/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again.
+fn exam_reviews(
+    store: &Store,
+    session: &ExamSession,
+    report: &ScoreReport,
+) -> Result<Vec<crate::srs::Review>, StoreError> {
+    let settings = store.study_settings()?;
+    let cards = store.load_cards(&session.bank_id)?;
+    let answered: Vec<(String, bool)> = report
+        .items
+        .iter()
+        .filter(|r| !r.selected.is_empty())
+        .map(|r| (r.question_id.clone(), r.is_correct))
+        .collect();
+    Ok(crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
+        &session.bank_id,
+        &cards,
+        &answered,
+        chrono::Utc::now(),
+        session.attempt_id,
+    ))
 }
 
 /// Larger text than egui's defaults: candidates read long scenarios for hours.

@@ -1,0 +1,415 @@
+//! Spaced repetition: every question of a bank is an FSRS card.
+//!
+//! Scheduling is done by `rs-fsrs`, the open-spaced-repetition project's scheduler crate. We
+//! chose it over the `fsrs` crate because certprep only needs to *schedule* with the published
+//! FSRS weights: `fsrs` is the optimizer/trainer (it pulls in the `burn` ML stack), while
+//! `rs-fsrs` is small, pure Rust, and exposes the card state, scheduler and forgetting curve
+//! that mastery needs. Nothing here re-implements the algorithm.
+//!
+//! This module is pure: it turns (card, answer, time) into (new card, review log entry) and
+//! builds the study queue. The store persists what it returns.
+
+use crate::bank::Bank;
+use chrono::{DateTime, Utc};
+pub use rs_fsrs::{Card, Rating, State};
+use rs_fsrs::{FSRS, Parameters};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+pub const DEFAULT_RETENTION: f64 = 0.90;
+pub const DEFAULT_DAILY_NEW: u32 = 20;
+/// A card due again within this time (an FSRS learning step) comes back in the same session.
+pub const SAME_SESSION: chrono::Duration = chrono::Duration::minutes(30);
+
+/// Study settings kept in the database (they follow the learner's history, not the machine).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StudySettings {
+    pub desired_retention: f64,
+    pub daily_new_limit: u32,
+}
+
+impl Default for StudySettings {
+    fn default() -> Self {
+        StudySettings {
+            desired_retention: DEFAULT_RETENTION,
+            daily_new_limit: DEFAULT_DAILY_NEW,
+        }
+    }
+}
+
+impl StudySettings {
+    /// Keep values inside what FSRS and a sane day allow.
+    pub fn clamped(self) -> StudySettings {
+        StudySettings {
+            desired_retention: if self.desired_retention.is_finite() {
+                self.desired_retention.clamp(0.70, 0.99)
+            } else {
+                DEFAULT_RETENTION
+            },
+            daily_new_limit: self.daily_new_limit.min(500),
+        }
+    }
+}
+
+/// How sure the learner was of a right answer (one key after answering; default Good).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Confidence {
+    Hard,
+    #[default]
+    Good,
+    Easy,
+}
+
+impl Confidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Hard => "Hard",
+            Confidence::Good => "Good",
+            Confidence::Easy => "Easy",
+        }
+    }
+}
+
+/// Wrong is always Again; a right answer is rated by the learner's confidence.
+pub fn rating_for(correct: bool, confidence: Confidence) -> Rating {
+    match (correct, confidence) {
+        (false, _) => Rating::Again,
+        (true, Confidence::Hard) => Rating::Hard,
+        (true, Confidence::Good) => Rating::Good,
+        (true, Confidence::Easy) => Rating::Easy,
+    }
+}
+
+pub fn state_code(s: State) -> i64 {
+    s as i64
+}
+
+pub fn state_from_code(c: i64) -> State {
+    match c {
+        1 => State::Learning,
+        2 => State::Review,
+        3 => State::Relearning,
+        _ => State::New,
+    }
+}
+
+pub fn state_label(s: State) -> &'static str {
+    match s {
+        State::New => "new",
+        State::Learning => "learning",
+        State::Review => "review",
+        State::Relearning => "relearning",
+    }
+}
+
+pub fn rating_from_code(c: i64) -> Rating {
+    match c {
+        1 => Rating::Again,
+        2 => Rating::Hard,
+        4 => Rating::Easy,
+        _ => Rating::Good,
+    }
+}
+
+/// Where a review came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewSource {
+    Study,
+    Exam,
+}
+
+impl ReviewSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewSource::Study => "study",
+            ReviewSource::Exam => "exam",
+        }
+    }
+}
+
+/// One question's scheduling state plus the counts mastery needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardRecord {
+    pub question_id: String,
+    pub card: Card,
+    pub reviews: u32,
+    pub correct: u32,
+    /// Whether the very first answer was right: the best evidence for unseen questions.
+    pub first_correct: bool,
+}
+
+impl CardRecord {
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.card.state != State::New && self.card.due <= now
+    }
+
+    /// Probability of recalling the answer at `now`, by FSRS's forgetting curve with
+    /// fractional days (rs-fsrs's own helper rounds down to whole days).
+    pub fn retrievability(&self, now: DateTime<Utc>) -> f64 {
+        if self.card.state == State::New || self.card.stability <= 0.0 {
+            return 0.0;
+        }
+        let days = (now - self.card.last_review).num_seconds().max(0) as f64 / 86_400.0;
+        Parameters::forgetting_curve(days, self.card.stability).clamp(0.0, 1.0)
+    }
+}
+
+/// One rating, as written to the review log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub bank_id: String,
+    pub after: CardRecord,
+    pub rating: Rating,
+    pub correct: bool,
+    pub reviewed_at: DateTime<Utc>,
+    pub elapsed_days: i64,
+    pub scheduled_days: i64,
+    pub state_before: State,
+    pub source: ReviewSource,
+    pub attempt_id: Option<i64>,
+}
+
+/// The FSRS scheduler with the learner's desired retention.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    fsrs: FSRS,
+}
+
+impl Scheduler {
+    pub fn new(desired_retention: f64) -> Scheduler {
+        let parameters = Parameters {
+            request_retention: desired_retention,
+            ..Parameters::default()
+        };
+        Scheduler {
+            fsrs: FSRS::new(parameters),
+        }
+    }
+
+    /// A card never reviewed, created at `now` (rs-fsrs's `Card::new` reads the wall clock,
+    /// which tests and replays must not depend on).
+    pub fn new_card(now: DateTime<Utc>) -> Card {
+        Card {
+            due: now,
+            last_review: now,
+            ..Card::default()
+        }
+    }
+
+    /// Rate one answer: returns the review to persist (which carries the new card state).
+    #[allow(clippy::too_many_arguments)]
+    pub fn review(
+        &self,
+        bank_id: &str,
+        question_id: &str,
+        before: Option<&CardRecord>,
+        correct: bool,
+        rating: Rating,
+        now: DateTime<Utc>,
+        source: ReviewSource,
+        attempt_id: Option<i64>,
+    ) -> Review {
+        let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
+        let state_before = card.state;
+        let info = self.fsrs.next(card, now, rating);
+        let (reviews, correct_count, first_correct) = match before {
+            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct),
+            _ => (0, 0, correct),
+        };
+        Review {
+            bank_id: bank_id.to_string(),
+            after: CardRecord {
+                question_id: question_id.to_string(),
+                card: info.card,
+                reviews: reviews + 1,
+                correct: correct_count + correct as u32,
+                first_correct,
+            },
+            rating,
+            correct,
+            reviewed_at: now,
+            elapsed_days: info.review_log.elapsed_days,
+            scheduled_days: info.review_log.scheduled_days,
+            state_before,
+            source,
+            attempt_id,
+        }
+    }
+
+    /// Reviews for every answered item of a submitted exam: right is Good, wrong is Again.
+    /// Unanswered items were perhaps never read, so they are left unscheduled.
+    pub fn exam_reviews(
+        &self,
+        bank_id: &str,
+        cards: &HashMap<String, CardRecord>,
+        answered: &[(String, bool)],
+        now: DateTime<Utc>,
+        attempt_id: i64,
+    ) -> Vec<Review> {
+        answered
+            .iter()
+            .map(|(qid, ok)| {
+                self.review(
+                    bank_id,
+                    qid,
+                    cards.get(qid),
+                    *ok,
+                    rating_for(*ok, Confidence::Good),
+                    now,
+                    ReviewSource::Exam,
+                    Some(attempt_id),
+                )
+            })
+            .collect()
+    }
+}
+
+/// What the Study screen works through today.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StudyQueue {
+    /// Due cards, most overdue first.
+    pub due: Vec<String>,
+    /// New questions, picked by blueprint weight and weakness.
+    pub new: Vec<String>,
+}
+
+impl StudyQueue {
+    pub fn len(&self) -> usize {
+        self.due.len() + self.new.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Question ids in the order they are asked.
+    pub fn order(&self) -> Vec<String> {
+        self.due.iter().chain(&self.new).cloned().collect()
+    }
+}
+
+/// Build today's queue: every due card first, then up to `new_allowed` unseen questions.
+///
+/// New questions are spread over the skill areas by `weight × (1 − mastery)`: a heavy area
+/// the learner is weak in gets new questions first, and each pick lowers that area's claim
+/// (divided by 1 + picks so far) so one area never takes the whole day. Within an area,
+/// easier questions come first, then file order (authors build areas up in that order).
+pub fn build_queue(
+    bank: &Bank,
+    cards: &HashMap<String, CardRecord>,
+    mastery_by_area: &HashMap<String, f64>,
+    now: DateTime<Utc>,
+    new_allowed: usize,
+    only_area: Option<&str>,
+) -> StudyQueue {
+    let in_scope = |domain: &str| only_area.is_none_or(|a| a == domain);
+    let mut due: Vec<&CardRecord> = cards
+        .values()
+        .filter(|c| c.is_due(now))
+        .filter(|c| {
+            bank.question(&c.question_id)
+                .is_some_and(|q| in_scope(&q.domain))
+        })
+        .collect();
+    due.sort_by(|a, b| {
+        a.card
+            .due
+            .cmp(&b.card.due)
+            .then(a.question_id.cmp(&b.question_id))
+    });
+
+    let weight_sum: f64 = bank.manifest.domains.iter().map(|d| d.weight).sum();
+    let mut pools: Vec<(String, f64, Vec<String>, usize)> = bank
+        .manifest
+        .domains
+        .iter()
+        .filter(|d| in_scope(&d.id))
+        .map(|d| {
+            let mut unseen: Vec<_> = bank
+                .questions_in(&d.id)
+                .filter(|q| !cards.contains_key(&q.id))
+                .collect();
+            unseen.sort_by_key(|q| q.difficulty.unwrap_or(2));
+            let ids: Vec<String> = unseen.iter().rev().map(|q| q.id.clone()).collect();
+            let m = mastery_by_area.get(&d.id).copied().unwrap_or(0.5);
+            let claim = d.weight / weight_sum.max(f64::MIN_POSITIVE) * (1.0 - m).max(0.05);
+            (d.id.clone(), claim, ids, 0)
+        })
+        .collect();
+    let mut new = Vec::new();
+    while new.len() < new_allowed {
+        let best = pools
+            .iter_mut()
+            .filter(|p| !p.2.is_empty())
+            .max_by(|a, b| {
+                let ca = a.1 / (1 + a.3) as f64;
+                let cb = b.1 / (1 + b.3) as f64;
+                ca.total_cmp(&cb)
+            });
+        let Some(pool) = best else { break };
+        if let Some(id) = pool.2.pop() {
+            new.push(id);
+            pool.3 += 1;
+        }
+    }
+    StudyQueue {
+        due: due.into_iter().map(|c| c.question_id.clone()).collect(),
+        new,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn ratings_follow_correctness_and_confidence() {
+        assert_eq!(rating_for(false, Confidence::Easy), Rating::Again);
+        assert_eq!(rating_for(true, Confidence::Hard), Rating::Hard);
+        assert_eq!(rating_for(true, Confidence::default()), Rating::Good);
+        assert_eq!(rating_for(true, Confidence::Easy), Rating::Easy);
+    }
+
+    #[test]
+    fn review_matches_rs_fsrs_and_counts_answers() {
+        let s = Scheduler::new(0.9);
+        let r1 = s.review("b", "q1", None, true, Rating::Good, t0(), ReviewSource::Study, None);
+        let direct = FSRS::new(Parameters::default()).next(Scheduler::new_card(t0()), t0(), Rating::Good);
+        assert_eq!(r1.after.card, direct.card);
+        assert_eq!(r1.state_before, State::New);
+        assert_eq!((r1.after.reviews, r1.after.correct, r1.after.first_correct), (1, 1, true));
+        let later = r1.after.card.due;
+        let r2 = s.review("b", "q1", Some(&r1.after), false, Rating::Again, later, ReviewSource::Exam, Some(3));
+        assert_eq!((r2.after.reviews, r2.after.correct, r2.after.first_correct), (2, 1, true));
+        assert_eq!(r2.after.card.reps, 2);
+        assert_eq!(r2.rating, Rating::Again);
+        assert!(r2.after.card.due > later);
+    }
+
+    #[test]
+    fn higher_retention_gives_shorter_intervals() {
+        let mut card_lo = Scheduler::new(0.80).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
+        let mut card_hi = Scheduler::new(0.97).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
+        // Walk both into the review state, then compare the next interval.
+        for _ in 0..3 {
+            let due = card_lo.card.due;
+            card_lo = Scheduler::new(0.80).review("b", "q", Some(&card_lo), true, Rating::Good, due, ReviewSource::Study, None).after;
+            let due = card_hi.card.due;
+            card_hi = Scheduler::new(0.97).review("b", "q", Some(&card_hi), true, Rating::Good, due, ReviewSource::Study, None).after;
+        }
+        assert!(card_hi.card.scheduled_days < card_lo.card.scheduled_days, "{} vs {}", card_hi.card.scheduled_days, card_lo.card.scheduled_days);
+    }
+
+    #[test]
+    fn retrievability_decays_from_one() {
+        let r = Scheduler::new(0.9).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
+        assert!((r.retrievability(t0()) - 1.0).abs() < 1e-9);
+        let s = r.card.stability;
+        // FSRS: R(t) = (1 + 19/81 · t/S)^-0.5; at t = S it is 0.9 by construction.
+        let at_s = t0() + chrono::Duration::seconds((s * 86_400.0) as i64);
+        assert!((r.retrievability(at_s) - 0.9).abs() < 1e-3);
+    }
+}
