@@ -232,6 +232,15 @@ fn order_into_blocks<'b>(chosen: Vec<&'b Question>, rng: &mut ChaCha8Rng) -> Vec
     blocks.into_iter().flatten().collect()
 }
 
+/// One question on its own, options shuffled by `seed` (the Study screen asks them so).
+pub fn single_item(q: &Question, seed: u64) -> ExamItem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    ExamItem {
+        question_id: q.id.clone(),
+        option_order: option_order(q, &mut rng),
+    }
+}
+
 fn option_order(q: &Question, rng: &mut ChaCha8Rng) -> Vec<String> {
     let mut ids: Vec<String> = q.options.iter().map(|o| o.id.clone()).collect();
     if q.kind != QuestionType::TrueFalse {
@@ -362,6 +371,29 @@ impl ItemState {
     pub fn answered(&self) -> bool {
         !self.selected.is_empty()
     }
+
+    /// Single/true-false: the option replaces the selection; multiple: it toggles, and the
+    /// selection stays in display order. False once the answer is checked.
+    pub fn choose(&mut self, order: &[String], option_id: &str, kind: QuestionType) -> bool {
+        if self.checked {
+            return false;
+        }
+        match kind {
+            QuestionType::Multiple => {
+                if let Some(pos) = self.selected.iter().position(|o| o == option_id) {
+                    self.selected.remove(pos);
+                } else {
+                    self.selected.push(option_id.to_string());
+                    self.selected
+                        .sort_by_key(|o| order.iter().position(|x| x == o));
+                }
+            }
+            QuestionType::Single | QuestionType::TrueFalse => {
+                self.selected = vec![option_id.to_string()];
+            }
+        }
+        true
+    }
 }
 
 /// An exam (or study session) being sat: the items, what was answered, the clock.
@@ -465,27 +497,8 @@ impl ExamSession {
         {
             return false;
         }
-        let order = self.items[index].option_order.clone();
-        let state = &mut self.states[index];
-        if state.checked {
-            return false;
-        }
-        match kind {
-            QuestionType::Multiple => {
-                if let Some(pos) = state.selected.iter().position(|o| o == option_id) {
-                    state.selected.remove(pos);
-                } else {
-                    state.selected.push(option_id.to_string());
-                    state
-                        .selected
-                        .sort_by_key(|o| order.iter().position(|x| x == o));
-                }
-            }
-            QuestionType::Single | QuestionType::TrueFalse => {
-                state.selected = vec![option_id.to_string()];
-            }
-        }
-        true
+        let order = &self.items[index].option_order;
+        self.states[index].choose(order, option_id, kind)
     }
 
     pub fn toggle_flag(&mut self, index: usize) -> bool {

@@ -10,6 +10,7 @@
 //! builds the study queue. The store persists what it returns.
 
 use crate::bank::Bank;
+use crate::exam::{ExamItem, ItemState};
 use chrono::{DateTime, Utc};
 pub use rs_fsrs::{Card, Rating, State};
 use rs_fsrs::{FSRS, Parameters};
@@ -49,6 +50,19 @@ impl StudySettings {
             daily_new_limit: self.daily_new_limit.min(500),
         }
     }
+}
+
+/// Today in the learner's time zone, and when it began in UTC ("today's" reviews and new
+/// cards are counted from local midnight; records themselves stay in UTC).
+pub fn local_day_start(now: DateTime<Utc>) -> (chrono::NaiveDate, DateTime<Utc>) {
+    use chrono::TimeZone;
+    let local = now.with_timezone(&chrono::Local);
+    let day = local.date_naive();
+    let start = day
+        .and_hms_opt(0, 0, 0)
+        .and_then(|m| chrono::Local.from_local_datetime(&m).earliest())
+        .map_or(now, |t| t.with_timezone(&Utc));
+    (day, start)
 }
 
 /// How sure the learner was of a right answer (one key after answering; default Good).
@@ -353,6 +367,137 @@ pub fn build_queue(
     StudyQueue {
         due: due.into_iter().map(|c| c.question_id.clone()).collect(),
         new,
+    }
+}
+
+/// A Study-screen session: today's queue asked one question at a time, with immediate
+/// feedback, then a rating. UI-free so it can be driven by tests.
+#[derive(Debug, Clone)]
+pub struct StudySession {
+    pub bank_id: String,
+    /// Only this skill area ("Study this area"), or the whole bank.
+    pub area: Option<String>,
+    pub queue: std::collections::VecDeque<String>,
+    /// The question on screen, its option order and what the learner did with it.
+    pub current: Option<(ExamItem, ItemState)>,
+    pub cards: HashMap<String, CardRecord>,
+    pub reviewed: usize,
+    pub correct: usize,
+    seed: u64,
+}
+
+impl StudySession {
+    pub fn new(
+        bank: &Bank,
+        queue: &StudyQueue,
+        cards: HashMap<String, CardRecord>,
+        area: Option<String>,
+        seed: u64,
+    ) -> StudySession {
+        let mut s = StudySession {
+            bank_id: bank.id().to_string(),
+            area,
+            queue: queue.order().into(),
+            current: None,
+            cards,
+            reviewed: 0,
+            correct: 0,
+            seed,
+        };
+        s.advance(bank);
+        s
+    }
+
+    fn advance(&mut self, bank: &Bank) {
+        self.current = None;
+        while let Some(id) = self.queue.pop_front() {
+            if let Some(q) = bank.question(&id) {
+                // A fresh option order each showing, so positions are not learned.
+                let item = crate::exam::single_item(q, self.seed.wrapping_add(self.reviewed as u64));
+                self.current = Some((item, ItemState::default()));
+                return;
+            }
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.current.is_none()
+    }
+
+    /// Questions still to answer, the one on screen included.
+    pub fn remaining(&self) -> usize {
+        self.queue.len() + self.current.is_some() as usize
+    }
+
+    /// Share of the session done, for the progress bar.
+    pub fn progress(&self) -> f32 {
+        let total = self.reviewed + self.remaining();
+        if total == 0 { 1.0 } else { self.reviewed as f32 / total as f32 }
+    }
+
+    pub fn choose(&mut self, bank: &Bank, option_id: &str) -> bool {
+        let Some((item, state)) = &mut self.current else {
+            return false;
+        };
+        let Some(q) = bank.question(&item.question_id) else {
+            return false;
+        };
+        item.option_order.iter().any(|o| o == option_id)
+            && state.choose(&item.option_order, option_id, q.kind)
+    }
+
+    /// Lock the answer and show the feedback.
+    pub fn check(&mut self) -> bool {
+        match &mut self.current {
+            Some((_, st)) if st.answered() && !st.checked => {
+                st.checked = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the checked answer on screen is right (None before checking).
+    pub fn checked_result(&self, bank: &Bank) -> Option<bool> {
+        let (item, st) = self.current.as_ref()?;
+        st.checked.then(|| {
+            bank.question(&item.question_id)
+                .is_some_and(|q| q.is_correct(&st.selected))
+        })
+    }
+
+    /// Rate the checked answer (wrong is always Again), move to the next question and return
+    /// the review to persist. A card FSRS wants again within the session goes back into the
+    /// queue a few questions later.
+    pub fn rate(
+        &mut self,
+        bank: &Bank,
+        scheduler: &Scheduler,
+        confidence: Confidence,
+        now: DateTime<Utc>,
+    ) -> Option<Review> {
+        let correct = self.checked_result(bank)?;
+        let (item, _) = self.current.as_ref()?;
+        let qid = item.question_id.clone();
+        let review = scheduler.review(
+            &self.bank_id,
+            &qid,
+            self.cards.get(&qid),
+            correct,
+            rating_for(correct, confidence),
+            now,
+            ReviewSource::Study,
+            None,
+        );
+        self.cards.insert(qid.clone(), review.after.clone());
+        self.reviewed += 1;
+        self.correct += correct as usize;
+        if review.after.card.due <= now + SAME_SESSION {
+            let at = self.queue.len().min(3);
+            self.queue.insert(at, qid);
+        }
+        self.advance(bank);
+        Some(review)
     }
 }
 

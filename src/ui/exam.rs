@@ -4,7 +4,7 @@
 use super::widgets::{bad_color, clock, good_color, letter};
 use super::{Command, ExamView};
 use crate::bank::{Bank, Question, QuestionType};
-use crate::exam::{ExamSession, ItemState, Mode, TimeWarning};
+use crate::exam::{ExamSession, Mode, TimeWarning};
 use egui::{Key, RichText, Ui};
 use std::time::Instant;
 
@@ -204,37 +204,7 @@ fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, out: &mut Vec<Command>) 
         if i.modifiers.any() {
             return;
         }
-        const NUMS: [Key; 8] = [
-            Key::Num1,
-            Key::Num2,
-            Key::Num3,
-            Key::Num4,
-            Key::Num5,
-            Key::Num6,
-            Key::Num7,
-            Key::Num8,
-        ];
-        // F is kept for "flag", so letters stop at E for options and G/H continue after it.
-        const LETTERS: [(Key, usize); 7] = [
-            (Key::A, 0),
-            (Key::B, 1),
-            (Key::C, 2),
-            (Key::D, 3),
-            (Key::E, 4),
-            (Key::G, 6),
-            (Key::H, 7),
-        ];
-        let mut pick = None;
-        for (n, k) in NUMS.iter().enumerate() {
-            if i.key_pressed(*k) {
-                pick = Some(n);
-            }
-        }
-        for (k, n) in LETTERS {
-            if i.key_pressed(k) {
-                pick = Some(n);
-            }
-        }
+        let pick = picked_option(i);
         if let Some(p) = pick.filter(|p| *p < order.len()) {
             out.push(Command::Choose {
                 index: s.current,
@@ -257,8 +227,97 @@ fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, out: &mut Vec<Command>) 
     let _ = q;
 }
 
+/// The option position a key press picks: 1–8, or A–E, G, H (F is kept for "flag").
+pub(super) fn picked_option(i: &egui::InputState) -> Option<usize> {
+    const NUMS: [Key; 8] = [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+    ];
+    const LETTERS: [(Key, usize); 7] = [
+        (Key::A, 0),
+        (Key::B, 1),
+        (Key::C, 2),
+        (Key::D, 3),
+        (Key::E, 4),
+        (Key::G, 6),
+        (Key::H, 7),
+    ];
+    let mut pick = None;
+    for (n, k) in NUMS.iter().enumerate() {
+        if i.key_pressed(*k) {
+            pick = Some(n);
+        }
+    }
+    for (k, n) in LETTERS {
+        if i.key_pressed(k) {
+            pick = Some(n);
+        }
+    }
+    pick
+}
+
 fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &mut Vec<Command>) {
     let st = &s.states[s.current];
+    if st.flagged {
+        ui.label(RichText::new("Flagged for review").color(ui.visuals().warn_fg_color));
+    }
+    question_header(ui, bank, q);
+    let order = &s.items[s.current].option_order;
+    let enabled = s.is_open() && !st.checked;
+    if let Some(oid) = option_list(ui, q, order, &st.selected, enabled, st.checked) {
+        out.push(Command::Choose {
+            index: s.current,
+            option: oid,
+        });
+    }
+    if st.checked {
+        ui.add_space(8.0);
+        study_feedback(ui, q, q.is_correct(&st.selected));
+    }
+}
+
+/// The options in this showing's order as radio buttons or checkboxes, with each option's
+/// explanation under it once the answer is checked. Returns the option clicked, if any.
+pub(super) fn option_list(
+    ui: &mut Ui,
+    q: &Question,
+    order: &[String],
+    selected: &[String],
+    enabled: bool,
+    checked: bool,
+) -> Option<String> {
+    let mut clicked_option = None;
+    for (pos, oid) in order.iter().enumerate() {
+        let Some(opt) = q.option(oid) else { continue };
+        let is_selected = selected.iter().any(|x| x == oid);
+        let text = format!("{}. {}", letter(pos), opt.text);
+        let clicked = ui
+            .add_enabled_ui(enabled, |ui| match q.kind {
+                QuestionType::Multiple => {
+                    let mut on = is_selected;
+                    ui.checkbox(&mut on, text).clicked()
+                }
+                _ => ui.radio(is_selected, text).clicked(),
+            })
+            .inner;
+        if clicked {
+            clicked_option = Some(oid.clone());
+        }
+        if checked {
+            feedback_line(ui, opt, is_selected);
+        }
+    }
+    clicked_option
+}
+
+/// Skill area and question type, the scenario if any, and the stem.
+pub(super) fn question_header(ui: &mut Ui, bank: &Bank, q: &Question) {
     ui.label(
         RichText::new(format!(
             "{} · {}",
@@ -272,9 +331,6 @@ fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &
         .small()
         .weak(),
     );
-    if st.flagged {
-        ui.label(RichText::new("Flagged for review").color(ui.visuals().warn_fg_color));
-    }
     if let Some(text) = bank.scenario_text(q) {
         egui::Frame::group(ui.style())
             .fill(ui.visuals().faint_bg_color)
@@ -290,35 +346,6 @@ fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &
             .color(ui.visuals().strong_text_color()),
     );
     ui.add_space(8.0);
-    let order = &s.items[s.current].option_order;
-    for (pos, oid) in order.iter().enumerate() {
-        let Some(opt) = q.option(oid) else { continue };
-        let selected = st.selected.iter().any(|x| x == oid);
-        let text = format!("{}. {}", letter(pos), opt.text);
-        let enabled = s.is_open() && !st.checked;
-        let clicked = ui
-            .add_enabled_ui(enabled, |ui| match q.kind {
-                QuestionType::Multiple => {
-                    let mut on = selected;
-                    ui.checkbox(&mut on, text).clicked()
-                }
-                _ => ui.radio(selected, text).clicked(),
-            })
-            .inner;
-        if clicked {
-            out.push(Command::Choose {
-                index: s.current,
-                option: oid.clone(),
-            });
-        }
-        if st.checked {
-            feedback_line(ui, opt, selected);
-        }
-    }
-    if st.checked {
-        ui.add_space(8.0);
-        study_feedback(ui, q, st);
-    }
 }
 
 fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
@@ -335,8 +362,7 @@ fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
     });
 }
 
-fn study_feedback(ui: &mut Ui, q: &Question, st: &ItemState) {
-    let ok = q.is_correct(&st.selected);
+pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         if ok {
             ui.label(RichText::new("Correct").color(good_color(ui)).strong());

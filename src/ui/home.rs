@@ -1,6 +1,9 @@
-//! Home: the banks, the resume banner, recent results, and banks that failed to load.
+//! Home is the dashboard: readiness with pass probability, mastery per skill area, the
+//! weakest areas, today's queue, charts, the exam-date plan; then the banks, the resume
+//! banner, recent results, and banks that failed to load.
 
-use super::{Command, HomeData};
+use super::widgets::band_bar;
+use super::{Command, Dashboard, HomeData};
 use crate::bank::LoadReport;
 use crate::store::backup::BackupInfo;
 use crate::store::{Store, StoreError};
@@ -11,7 +14,7 @@ pub fn show(
     banks: &LoadReport,
     store: &Result<Store, StoreError>,
     backups: &[BackupInfo],
-    home: &HomeData,
+    home: &mut HomeData,
     out: &mut Vec<Command>,
 ) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -26,6 +29,14 @@ pub fn show(
                 resume_banner(ui, a, *answered, out);
             }
             bank_list(ui, banks, store.is_ok(), out);
+            ui.add_space(12.0);
+            bank_picker(ui, banks, home, out);
+            if let Some(d) = &home.dashboard
+                && let Some(bank) = banks.bank(&d.bank_id)
+            {
+                dashboard(ui, bank, d, out);
+                plan_section(ui, bank, d, &mut home.plan_date, &mut home.plan_target, out);
+            }
             ui.add_space(12.0);
             recent(ui, home, banks, out);
             failures(ui, banks, out);
@@ -139,6 +150,230 @@ fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Com
     if ui.button("Reload banks").clicked() {
         out.push(Command::ReloadBanks);
     }
+}
+
+fn bank_picker(ui: &mut Ui, banks: &LoadReport, home: &HomeData, out: &mut Vec<Command>) {
+    if banks.banks.len() < 2 {
+        return;
+    }
+    let current = home.dashboard.as_ref().map(|d| d.bank_id.as_str());
+    ui.horizontal(|ui| {
+        ui.label("Dashboard for:");
+        for b in &banks.banks {
+            if ui
+                .selectable_label(current == Some(b.id()), &b.manifest.title)
+                .clicked()
+            {
+                out.push(Command::SelectBank(b.id().to_string()));
+            }
+        }
+    });
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec<Command>) {
+    let r = &d.report.readiness;
+    ui.heading(format!("Readiness · {}", bank.manifest.title));
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("Predicted score {}", pct(r.predicted)))
+                    .size(22.0)
+                    .strong(),
+            );
+            ui.label(format!(
+                "likely {}–{} · pass mark {} · chance of passing {}",
+                pct(r.low),
+                pct(r.high),
+                pct(r.pass_mark),
+                pct(r.pass_probability)
+            ));
+        });
+        band_bar(ui, r.predicted, r.low, r.high, Some(r.pass_mark), ui.available_width().min(640.0));
+        ui.label(
+            RichText::new(format!(
+                "Seen {} of {} questions. The band narrows as you answer more; the orange line is the pass mark.",
+                d.report.seen, d.report.total
+            ))
+            .small()
+            .weak(),
+        );
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            let label = format!(
+                "Study now: {} due, {} new",
+                d.due_now, d.new_available
+            );
+            if ui.button(RichText::new(label).strong()).clicked() {
+                out.push(Command::StartStudy {
+                    bank_id: d.bank_id.clone(),
+                    area: None,
+                });
+            }
+            ui.label(format!("{} reviewed today", d.reviewed_today));
+        });
+    });
+    ui.add_space(8.0);
+    ui.label(RichText::new("Mastery by skill area").strong());
+    egui::Grid::new("mastery")
+        .num_columns(4)
+        .striped(true)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for a in &d.report.areas {
+                ui.label(format!("{} ({:.0}%)", a.name, a.weight * 100.0));
+                band_bar(ui, a.mastery, a.low, a.high, None, 260.0);
+                ui.label(format!("{} / {} seen", a.seen, a.total));
+                if ui
+                    .small_button("Study")
+                    .on_hover_text(format!("Study {} only", a.name))
+                    .clicked()
+                {
+                    out.push(Command::StartStudy {
+                        bank_id: d.bank_id.clone(),
+                        area: Some(a.domain_id.clone()),
+                    });
+                }
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    ui.label(RichText::new("Weakest areas").strong());
+    for a in d.report.weakest(3) {
+        ui.horizontal(|ui| {
+            ui.label(format!("{}: {}", a.name, pct(a.mastery)));
+            if ui.button(format!("Study this area: {}", a.name)).clicked() {
+                out.push(Command::StartStudy {
+                    bank_id: d.bank_id.clone(),
+                    area: Some(a.domain_id.clone()),
+                });
+            }
+        });
+    }
+    ui.add_space(8.0);
+    charts(ui, d);
+    if let Some(c) = &d.calibration {
+        ui.label(format!(
+            "How well predictions matched your mock exams: {} exam(s), off by {:.0} points on average ({}), {} of {} inside the predicted band.",
+            c.exams,
+            c.mean_abs_error * 100.0,
+            if c.bias > 0.005 {
+                format!("certprep was {:.0} points optimistic", c.bias * 100.0)
+            } else if c.bias < -0.005 {
+                format!("certprep was {:.0} points cautious", -c.bias * 100.0)
+            } else {
+                "no lean either way".to_string()
+            },
+            c.inside_band,
+            c.exams
+        ));
+    } else {
+        ui.label(
+            RichText::new("Sit a timed mock exam to see how well the prediction matches your real score.")
+                .small()
+                .weak(),
+        );
+    }
+}
+
+/// Mock-exam scores and daily readiness over time (x axis: days since the first point).
+fn charts(ui: &mut Ui, d: &Dashboard) {
+    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points};
+    let first = d
+        .exam_scores
+        .iter()
+        .map(|(t, _)| t.date_naive())
+        .chain(d.readiness_history.iter().map(|p| p.day))
+        .min();
+    let Some(first) = first else { return };
+    let day = |date: chrono::NaiveDate| (date - first).num_days() as f64;
+    let scores: Vec<[f64; 2]> = d
+        .exam_scores
+        .iter()
+        .map(|(t, s)| [day(t.date_naive()), s * 100.0])
+        .collect();
+    let readiness: Vec<[f64; 2]> = d
+        .readiness_history
+        .iter()
+        .map(|p| [day(p.day), p.predicted * 100.0])
+        .collect();
+    ui.label(RichText::new("Progress over time").strong());
+    let pass = d.report.readiness.pass_mark * 100.0;
+    Plot::new("progress")
+        .height(180.0)
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_scroll(false)
+        .legend(Legend::default())
+        .x_axis_label("days")
+        .show(ui, |p| {
+            p.hline(HLine::new("pass mark", pass));
+            p.line(Line::new("predicted readiness %", PlotPoints::from(readiness)));
+            p.points(
+                Points::new("mock exam score %", PlotPoints::from(scores)).radius(4.0),
+            );
+        });
+}
+
+fn plan_section(
+    ui: &mut Ui,
+    bank: &crate::bank::Bank,
+    d: &Dashboard,
+    date: &mut String,
+    target: &mut f64,
+    out: &mut Vec<Command>,
+) {
+    ui.add_space(8.0);
+    ui.label(RichText::new("Exam-date plan").strong());
+    ui.horizontal(|ui| {
+        let l = ui.label("Exam date (YYYY-MM-DD)");
+        ui.add(egui::TextEdit::singleline(date).desired_width(110.0))
+            .labelled_by(l.id);
+        let l = ui.label("Target score %");
+        ui.add(egui::DragValue::new(target).range(1.0..=100.0))
+            .labelled_by(l.id);
+        if ui.button("Save plan").clicked() {
+            out.push(Command::SetPlan {
+                bank_id: bank.id().to_string(),
+                date: date.clone(),
+                target_percent: *target,
+            });
+        }
+    });
+    let Some(p) = &d.plan else {
+        ui.label(RichText::new("Enter your exam date to see the daily workload it needs.").small().weak());
+        return;
+    };
+    if p.days_left > 0 {
+        ui.label(format!(
+            "{} days left: {} new questions a day for {} days, then review only; about {:.0} reviews a day. Projected score on the day: {} (target {}).",
+            p.days_left,
+            p.new_per_day,
+            p.new_days,
+            p.reviews_per_day,
+            pct(p.projected),
+            pct(p.target)
+        ));
+    }
+    for w in &p.warnings {
+        ui.label(RichText::new(format!("⚠ {w}")).color(ui.visuals().warn_fg_color));
+    }
+    if p.reachable() {
+        ui.label(RichText::new("On track: this plan reaches your target.").color(super::widgets::good_color(ui)));
+    }
+    egui::CollapsingHeader::new("Plan per skill area").show(ui, |ui| {
+        egui::Grid::new("plan-areas").striped(true).num_columns(3).show(ui, |ui| {
+            for a in &p.areas {
+                ui.label(&a.name);
+                ui.label(format!("{} of {} unseen", a.unseen, a.total));
+                ui.label(format!("{:.1} new a day · mastery now {}", a.new_per_day, pct(a.mastery)));
+                ui.end_row();
+            }
+        });
+    });
 }
 
 fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Command>) {

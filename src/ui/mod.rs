@@ -7,6 +7,7 @@ mod home;
 mod results;
 mod settings;
 mod setup;
+mod study;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
@@ -14,6 +15,10 @@ use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
 use crate::prefs::{Prefs, StartScreen, Theme};
 use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
 use crate::store::lock::InstanceLock;
+use crate::mastery::{Calibration, MasteryReport};
+use crate::plan::ExamPlan;
+use crate::srs::{Scheduler, StudySettings};
+use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +63,24 @@ pub enum Command {
     SetZoom(f32),
     OpenDataFolder,
     BackupNow,
+    /// Dashboard: show this bank.
+    SelectBank(String),
+    /// Study today's queue, optionally one skill area only.
+    StartStudy {
+        bank_id: String,
+        area: Option<String>,
+    },
+    StudyChoose(String),
+    StudyCheck,
+    /// Rate the checked study answer (a wrong answer is Again whatever is passed).
+    StudyRate(crate::srs::Confidence),
+    SetStudySettings(crate::srs::StudySettings),
+    /// Save the exam date (YYYY-MM-DD as typed) and target score (percent) of a bank.
+    SetPlan {
+        bank_id: String,
+        date: String,
+        target_percent: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,8 +112,14 @@ pub struct ResultsView {
     pub only_incorrect: bool,
 }
 
+/// A spaced-repetition study session on the Study screen.
+pub struct StudyView {
+    pub session: crate::srs::StudySession,
+}
+
 pub enum Screen {
     Home,
+    Study(Box<StudyView>),
     Settings(Vec<BackupInfo>),
     Setup(SetupForm),
     Exam(Box<ExamView>),
@@ -102,6 +131,25 @@ pub enum Screen {
 pub struct HomeData {
     pub recent: Vec<AttemptSummary>,
     pub unfinished: Option<(AttemptSummary, usize)>,
+    /// The dashboard of the selected bank.
+    pub dashboard: Option<Dashboard>,
+    /// The exam-date form as typed.
+    pub plan_date: String,
+    pub plan_target: f64,
+}
+
+/// Readiness, mastery per area, today's work, history and the exam-date plan of one bank.
+pub struct Dashboard {
+    pub bank_id: String,
+    pub report: MasteryReport,
+    pub due_now: usize,
+    pub new_available: usize,
+    pub reviewed_today: usize,
+    /// Mock exams of this bank: (finished at, score 0..1).
+    pub exam_scores: Vec<(chrono::DateTime<chrono::Utc>, f64)>,
+    pub readiness_history: Vec<ReadinessPoint>,
+    pub calibration: Option<Calibration>,
+    pub plan: Option<ExamPlan>,
 }
 
 pub struct CertprepApp {
@@ -112,6 +160,9 @@ pub struct CertprepApp {
     _lock: Option<InstanceLock>,
     pub screen: Screen,
     pub home: HomeData,
+    /// The bank the dashboard shows.
+    pub selected_bank: Option<String>,
+    pub study_settings: StudySettings,
     pub prefs: Prefs,
     /// Theme and zoom must be pushed into egui on the next frame.
     style_dirty: bool,
@@ -153,6 +204,8 @@ impl CertprepApp {
             _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
+            selected_bank: None,
+            study_settings: StudySettings::default(),
             prefs,
             style_dirty: true,
             notice: None,
@@ -161,6 +214,10 @@ impl CertprepApp {
             frames: 0,
             commands: Vec::new(),
         };
+        if let Ok(store) = &app.store {
+            app.study_settings = store.study_settings().unwrap_or_default();
+        }
+        app.selected_bank = app.banks.banks.first().map(|b| b.id().to_string());
         app.refresh_home();
         if app.prefs.last_screen == StartScreen::Settings {
             app.run_cmd(Command::OpenSettings);
@@ -230,11 +287,17 @@ impl CertprepApp {
                     _ => Vec::new(),
                 };
                 widgets::nav_bar(ui, widgets::NavTarget::Home, out);
-                home::show(ui, &self.banks, &self.store, &backups, &self.home, out)
+                home::show(ui, &self.banks, &self.store, &backups, &mut self.home, out)
+            }
+            Screen::Study(view) => {
+                if let Some(bank) = self.banks.bank(&view.session.bank_id) {
+                    study::show(ui, bank, view, out);
+                }
             }
             Screen::Settings(backups) => {
                 widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
                 let data = settings::SettingsData {
+                    study: self.study_settings,
                     prefs: &self.prefs,
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
@@ -407,6 +470,142 @@ impl CertprepApp {
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
+            Command::SelectBank(id) => {
+                self.selected_bank = Some(id);
+                self.refresh_home();
+            }
+            Command::StartStudy { bank_id, area } => self.start_study(&bank_id, area),
+            Command::StudyChoose(option) => self.with_study(|v, bank| {
+                v.session.choose(bank, &option);
+            }),
+            Command::StudyCheck => self.with_study(|v, _| {
+                v.session.check();
+            }),
+            Command::StudyRate(confidence) => self.rate_study(confidence),
+            Command::SetStudySettings(new) => {
+                let new = new.clamped();
+                let result = match &self.store {
+                    Ok(store) => store.set_study_settings(new),
+                    Err(e) => Err(StoreError::ReadOnly {
+                        path: self.data_dir.clone(),
+                        detail: e.to_string(),
+                    }),
+                };
+                match result {
+                    Ok(()) => self.study_settings = new,
+                    Err(e) => {
+                        self.notice =
+                            Some(error_notice(format!("Study settings were not saved: {e}")))
+                    }
+                }
+            }
+            Command::SetPlan {
+                bank_id,
+                date,
+                target_percent,
+            } => self.set_plan(&bank_id, &date, target_percent),
+        }
+    }
+
+    fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
+        if let Screen::Study(view) = &mut self.screen
+            && let Some(bank) = self.banks.bank(&view.session.bank_id)
+        {
+            f(view, bank);
+        }
+    }
+
+    fn start_study(&mut self, bank_id: &str, area: Option<String>) {
+        let Some(bank) = self.banks.bank(bank_id) else {
+            return;
+        };
+        let Ok(store) = &self.store else {
+            self.notice = Some(error_notice(
+                "Cannot study: the database is not available, so answers could not be saved."
+                    .into(),
+            ));
+            return;
+        };
+        let now = chrono::Utc::now();
+        let built = store.load_cards(bank_id).and_then(|cards| {
+            let (_, day_start) = crate::srs::local_day_start(now);
+            let (new_today, _) = store.reviews_since(bank_id, day_start)?;
+            let report = crate::mastery::report(bank, &cards, now);
+            let allowed = (self.study_settings.daily_new_limit as usize).saturating_sub(new_today);
+            let queue = crate::srs::build_queue(
+                bank,
+                &cards,
+                &report.by_area(),
+                now,
+                allowed,
+                area.as_deref(),
+            );
+            Ok((cards, queue))
+        });
+        match built {
+            Ok((cards, queue)) => {
+                let session = crate::srs::StudySession::new(
+                    bank,
+                    &queue,
+                    cards,
+                    area,
+                    crate::exam::random_seed(),
+                );
+                self.screen = Screen::Study(Box::new(StudyView { session }));
+            }
+            Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
+        }
+    }
+
+    /// Rate the answer on screen and write the review at once.
+    fn rate_study(&mut self, confidence: crate::srs::Confidence) {
+        let Screen::Study(view) = &mut self.screen else {
+            return;
+        };
+        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
+            return;
+        };
+        let scheduler = Scheduler::new(self.study_settings.desired_retention);
+        let now = chrono::Utc::now();
+        let Some(review) = view.session.rate(bank, &scheduler, confidence, now) else {
+            return;
+        };
+        if let Ok(store) = &self.store {
+            let saved = store.record_review(&review).and_then(|()| {
+                let report = crate::mastery::report(bank, &view.session.cards, now);
+                let (day, _) = crate::srs::local_day_start(now);
+                store.save_readiness_point(bank.id(), day, &report.readiness)
+            });
+            if let Err(e) = saved {
+                self.notice = Some(error_notice(format!(
+                    "Your last answer could not be saved: {e}"
+                )));
+            }
+        }
+    }
+
+    fn set_plan(&mut self, bank_id: &str, date: &str, target_percent: f64) {
+        let Ok(exam_date) = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
+            self.notice = Some(error_notice(format!(
+                "\"{}\" is not a date: write the exam date as YYYY-MM-DD, e.g. 2027-03-15.",
+                date.trim()
+            )));
+            return;
+        };
+        let plan = StudyPlanSettings {
+            exam_date,
+            target: (target_percent / 100.0).clamp(0.0, 1.0),
+        };
+        let result = match &self.store {
+            Ok(store) => store.set_study_plan(bank_id, &plan),
+            Err(e) => Err(StoreError::ReadOnly {
+                path: self.data_dir.clone(),
+                detail: e.to_string(),
+            }),
+        };
+        match result {
+            Ok(()) => self.refresh_home(),
+            Err(e) => self.notice = Some(error_notice(format!("The plan was not saved: {e}"))),
         }
     }
 
@@ -486,21 +685,44 @@ impl CertprepApp {
     }
 
     pub fn refresh_home(&mut self) {
-        self.home = match &self.store {
-            Ok(store) => {
-                let recent = store.recent_attempts(10).unwrap_or_default();
-                let unfinished = store.unfinished_attempt().ok().flatten().map(|a| {
-                    let answered = store
-                        .load_session(a.id)
-                        .ok()
-                        .flatten()
-                        .map_or(0, |l| l.session.answered_count());
-                    (a, answered)
-                });
-                HomeData { recent, unfinished }
-            }
-            Err(_) => HomeData::default(),
+        let Ok(store) = &self.store else {
+            self.home = HomeData::default();
+            return;
         };
+        let recent = store.recent_attempts(10).unwrap_or_default();
+        let unfinished = store.unfinished_attempt().ok().flatten().map(|a| {
+            let answered = store
+                .load_session(a.id)
+                .ok()
+                .flatten()
+                .map_or(0, |l| l.session.answered_count());
+            (a, answered)
+        });
+        let bank = self.selected_bank.as_deref().and_then(|id| self.banks.bank(id));
+        let dashboard = bank.map(|b| build_dashboard(store, b, &self.study_settings, chrono::Utc::now()));
+        let mut home = HomeData {
+            recent,
+            unfinished,
+            dashboard: None,
+            plan_date: String::new(),
+            plan_target: 0.0,
+        };
+        match dashboard {
+            Some(Ok((d, plan))) => {
+                home.plan_date = plan
+                    .as_ref()
+                    .map(|p| p.exam_date.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                let pass = bank.map_or(70.0, |b| b.manifest.exam.pass_percent);
+                home.plan_target = plan.map_or(pass + 5.0, |p| p.target * 100.0).min(100.0);
+                home.dashboard = Some(d);
+            }
+            Some(Err(e)) => {
+                self.notice = Some(error_notice(format!("The dashboard could not be read: {e}")))
+            }
+            None => {}
+        }
+        self.home = home;
     }
 
     fn start(&mut self, form: &SetupForm) {
@@ -536,6 +758,17 @@ impl CertprepApp {
         });
         match created {
             Ok(id) => {
+                if form.mode == Mode::Exam {
+                    // What readiness says now, kept to compare with this exam's score later.
+                    let now = chrono::Utc::now();
+                    let saved = store.load_cards(bank.id()).and_then(|cards| {
+                        let report = crate::mastery::report(bank, &cards, now);
+                        store.save_prediction(id, bank.id(), &report.readiness)
+                    });
+                    if let Err(e) = saved {
+                        self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
+                    }
+                }
                 let session = ExamSession::new(id, bank.id(), form.mode, seed, pass, items, limit);
                 self.enter_exam(session, false);
             }
@@ -656,6 +889,65 @@ impl CertprepApp {
             }
         }
     }
+}
+
+/// Everything the dashboard shows for one bank, read in one go when Home is entered.
+pub fn build_dashboard(
+    store: &Store,
+    bank: &Bank,
+    settings: &StudySettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Dashboard, Option<StudyPlanSettings>), StoreError> {
+    let cards = store.load_cards(bank.id())?;
+    let report = crate::mastery::report(bank, &cards, now);
+    let (today, day_start) = crate::srs::local_day_start(now);
+    let (new_today, reviewed_today) = store.reviews_since(bank.id(), day_start)?;
+    let due_now = cards.values().filter(|c| c.is_due(now)).count();
+    let unseen = report.total - report.seen;
+    let new_available = unseen.min((settings.daily_new_limit as usize).saturating_sub(new_today));
+    let exam_scores = store
+        .recent_attempts(1000)?
+        .into_iter()
+        .filter(|a| a.bank_id == bank.id() && a.mode == Mode::Exam)
+        .filter_map(|a| Some((a.finished_at?, a.percent()? / 100.0)))
+        .rev()
+        .collect();
+    let calibration = crate::mastery::calibration(&store.predictions(bank.id())?);
+    let plan_settings = store.study_plan(bank.id())?;
+    let plan = match &plan_settings {
+        Some(p) => {
+            let (recent_new, _) =
+                store.reviews_since(bank.id(), day_start - chrono::Duration::days(14))?;
+            Some(crate::plan::plan(
+                &cards,
+                &report,
+                settings,
+                p.exam_date,
+                p.target,
+                now,
+                today,
+                recent_new as f64 / 14.0,
+            ))
+        }
+        None => None,
+    };
+    // One readiness point a day for the chart; the latest computation of the day wins.
+    store.save_readiness_point(bank.id(), today, &report.readiness)?;
+    let readiness_history = store.readiness_history(bank.id())?;
+    Ok((
+        Dashboard {
+            bank_id: bank.id().to_string(),
+            report,
+            due_now,
+            new_available,
+            reviewed_today,
+            exam_scores,
+            readiness_history,
+            calibration,
+            plan,
+        },
+        plan_settings,
+    ))
 }
 
 /// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again.

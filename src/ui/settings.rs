@@ -1,4 +1,5 @@
-//! Settings: appearance, the data folder, backups.
+//! Settings: appearance, study (daily new questions, desired retention), the data folder,
+//! backups.
 
 use super::Command;
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
@@ -7,6 +8,7 @@ use egui::{RichText, Ui};
 use std::path::Path;
 
 pub struct SettingsData<'a> {
+    pub study: crate::srs::StudySettings,
     pub prefs: &'a Prefs,
     pub data_dir: &'a Path,
     pub db_path: Option<&'a Path>,
@@ -19,6 +21,8 @@ pub fn show(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
             ui.heading("Settings");
             ui.add_space(8.0);
             appearance(ui, d.prefs, out);
+            ui.add_space(12.0);
+            study(ui, d.study, out);
             ui.add_space(12.0);
             data(ui, d, out);
         });
@@ -65,6 +69,36 @@ fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
             .small()
             .weak(),
     );
+}
+
+fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Study").strong());
+    let mut s = current;
+    ui.horizontal(|ui| {
+        let label = ui.label("New questions a day");
+        ui.add(egui::DragValue::new(&mut s.daily_new_limit).range(0..=500))
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Desired retention");
+        ui.add(
+            egui::Slider::new(&mut s.desired_retention, 0.70..=0.99)
+                .step_by(0.01)
+                .custom_formatter(|v, _| format!("{:.0}%", v * 100.0)),
+        )
+        .labelled_by(label.id);
+    });
+    ui.label(
+        RichText::new(
+            "Retention is how likely you should still know an answer when it comes back: higher \
+             means more frequent reviews. 90% suits most learners.",
+        )
+        .small()
+        .weak(),
+    );
+    if s != current {
+        out.push(Command::SetStudySettings(s));
+    }
 }
 
 fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {

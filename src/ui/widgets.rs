@@ -56,6 +56,37 @@ pub fn share_bar(ui: &mut Ui, share: f32, width: f32) {
     );
 }
 
+/// A 0..1 estimate drawn as a bar: the uncertainty band lighter, the estimate solid, and an
+/// optional mark (the pass mark) as a vertical line. Used for readiness and every skill area.
+pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>, width: f32) {
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
+    let v = ui.visuals();
+    let x = |f: f64| rect.left() + rect.width() * f.clamp(0.0, 1.0) as f32;
+    let p = ui.painter();
+    p.rect_filled(rect, 3.0, v.extreme_bg_color);
+    let band = egui::Rect::from_x_y_ranges(x(low)..=x(high), rect.y_range());
+    p.rect_filled(band, 3.0, v.selection.bg_fill.gamma_multiply(0.45));
+    let solid = egui::Rect::from_x_y_ranges(rect.left()..=x(value), rect.shrink(4.0).y_range());
+    p.rect_filled(solid, 2.0, v.selection.bg_fill);
+    if let Some(m) = mark {
+        p.line_segment(
+            [egui::pos2(x(m), rect.top()), egui::pos2(x(m), rect.bottom())],
+            egui::Stroke::new(2.0, v.warn_fg_color),
+        );
+    }
+    let text = format!(
+        "{:.0}% (likely {:.0}–{:.0}%)",
+        value * 100.0,
+        low * 100.0,
+        high * 100.0
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text)
+    });
+    response.on_hover_text(text);
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavTarget {
     Home,
@@ -80,7 +111,8 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
     });
 }
 
-/// WCAG 2.x contrast ratio between two opaque colours.
+/// WCAG 2.x contrast ratio between two opaque colours (checked by the tests below).
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
     fn channel(c: u8) -> f32 {
         let c = c as f32 / 255.0;
