@@ -359,7 +359,7 @@ fn plan_section(
         ));
     }
     for w in &p.warnings {
-        ui.label(RichText::new(format!("⚠ {w}")).color(ui.visuals().warn_fg_color));
+        ui.label(RichText::new(format!("Warning: {w}")).color(ui.visuals().warn_fg_color));
     }
     if p.reachable() {
         ui.label(RichText::new("On track: this plan reaches your target.").color(super::widgets::good_color(ui)));

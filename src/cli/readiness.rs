@@ -1,0 +1,110 @@
+//! `certprep readiness`: the dashboard's figures as a table, for scripts and terminals.
+
+use super::Cli;
+use crate::bank::load_banks;
+use crate::store::Store;
+use std::fmt::Write;
+use std::process::ExitCode;
+
+pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
+    let report = load_banks(&cli.banks_dir());
+    let banks: Vec<_> = report
+        .banks
+        .iter()
+        .filter(|b| bank_id.is_none_or(|id| b.id() == id))
+        .collect();
+    if banks.is_empty() {
+        eprintln!(
+            "no bank {} in {}",
+            bank_id.map_or("found".to_string(), |b| format!("\"{b}\"")),
+            cli.banks_dir().display()
+        );
+        return ExitCode::from(1);
+    }
+    let data_dir = cli.data_dir();
+    if !data_dir.join(crate::store::DB_FILE).exists() {
+        eprintln!(
+            "no history yet in {}: study or sit an exam first",
+            data_dir.display()
+        );
+        return ExitCode::from(1);
+    }
+    let store = match Store::open_in(&data_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let now = chrono::Utc::now();
+    for bank in banks {
+        let cards = match store.load_cards(bank.id()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        };
+        let m = crate::mastery::report(bank, &cards, now);
+        let calibration = store
+            .predictions(bank.id())
+            .ok()
+            .and_then(|p| crate::mastery::calibration(&p));
+        print!("{}", table(bank, &m, calibration.as_ref()));
+    }
+    ExitCode::SUCCESS
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The readiness table of one bank.
+pub fn table(
+    bank: &crate::bank::Bank,
+    m: &crate::mastery::MasteryReport,
+    calibration: Option<&crate::mastery::Calibration>,
+) -> String {
+    let mut out = String::new();
+    let width = m.areas.iter().map(|a| a.domain_id.len()).max().unwrap_or(4).max(4);
+    let _ = writeln!(out, "bank {} — {}", bank.id(), bank.manifest.title);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>6}  {:>7}  {:>15}  {:>9}",
+        "area", "weight", "mastery", "band (95%)", "seen"
+    );
+    for a in &m.areas {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>6}  {:>7}  {:>15}  {:>9}",
+            a.domain_id,
+            format!("{:.0}%", a.weight * 100.0),
+            pct(a.mastery),
+            format!("{}–{}", pct(a.low), pct(a.high)),
+            format!("{}/{}", a.seen, a.total)
+        );
+    }
+    let r = &m.readiness;
+    let _ = writeln!(
+        out,
+        "predicted score {} (band {}–{}), pass mark {}, pass probability {}, seen {}/{}",
+        pct(r.predicted),
+        pct(r.low),
+        pct(r.high),
+        pct(r.pass_mark),
+        pct(r.pass_probability),
+        m.seen,
+        m.total
+    );
+    if let Some(c) = calibration {
+        let _ = writeln!(
+            out,
+            "calibration: {} mock exam(s), mean error {:.1} points, bias {:+.1} points, {} inside the band",
+            c.exams,
+            c.mean_abs_error * 100.0,
+            c.bias * 100.0,
+            c.inside_band
+        );
+    }
+    out
+}

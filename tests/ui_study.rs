@@ -1,0 +1,152 @@
+//! Drives the Study screen and the dashboard through egui_kittest, over a real SQLite file.
+
+use certprep::srs::State;
+use certprep::store::Store;
+use certprep::ui::{CertprepApp, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn banks_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+}
+
+fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
+    let app = CertprepApp::open(banks_dir(), data.to_path_buf());
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 2000.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        )
+}
+
+/// The study question on screen: its id, and the shown label of a right and a wrong option.
+fn on_screen(h: &Harness<'_, CertprepApp>) -> (String, Vec<String>, String) {
+    let Screen::Study(view) = &h.state().screen else {
+        panic!("not on the study screen")
+    };
+    let (item, _) = view.session.current.as_ref().expect("a question");
+    let bank = h.state().bank("mini").unwrap();
+    let q = bank.question(&item.question_id).unwrap();
+    let label = |oid: &str| {
+        let pos = item.option_order.iter().position(|o| o == oid).unwrap();
+        format!("{}. {}", (b'A' + pos as u8) as char, q.option(oid).unwrap().text)
+    };
+    let right: Vec<String> = q.correct_ids().iter().map(|o| label(o)).collect();
+    let wrong = q.options.iter().find(|o| !o.correct).map(|o| label(&o.id)).unwrap();
+    (q.id.clone(), right, wrong)
+}
+
+#[test]
+fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    // A fresh learner: nothing due, all 10 questions of the bank new.
+    h.get_by_label("Study now: 0 due, 10 new").click();
+    h.run();
+    h.get_by_label_contains("0 done · 10 to go");
+
+    // First question: answer right, rate Easy.
+    let (first, right, _) = on_screen(&h);
+    for l in &right {
+        h.get_by_label(l).click();
+        h.run();
+    }
+    h.get_by_label("Check answer").click();
+    h.run();
+    h.get_by_label("Correct");
+    h.get_by_label("Easy (3)").click();
+    h.run();
+
+    // Second question: answer wrong by keyboard-free clicking, then continue (Again).
+    let (second, _, wrong) = on_screen(&h);
+    assert_ne!(first, second);
+    h.get_by_label(&wrong).click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Not quite");
+    h.get_by_label("Continue (Enter)").click();
+    h.run();
+    h.get_by_label_contains("2 done");
+
+    // Both ratings are in the database already, as FSRS cards and review-log rows.
+    let store = Store::open_in(dir.path()).unwrap();
+    let cards = store.load_cards("mini").unwrap();
+    assert_eq!(cards.len(), 2);
+    let easy = &cards[&first];
+    let again = &cards[&second];
+    assert_eq!(easy.card.state, State::Review, "Easy on a new card graduates it");
+    assert!(easy.card.due > again.card.due);
+    assert!(again.card.state == State::Learning && again.first_correct == false);
+    let log = store.review_log("mini", &second).unwrap();
+    assert_eq!((log.len(), log[0].rating, log[0].state_before), (1, 1, 0));
+    drop(store);
+
+    // The wrong one comes back in this session (a learning step of minutes).
+    let Screen::Study(view) = &h.state().screen else {
+        panic!()
+    };
+    assert!(view.session.queue.iter().any(|q| q == &second));
+    assert!(!view.session.queue.iter().any(|q| q == &first));
+
+    // Back on the dashboard, the counts follow.
+    h.get_by_label("Stop for now").click();
+    h.run();
+    h.get_by_label("2 reviewed today");
+    h.get_by_label_contains("Seen 2 of 10 questions");
+}
+
+#[test]
+fn dashboard_shows_every_area_and_studies_one_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label_contains("Predicted score 50%");
+    for area in ["Planning (50%)", "Operations (30%)", "Data (20%)"] {
+        h.get_by_label(area);
+    }
+    h.get_by_label("Weakest areas");
+    h.get_by_label("Study this area: Operations").click();
+    h.run();
+    let Screen::Study(view) = &h.state().screen else {
+        panic!("not studying")
+    };
+    let bank = h.state().bank("mini").unwrap();
+    let all_ops = view
+        .session
+        .queue
+        .iter()
+        .chain(view.session.current.as_ref().map(|(i, _)| &i.question_id))
+        .all(|id| bank.question(id).unwrap().domain == "ops");
+    assert!(all_ops);
+    assert_eq!(view.session.area.as_deref(), Some("ops"));
+}
+
+#[test]
+fn exam_date_plan_is_saved_and_warns_when_out_of_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    let in_two_days = (chrono::Local::now().date_naive() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    h.get_by_label("Exam date (YYYY-MM-DD)").focus();
+    h.run();
+    h.get_by_label("Exam date (YYYY-MM-DD)").type_text(&in_two_days);
+    h.run();
+    h.get_by_label("Save plan").click();
+    h.run();
+    // 10 unseen questions in two days is 5 a day; nothing studied yet, so not on pace.
+    h.get_by_label_contains("2 days left: 5 new questions a day");
+    h.get_by_label_contains("you have not started new questions in the last two weeks; the plan needs 5 a day");
+    drop(h);
+    let store = Store::open_in(dir.path()).unwrap();
+    let plan = store.study_plan("mini").unwrap().unwrap();
+    assert_eq!(plan.exam_date.format("%Y-%m-%d").to_string(), in_two_days);
+}
