@@ -2,6 +2,7 @@
 pub mod bank;
 pub mod cli;
 pub mod exam;
+pub mod group;
 pub mod mastery;
 pub mod plan;
 pub mod paths;

@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
 mod crash_writer;
+pub mod group;
 mod stats;
 mod validate;
 
@@ -41,6 +42,16 @@ pub enum Command {
         /// Bank id (default: every bank)
         bank: Option<String>,
     },
+    /// Shared mock exam packs for study groups: build one, or open one in the window
+    Pack {
+        #[command(subcommand)]
+        cmd: group::PackCommand,
+    },
+    /// Study-group reports over members' result files
+    Group {
+        #[command(subcommand)]
+        cmd: group::GroupCommand,
+    },
     /// Benchmark helper: write a deterministic synthetic bank of N questions
     #[command(hide = true)]
     GenBank {
@@ -76,6 +87,15 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
+        Command::Pack { cmd } => {
+            let code = group::run_pack(cli, cmd);
+            // `pack open` with a readable pack goes on to open the window.
+            if matches!(cmd, group::PackCommand::Open { .. }) && code == ExitCode::SUCCESS {
+                return None;
+            }
+            code
+        }
+        Command::Group { cmd } => group::run_group(cmd),
         Command::CrashWriter { bank, answers } => crash_writer::run(cli, bank, *answers),
         Command::GenBank {
             questions,

@@ -3,6 +3,7 @@
 //! `PRAGMA user_version` and upgraded by forward-only migrations.
 
 pub mod backup;
+mod group_settings;
 pub mod lock;
 pub mod srs;
 

@@ -3,6 +3,7 @@
 //! place, so every change to the session and every database write has one home.
 
 mod exam;
+mod group;
 mod home;
 mod results;
 mod settings;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+pub use group::GroupCmd;
 pub use setup::SetupForm;
 
 /// How often the used time of a running exam is written, besides every answer.
@@ -63,6 +65,8 @@ pub enum Command {
     SetZoom(f32),
     OpenDataFolder,
     BackupNow,
+    /// Study groups: exam packs, result files, the group report.
+    Group(GroupCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Study today's queue, optionally one skill area only.
@@ -124,6 +128,8 @@ pub enum Screen {
     Setup(SetupForm),
     Exam(Box<ExamView>),
     Results(Box<ResultsView>),
+    /// Study group: open a pack, the group report.
+    Group,
 }
 
 /// What Home shows, read from the database when Home is entered (not every frame).
@@ -171,6 +177,8 @@ pub struct CertprepApp {
     pub time_shift: Duration,
     /// Start-up probe: the process start; after the first frame, print the time and close.
     pub probe_first_frame: Option<Instant>,
+    /// Study groups: the opened pack, the report and their fields.
+    pub group: group::GroupState,
     frames: u64,
     commands: Vec<Command>,
 }
@@ -211,6 +219,7 @@ impl CertprepApp {
             notice: None,
             time_shift: Duration::ZERO,
             probe_first_frame: None,
+            group: group::GroupState::default(),
             frames: 0,
             commands: Vec::new(),
         };
@@ -277,6 +286,7 @@ impl CertprepApp {
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+        group::dropped_files(ui.ctx(), out);
         if let Some(n) = &self.notice {
             widgets::notice_bar(ui, n, out);
         }
@@ -314,8 +324,13 @@ impl CertprepApp {
             }
             Screen::Results(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
+                    group::export_bar(ui, &mut self.group, &self.store, view, out);
                     results::show(ui, bank, view, out);
                 }
+            }
+            Screen::Group => {
+                widgets::nav_bar(ui, widgets::NavTarget::Group, out);
+                group::show(ui, &mut self.group, out)
             }
         }
     }
@@ -397,6 +412,7 @@ impl CertprepApp {
                 self.finish_exam();
             }
             Command::ShowResults(id) => self.show_results(id),
+            Command::Group(c) => self.run_group(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -1064,6 +1080,9 @@ pub fn run_window(cli: &crate::cli::Cli, started: Instant) -> ExitCode {
     let mut app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
     if cli.probe_first_frame {
         app.probe_first_frame = Some(started);
+    }
+    if let Some(pack) = crate::cli::group::pack_to_open(cli) {
+        app.push(Command::Group(GroupCmd::OpenPack(pack.to_path_buf())));
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -91,6 +91,7 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
 pub enum NavTarget {
     Home,
     Settings,
+    Group,
 }
 
 /// The bar across the top of the screens that are not an exam in progress.
@@ -102,6 +103,11 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
             for (target, label, cmd) in [
                 (NavTarget::Home, "Home", Command::GoHome),
                 (NavTarget::Settings, "Settings", Command::OpenSettings),
+                (
+                    NavTarget::Group,
+                    "Study group",
+                    Command::Group(super::GroupCmd::Open),
+                ),
             ] {
                 if ui.selectable_label(current == target, label).clicked() && current != target {
                     out.push(cmd);

@@ -1,0 +1,711 @@
+//! Study group: open an exam pack and sit it; export a result afterwards (a bar on Results);
+//! load the members' result files into the group report, with CSV export.
+//!
+//! Files come in by path (typed or pasted), by drag and drop onto the window, or from the
+//! "group folder" setting, whose `*.certprep-result.json` files are read on every refresh.
+
+use super::widgets::{bad_color, clock};
+use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
+use crate::exam::{ExamSession, ExamStatus, Mode};
+use crate::group::{
+    BankChoice, ExamPack, FileKind, GroupReport, MemberResult, file_kind, result_files_in,
+};
+use crate::store::{NewAttempt, Store, StoreError};
+use egui::{RichText, Ui};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupCmd {
+    /// Show the study group screen.
+    Open,
+    OpenPack(PathBuf),
+    /// Sit the opened pack.
+    StartPack,
+    /// Write the result of this (pack) attempt for the member named on the Results bar.
+    ExportResult(i64),
+    AddResults(Vec<PathBuf>),
+    /// Save the group folder setting (empty clears it) and refresh.
+    SetFolder(String),
+    Refresh,
+    /// Forget the files added one by one (the folder stays).
+    ClearResults,
+    ExportCsv(PathBuf),
+    /// Files dropped onto the window: packs are opened, anything else is a result file.
+    Dropped(Vec<PathBuf>),
+}
+
+impl From<GroupCmd> for Command {
+    fn from(c: GroupCmd) -> Command {
+        Command::Group(c)
+    }
+}
+
+/// An opened pack and how it will be sat here.
+pub struct OpenedPack {
+    pub path: PathBuf,
+    pub pack: ExamPack,
+    /// The bank it is sat with; `None` when it cannot be sat here (`problem` says why).
+    pub bank_id: Option<String>,
+    pub messages: Vec<String>,
+    pub problem: Option<String>,
+}
+
+/// What the study group screen and the Results export bar remember.
+#[derive(Default)]
+pub struct GroupState {
+    pub pack_path: String,
+    pub pack_error: Option<String>,
+    pub opened: Option<OpenedPack>,
+    pub member_name: String,
+    /// Where to write the result; empty: beside the pack (or in the group folder).
+    pub export_path: String,
+    pub exported: Option<PathBuf>,
+    pub folder: String,
+    folder_loaded: bool,
+    pub folder_error: Option<String>,
+    pub add_path: String,
+    pub extra_files: Vec<PathBuf>,
+    pub report: Option<GroupReport>,
+    pub csv_path: String,
+    /// attempt id -> pack id (or none), looked up once per attempt shown on Results.
+    pack_of_attempt: HashMap<i64, Option<String>>,
+}
+
+impl GroupState {
+    fn pack_of(&mut self, attempt_id: i64, store: &Result<Store, StoreError>) -> Option<String> {
+        self.pack_of_attempt
+            .entry(attempt_id)
+            .or_insert_with(|| {
+                store
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.attempt_summary(attempt_id).ok().flatten())
+                    .and_then(|a| a.pack_id)
+            })
+            .clone()
+    }
+
+    fn files(&mut self) -> Vec<PathBuf> {
+        self.folder_error = None;
+        let mut files = Vec::new();
+        let folder = self.folder.trim();
+        if !folder.is_empty() {
+            match result_files_in(Path::new(folder)) {
+                Ok(f) => files.extend(f),
+                Err(e) => self.folder_error = Some(format!("Cannot read the group folder: {e}")),
+            }
+        }
+        for f in &self.extra_files {
+            if !files.contains(f) {
+                files.push(f.clone());
+            }
+        }
+        files
+    }
+}
+
+/// Files dropped onto the window this frame, as a command.
+pub fn dropped_files(ctx: &egui::Context, out: &mut Vec<Command>) {
+    let paths: Vec<PathBuf> = ctx.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
+    });
+    if !paths.is_empty() {
+        // Commands run after the frame is drawn: draw once more to show what they did.
+        ctx.request_repaint();
+        out.push(GroupCmd::Dropped(paths).into());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+
+/// The export bar above Results, shown only for an attempt that was a pack.
+pub fn export_bar(
+    ui: &mut Ui,
+    state: &mut GroupState,
+    store: &Result<Store, StoreError>,
+    view: &ResultsView,
+    out: &mut Vec<Command>,
+) {
+    let id = view.session.attempt_id;
+    if state.pack_of(id, store).is_none() {
+        return;
+    }
+    egui::Panel::top("pack-export").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new("This was a study-group exam pack: send your result to the facilitator.")
+                .strong(),
+        );
+        ui.horizontal(|ui| {
+            let l = ui.label("Your name");
+            ui.add(egui::TextEdit::singleline(&mut state.member_name).desired_width(180.0))
+                .labelled_by(l.id);
+            let l = ui.label("Save to");
+            ui.add(
+                egui::TextEdit::singleline(&mut state.export_path)
+                    .hint_text("beside the pack file")
+                    .desired_width(320.0),
+            )
+            .labelled_by(l.id);
+            let ok = !state.member_name.trim().is_empty();
+            if ui
+                .add_enabled(ok, egui::Button::new("Export result…"))
+                .clicked()
+            {
+                out.push(GroupCmd::ExportResult(id).into());
+            }
+        });
+        if let Some(p) = &state.exported {
+            ui.label(format!("Saved: {}", p.display()));
+        }
+        ui.add_space(4.0);
+    });
+}
+
+pub fn show(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("Study group");
+            ui.label(
+                "Sit the same mock exam as your group, then compare results. Files travel by \
+                 email, a shared drive or a synced folder; drop them onto this window.",
+            );
+            ui.add_space(8.0);
+            pack_section(ui, state, out);
+            ui.add_space(12.0);
+            ui.separator();
+            report_section(ui, state, out);
+        });
+    });
+}
+
+fn pack_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
+    ui.horizontal(|ui| {
+        let l = ui.label("Exam pack file");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.pack_path)
+                .hint_text("path to a .certprep-exam.json file")
+                .desired_width(420.0),
+        )
+        .labelled_by(l.id);
+        if ui.button("Open exam pack…").clicked() && !state.pack_path.trim().is_empty() {
+            out.push(GroupCmd::OpenPack(PathBuf::from(state.pack_path.trim())).into());
+        }
+    });
+    if let Some(e) = &state.pack_error {
+        ui.label(RichText::new(e).color(bad_color(ui)));
+    }
+    let Some(o) = &state.opened else {
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let p = &o.pack;
+        ui.label(RichText::new(&p.title).strong().size(18.0));
+        ui.label(format!(
+            "{} questions · {} minutes · pass mark {}% · bank {} (version {}) · pack {}",
+            p.items.len(),
+            p.time_limit_minutes,
+            p.pass_percent,
+            p.bank.id,
+            p.bank.version,
+            p.pack_id
+        ));
+        match (p.opens, p.closes) {
+            (Some(a), Some(b)) => ui.label(format!("Open from {a} to {b}")),
+            (Some(a), None) => ui.label(format!("Open from {a}")),
+            (None, Some(b)) => ui.label(format!("Results due by {b}")),
+            (None, None) => ui.label(""),
+        };
+        for m in &o.messages {
+            ui.label(RichText::new(m).color(ui.visuals().warn_fg_color));
+        }
+        if let Some(e) = &o.problem {
+            ui.label(RichText::new(e).color(bad_color(ui)).strong());
+        }
+        if ui
+            .add_enabled(o.bank_id.is_some(), egui::Button::new("Start pack exam"))
+            .clicked()
+        {
+            out.push(GroupCmd::StartPack.into());
+        }
+    });
+}
+
+fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Group report").size(20.0).strong());
+    ui.horizontal(|ui| {
+        let l = ui.label("Group folder");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.folder)
+                .hint_text("folder where members put their results")
+                .desired_width(360.0),
+        )
+        .labelled_by(l.id);
+        if ui.button("Use folder").clicked() {
+            out.push(GroupCmd::SetFolder(state.folder.trim().to_string()).into());
+        }
+        if ui.button("Refresh").clicked() {
+            out.push(GroupCmd::Refresh.into());
+        }
+    });
+    if let Some(e) = &state.folder_error {
+        ui.label(RichText::new(e).color(bad_color(ui)));
+    }
+    ui.horizontal(|ui| {
+        let l = ui.label("Result file");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.add_path)
+                .hint_text("path to a .certprep-result.json file")
+                .desired_width(360.0),
+        )
+        .labelled_by(l.id);
+        if ui.button("Add result").clicked() && !state.add_path.trim().is_empty() {
+            out.push(GroupCmd::AddResults(vec![PathBuf::from(state.add_path.trim())]).into());
+        }
+        if !state.extra_files.is_empty() && ui.button("Clear added files").clicked() {
+            out.push(GroupCmd::ClearResults.into());
+        }
+    });
+    let Some(r) = &state.report else {
+        ui.label(RichText::new("No results loaded yet.").weak());
+        return;
+    };
+    ui.add_space(6.0);
+    let head = match (&r.pack_id, &r.pack_title) {
+        (Some(id), Some(t)) => format!("Pack {id}: {t}"),
+        (Some(id), None) => format!("Pack {id}"),
+        _ => "No usable results".to_string(),
+    };
+    ui.label(RichText::new(head).strong());
+    ui.label(format!(
+        "{} member(s), {} question(s), {} file(s) rejected",
+        r.members.len(),
+        r.questions.len(),
+        r.rejected.len()
+    ));
+    if !r.members.is_empty() {
+        ui.add_space(4.0);
+        let table = r.table();
+        let cols = table.first().map_or(0, Vec::len);
+        egui::Grid::new("group-table")
+            .num_columns(cols)
+            .striped(true)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| {
+                for (i, row) in table.iter().enumerate() {
+                    for (c, cell) in row.iter().enumerate() {
+                        let strong = i == 0 || i == table.len() - 1 || c == 0;
+                        let text = if c > 0 && i > 0 && cell != "-" {
+                            format!("{cell}%")
+                        } else {
+                            cell.clone()
+                        };
+                        let mut t = RichText::new(text);
+                        if strong {
+                            t = t.strong();
+                        }
+                        ui.label(t);
+                    }
+                    ui.end_row();
+                }
+            });
+        if !r.weakest.is_empty() {
+            let w: Vec<String> = r
+                .weakest
+                .iter()
+                .map(|&i| {
+                    format!(
+                        "{} ({}%)",
+                        r.area_name(i),
+                        crate::group::pct(r.area_means[i])
+                    )
+                })
+                .collect();
+            ui.label(format!("Weakest areas: {}", w.join(", ")));
+        }
+        let times: Vec<String> = r
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    m.name,
+                    clock(std::time::Duration::from_secs(m.time_used_secs))
+                )
+            })
+            .collect();
+        ui.label(RichText::new(format!("Time used: {}", times.join(" · "))).small());
+
+        ui.add_space(8.0);
+        let flagged: Vec<_> = r.flagged().collect();
+        ui.label(RichText::new(format!("Questions to check ({})", flagged.len())).strong());
+        if flagged.is_empty() {
+            ui.label(RichText::new("No question looks broken.").weak());
+        }
+        for q in flagged {
+            let why: Vec<&str> = q.flags.iter().map(|f| f.describe()).collect();
+            ui.label(
+                RichText::new(format!(
+                    "{} ({}): {:.0}% correct, discrimination {} — {}",
+                    q.question_id,
+                    q.area,
+                    q.difficulty * 100.0,
+                    crate::group::disc(q.discrimination),
+                    why.join("; ")
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        egui::CollapsingHeader::new("All questions")
+            .id_salt("group-questions")
+            .show(ui, |ui| {
+                egui::Grid::new("group-q")
+                    .num_columns(4)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in ["Question", "Area", "Correct", "Discrimination"] {
+                            ui.label(RichText::new(h).strong());
+                        }
+                        ui.end_row();
+                        for q in &r.questions {
+                            ui.label(&q.question_id);
+                            ui.label(&q.area);
+                            ui.label(format!("{}/{}", q.correct, q.members));
+                            ui.label(crate::group::disc(q.discrimination));
+                            ui.end_row();
+                        }
+                    });
+            });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let l = ui.label("CSV file");
+            ui.add(
+                egui::TextEdit::singleline(&mut state.csv_path)
+                    .hint_text("group-report.csv in the group folder")
+                    .desired_width(320.0),
+            )
+            .labelled_by(l.id);
+            if ui.button("Export CSV").clicked() {
+                out.push(GroupCmd::ExportCsv(PathBuf::from(state.csv_path.trim())).into());
+            }
+        });
+    }
+    if !r.rejected.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new(format!("Rejected files ({})", r.rejected.len())).strong());
+        for f in &r.rejected {
+            let name = f.path.file_name().map_or_else(
+                || f.path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            ui.label(RichText::new(format!("{name}: {}", f.reason)).color(bad_color(ui)))
+                .on_hover_text(f.path.display().to_string());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying commands
+
+impl CertprepApp {
+    pub(super) fn run_group(&mut self, cmd: GroupCmd) {
+        match cmd {
+            GroupCmd::Open => self.open_group_screen(),
+            GroupCmd::OpenPack(path) => {
+                self.open_pack(&path);
+                self.open_group_screen();
+            }
+            GroupCmd::StartPack => self.start_pack(),
+            GroupCmd::ExportResult(id) => self.export_result(id),
+            GroupCmd::AddResults(paths) => {
+                for p in paths {
+                    if !self.group.extra_files.contains(&p) {
+                        self.group.extra_files.push(p);
+                    }
+                }
+                self.group.add_path.clear();
+                self.refresh_group_report();
+            }
+            GroupCmd::SetFolder(folder) => {
+                self.group.folder = folder;
+                if let Ok(store) = &self.store {
+                    let f = self.group.folder.trim();
+                    let f = (!f.is_empty()).then(|| Path::new(f));
+                    if let Err(e) = store.set_group_folder(f) {
+                        self.notice =
+                            Some(error_notice(format!("The group folder was not saved: {e}")));
+                    }
+                }
+                self.refresh_group_report();
+            }
+            GroupCmd::Refresh => self.refresh_group_report(),
+            GroupCmd::ClearResults => {
+                self.group.extra_files.clear();
+                self.refresh_group_report();
+            }
+            GroupCmd::ExportCsv(path) => self.export_csv(path),
+            GroupCmd::Dropped(paths) => {
+                if matches!(self.screen, Screen::Exam(_)) {
+                    self.notice = Some(Notice {
+                        kind: NoticeKind::Warning,
+                        text: "Finish or leave the exam before opening dropped files.".into(),
+                    });
+                    return;
+                }
+                let mut results = Vec::new();
+                let mut pack = None;
+                for p in paths {
+                    match file_kind(&p) {
+                        FileKind::Pack => pack = Some(p),
+                        FileKind::Result => results.push(p),
+                        // Unknown names: a pack if it reads as one, else a result (the
+                        // report lists it with the reason if it is not).
+                        FileKind::Other if ExamPack::load(&p).is_ok() => pack = Some(p),
+                        FileKind::Other => results.push(p),
+                    }
+                }
+                if let Some(p) = pack {
+                    self.open_pack(&p);
+                }
+                if !results.is_empty() {
+                    for p in results {
+                        if !self.group.extra_files.contains(&p) {
+                            self.group.extra_files.push(p);
+                        }
+                    }
+                }
+                self.open_group_screen();
+            }
+        }
+    }
+
+    fn open_group_screen(&mut self) {
+        if !self.group.folder_loaded {
+            self.group.folder_loaded = true;
+            if let Ok(store) = &self.store
+                && let Ok(Some(f)) = store.group_folder()
+            {
+                self.group.folder = f.display().to_string();
+            }
+        }
+        self.screen = Screen::Group;
+        self.refresh_group_report();
+    }
+
+    fn refresh_group_report(&mut self) {
+        let files = self.group.files();
+        if files.is_empty() {
+            self.group.report = None;
+            return;
+        }
+        let pack = self.group.opened.as_ref().map(|o| &o.pack);
+        self.group.report = Some(GroupReport::from_files(pack, &files));
+    }
+
+    fn open_pack(&mut self, path: &Path) {
+        self.group.pack_path = path.display().to_string();
+        let pack = match ExamPack::load(path) {
+            Ok(p) => p,
+            Err(e) => {
+                self.group.pack_error = Some(format!("{}: {e}", path.display()));
+                self.group.opened = None;
+                return;
+            }
+        };
+        self.group.pack_error = None;
+        self.group.exported = None;
+        let today = chrono::Local::now().date_naive();
+        let opened = match pack.resolve(&self.banks, today) {
+            Ok(src) => {
+                let messages = src.messages(&pack);
+                let bank_id = src.bank_id().to_string();
+                if let BankChoice::Embedded(bank) = src.bank {
+                    // The embedded copy joins the loaded banks for as long as the app runs.
+                    self.banks.banks.retain(|b| b.id() != bank.id());
+                    self.banks.banks.push(*bank);
+                }
+                OpenedPack {
+                    path: path.to_path_buf(),
+                    pack,
+                    bank_id: Some(bank_id),
+                    messages,
+                    problem: None,
+                }
+            }
+            Err(e) => OpenedPack {
+                path: path.to_path_buf(),
+                pack,
+                bank_id: None,
+                messages: Vec::new(),
+                problem: Some(e.to_string()),
+            },
+        };
+        self.group.opened = Some(opened);
+    }
+
+    fn start_pack(&mut self) {
+        let Some(o) = &self.group.opened else {
+            return;
+        };
+        // A bank reload drops an embedded copy: open the pack again to bring it back.
+        if o.bank_id
+            .as_deref()
+            .is_some_and(|id| self.banks.bank(id).is_none())
+        {
+            let path = o.path.clone();
+            self.open_pack(&path);
+        }
+        let Some(o) = &self.group.opened else {
+            return;
+        };
+        let Some(bank) = o.bank_id.as_deref().and_then(|id| self.banks.bank(id)) else {
+            self.notice = Some(error_notice(
+                o.problem
+                    .clone()
+                    .unwrap_or_else(|| "The pack's bank is not loaded.".into()),
+            ));
+            return;
+        };
+        let store = match &mut self.store {
+            Ok(s) => s,
+            Err(e) => {
+                let text = format!("Cannot start: the database is not available ({e}).");
+                self.notice = Some(error_notice(text));
+                return;
+            }
+        };
+        let pack = &o.pack;
+        let items = pack.exam_items();
+        let limit = Some(pack.time_limit());
+        let created = store.create_attempt(&NewAttempt {
+            bank_id: bank.id(),
+            bank_version: &bank.manifest.version,
+            mode: Mode::Exam,
+            seed: pack.seed,
+            pass_percent: pack.pass_percent,
+            time_limit: limit,
+            items: &items,
+            pack_id: Some(&pack.pack_id),
+        });
+        match created {
+            Ok(id) => {
+                self.group
+                    .pack_of_attempt
+                    .insert(id, Some(pack.pack_id.clone()));
+                let session = ExamSession::new(
+                    id,
+                    bank.id(),
+                    Mode::Exam,
+                    pack.seed,
+                    pack.pass_percent,
+                    items,
+                    limit,
+                );
+                self.group.exported = None;
+                self.enter_exam(session, false);
+            }
+            Err(e) => self.notice = Some(error_notice(format!("Could not start the exam: {e}"))),
+        }
+    }
+
+    fn export_result(&mut self, attempt_id: i64) {
+        let Screen::Results(view) = &self.screen else {
+            return;
+        };
+        if view.session.attempt_id != attempt_id {
+            return;
+        }
+        let Some(pack_id) = self.group.pack_of(attempt_id, &self.store) else {
+            return;
+        };
+        let result = match MemberResult::new(
+            &pack_id,
+            &self.group.member_name,
+            &view.report,
+            view.elapsed,
+            view.session.status == ExamStatus::Expired,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                self.notice = Some(error_notice(format!("The result was not exported: {e}")));
+                return;
+            }
+        };
+        let typed = self.group.export_path.trim();
+        let path = if typed.is_empty() {
+            self.default_result_dir(&pack_id).join(result.file_name())
+        } else if Path::new(typed).is_dir() {
+            Path::new(typed).join(result.file_name())
+        } else {
+            PathBuf::from(typed)
+        };
+        match std::fs::write(&path, result.to_json()) {
+            Ok(()) => {
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!(
+                        "Result saved to {}. Send it to your facilitator or put it in the group folder.",
+                        path.display()
+                    ),
+                });
+                self.group.exported = Some(path);
+            }
+            Err(e) => {
+                self.notice = Some(error_notice(format!(
+                    "The result could not be written to {}: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+
+    /// Beside the pack when it is the one open, else the group folder, else the data folder.
+    fn default_result_dir(&self, pack_id: &str) -> PathBuf {
+        if let Some(o) = &self.group.opened
+            && o.pack.pack_id == pack_id
+            && let Some(dir) = o.path.parent().filter(|d| d.is_dir())
+        {
+            return dir.to_path_buf();
+        }
+        let folder = self.group.folder.trim();
+        if !folder.is_empty() && Path::new(folder).is_dir() {
+            return PathBuf::from(folder);
+        }
+        self.data_dir.clone()
+    }
+
+    fn export_csv(&mut self, path: PathBuf) {
+        let Some(report) = &self.group.report else {
+            return;
+        };
+        let path = if path.as_os_str().is_empty() {
+            let folder = self.group.folder.trim();
+            let dir = if folder.is_empty() {
+                self.data_dir.clone()
+            } else {
+                PathBuf::from(folder)
+            };
+            dir.join("group-report.csv")
+        } else {
+            path
+        };
+        self.notice = Some(match std::fs::write(&path, report.to_csv()) {
+            Ok(()) => Notice {
+                kind: NoticeKind::Info,
+                text: format!("Report saved to {}", path.display()),
+            },
+            Err(e) => error_notice(format!(
+                "The report could not be written to {}: {e}",
+                path.display()
+            )),
+        });
+    }
+}

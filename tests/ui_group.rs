@@ -1,0 +1,271 @@
+//! The study group screen through egui_kittest: open a pack, sit and submit it, export the
+//! result; load members' results from the group folder and see the table.
+
+use certprep::bank::{Bank, load_bank};
+use certprep::exam::{ExamSession, Mode};
+use certprep::group::{ExamPack, MemberResult, PackOptions};
+use certprep::store::Store;
+use certprep::ui::{CertprepApp, Command, GroupCmd, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn banks_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+}
+
+fn harness_with(banks: PathBuf, data: &Path) -> Harness<'static, CertprepApp> {
+    let app = CertprepApp::open(banks, data.to_path_buf());
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        )
+}
+
+fn mini() -> Bank {
+    load_bank(&banks_dir().join("mini")).unwrap()
+}
+
+fn pack(embed: bool) -> ExamPack {
+    ExamPack::build(
+        &mini(),
+        &PackOptions {
+            questions: 6,
+            minutes: 10,
+            seed: 7,
+            embed,
+            title: Some("Spring mock".into()),
+            pass_percent: None,
+            opens: None,
+            closes: None,
+        },
+    )
+    .unwrap()
+}
+
+fn type_into(h: &mut Harness<'_, CertprepApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Open the pack through the screen, start it, answer the first question, submit.
+fn open_and_sit(h: &mut Harness<'_, CertprepApp>, pack_file: &Path) {
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    type_into(h, "Exam pack file", &pack_file.display().to_string());
+    h.get_by_label("Open exam pack…").click();
+    h.run();
+    h.get_by_label("Spring mock");
+    h.get_by_label("Start pack exam").click();
+    h.run();
+    h.get_by_label("Question 1 of 6");
+    // Answer the first question with its first shown option.
+    let label = {
+        let Screen::Exam(view) = &h.state().screen else {
+            panic!("not on the exam screen")
+        };
+        let s = &view.session;
+        let q = h
+            .state()
+            .bank(&s.bank_id)
+            .unwrap()
+            .question(&s.items[0].question_id)
+            .unwrap();
+        let first = &s.items[0].option_order[0];
+        format!("A. {}", q.option(first).unwrap().text)
+    };
+    h.get_by_label(&label).click();
+    h.run();
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("Submit exam").click();
+    h.run();
+}
+
+#[test]
+fn open_a_pack_sit_it_submit_and_export_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let pack = pack(false);
+    let pack_file = dir.path().join(pack.file_name());
+    std::fs::write(&pack_file, pack.to_json()).unwrap();
+
+    let mut h = harness_with(banks_dir(), &data);
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    type_into(&mut h, "Exam pack file", &pack_file.display().to_string());
+    h.get_by_label("Open exam pack…").click();
+    h.run();
+    h.get_by_label("Spring mock");
+    h.get_by_label_contains("6 questions · 10 minutes · pass mark 50%");
+    h.get_by_label("Start pack exam").click();
+    h.run();
+
+    // Exactly the pack's exam: items, option order, time limit, pass mark.
+    {
+        let Screen::Exam(view) = &h.state().screen else {
+            panic!("not on the exam screen")
+        };
+        let s = &view.session;
+        assert_eq!(s.items, pack.exam_items());
+        assert_eq!(s.clock.limit, Some(Duration::from_secs(600)));
+        assert_eq!(s.pass_percent, pack.pass_percent);
+        assert_eq!(s.seed, pack.seed);
+    }
+    drop(h);
+    // Sit it again from the start through the screens (the first attempt is left open).
+    let mut h = harness_with(banks_dir(), &data);
+    open_and_sit(&mut h, &pack_file);
+    h.get_by_label_contains("Score:");
+    h.get_by_label("This was a study-group exam pack: send your result to the facilitator.");
+    type_into(&mut h, "Your name", "Alice");
+    h.get_by_label("Export result…").click();
+    h.run();
+
+    // The result lands beside the pack, sealed, for this pack, with every answer.
+    let file = dir
+        .path()
+        .join(format!("{}-alice.certprep-result.json", pack.pack_id));
+    let r = MemberResult::load(&file).unwrap();
+    assert_eq!(r.pack_id, pack.pack_id);
+    assert_eq!(r.member, "Alice");
+    assert_eq!(r.answers.len(), 6);
+    assert_eq!(
+        r.answers.iter().filter(|a| !a.selected.is_empty()).count(),
+        1
+    );
+    let ids: Vec<&str> = r.answers.iter().map(|a| a.question_id.as_str()).collect();
+    let pack_ids: Vec<&str> = pack.items.iter().map(|i| i.question_id.as_str()).collect();
+    assert_eq!(ids, pack_ids);
+    h.get_by_label_contains("Result saved to");
+
+    // The attempt is recorded with the pack id.
+    drop(h);
+    let store = Store::open_in(&data).unwrap();
+    let recent = store.recent_attempts(5).unwrap();
+    assert_eq!(recent[0].pack_id.as_deref(), Some(pack.pack_id.as_str()));
+}
+
+#[test]
+fn a_member_without_the_bank_sits_the_embedded_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(true);
+    let pack_file = dir.path().join("spring.certprep-exam.json");
+    std::fs::write(&pack_file, pack.to_json()).unwrap();
+    let empty_banks = dir.path().join("no-banks");
+    std::fs::create_dir_all(&empty_banks).unwrap();
+    let mut h = harness_with(empty_banks, &dir.path().join("data"));
+    h.run();
+    // Dropping the file onto the window opens it.
+    h.state_mut()
+        .push(Command::Group(GroupCmd::Dropped(vec![pack_file.clone()])));
+    // A pushed command runs after the frame: one frame to run it, one to show the result.
+    h.run();
+    h.run();
+    h.get_by_label_contains("the questions embedded in the pack are used");
+    h.get_by_label("Start pack exam").click();
+    h.run();
+    h.get_by_label("Question 1 of 6");
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("Submit exam").click();
+    h.run();
+    h.get_by_label("Score: 0 of 6 correct (0%)");
+}
+
+/// A result for `pack` answering correctly in the areas `right` says.
+fn result(pack: &ExamPack, member: &str, right: impl Fn(&str) -> bool) -> MemberResult {
+    let bank = mini();
+    let mut s = ExamSession::new(
+        1,
+        "mini",
+        Mode::Exam,
+        pack.seed,
+        pack.pass_percent,
+        pack.exam_items(),
+        Some(pack.time_limit()),
+    );
+    for i in 0..s.len() {
+        let q = bank.question(&s.items[i].question_id).unwrap().clone();
+        if right(&q.domain) {
+            for c in q.correct_ids() {
+                s.choose(i, &c, q.kind);
+            }
+        }
+    }
+    s.submit(Instant::now(), false);
+    MemberResult::new(
+        &pack.pack_id,
+        member,
+        &s.score(&bank),
+        Duration::from_secs(420),
+        false,
+    )
+    .unwrap()
+}
+
+#[test]
+fn load_results_from_the_group_folder_and_see_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let folder = dir.path().join("group");
+    std::fs::create_dir_all(&folder).unwrap();
+    let pack = pack(false);
+    for r in [
+        result(&pack, "Alice", |_| true),
+        result(&pack, "Bob", |d| d == "plan"),
+    ] {
+        std::fs::write(folder.join(r.file_name()), r.to_json()).unwrap();
+    }
+    std::fs::write(folder.join("junk.certprep-result.json"), "not json").unwrap();
+
+    let mut h = harness_with(banks_dir(), &data);
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    h.get_by_label("No results loaded yet.");
+    type_into(&mut h, "Group folder", &folder.display().to_string());
+    h.get_by_label("Use folder").click();
+    h.run();
+
+    h.get_by_label("2 member(s), 6 question(s), 1 file(s) rejected");
+    // Header, the two member rows and the group mean.
+    for cell in ["Member", "Overall", "Planning", "Operations", "Data"] {
+        h.get_by_label(cell);
+    }
+    h.get_by_label("Alice");
+    h.get_by_label("Bob");
+    h.get_by_label("Group mean");
+    h.get_by_label("75.0%");
+    assert_eq!(h.query_all_by_label("100.0%").count(), 4 + 1 + 1);
+    h.get_by_label("Weakest areas: Operations (50.0%), Data (50.0%), Planning (100.0%)");
+    h.get_by_label_contains("junk.certprep-result.json: not a JSON file");
+    h.get_by_label("Questions to check (0)");
+
+    // CSV export into the group folder.
+    h.get_by_label("Export CSV").click();
+    h.run();
+    let csv = std::fs::read_to_string(folder.join("group-report.csv")).unwrap();
+    assert!(csv.contains("Bob,50.0,100.0,0.0,0.0\n"), "{csv}");
+
+    // The folder is remembered: after a restart a third result appears on opening.
+    drop(h);
+    let carol = result(&pack, "Carol", |d| d != "plan");
+    std::fs::write(folder.join(carol.file_name()), carol.to_json()).unwrap();
+    let mut h = harness_with(banks_dir(), &data);
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    h.get_by_label("3 member(s), 6 question(s), 1 file(s) rejected");
+    h.get_by_label("Carol");
+}
