@@ -29,5 +29,46 @@ fn exam_frame(c: &mut Criterion) {
     c.bench_function("exam_screen_frame", |b| b.iter(|| h.step()));
 }
 
-criterion_group!(benches, exam_frame);
+/// The dashboard (Home) of a 2,000-question bank with history: readiness, ten area bars,
+/// the chart and the plan. Its data is read when Home is entered, so a frame only draws.
+fn dashboard_frame(c: &mut Criterion) {
+    let data = tempfile::tempdir().expect("temp dir");
+    let banks = tempfile::tempdir().expect("temp dir");
+    certprep::synth::write_bank(&banks.path().join("synthetic"), 2000, 1).expect("bank");
+    {
+        let bank = certprep::bank::load_bank(&banks.path().join("synthetic")).expect("bank");
+        let store = certprep::store::Store::open_in(data.path()).expect("store");
+        let s = certprep::srs::Scheduler::new(0.9);
+        let now = chrono::Utc::now();
+        for (i, q) in bank.questions.iter().take(600).enumerate() {
+            let ok = i % 4 != 0;
+            let rating = if ok { certprep::srs::Rating::Good } else { certprep::srs::Rating::Again };
+            let r = s.review(bank.id(), &q.id, None, ok, rating, now, certprep::srs::ReviewSource::Study, None);
+            store.record_review(&r).expect("review");
+        }
+        store
+            .set_study_plan(
+                bank.id(),
+                &certprep::store::srs::StudyPlanSettings {
+                    exam_date: now.date_naive() + chrono::Duration::days(90),
+                    target: 0.75,
+                },
+            )
+            .expect("plan");
+    }
+    let app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        );
+    h.run_steps(3);
+    c.bench_function("dashboard_frame", |b| b.iter(|| h.step()));
+}
+
+criterion_group!(benches, exam_frame, dashboard_frame);
 criterion_main!(benches);

@@ -219,13 +219,14 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     ui.add_space(8.0);
     ui.label(RichText::new("Mastery by skill area").strong());
     egui::Grid::new("mastery")
-        .num_columns(4)
+        .num_columns(5)
         .striped(true)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             for a in &d.report.areas {
                 ui.label(format!("{} ({:.0}%)", a.name, a.weight * 100.0));
-                band_bar(ui, a.mastery, a.low, a.high, None, 260.0);
+                band_bar(ui, a.mastery, a.low, a.high, None, 220.0);
+                ui.label(format!("{} ({}–{})", pct(a.mastery), pct(a.low), pct(a.high)));
                 ui.label(format!("{} / {} seen", a.seen, a.total));
                 if ui
                     .small_button("Study")
@@ -302,16 +303,26 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .collect();
     ui.label(RichText::new("Progress over time").strong());
     let pass = d.report.readiness.pass_mark * 100.0;
+    let last_day = scores
+        .iter()
+        .chain(&readiness)
+        .map(|p| p[0])
+        .fold(0.0, f64::max);
     Plot::new("progress")
         .height(180.0)
         .include_y(0.0)
         .include_y(100.0)
+        .include_x(0.0)
+        .include_x(last_day.max(7.0))
         .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
         .legend(Legend::default())
         .x_axis_label("days")
         .show(ui, |p| {
             p.hline(HLine::new("pass mark", pass));
-            p.line(Line::new("predicted readiness %", PlotPoints::from(readiness)));
+            p.line(Line::new("predicted readiness %", PlotPoints::from(readiness.clone())));
+            p.points(Points::new("predicted readiness %", PlotPoints::from(readiness)).radius(3.0));
             p.points(
                 Points::new("mock exam score %", PlotPoints::from(scores)).radius(4.0),
             );

@@ -65,10 +65,15 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
     let x = |f: f64| rect.left() + rect.width() * f.clamp(0.0, 1.0) as f32;
     let p = ui.painter();
     p.rect_filled(rect, 3.0, v.extreme_bg_color);
+    // The band as a grey track, the estimate as a solid bar across its middle.
     let band = egui::Rect::from_x_y_ranges(x(low)..=x(high), rect.y_range());
-    p.rect_filled(band, 3.0, v.selection.bg_fill.gamma_multiply(0.45));
-    let solid = egui::Rect::from_x_y_ranges(rect.left()..=x(value), rect.shrink(4.0).y_range());
+    p.rect_filled(band, 3.0, v.widgets.inactive.bg_fill);
+    let solid = egui::Rect::from_x_y_ranges(rect.left()..=x(value), rect.shrink(5.0).y_range());
     p.rect_filled(solid, 2.0, v.selection.bg_fill);
+    p.line_segment(
+        [egui::pos2(x(value), rect.top() + 2.0), egui::pos2(x(value), rect.bottom() - 2.0)],
+        egui::Stroke::new(2.0, v.strong_text_color()),
+    );
     if let Some(m) = mark {
         p.line_segment(
             [egui::pos2(x(m), rect.top()), egui::pos2(x(m), rect.bottom())],
