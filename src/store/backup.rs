@@ -94,6 +94,19 @@ impl Store {
         })
     }
 
+    /// Write all history (every attempt, answer, card, review and setting) to one file, a
+    /// consistent SQLite snapshot that `import_history` reads back on any computer.
+    /// Written beside the target first, then renamed, so a failed export leaves no half file.
+    pub fn export_history(&self, to: &Path) -> Result<u64, StoreError> {
+        let tmp = PathBuf::from(format!("{}.partial", to.display()));
+        let _ = std::fs::remove_file(&tmp);
+        self.conn
+            .backup(rusqlite::MAIN_DB, &tmp, None)
+            .map_err(|e| classify(&tmp, e))?;
+        std::fs::rename(&tmp, to).map_err(|e| io_err(to, e))?;
+        Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
+    }
+
     /// Take the daily backup if the newest one is more than a day old.
     pub fn backup_if_due(&self) -> Result<Option<BackupInfo>, StoreError> {
         let newest = list_backups(&self.data_dir()).into_iter().next();
@@ -141,6 +154,39 @@ pub fn restore_backup(data_dir: &Path, backup: &Path, aside: &str) -> Result<Sto
     let db = data_dir.join(DB_FILE);
     std::fs::copy(backup, &db).map_err(|e| io_err(&db, e))?;
     Store::open(&db)
+}
+
+/// Replace the history with an exported file (from this or another computer). The file is
+/// checked first (a certprep database, not newer than this version, intact); the current
+/// database is kept aside as `certprep.sqlite3.before-import-<time>`.
+pub fn import_history(data_dir: &Path, file: &Path) -> Result<Store, StoreError> {
+    {
+        let conn = Store::open_read_only(file)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify(file, e))?;
+        let has_attempts: bool = conn
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'attempts'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| classify(file, e))?;
+        if version < 1 || !has_attempts {
+            return Err(StoreError::Corrupt {
+                path: file.to_path_buf(),
+                detail: "this SQLite file is not a certprep history".into(),
+            });
+        }
+        if version > super::SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: file.to_path_buf(),
+                found: version,
+                supported: super::SCHEMA_VERSION,
+            });
+        }
+    }
+    restore_backup(data_dir, file, "before-import")
 }
 
 /// Put the damaged database aside and start with an empty one.

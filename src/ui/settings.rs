@@ -15,7 +15,7 @@ pub struct SettingsData<'a> {
     pub backups: &'a [BackupInfo],
 }
 
-pub fn show(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("Settings");
@@ -25,6 +25,8 @@ pub fn show(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
             study(ui, d.study, out);
             ui.add_space(12.0);
             data(ui, d, out);
+            ui.add_space(12.0);
+            history_file(ui, history_path, out);
         });
     });
 }
@@ -143,4 +145,25 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
                 ui.end_row();
             }
         });
+}
+
+/// All history as one file: to move to another computer, or keep somewhere safe.
+fn history_file(ui: &mut Ui, path: &mut String, out: &mut Vec<Command>) {
+    ui.label(RichText::new("Move your history").strong());
+    ui.label(
+        "Export writes every exam, answer and review to one file. Import replaces your history \
+         with such a file; your current database is kept beside it, not deleted.",
+    );
+    ui.horizontal(|ui| {
+        let l = ui.label("File");
+        ui.add(egui::TextEdit::singleline(path).desired_width(360.0).hint_text("/path/to/certprep-history.sqlite3"))
+            .labelled_by(l.id);
+        let given = !path.trim().is_empty();
+        if ui.add_enabled(given, egui::Button::new("Export history")).clicked() {
+            out.push(Command::ExportHistory(path.trim().into()));
+        }
+        if ui.add_enabled(given, egui::Button::new("Import history")).clicked() {
+            out.push(Command::ImportHistory(path.trim().into()));
+        }
+    });
 }
