@@ -79,6 +79,10 @@ pub enum Command {
     /// Rate the checked study answer (a wrong answer is Again whatever is passed).
     StudyRate(crate::srs::Confidence),
     SetStudySettings(crate::srs::StudySettings),
+    /// Write all history to one file.
+    ExportHistory(PathBuf),
+    /// Replace the history with an exported file (the current one is kept aside).
+    ImportHistory(PathBuf),
     /// Save the exam date (YYYY-MM-DD as typed) and target score (percent) of a bank.
     SetPlan {
         bank_id: String,
@@ -169,6 +173,8 @@ pub struct CertprepApp {
     /// The bank the dashboard shows.
     pub selected_bank: Option<String>,
     pub study_settings: StudySettings,
+    /// The history-file path typed in Settings.
+    pub history_path: String,
     pub prefs: Prefs,
     /// Theme and zoom must be pushed into egui on the next frame.
     style_dirty: bool,
@@ -214,6 +220,7 @@ impl CertprepApp {
             home: HomeData::default(),
             selected_bank: None,
             study_settings: StudySettings::default(),
+            history_path: String::new(),
             prefs,
             style_dirty: true,
             notice: None,
@@ -313,7 +320,7 @@ impl CertprepApp {
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
                     backups,
                 };
-                settings::show(ui, &data, out)
+                settings::show(ui, &data, &mut self.history_path, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -520,6 +527,38 @@ impl CertprepApp {
                 date,
                 target_percent,
             } => self.set_plan(&bank_id, &date, target_percent),
+            Command::ExportHistory(path) => {
+                let result = match &self.store {
+                    Ok(store) => store.export_history(&path),
+                    Err(e) => Err(StoreError::ReadOnly {
+                        path: self.data_dir.clone(),
+                        detail: e.to_string(),
+                    }),
+                };
+                self.notice = Some(match result {
+                    Ok(bytes) => Notice {
+                        kind: NoticeKind::Info,
+                        text: format!("History exported to {} ({} KiB).", path.display(), bytes / 1024),
+                    },
+                    Err(e) => error_notice(format!("Export failed: {e}")),
+                });
+            }
+            Command::ImportHistory(path) => {
+                // Close our connection before the current file is moved aside.
+                let previous = std::mem::replace(&mut self.store, Err(StoreError::Closed));
+                drop(previous);
+                match crate::store::backup::import_history(&self.data_dir, &path) {
+                    Ok(store) => {
+                        self.study_settings = store.study_settings().unwrap_or_default();
+                        self.replace_store(Ok(store), &format!("History imported from {}", path.display()));
+                    }
+                    Err(e) => {
+                        // Nothing was moved: reopen the database we had.
+                        self.store = Store::open_in(&self.data_dir);
+                        self.notice = Some(error_notice(format!("Import failed: {e}. Your own database was either left in place or kept beside it in the data folder.")));
+                    }
+                }
+            }
         }
     }
 
