@@ -2,7 +2,9 @@
 pub mod bank;
 pub mod cli;
 pub mod exam;
+pub mod export;
 pub mod group;
+pub mod import;
 pub mod mastery;
 pub mod plan;
 pub mod paths;

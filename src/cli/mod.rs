@@ -2,7 +2,9 @@
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
 mod crash_writer;
+pub mod export;
 pub mod group;
+pub mod import;
 mod stats;
 mod validate;
 
@@ -41,6 +43,16 @@ pub enum Command {
     Stats {
         /// Bank id (default: every bank)
         bank: Option<String>,
+    },
+    /// Import a Moodle GIFT or CSV file into a new bank folder
+    Import {
+        #[command(subcommand)]
+        format: import::ImportCommand,
+    },
+    /// Export a bank as Moodle GIFT, or exam history and mastery per skill area as CSV
+    Export {
+        #[command(subcommand)]
+        what: export::ExportCommand,
     },
     /// Shared mock exam packs for study groups: build one, or open one in the window
     Pack {
@@ -87,6 +99,8 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
+        Command::Import { format } => import::run(format),
+        Command::Export { what } => export::run(cli, what),
         Command::Pack { cmd } => {
             let code = group::run_pack(cli, cmd);
             // `pack open` with a readable pack goes on to open the window.

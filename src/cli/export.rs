@@ -1,0 +1,138 @@
+//! `certprep export gift|history|mastery --out FILE`.
+
+use super::Cli;
+use crate::bank::{Bank, load_banks};
+use crate::store::{DB_FILE, Store};
+use clap::Subcommand;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write a bank as a Moodle GIFT file (one $CATEGORY per skill area)
+    Gift {
+        /// Bank id
+        #[arg(long, value_name = "ID")]
+        bank: String,
+        /// File to write ('-' for standard output)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write every finished exam as a CSV row: date, bank, mode, score, score per skill area
+    History {
+        /// Only this bank's attempts
+        #[arg(long, value_name = "ID")]
+        bank: Option<String>,
+        /// File to write ('-' for standard output)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write mastery per skill area (and the predicted exam score) as CSV
+    Mastery {
+        /// Bank id
+        #[arg(long, value_name = "ID")]
+        bank: String,
+        /// File to write ('-' for standard output)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+fn write_out(out: &Path, text: &str) -> Result<(), String> {
+    if out == Path::new("-") {
+        print!("{text}");
+        return Ok(());
+    }
+    std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+fn find_bank(cli: &Cli, id: &str) -> Result<Bank, String> {
+    let mut report = load_banks(&cli.banks_dir());
+    match report.banks.iter().position(|b| b.id() == id) {
+        Some(i) => Ok(report.banks.swap_remove(i)),
+        None => {
+            let known: Vec<&str> = report.banks.iter().map(|b| b.id()).collect();
+            let mut msg = format!(
+                "no bank \"{id}\" in {} (banks: {})",
+                cli.banks_dir().display(),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+            for f in &report.failures {
+                if f.dir.file_name().is_some_and(|n| n == id) {
+                    for e in &f.errors {
+                        msg.push_str(&format!("\n{e}"));
+                    }
+                }
+            }
+            Err(msg)
+        }
+    }
+}
+
+/// The store, when the data folder has a database; exports never create one.
+fn open_store(cli: &Cli) -> Result<Option<Store>, String> {
+    let path = cli.data_dir().join(DB_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Store::open(&path).map(Some).map_err(|e| e.to_string())
+}
+
+pub fn run(cli: &Cli, cmd: &ExportCommand) -> ExitCode {
+    match export(cli, cmd) {
+        Ok(msg) => {
+            eprintln!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
+    match cmd {
+        ExportCommand::Gift { bank, out } => {
+            let bank = find_bank(cli, bank)?;
+            write_out(out, &crate::import::gift::export(&bank))?;
+            Ok(format!(
+                "wrote {} questions in {} skill areas to {}",
+                bank.questions.len(),
+                bank.manifest.domains.len(),
+                out.display()
+            ))
+        }
+        ExportCommand::History { bank, out } => {
+            let banks = load_banks(&cli.banks_dir()).banks;
+            let text = match open_store(cli)? {
+                Some(store) => crate::export::history_csv(&store, &banks, bank.as_deref())
+                    .map_err(|e| e.to_string())?,
+                None => crate::export::HISTORY_COLUMNS.join(",") + "\n",
+            };
+            write_out(out, &text)?;
+            let rows = text.lines().count().saturating_sub(1);
+            Ok(format!("wrote {rows} attempts to {}", out.display()))
+        }
+        ExportCommand::Mastery { bank, out } => {
+            let bank = find_bank(cli, bank)?;
+            let cards = match open_store(cli)? {
+                Some(store) => store.load_cards(bank.id()).map_err(|e| e.to_string())?,
+                None => HashMap::new(),
+            };
+            let report = crate::mastery::report(&bank, &cards, chrono::Utc::now());
+            let text = crate::export::mastery_csv(&report).map_err(|e| e.to_string())?;
+            write_out(out, &text)?;
+            Ok(format!(
+                "wrote mastery of {} skill areas to {}",
+                report.areas.len(),
+                out.display()
+            ))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `certprep import gift|csv FILE --bank-id ID --out DIR`: write a new bank folder.
+
+use crate::bank::MAX_FILE_BYTES;
+use crate::import::{Import, ImportError, ImportOptions, is_slug, write_bank};
+use clap::{Args, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a Moodle GIFT file (multiple choice, multiple answer, true/false; other kinds
+    /// are listed with their line and skipped)
+    Gift(ImportArgs),
+    /// Import spreadsheet rows saved as CSV (columns in docs/import.md)
+    Csv(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    pub file: PathBuf,
+    /// Id of the new bank: lowercase letters, digits and '-'
+    #[arg(long, value_name = "ID")]
+    pub bank_id: String,
+    /// Folder to write the bank to (bank.json and questions.json); must be new or empty
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Title of the new bank (default: from the file, else the bank id)
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// Replace bank.json and questions.json in a folder that already has files
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            path.display(),
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 text (byte {}); save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+pub fn run(cmd: &ImportCommand) -> ExitCode {
+    let (args, gift) = match cmd {
+        ImportCommand::Gift(a) => (a, true),
+        ImportCommand::Csv(a) => (a, false),
+    };
+    if !is_slug(&args.bank_id) {
+        eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
+        return ExitCode::from(2);
+    }
+    let text = match read(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let opts = ImportOptions {
+        bank_id: args.bank_id.clone(),
+        title: args.title.clone(),
+    };
+    let import = if gift {
+        crate::import::gift::parse(&text, &opts)
+    } else {
+        match crate::import::csv::parse(&text, &opts) {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("{}: {e}", args.file.display());
+                return ExitCode::from(1);
+            }
+        }
+    };
+    report(&import);
+    if import.questions.is_empty() {
+        eprintln!(
+            "{}: no question could be imported; nothing written",
+            args.file.display()
+        );
+        return ExitCode::from(1);
+    }
+    match write_bank(&import, &args.out, args.force) {
+        Ok(bank) => {
+            println!(
+                "wrote bank {} to {}: {} questions in {} skill areas",
+                bank.id(),
+                args.out.display(),
+                bank.questions.len(),
+                bank.manifest.domains.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `imported N questions, skipped M`, then one line per skipped item and per note.
+pub fn report(import: &Import) {
+    println!(
+        "imported {} questions, skipped {}",
+        import.questions.len(),
+        import.skipped.len()
+    );
+    for s in &import.skipped {
+        println!("  skipped line {}: {}", s.line, s.reason);
+    }
+    for n in &import.notes {
+        println!("  note line {}: {}", n.line, n.reason);
+    }
+}

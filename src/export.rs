@@ -1,0 +1,175 @@
+//! Exports for spreadsheets and other tools: exam history and per-area mastery as CSV
+//! (columns in `docs/import.md`), and banks as Moodle GIFT ([`crate::import::gift::export`]).
+
+use crate::bank::Bank;
+use crate::mastery::MasteryReport;
+use crate::store::{AttemptSummary, Store, StoreError};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+pub use crate::import::gift::export as bank_to_gift;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write CSV: {0}")]
+    Csv(String),
+}
+
+fn csv_string(rows: &[Vec<String>]) -> Result<String, ExportError> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r)
+            .map_err(|e| ExportError::Csv(e.to_string()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+fn pct(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// The fixed columns of the history export; one `area:<domain id>` column per skill area follows.
+pub const HISTORY_COLUMNS: [&str; 12] = [
+    "attempt_id",
+    "date",
+    "started_at",
+    "finished_at",
+    "bank",
+    "mode",
+    "status",
+    "correct",
+    "total",
+    "percent",
+    "pass_percent",
+    "passed",
+];
+
+/// Every finished attempt (submitted or timed out), oldest first, optionally of one bank.
+/// Area columns follow the manifest order of `banks`; areas of banks not loaded come last.
+pub fn history_csv(
+    store: &Store,
+    banks: &[Bank],
+    bank: Option<&str>,
+) -> Result<String, ExportError> {
+    let mut attempts: Vec<AttemptSummary> = store
+        .recent_attempts(usize::MAX >> 1)?
+        .into_iter()
+        .filter(|a| bank.is_none_or(|b| a.bank_id == b))
+        .collect();
+    attempts.reverse();
+    let mut scores: Vec<HashMap<String, (i64, i64)>> = Vec::with_capacity(attempts.len());
+    for a in &attempts {
+        scores.push(
+            store
+                .attempt_domain_scores(a.id)?
+                .into_iter()
+                .map(|(d, c, t)| (d, (c, t)))
+                .collect(),
+        );
+    }
+    // Area columns: manifest order for the banks that appear, then any others by id.
+    let used_banks: HashSet<&str> = attempts.iter().map(|a| a.bank_id.as_str()).collect();
+    let mut areas: Vec<String> = Vec::new();
+    for b in banks.iter().filter(|b| used_banks.contains(b.id())) {
+        for d in &b.manifest.domains {
+            if !areas.contains(&d.id) {
+                areas.push(d.id.clone());
+            }
+        }
+    }
+    let rest: BTreeSet<&String> = scores
+        .iter()
+        .flat_map(|s| s.keys())
+        .filter(|d| !areas.contains(d))
+        .collect();
+    areas.extend(rest.into_iter().cloned());
+
+    let mut header: Vec<String> = HISTORY_COLUMNS.iter().map(|s| s.to_string()).collect();
+    header.extend(areas.iter().map(|a| format!("area:{a}")));
+    let mut rows = vec![header];
+    for (a, s) in attempts.iter().zip(&scores) {
+        let finished = a.finished_at.unwrap_or(a.started_at);
+        let percent = a.percent();
+        let mut row = vec![
+            a.id.to_string(),
+            finished.format("%Y-%m-%d").to_string(),
+            a.started_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            a.finished_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+            a.bank_id.clone(),
+            a.mode.as_str().to_string(),
+            a.status.clone(),
+            a.correct.map(|c| c.to_string()).unwrap_or_default(),
+            a.total.map(|t| t.to_string()).unwrap_or_default(),
+            percent.map(pct).unwrap_or_default(),
+            format!("{}", a.pass_percent),
+            match percent {
+                Some(p) => if p + 1e-9 >= a.pass_percent {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+                None => String::new(),
+            },
+        ];
+        row.extend(areas.iter().map(|d| match s.get(d) {
+            Some(&(c, t)) if t > 0 => pct(100.0 * c as f64 / t as f64),
+            _ => String::new(),
+        }));
+        rows.push(row);
+    }
+    csv_string(&rows)
+}
+
+pub const MASTERY_COLUMNS: [&str; 8] = [
+    "domain_id",
+    "name",
+    "weight_percent",
+    "questions",
+    "seen",
+    "mastery_percent",
+    "low_percent",
+    "high_percent",
+];
+
+/// One row per skill area in manifest order, then an `overall` row with the predicted exam
+/// score (blueprint-weighted) and its 95% band.
+pub fn mastery_csv(report: &MasteryReport) -> Result<String, ExportError> {
+    let mut rows = vec![
+        MASTERY_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for a in &report.areas {
+        rows.push(vec![
+            a.domain_id.clone(),
+            a.name.clone(),
+            pct(100.0 * a.weight),
+            a.total.to_string(),
+            a.seen.to_string(),
+            pct(100.0 * a.mastery),
+            pct(100.0 * a.low),
+            pct(100.0 * a.high),
+        ]);
+    }
+    let r = &report.readiness;
+    rows.push(vec![
+        "overall".into(),
+        "Predicted exam score".into(),
+        pct(100.0),
+        report.total.to_string(),
+        report.seen.to_string(),
+        pct(100.0 * r.predicted),
+        pct(100.0 * r.low),
+        pct(100.0 * r.high),
+    ]);
+    csv_string(&rows)
+}

@@ -1,0 +1,315 @@
+//! Importing questions from other tools into a certprep bank folder.
+//!
+//! - [`gift`]: Moodle's GIFT text format (and the way back, [`gift::export`]).
+//! - [`csv`]: spreadsheet rows with the column layout in `docs/import.md`.
+//!
+//! Both produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
+//! item that was skipped, with its line and the reason. [`write_bank`] writes it as a bank
+//! folder that `certprep validate` accepts.
+
+pub mod csv;
+pub mod gift;
+
+use crate::bank::{
+    Bank, BankError, Domain, ExamDefaults, FORMAT_V1, MANIFEST_FILE, Manifest, Question, Scenario,
+};
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Name of the question file an import writes beside `bank.json`.
+pub const QUESTIONS_FILE: &str = "questions.json";
+
+/// Longest id generated from a title or a spreadsheet cell.
+const MAX_ID_CHARS: usize = 60;
+
+/// A source item that did not become a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// 1-based line in the source file where the item starts.
+    pub line: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// The result of reading a source file: what will be written, and what will not.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub manifest: Manifest,
+    pub scenarios: Vec<Scenario>,
+    pub questions: Vec<Question>,
+    pub skipped: Vec<Skipped>,
+    /// Imported, but with something lost or changed (e.g. partial credit); line and remark.
+    pub notes: Vec<Skipped>,
+}
+
+impl Import {
+    /// Run certprep's own validator over the import, in memory.
+    pub fn validate(&self) -> Result<Bank, Vec<BankError>> {
+        Bank::from_parts(
+            self.manifest.clone(),
+            PathBuf::from("(import)"),
+            self.scenarios.clone(),
+            self.questions.clone(),
+        )
+    }
+}
+
+/// Options shared by the importers.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The new bank's id (lowercase letters, digits and `-`).
+    pub bank_id: String,
+    /// Title for the manifest; default: taken from the file, else the bank id.
+    pub title: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("bank id \"{0}\" must use only lowercase letters, digits and '-'")]
+    BadBankId(String),
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{path} already holds files; choose an empty or new folder, or pass --force")]
+    NotEmpty { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the written bank does not validate:\n{0}")]
+    Validation(String),
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// `"Leadership & Vision"` → `"leadership-vision"`: ASCII letters and digits lowercased,
+/// every other run of characters one `-`, at most 60 characters. Empty when nothing is left.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+            if out.len() >= MAX_ID_CHARS {
+                break;
+            }
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Hands out ids that are unique within one import: `base`, `base-2`, `base-3`, ...
+#[derive(Debug, Default)]
+pub(crate) struct UniqueIds {
+    used: HashSet<String>,
+}
+
+impl UniqueIds {
+    pub(crate) fn take(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| self.used.insert(id.clone()))
+            .unwrap_or_default()
+    }
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.used.contains(id)
+    }
+}
+
+/// A manifest for an imported bank: domains weighted by their share of the questions
+/// (in percent, so they add up to 100 up to rounding), a 50-question, 75-minute default exam.
+pub(crate) fn default_manifest(
+    opts: &ImportOptions,
+    title: Option<String>,
+    domains: Vec<Domain>,
+) -> Manifest {
+    Manifest {
+        format: FORMAT_V1.to_string(),
+        id: opts.bank_id.clone(),
+        title: opts
+            .title
+            .clone()
+            .or(title)
+            .unwrap_or_else(|| opts.bank_id.clone()),
+        version: "1".to_string(),
+        exam: ExamDefaults {
+            questions: 50,
+            minutes: 75,
+            pass_percent: 70.0,
+        },
+        domains,
+    }
+}
+
+/// Weights proportional to question counts, as percentages that sum to exactly 100 when
+/// every domain has questions (largest remainder on hundredths).
+pub(crate) fn weights_by_count(domains: &mut [Domain], questions: &[Question]) {
+    let counts: Vec<usize> = domains
+        .iter()
+        .map(|d| questions.iter().filter(|q| q.domain == d.id).count())
+        .collect();
+    let total: usize = counts.iter().sum();
+    if total == 0 {
+        return;
+    }
+    let fractions: Vec<f64> = counts.iter().map(|&c| c as f64 / total as f64).collect();
+    let hundredths = crate::exam::largest_remainder(&fractions, 10_000);
+    for (d, h) in domains.iter_mut().zip(hundredths) {
+        // A domain with no questions still needs a positive weight to validate.
+        d.weight = if h == 0 { 0.01 } else { h as f64 / 100.0 };
+    }
+}
+
+/// Questions per exam: the bank's default exam asks at most as many as it holds.
+pub(crate) fn fit_exam(manifest: &mut Manifest, questions: usize) {
+    let n = (questions as u32).clamp(1, manifest.exam.questions.max(1));
+    if n < manifest.exam.questions {
+        manifest.exam.minutes = ((n as f64 * 1.5).ceil() as u32).max(1);
+        manifest.exam.questions = n;
+    }
+}
+
+/// Write `import` as a bank folder at `dir` (`bank.json` and `questions.json`), then load it
+/// back with certprep's own loader. `dir` must be new or empty unless `force` is set, in
+/// which case only those two files are replaced.
+pub fn write_bank(import: &Import, dir: &Path, force: bool) -> Result<Bank, ImportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Write { path, source }
+    };
+    if !force
+        && let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+    {
+        return Err(ImportError::NotEmpty {
+            path: dir.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    let manifest_json = serde_json::to_string_pretty(&import.manifest)
+        .map_err(|e| ImportError::Invalid(e.to_string()))?;
+    let questions_json = if import.scenarios.is_empty() {
+        serde_json::to_string_pretty(&import.questions)
+    } else {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "scenarios": import.scenarios,
+            "questions": import.questions,
+        }))
+    }
+    .map_err(|e| ImportError::Invalid(e.to_string()))?;
+    let manifest_path = dir.join(MANIFEST_FILE);
+    std::fs::write(&manifest_path, manifest_json + "\n").map_err(write_err(&manifest_path))?;
+    let questions_path = dir.join(QUESTIONS_FILE);
+    std::fs::write(&questions_path, questions_json + "\n").map_err(write_err(&questions_path))?;
+    crate::bank::load_bank(dir).map_err(|errors| {
+        ImportError::Validation(
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
+}
+
+/// Checks certprep's validator makes on one question, run before a question is accepted so
+/// that one bad item is skipped (with its line) instead of failing the whole bank.
+pub(crate) fn question_problem(q: &Question) -> Option<String> {
+    use crate::bank::{MAX_OPTIONS, MAX_TEXT_CHARS, MIN_OPTIONS, QuestionType};
+    if q.stem.trim().is_empty() {
+        return Some("the question has no text".into());
+    }
+    if q.stem.chars().count() > MAX_TEXT_CHARS {
+        return Some(format!(
+            "the question text is longer than {MAX_TEXT_CHARS} characters"
+        ));
+    }
+    let n = q.options.len();
+    if n < MIN_OPTIONS {
+        return Some(format!(
+            "{n} answer(s); a question needs at least {MIN_OPTIONS}"
+        ));
+    }
+    if n > MAX_OPTIONS {
+        return Some(format!(
+            "{n} answers; certprep allows at most {MAX_OPTIONS}"
+        ));
+    }
+    for (i, o) in q.options.iter().enumerate() {
+        if o.text.trim().is_empty() {
+            return Some(format!("answer {} has no text", i + 1));
+        }
+        if o.text.chars().count() > MAX_TEXT_CHARS {
+            return Some(format!(
+                "answer {} is longer than {MAX_TEXT_CHARS} characters",
+                i + 1
+            ));
+        }
+    }
+    let correct = q.options.iter().filter(|o| o.correct).count();
+    match q.kind {
+        QuestionType::Single if correct != 1 => Some(format!(
+            "single-answer question needs exactly one correct answer, found {correct}"
+        )),
+        QuestionType::Multiple if correct < 2 => Some(format!(
+            "multiple-answer question needs two or more correct answers, found {correct}"
+        )),
+        QuestionType::TrueFalse if correct != 1 || n != 2 => {
+            Some("true/false question needs exactly one correct answer of two".into())
+        }
+        _ => None,
+    }
+}
+
+/// Option ids in order: `a`, `b`, ... `h`.
+pub(crate) fn option_id(index: usize) -> String {
+    char::from(b'a' + (index.min(25) as u8)).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_keeps_ascii_alphanumerics() {
+        assert_eq!(slugify("Leadership & Vision"), "leadership-vision");
+        assert_eq!(slugify("  --Q1-- "), "q1");
+        assert_eq!(slugify("日本語"), "");
+        assert_eq!(slugify("Grant's tomb"), "grant-s-tomb");
+        assert_eq!(slugify(&"x".repeat(100)).len(), 60);
+    }
+
+    #[test]
+    fn unique_ids_add_suffixes() {
+        let mut u = UniqueIds::default();
+        assert_eq!(u.take("q"), "q");
+        assert_eq!(u.take("q"), "q-2");
+        assert_eq!(u.take("q"), "q-3");
+    }
+}
