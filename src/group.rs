@@ -158,8 +158,17 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, FileError> {
 }
 
 /// Parse JSON and check its `format` field before looking at anything else, so an unknown
-/// version is reported as such rather than as a confusing field error.
-fn parse_versioned(bytes: &[u8], expected: &'static str) -> Result<serde_json::Value, FileError> {
+/// version is reported as such rather than as a confusing field error. The head is read
+/// without building the document; then the whole file is parsed straight into `T`.
+fn parse_versioned<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    expected: &'static str,
+    what: &'static str,
+) -> Result<T, FileError> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
+    }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError::TooLarge {
             size: bytes.len() as u64,
@@ -167,24 +176,22 @@ fn parse_versioned(bytes: &[u8], expected: &'static str) -> Result<serde_json::V
         });
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| FileError::NotJson(e.to_string()))?;
-    let format = value
-        .as_object()
-        .and_then(|o| o.get("format"))
-        .and_then(|f| f.as_str())
-        .ok_or(FileError::NoFormat)?;
-    if format == expected {
-        return Ok(value);
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => FileError::NoFormat,
+        _ => FileError::NotJson(e.to_string()),
+    })?;
+    let format = head.format.ok_or(FileError::NoFormat)?;
+    if format != expected {
+        return Err(match (format.as_str(), expected) {
+            (PACK_FORMAT, RESULT_FORMAT) => FileError::PackNotResult,
+            (RESULT_FORMAT, PACK_FORMAT) => FileError::ResultNotPack,
+            _ => FileError::UnknownFormat {
+                found: format.chars().take(60).collect(),
+                expected,
+            },
+        });
     }
-    Err(match (format, expected) {
-        (PACK_FORMAT, RESULT_FORMAT) => FileError::PackNotResult,
-        (RESULT_FORMAT, PACK_FORMAT) => FileError::ResultNotPack,
-        _ => FileError::UnknownFormat {
-            found: format.chars().take(60).collect(),
-            expected,
-        },
-    })
+    serde_json::from_slice(bytes).map_err(|e| malformed(what, e))
 }
 
 fn malformed(what: &'static str, e: impl ToString) -> FileError {
@@ -389,8 +396,7 @@ impl ExamPack {
 
     /// Parse and check a pack from bytes (any bytes: errors, never a panic).
     pub fn from_bytes(bytes: &[u8]) -> Result<ExamPack, FileError> {
-        let value = parse_versioned(bytes, PACK_FORMAT)?;
-        let pack: ExamPack = serde_json::from_value(value).map_err(|e| malformed("pack", e))?;
+        let pack: ExamPack = parse_versioned(bytes, PACK_FORMAT, "pack")?;
         if pack.computed_id() != pack.pack_id {
             return Err(FileError::PackModified);
         }
@@ -787,8 +793,7 @@ impl MemberResult {
 
     /// Parse and check a result from bytes (any bytes: errors, never a panic).
     pub fn from_bytes(bytes: &[u8]) -> Result<MemberResult, FileError> {
-        let value = parse_versioned(bytes, RESULT_FORMAT)?;
-        let r: MemberResult = serde_json::from_value(value).map_err(|e| malformed("result", e))?;
+        let r: MemberResult = parse_versioned(bytes, RESULT_FORMAT, "result")?;
         if r.computed_checksum() != r.checksum {
             return Err(FileError::ChecksumMismatch);
         }

@@ -583,3 +583,42 @@ fn opening_a_pack_says_which_questions_differ_and_uses_the_embedded_copy() {
             .contains("closed on 2026-06-30")
     );
 }
+
+/// A cheap stand-in for the fuzz target in every `cargo test`: thousands of byte-level
+/// mutations of a real pack and a real result load as errors or values, never a panic.
+#[test]
+fn mutated_files_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let bank = mini();
+    let pack = ExamPack::build(&bank, &opts(7, true)).unwrap();
+    let result = sit(&pack, &bank, "Alice", |_| true);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    for original in [pack.to_json().into_bytes(), result.to_json().into_bytes()] {
+        for _ in 0..1500 {
+            let mut bytes = original.clone();
+            for _ in 0..rng.random_range(1..4) {
+                let i = rng.random_range(0..bytes.len());
+                match rng.random_range(0..3) {
+                    0 => bytes[i] = rng.random(),
+                    1 => bytes.truncate(i),
+                    _ => bytes.insert(i, b"{}[]\",:0-e\\"[rng.random_range(0..11)]),
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            if let Ok(p) = ExamPack::from_bytes(&bytes) {
+                let _ = p.embedded_bank("x");
+            }
+            let r = MemberResult::from_bytes(&bytes);
+            let report = GroupReport::build(
+                Some(&pack),
+                vec![ReportInput {
+                    path: PathBuf::from("m"),
+                    result: r,
+                }],
+            );
+            let _ = (report.to_text(), report.to_csv());
+        }
+    }
+}

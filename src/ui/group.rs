@@ -222,7 +222,7 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
             (Some(a), Some(b)) => ui.label(format!("Open from {a} to {b}")),
             (Some(a), None) => ui.label(format!("Open from {a}")),
             (None, Some(b)) => ui.label(format!("Results due by {b}")),
-            (None, None) => ui.label(""),
+            (None, None) => ui.label(RichText::new("No open or close dates.").weak()),
         };
         for m in &o.messages {
             ui.label(RichText::new(m).color(ui.visuals().warn_fg_color));
@@ -295,27 +295,35 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
         ui.add_space(4.0);
         let table = r.table();
         let cols = table.first().map_or(0, Vec::len);
-        egui::Grid::new("group-table")
-            .num_columns(cols)
-            .striped(true)
-            .spacing([16.0, 4.0])
+        // Ten skill areas with long names: headers wrap, and the table scrolls sideways.
+        egui::ScrollArea::horizontal()
+            .id_salt("group-table-scroll")
             .show(ui, |ui| {
-                for (i, row) in table.iter().enumerate() {
-                    for (c, cell) in row.iter().enumerate() {
-                        let strong = i == 0 || i == table.len() - 1 || c == 0;
-                        let text = if c > 0 && i > 0 && cell != "-" {
-                            format!("{cell}%")
-                        } else {
-                            cell.clone()
-                        };
-                        let mut t = RichText::new(text);
-                        if strong {
-                            t = t.strong();
+                egui::Grid::new("group-table")
+                    .num_columns(cols)
+                    .striped(true)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        for (i, row) in table.iter().enumerate() {
+                            for (c, cell) in row.iter().enumerate() {
+                                let strong = i == 0 || i == table.len() - 1 || c == 0;
+                                let text = if c > 0 && i > 0 && cell != "-" {
+                                    format!("{cell}%")
+                                } else {
+                                    cell.clone()
+                                };
+                                let mut t = RichText::new(text);
+                                if strong {
+                                    t = t.strong();
+                                }
+                                if i == 0 && c > 0 {
+                                    t = RichText::new(wrap_words(cell, 14)).strong();
+                                }
+                                ui.label(t);
+                            }
+                            ui.end_row();
                         }
-                        ui.label(t);
-                    }
-                    ui.end_row();
-                }
+                    });
             });
         if !r.weakest.is_empty() {
             let w: Vec<String> = r
@@ -358,7 +366,7 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
                     q.question_id,
                     q.area,
                     q.difficulty * 100.0,
-                    crate::group::disc(q.discrimination),
+                    q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
                     why.join("; ")
                 ))
                 .color(ui.visuals().warn_fg_color),
@@ -410,6 +418,25 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
                 .on_hover_text(f.path.display().to_string());
         }
     }
+}
+
+/// Break `text` into lines of at most `width` characters at spaces (longer words stay whole).
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------

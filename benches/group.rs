@@ -1,0 +1,128 @@
+//! Group report over 200 members x 150 questions: from results in memory, and from 200
+//! result files on disk (read, checksum, parse, report).
+use certprep::exam::{DomainScore, ItemResult, ScoreReport};
+use certprep::group::{ExamPack, GroupReport, MemberResult, PackOptions, ReportInput};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const MEMBERS: usize = 200;
+const QUESTIONS: usize = 150;
+
+fn results(pack: &ExamPack) -> Vec<MemberResult> {
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    // Per-question difficulty and per-member ability, so the statistics have work to do.
+    let hardness: Vec<f64> = (0..pack.items.len())
+        .map(|_| rng.random_range(0.1..0.9))
+        .collect();
+    (0..MEMBERS)
+        .map(|m| {
+            let ability: f64 = rng.random_range(0.0..1.0);
+            let items: Vec<ItemResult> = pack
+                .items
+                .iter()
+                .zip(&hardness)
+                .map(|(it, h)| ItemResult {
+                    question_id: it.question_id.clone(),
+                    domain_id: it.domain.clone(),
+                    selected: vec![it.option_order[0].clone()],
+                    correct_ids: vec![],
+                    is_correct: rng.random_range(0.0..1.0) < (ability + 1.0 - h) / 2.0,
+                })
+                .collect();
+            let domains = pack
+                .areas
+                .iter()
+                .map(|a| DomainScore {
+                    domain_id: a.id.clone(),
+                    name: a.name.clone(),
+                    correct: items
+                        .iter()
+                        .filter(|i| i.domain_id == a.id && i.is_correct)
+                        .count(),
+                    total: items.iter().filter(|i| i.domain_id == a.id).count(),
+                })
+                .collect();
+            let report = ScoreReport {
+                correct: items.iter().filter(|i| i.is_correct).count(),
+                total: items.len(),
+                pass_percent: 70.0,
+                domains,
+                items,
+            };
+            MemberResult::new(
+                &pack.pack_id,
+                &format!("Member {m:03}"),
+                &report,
+                Duration::from_secs(9000),
+                false,
+            )
+            .expect("valid member")
+        })
+        .collect()
+}
+
+fn group_report(c: &mut Criterion) {
+    let (scen, qs) = certprep::synth::questions(1000, 1);
+    let bank = certprep::bank::Bank::from_parts(
+        certprep::synth::manifest("bench"),
+        PathBuf::from("bench"),
+        scen,
+        qs,
+    )
+    .expect("valid bank");
+    let opts = PackOptions {
+        questions: QUESTIONS,
+        minutes: 180,
+        seed: 1,
+        embed: false,
+        title: None,
+        pass_percent: None,
+        opens: None,
+        closes: None,
+    };
+    let pack = ExamPack::build(&bank, &opts).expect("pack");
+    assert_eq!(pack.items.len(), QUESTIONS);
+    let results = results(&pack);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<PathBuf> = results
+        .iter()
+        .map(|r| {
+            let p = dir.path().join(r.file_name());
+            std::fs::write(&p, r.to_json()).expect("write");
+            p
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("group_report");
+    g.sample_size(30);
+    g.bench_function("200x150_in_memory", |b| {
+        b.iter(|| {
+            let inputs: Vec<ReportInput> = results
+                .iter()
+                .zip(&files)
+                .map(|(r, p)| ReportInput {
+                    path: p.clone(),
+                    result: Ok(r.clone()),
+                })
+                .collect();
+            let report = GroupReport::build(Some(&pack), inputs);
+            assert_eq!(report.members.len(), MEMBERS);
+            black_box(report)
+        })
+    });
+    g.bench_function("200x150_from_files", |b| {
+        b.iter(|| {
+            let report = GroupReport::from_files(Some(&pack), &files);
+            assert_eq!(report.members.len(), MEMBERS);
+            black_box(report)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, group_report);
+criterion_main!(benches);
