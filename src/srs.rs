@@ -250,8 +250,8 @@ impl Scheduler {
         }
     }
 
-    /// Reviews for every answered item of a submitted exam: right is Good, wrong is Again.
-    /// Unanswered items were perhaps never read, so they are left unscheduled.
+    /// Reviews for the answered items of a submitted exam (see [`answered_items`]): right is
+    /// Good, wrong is Again.
     pub fn exam_reviews(
         &self,
         bank_id: &str,
@@ -276,6 +276,17 @@ impl Scheduler {
             })
             .collect()
     }
+}
+
+/// The (question, right?) pairs of a scored exam that count as reviews: the answered items.
+/// Unanswered items were perhaps never read, so they are left unscheduled.
+pub fn answered_items(report: &crate::exam::ScoreReport) -> Vec<(String, bool)> {
+    report
+        .items
+        .iter()
+        .filter(|r| !r.selected.is_empty())
+        .map(|r| (r.question_id.clone(), r.is_correct))
+        .collect()
 }
 
 /// What the Study screen works through today.

@@ -96,12 +96,7 @@ fn submitting_an_exam_updates_every_answered_card() {
     }
     s.submit(Instant::now(), false);
     let report = s.score(&bank);
-    let answered: Vec<(String, bool)> = report
-        .items
-        .iter()
-        .filter(|r| !r.selected.is_empty())
-        .map(|r| (r.question_id.clone(), r.is_correct))
-        .collect();
+    let answered = certprep::srs::answered_items(&report);
     let now = Utc::now();
     let reviews = Scheduler::new(0.9).exam_reviews(bank.id(), &store.load_cards(bank.id()).unwrap(), &answered, now, id);
     store.finish_attempt(&s, Duration::from_secs(60), &report, &reviews).unwrap();

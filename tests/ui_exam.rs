@@ -4,23 +4,11 @@ use certprep::bank::QuestionType;
 use certprep::ui::{CertprepApp, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn banks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
-}
+mod common;
 
 fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
-    let app = CertprepApp::open(banks_dir(), data.to_path_buf());
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 800.0))
-        .build_ui_state(
-            |ui, app: &mut CertprepApp| {
-                certprep::ui::apply_style(ui.ctx());
-                app.show(ui)
-            },
-            app,
-        )
+    common::harness_with(common::fixture_banks(), data, egui::vec2(1100.0, 800.0))
 }
 
 /// The label of an option as the runner shows it ("B. P1 option A"), found from the state.

@@ -5,23 +5,11 @@ use certprep::store::Store;
 use certprep::ui::{CertprepApp, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn banks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
-}
+mod common;
 
 fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
-    let app = CertprepApp::open(banks_dir(), data.to_path_buf());
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 2000.0))
-        .build_ui_state(
-            |ui, app: &mut CertprepApp| {
-                certprep::ui::apply_style(ui.ctx());
-                app.show(ui)
-            },
-            app,
-        )
+    common::harness_with(common::fixture_banks(), data, egui::vec2(1100.0, 2000.0))
 }
 
 /// The study question on screen: its id, and the shown label of a right and a wrong option.

@@ -1013,16 +1013,10 @@ fn exam_reviews(
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
     let settings = store.study_settings()?;
     let cards = store.load_cards(&session.bank_id)?;
-    let answered: Vec<(String, bool)> = report
-        .items
-        .iter()
-        .filter(|r| !r.selected.is_empty())
-        .map(|r| (r.question_id.clone(), r.is_correct))
-        .collect();
     Ok(crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
         &session.bank_id,
         &cards,
-        &answered,
+        &crate::srs::answered_items(report),
         chrono::Utc::now(),
         session.attempt_id,
     ))

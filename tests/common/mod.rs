@@ -1,0 +1,23 @@
+//! Shared by the UI tests: the real app in an egui_kittest harness, as the window runs it.
+#![allow(dead_code)]
+
+use certprep::ui::CertprepApp;
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+
+/// The small fixture banks under tests/data/banks.
+pub fn fixture_banks() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+}
+
+/// Open the app on `banks` and `data` as the window does, in a harness of the given size.
+pub fn harness_with(banks: PathBuf, data: &Path, size: egui::Vec2) -> Harness<'static, CertprepApp> {
+    let app = CertprepApp::open(banks, data.to_path_buf());
+    Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut CertprepApp| {
+            certprep::ui::apply_style(ui.ctx());
+            app.show(ui)
+        },
+        app,
+    )
+}
