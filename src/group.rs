@@ -39,6 +39,9 @@ pub const MAX_MEMBER_CHARS: usize = 80;
 pub const FLAG_DIFFICULTY_BELOW: f64 = 0.2;
 /// Questions whose discrimination is below this are flagged.
 pub const FLAG_DISCRIMINATION_BELOW: f64 = 0.0;
+/// Below this many members a point-biserial is mostly noise (one member's luck flips its
+/// sign), so negative discrimination is only flagged from this group size up.
+pub const MIN_MEMBERS_FOR_DISCRIMINATION_FLAG: usize = 8;
 /// How many of the weakest areas the report names.
 pub const WEAKEST_AREAS: usize = 3;
 
@@ -1216,7 +1219,9 @@ impl GroupReport {
             if nm > 0 && difficulty < FLAG_DIFFICULTY_BELOW {
                 flags.push(QuestionFlag::TooHard);
             }
-            if discrimination.is_some_and(|d| d < FLAG_DISCRIMINATION_BELOW) {
+            if nm >= MIN_MEMBERS_FOR_DISCRIMINATION_FLAG
+                && discrimination.is_some_and(|d| d < FLAG_DISCRIMINATION_BELOW)
+            {
                 flags.push(QuestionFlag::NegativeDiscrimination);
             }
             report.questions.push(QuestionStat {
