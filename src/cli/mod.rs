@@ -2,8 +2,10 @@
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
 mod crash_writer;
-pub mod export;
+mod data;
+mod readiness;
 pub mod group;
+pub mod export;
 pub mod import;
 mod stats;
 mod validate;
@@ -64,6 +66,17 @@ pub enum Command {
         #[command(subcommand)]
         cmd: group::GroupCommand,
     },
+    /// Export or import all history as one file
+    Data {
+        #[command(subcommand)]
+        cmd: data::DataCommand,
+    },
+    /// Print mastery per skill area, predicted score and pass probability from your history
+    Readiness {
+        /// Bank id (default: every bank)
+        #[arg(long)]
+        bank: Option<String>,
+    },
     /// Benchmark helper: write a deterministic synthetic bank of N questions
     #[command(hide = true)]
     GenBank {
@@ -99,6 +112,8 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
+        Command::Readiness { bank } => readiness::run(cli, bank.as_deref()),
+        Command::Data { cmd } => data::run(cli, cmd),
         Command::Import { format } => import::run(format),
         Command::Export { what } => export::run(cli, what),
         Command::Pack { cmd } => {
