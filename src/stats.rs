@@ -93,19 +93,28 @@ impl BankStats {
             "bank {} — {} ({} questions)",
             self.bank_id, self.title, self.total
         );
+        // The area column is as wide as the longest area id, so every row lines up.
+        let w = self
+            .areas
+            .iter()
+            .map(|a| a.domain_id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("skill area".len());
         let _ = writeln!(
             s,
-            "{:<52} {:>6} {:>6} {:>9}",
+            "{:<w$} {:>6} {:>6} {:>9}  name",
             "skill area", "weight", "count", "expected"
         );
         for a in &self.areas {
             let _ = writeln!(
                 s,
-                "{:<52} {:>6} {:>6} {:>9.1}",
-                format!("{} ({})", a.name, a.domain_id),
+                "{:<w$} {:>6} {:>6} {:>9.1}  {}",
+                a.domain_id,
                 a.weight,
                 a.count,
-                a.proportional
+                a.proportional,
+                a.name
             );
         }
         let _ = writeln!(s, "{:<20} {:>6} {:>7}", "type", "count", "share");
