@@ -138,3 +138,28 @@ fn exam_date_plan_is_saved_and_warns_when_out_of_reach() {
     let plan = store.study_plan("mini").unwrap().unwrap();
     assert_eq!(plan.exam_date.format("%Y-%m-%d").to_string(), in_two_days);
 }
+
+#[test]
+fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label_contains("Sit a timed mock exam to see how well");
+    h.get_by_label("Practice mini").click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("Submit exam").click();
+    h.run();
+    h.get_by_label("Home").click();
+    h.run();
+    // Predicted 50% for a fresh learner; the blank exam scored 0%.
+    h.get_by_label_contains("1 exam(s), off by 50 points on average (certprep was 50 points optimistic)");
+    let store = Store::open_in(dir.path()).unwrap();
+    let p = store.predictions("mini").unwrap();
+    assert_eq!(p.len(), 1);
+    assert!((p[0].predicted - 0.5).abs() < 1e-9);
+    assert_eq!(p[0].actual, Some(0.0));
+}

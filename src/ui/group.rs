@@ -624,6 +624,9 @@ impl CertprepApp {
         });
         match created {
             Ok(id) => {
+                if let Err(e) = super::record_prediction(store, bank, id) {
+                    self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
+                }
                 self.group
                     .pack_of_attempt
                     .insert(id, Some(pack.pack_id.clone()));

@@ -813,16 +813,10 @@ impl CertprepApp {
         });
         match created {
             Ok(id) => {
-                if form.mode == Mode::Exam {
-                    // What readiness says now, kept to compare with this exam's score later.
-                    let now = chrono::Utc::now();
-                    let saved = store.load_cards(bank.id()).and_then(|cards| {
-                        let report = crate::mastery::report(bank, &cards, now);
-                        store.save_prediction(id, bank.id(), &report.readiness)
-                    });
-                    if let Err(e) = saved {
-                        self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
-                    }
+                if form.mode == Mode::Exam
+                    && let Err(e) = record_prediction(store, bank, id)
+                {
+                    self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
                 }
                 let session = ExamSession::new(id, bank.id(), form.mode, seed, pass, items, limit);
                 self.enter_exam(session, false);
@@ -944,6 +938,14 @@ impl CertprepApp {
             }
         }
     }
+}
+
+/// What readiness says as a mock exam starts, kept to compare with its score later
+/// (calibration). Taken before any answer of the exam counts.
+pub(crate) fn record_prediction(store: &Store, bank: &Bank, attempt_id: i64) -> Result<(), StoreError> {
+    let cards = store.load_cards(bank.id())?;
+    let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
+    store.save_prediction(attempt_id, bank.id(), &report.readiness)
 }
 
 /// Everything the dashboard shows for one bank, read in one go when Home is entered.
