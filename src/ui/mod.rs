@@ -5,6 +5,7 @@
 mod exam;
 mod group;
 mod home;
+mod import;
 mod results;
 mod settings;
 mod setup;
@@ -26,6 +27,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub use group::GroupCmd;
+pub use import::{ImportCmd, ImportState};
 pub use setup::SetupForm;
 
 /// How often the used time of a running exam is written, besides every answer.
@@ -67,6 +69,8 @@ pub enum Command {
     BackupNow,
     /// Study groups: exam packs, result files, the group report.
     Group(GroupCmd),
+    /// Import a GIFT or CSV file as a new bank.
+    Import(ImportCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Study today's queue, optionally one skill area only.
@@ -134,6 +138,8 @@ pub enum Screen {
     Results(Box<ResultsView>),
     /// Study group: open a pack, the group report.
     Group,
+    /// Import a GIFT or CSV file: the preview, then the write.
+    Import,
 }
 
 /// What Home shows, read from the database when Home is entered (not every frame).
@@ -185,6 +191,8 @@ pub struct CertprepApp {
     pub probe_first_frame: Option<Instant>,
     /// Study groups: the opened pack, the report and their fields.
     pub group: group::GroupState,
+    /// The Import screen: the file, its preview, the background job.
+    pub import: ImportState,
     frames: u64,
     commands: Vec<Command>,
 }
@@ -227,6 +235,7 @@ impl CertprepApp {
             time_shift: Duration::ZERO,
             probe_first_frame: None,
             group: group::GroupState::default(),
+            import: ImportState::default(),
             frames: 0,
             commands: Vec::new(),
         };
@@ -235,8 +244,12 @@ impl CertprepApp {
         }
         app.selected_bank = app.banks.banks.first().map(|b| b.id().to_string());
         app.refresh_home();
-        if app.prefs.last_screen == StartScreen::Settings {
-            app.run_cmd(Command::OpenSettings);
+        // Open on the screen the window last showed (an exam in progress is offered on Home).
+        match app.prefs.last_screen {
+            StartScreen::Home => {}
+            StartScreen::Settings => app.run_cmd(Command::OpenSettings),
+            StartScreen::Group => app.run_cmd(Command::Group(GroupCmd::Open)),
+            StartScreen::Import => app.run_cmd(Command::Import(ImportCmd::Open)),
         }
         app
     }
@@ -258,9 +271,14 @@ impl CertprepApp {
         for cmd in commands {
             self.run_cmd(cmd);
         }
+        self.remember_screen();
         if matches!(&self.screen, Screen::Exam(v) if v.session.clock.limit.is_some()) {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+        if self.import.busy() {
+            // Poll the background import even when its screen is not showing.
+            ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
     }
 
@@ -281,6 +299,21 @@ impl CertprepApp {
         }
     }
 
+    /// Keep the screen on show (Home, Settings, Study group, Import) for the next start.
+    fn remember_screen(&mut self) {
+        let showing = match self.screen {
+            Screen::Home => StartScreen::Home,
+            Screen::Settings(_) => StartScreen::Settings,
+            Screen::Group => StartScreen::Group,
+            Screen::Import => StartScreen::Import,
+            _ => return,
+        };
+        if self.prefs.last_screen != showing {
+            self.prefs.last_screen = showing;
+            self.save_prefs();
+        }
+    }
+
     fn save_prefs(&mut self) {
         if let Err(e) = self.prefs.save(&self.data_dir) {
             self.notice = Some(error_notice(format!("Settings could not be saved: {e}")));
@@ -293,7 +326,15 @@ impl CertprepApp {
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
-        group::dropped_files(ui.ctx(), out);
+        let dropped = group::dropped_files(ui.ctx());
+        if !dropped.is_empty() {
+            let on_import = matches!(self.screen, Screen::Import);
+            out.push(if import::wants_drop(on_import, &dropped) {
+                ImportCmd::Dropped(dropped).into()
+            } else {
+                GroupCmd::Dropped(dropped).into()
+            });
+        }
         if let Some(n) = &self.notice {
             widgets::notice_bar(ui, n, out);
         }
@@ -339,11 +380,16 @@ impl CertprepApp {
                 widgets::nav_bar(ui, widgets::NavTarget::Group, out);
                 group::show(ui, &mut self.group, out)
             }
+            Screen::Import => {
+                widgets::nav_bar(ui, widgets::NavTarget::Import, out);
+                import::show(ui, &mut self.import, &self.banks_dir, out)
+            }
         }
     }
 
     /// Time-driven work: auto-submit when the countdown ends, warnings, the heartbeat.
     fn tick(&mut self) {
+        self.poll_import();
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
@@ -420,6 +466,7 @@ impl CertprepApp {
             }
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
+            Command::Import(c) => self.run_import(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -988,8 +1035,9 @@ pub fn build_dashboard(
         }
         None => None,
     };
-    // One readiness point a day for the chart; the latest computation of the day wins.
-    store.save_readiness_point(bank.id(), today, &report.readiness)?;
+    // One readiness point a day for the chart; the latest computation of the day wins. It is
+    // derived data: a full disk or read-only file must not cost the learner the dashboard.
+    let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     let readiness_history = store.readiness_history(bank.id())?;
     Ok((
         Dashboard {
@@ -1110,6 +1158,14 @@ impl eframe::App for CertprepApp {
     }
 }
 
+/// The app icon (drawn by `assets/make-icon.py`).
+pub const APP_ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+/// Where eframe keeps the window's size and position between runs.
+pub fn window_state_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("window.ron")
+}
+
 /// Open the window (the default when no subcommand is given).
 pub fn run_window(cli: &crate::cli::Cli, started: Instant) -> ExitCode {
     let mut app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
@@ -1119,11 +1175,21 @@ pub fn run_window(cli: &crate::cli::Cli, started: Instant) -> ExitCode {
     if let Some(pack) = crate::cli::group::pack_to_open(cli) {
         app.push(Command::Group(GroupCmd::OpenPack(pack.to_path_buf())));
     }
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("certprep")
+        .with_app_id("certprep")
+        .with_inner_size([1100.0, 760.0])
+        .with_min_inner_size([720.0, 520.0]);
+    match eframe::icon_data::from_png_bytes(APP_ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(e) => eprintln!("certprep: the window icon could not be read: {e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("certprep")
-            .with_inner_size([1100.0, 760.0])
-            .with_min_inner_size([720.0, 520.0]),
+        viewport,
+        // Window size and position (and egui's memory) are saved on exit and restored at the
+        // next start, in the data folder, so `--data-dir` keeps each setup's window apart.
+        persist_window: true,
+        persistence_path: Some(window_state_file(&cli.data_dir())),
         ..Default::default()
     };
     match eframe::run_native(
