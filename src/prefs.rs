@@ -21,6 +21,7 @@ pub enum StartScreen {
     #[default]
     Home,
     Settings,
+    Import,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

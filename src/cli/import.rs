@@ -33,7 +33,9 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
-fn read(path: &Path) -> Result<String, String> {
+/// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
+/// the window's Import screen).
+pub fn read(path: &Path) -> Result<String, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     if meta.len() > MAX_FILE_BYTES {

@@ -9,13 +9,14 @@ use egui::{Key, RichText, Ui};
 use std::time::Instant;
 
 pub const KEY_HELP: &str = "Keys: 1–8 or A–H choose an option (F always flags, so use 6 for option F) · \
-     N or Right arrow next · P or Left arrow previous · F flag for review";
+     N or Right arrow next · P or Left arrow previous · F flag for review · R review and submit";
 
 pub fn show(ui: &mut Ui, bank: &Bank, view: &ExamView, now: Instant, out: &mut Vec<Command>) {
     let s = &view.session;
     top_bar(ui, bank, s, now, out);
     nav_panel(ui, bank, s, out);
     if view.reviewing {
+        review_keys(ui, out);
         review_page(ui, bank, s, out);
         return;
     }
@@ -220,6 +221,9 @@ fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, out: &mut Vec<Command>) 
         if i.key_pressed(Key::F) {
             out.push(Command::ToggleFlag(s.current));
         }
+        if i.key_pressed(Key::R) {
+            out.push(Command::OpenReview);
+        }
         if s.mode == Mode::Study && i.key_pressed(Key::Enter) && s.states[s.current].answered() {
             out.push(Command::Check(s.current));
         }
@@ -378,6 +382,26 @@ pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
     });
 }
 
+/// Shown on the review page.
+pub const REVIEW_KEY_HELP: &str =
+    "Keys: Ctrl+Enter submits · Escape returns to the exam · Tab moves between links and buttons, Enter presses one";
+
+/// On the review page: Ctrl+Enter submits (Tab would have to pass every listed question),
+/// Escape goes back to the exam.
+fn review_keys(ui: &mut Ui, out: &mut Vec<Command>) {
+    let (submit, back) = ui.input(|i| {
+        (
+            i.modifiers.command_only() && i.key_pressed(Key::Enter),
+            !i.modifiers.any() && i.key_pressed(Key::Escape),
+        )
+    });
+    if submit {
+        out.push(Command::Submit);
+    } else if back {
+        out.push(Command::CloseReview);
+    }
+}
+
 fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -418,6 +442,7 @@ fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>
                         .color(ui.visuals().warn_fg_color),
                 );
             }
+            ui.label(RichText::new(REVIEW_KEY_HELP).small().weak());
         });
     });
 }

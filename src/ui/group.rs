@@ -105,8 +105,8 @@ impl GroupState {
     }
 }
 
-/// Files dropped onto the window this frame, as a command.
-pub fn dropped_files(ctx: &egui::Context, out: &mut Vec<Command>) {
+/// Files dropped onto the window this frame (the caller decides which screen takes them).
+pub fn dropped_files(ctx: &egui::Context) -> Vec<PathBuf> {
     let paths: Vec<PathBuf> = ctx.input(|i| {
         i.raw
             .dropped_files
@@ -118,8 +118,8 @@ pub fn dropped_files(ctx: &egui::Context, out: &mut Vec<Command>) {
     if !paths.is_empty() {
         // Commands run after the frame is drawn: draw once more to show what they did.
         ctx.request_repaint();
-        out.push(GroupCmd::Dropped(paths).into());
     }
+    paths
 }
 
 // ---------------------------------------------------------------------------------------------

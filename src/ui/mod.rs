@@ -248,7 +248,6 @@ impl CertprepApp {
         match app.prefs.last_screen {
             StartScreen::Home => {}
             StartScreen::Settings => app.run_cmd(Command::OpenSettings),
-            StartScreen::Group => app.run_cmd(Command::Group(GroupCmd::Open)),
             StartScreen::Import => app.run_cmd(Command::Import(ImportCmd::Open)),
         }
         app
@@ -299,12 +298,13 @@ impl CertprepApp {
         }
     }
 
-    /// Keep the screen on show (Home, Settings, Study group, Import) for the next start.
+    /// Keep the screen on show (Home, Settings, Import) for the next start. The study group
+    /// screen is not reopened at start: it reads every file of the group folder.
     fn remember_screen(&mut self) {
         let showing = match self.screen {
             Screen::Home => StartScreen::Home,
             Screen::Settings(_) => StartScreen::Settings,
-            Screen::Group => StartScreen::Group,
+            Screen::Group => StartScreen::Home,
             Screen::Import => StartScreen::Import,
             _ => return,
         };

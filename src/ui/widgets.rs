@@ -97,6 +97,7 @@ pub enum NavTarget {
     Home,
     Settings,
     Group,
+    Import,
 }
 
 /// The bar across the top of the screens that are not an exam in progress.
@@ -112,6 +113,11 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
                     NavTarget::Group,
                     "Study group",
                     Command::Group(super::GroupCmd::Open),
+                ),
+                (
+                    NavTarget::Import,
+                    "Import",
+                    Command::Import(super::ImportCmd::Open),
                 ),
             ] {
                 if ui.selectable_label(current == target, label).clicked() && current != target {

@@ -1,0 +1,172 @@
+//! Desktop conventions through egui_kittest: settings survive a restart on the same data
+//! folder, a whole exam can be sat with the keyboard alone, and the window's icon loads.
+
+use certprep::prefs::Theme;
+use certprep::ui::{CertprepApp, Screen};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+mod common;
+
+fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
+    common::harness_with(common::fixture_banks(), data, egui::vec2(1100.0, 900.0))
+}
+
+#[test]
+fn theme_and_text_size_persist_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Dark").click();
+    h.run();
+    // The text size slider by keyboard: focus it, one step right (+10%).
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "Text size")
+        .focus();
+    h.run();
+    h.key_press(Key::ArrowRight);
+    h.run();
+    // And egui's own Ctrl + shortcut, one more step (+10%).
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
+    h.run();
+    let zoom = h.state().prefs.zoom;
+    assert!((zoom - 1.2).abs() < 0.02, "zoom after two steps: {zoom}");
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    drop(h);
+
+    // A new window on the same data folder: same theme, same size, and back on Settings.
+    let mut h = harness(dir.path());
+    h.run();
+    let app = h.state();
+    assert_eq!(app.prefs.theme, Theme::Dark);
+    assert!((app.prefs.zoom - zoom).abs() < 1e-4);
+    assert!(matches!(app.screen, Screen::Settings(_)));
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    assert!((h.ctx.zoom_factor() - zoom).abs() < 1e-4);
+
+    // Light, and Home, after another restart.
+    h.get_by_label("Light").click();
+    h.run();
+    h.get_by_label("Home").click();
+    h.run();
+    drop(h);
+    let mut h = harness(dir.path());
+    h.run();
+    assert_eq!(h.state().prefs.theme, Theme::Light);
+    assert!(matches!(h.state().screen, Screen::Home));
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+}
+
+/// Press Tab until the widget labelled `label` has the keyboard focus.
+fn tab_to(h: &mut Harness<'_, CertprepApp>, label: &str) {
+    for _ in 0..120 {
+        if h.query_by_label(label).is_some_and(|n| n.is_focused()) {
+            return;
+        }
+        h.key_press(Key::Tab);
+        h.run();
+    }
+    panic!("Tab never reached \"{label}\"");
+}
+
+fn press(h: &mut Harness<'_, CertprepApp>, key: Key) {
+    h.key_press(key);
+    h.run();
+}
+
+fn exam<'a>(h: &'a Harness<'_, CertprepApp>) -> &'a certprep::ui::ExamView {
+    match &h.state().screen {
+        Screen::Exam(v) => v,
+        _ => panic!("not on the exam screen"),
+    }
+}
+
+#[test]
+fn a_whole_exam_by_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    // Home → Setup: Tab to the bank's button, Enter.
+    tab_to(&mut h, "Practice mini");
+    press(&mut h, Key::Enter);
+    assert!(matches!(h.state().screen, Screen::Setup(_)));
+    // Setup → Exam: Tab to Start, Space.
+    tab_to(&mut h, "Start exam");
+    press(&mut h, Key::Space);
+    assert_eq!(exam(&h).session.len(), 6);
+
+    // Answer every question with the first option; flag the second; move with N and P.
+    for i in 0..6 {
+        press(&mut h, Key::Num1);
+        if i == 1 {
+            press(&mut h, Key::F);
+        }
+        if i < 5 {
+            press(&mut h, Key::N);
+        }
+    }
+    assert_eq!(exam(&h).session.current, 5);
+    press(&mut h, Key::P);
+    press(&mut h, Key::ArrowLeft);
+    assert_eq!(exam(&h).session.current, 3);
+    press(&mut h, Key::ArrowRight);
+    assert_eq!(exam(&h).session.current, 4);
+    let s = &exam(&h).session;
+    assert_eq!(s.answered_count(), 6);
+    assert!(s.states[1].flagged);
+
+    // R opens the review page, Escape goes back, R again.
+    press(&mut h, Key::R);
+    assert!(exam(&h).reviewing);
+    h.get_by_label("6 of 6 questions answered.");
+    h.get_by_label("Flagged for review (1)");
+    press(&mut h, Key::Escape);
+    assert!(!exam(&h).reviewing);
+    press(&mut h, Key::R);
+    assert!(exam(&h).reviewing);
+
+    // Tab to Submit, Enter: the results.
+    tab_to(&mut h, "Submit exam");
+    press(&mut h, Key::Enter);
+    match &h.state().screen {
+        Screen::Results(r) => assert_eq!(r.report.total, 6),
+        _ => panic!("not on the results screen"),
+    }
+    h.get_by_label_contains("Score: ");
+}
+
+#[test]
+fn ctrl_enter_submits_only_from_the_review_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    tab_to(&mut h, "Practice mini");
+    press(&mut h, Key::Enter);
+    tab_to(&mut h, "Start exam");
+    press(&mut h, Key::Enter);
+    press(&mut h, Key::Num1);
+    // On a question Ctrl+Enter does nothing.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert!(exam(&h).session.is_open());
+    press(&mut h, Key::R);
+    h.get_by_label_contains("Ctrl+Enter submits");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert!(matches!(h.state().screen, Screen::Results(_)));
+    h.get_by_label_contains("of 6 correct");
+}
+
+#[test]
+fn the_app_icon_is_a_square_png_and_window_state_lives_in_the_data_folder() {
+    let icon = eframe::icon_data::from_png_bytes(certprep::ui::APP_ICON_PNG).unwrap();
+    assert_eq!((icon.width, icon.height), (256, 256));
+    // Transparent corners, an opaque middle.
+    let alpha = |x: u32, y: u32| icon.rgba[((y * icon.width + x) * 4 + 3) as usize];
+    assert_eq!(alpha(0, 0), 0);
+    assert_eq!(alpha(128, 128), 255);
+    let data = std::path::Path::new("/some/data");
+    assert!(certprep::ui::window_state_file(data).starts_with(data));
+}

@@ -1,0 +1,245 @@
+//! The Import screen through egui_kittest: a GIFT or CSV file is previewed (counts per skill
+//! area, skipped items with their lines) before anything is written; Import writes a bank
+//! folder that loads, and an existing folder is replaced only after an explicit yes.
+
+use certprep::ui::{CertprepApp, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+
+mod common;
+
+const QUIZ: &str = "\
+// A quiz exported from Moodle for the import tests.
+$CATEGORY: $course$/top/Spring/Planning
+
+::p1:: Which step comes first in a technology plan? {=A needs assessment ~Buying devices ~A pilot}
+
+::p2:: A technology plan is reviewed at least once a year. {T}
+
+$CATEGORY: $course$/top/Spring/Data Privacy
+
+::d1:: Which two US laws protect student data? {~%50%FERPA ~%50%COPPA ~%-100%HIPAA}
+
+::essay:: Describe your district's vision for learning. {}
+
+::bits:: How many bits are in a byte? {#8}
+";
+
+/// A banks folder named like the real one, holding a copy of the fixture bank, a data
+/// folder, and the quiz file "Spring Quiz.gift".
+struct Setup {
+    _dir: tempfile::TempDir,
+    banks: PathBuf,
+    data: PathBuf,
+    quiz: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let banks = dir.path().join("question-banks");
+    let mini = banks.join("mini");
+    std::fs::create_dir_all(&mini).unwrap();
+    for f in std::fs::read_dir(common::fixture_banks().join("mini")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), mini.join(f.file_name())).unwrap();
+    }
+    let quiz = dir.path().join("Spring Quiz.gift");
+    std::fs::write(&quiz, QUIZ).unwrap();
+    Setup {
+        data: dir.path().join("data"),
+        banks,
+        quiz,
+        _dir: dir,
+    }
+}
+
+fn harness(s: &Setup) -> Harness<'static, CertprepApp> {
+    common::harness_with(s.banks.clone(), &s.data, egui::vec2(1100.0, 1400.0))
+}
+
+/// Step frames until the background job is done and its result is on screen.
+fn wait_for_job(h: &mut Harness<'_, CertprepApp>) {
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().import.busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the import job did not finish");
+}
+
+fn preview_by_typing(h: &mut Harness<'_, CertprepApp>, file: &Path) {
+    h.get_by_label("Import").click();
+    h.run();
+    h.get_by_label("File to import").focus();
+    h.run();
+    h.get_by_label("File to import")
+        .type_text(&file.display().to_string());
+    h.run();
+    h.get_by_label("Preview").click();
+    wait_for_job(h);
+}
+
+#[test]
+fn gift_preview_shows_counts_and_skipped_lines_then_import_writes_a_bank_that_loads() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &s.quiz);
+
+    h.get_by_label("Preview of Spring Quiz.gift (GIFT)");
+    h.get_by_label("3 questions to import, 2 skipped");
+    h.get_by_label("Planning: 2 questions");
+    h.get_by_label("Data Privacy: 1 question");
+    h.get_by_label("Which step comes first in a technology plan?");
+    h.get_by_label("Skipped (2)");
+    h.get_by_label_contains("Line 12: essay");
+    h.get_by_label_contains("Line 14: numerical");
+    // The id comes from the file name; nothing is written yet.
+    assert_eq!(h.state().import.bank_id, "spring-quiz");
+    let target = s.banks.join("spring-quiz");
+    assert!(!target.exists(), "the preview must not write anything");
+
+    // A title of our own, then import.
+    h.get_by_label("Title").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Title").type_text("Spring quiz (imported)");
+    h.run();
+    h.get_by_label("Import into question-banks/spring-quiz")
+        .click();
+    wait_for_job(&mut h);
+
+    h.get_by_label("Imported 3 questions into question-banks/spring-quiz.");
+    let bank = certprep::bank::load_bank(&target).expect("the written bank loads");
+    assert_eq!(bank.questions.len(), 3);
+    assert_eq!(bank.manifest.title, "Spring quiz (imported)");
+    // Banks were reloaded: the new bank is there, beside the old one.
+    let app = h.state();
+    assert!(app.bank("spring-quiz").is_some());
+    assert!(app.bank("mini").is_some());
+    assert_eq!(app.selected_bank.as_deref(), Some("spring-quiz"));
+
+    // And it can be practised at once.
+    h.get_by_label("Practise with it").click();
+    h.run();
+    assert!(matches!(&h.state().screen, Screen::Setup(f) if f.bank_id == "spring-quiz"));
+}
+
+#[test]
+fn an_existing_bank_folder_is_replaced_only_after_an_explicit_yes() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &s.quiz);
+    // Aim at the fixture bank's folder.
+    h.get_by_label("Bank id").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Bank id").type_text("mini");
+    h.run();
+    h.get_by_label("question-banks/mini already exists: importing will ask before replacing it.");
+    h.get_by_label("Import into question-banks/mini").click();
+    h.run();
+    // Asked, nothing written.
+    h.get_by_label_contains("question-banks/mini already holds a bank. Replace it?");
+    assert!(!h.state().import.busy());
+    let old_manifest = std::fs::read_to_string(s.banks.join("mini/bank.json")).unwrap();
+    assert!(old_manifest.contains("\"mini\""));
+    // "No" keeps it.
+    h.get_by_label("Keep the existing bank").click();
+    h.run();
+    assert!(h.query_by_label("Replace question-banks/mini").is_none());
+    assert_eq!(
+        std::fs::read_to_string(s.banks.join("mini/bank.json")).unwrap(),
+        old_manifest
+    );
+
+    // Ask again and say yes: the old folder is moved aside into the data folder.
+    h.get_by_label("Import into question-banks/mini").click();
+    h.run();
+    h.get_by_label("Replace question-banks/mini").click();
+    wait_for_job(&mut h);
+    h.get_by_label("Imported 3 questions into question-banks/mini.");
+    assert_eq!(h.state().bank("mini").unwrap().questions.len(), 3);
+    let aside: Vec<PathBuf> = std::fs::read_dir(s.data.join("replaced-banks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(aside[0].join("bank.json")).unwrap(),
+        old_manifest
+    );
+}
+
+/// A file dropped onto the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_dropped_csv_file_opens_its_preview_from_any_screen() {
+    let s = setup();
+    let csv = s.data.parent().unwrap().join("sheet.csv");
+    std::fs::write(
+        &csv,
+        "domain,stem,option_a,option_b,option_c,correct\n\
+         Networks,Which protocol assigns addresses?,DHCP,DNS,ARP,a\n\
+         Networks,Which protocol resolves names?,DHCP,DNS,ARP,b\n\
+         Networks,A question with one option,Only,,,a\n\
+         Security,Which is a second factor?,A password,A hardware key,A username,b\n",
+    )
+    .unwrap();
+    let mut h = harness(&s);
+    h.run();
+    assert!(matches!(h.state().screen, Screen::Home));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(csv.clone())));
+    h.step();
+    wait_for_job(&mut h);
+    assert!(matches!(h.state().screen, Screen::Import));
+    h.get_by_label("Preview of sheet.csv (CSV)");
+    h.get_by_label("3 questions to import, 1 skipped");
+    h.get_by_label("Networks: 2 questions");
+    h.get_by_label("Security: 1 question");
+    h.get_by_label_contains("Line 4:");
+    assert!(!s.banks.join("sheet").exists());
+}
+
+#[test]
+fn an_unreadable_file_says_why_and_writes_nothing() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.run();
+    let missing = s.data.parent().unwrap().join("nope.gift");
+    preview_by_typing(&mut h, &missing);
+    h.get_by_label_contains("nope.gift: cannot read");
+    assert!(h.query_by_label_contains("questions to import").is_none());
+}
+
+#[test]
+fn the_import_screen_is_remembered_across_a_restart() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.run();
+    h.get_by_label("Import").click();
+    h.run();
+    drop(h);
+    let mut h = harness(&s);
+    h.run();
+    assert!(matches!(h.state().screen, Screen::Import));
+    h.get_by_label("Import questions");
+}
