@@ -146,13 +146,6 @@ fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) 
                         .color(ui.visuals().warn_fg_color),
                 );
                 ui.label(RichText::new("highlighted: current").small());
-                ui.add_space(8.0);
-                if s.mode == Mode::Exam && ui.button("Review and submit").clicked() {
-                    out.push(Command::OpenReview);
-                }
-                if s.mode == Mode::Study && ui.button("Finish session").clicked() {
-                    out.push(Command::OpenReview);
-                }
             });
         });
 }
@@ -196,6 +189,16 @@ fn actions(ui: &mut Ui, s: &ExamSession, out: &mut Vec<Command>) {
         {
             out.push(Command::Check(s.current));
         }
+        // Always in sight, whatever the length of the exam (the grid of 100+ scrolls).
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let label = match s.mode {
+                Mode::Exam => "Review and submit",
+                Mode::Study => "Finish session",
+            };
+            if ui.button(RichText::new(label).strong()).clicked() {
+                out.push(Command::OpenReview);
+            }
+        });
     });
 }
 
