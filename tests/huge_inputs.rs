@@ -30,7 +30,10 @@ fn opts() -> ImportOptions {
 }
 
 fn messages(errs: &[BankError]) -> String {
-    errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+    errs.iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -52,7 +55,10 @@ fn a_200_mb_question_file_is_refused_before_reading() {
         "{errs:?}"
     );
     let text = messages(&errs);
-    assert!(text.contains("big.json") && text.contains("limit"), "{text}");
+    assert!(
+        text.contains("big.json") && text.contains("limit"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -81,7 +87,10 @@ fn a_200_mb_import_source_is_refused_before_reading() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
-    assert!(stderr.contains("larger than") && stderr.contains("limit"), "{stderr}");
+    assert!(
+        stderr.contains("larger than") && stderr.contains("limit"),
+        "{stderr}"
+    );
     assert!(!out.join("bank.json").exists());
 }
 
@@ -120,7 +129,12 @@ fn pack_and_result_files_over_the_cap_are_refused() {
 
 fn question_json(id: &str, stem: &str, options: usize) -> String {
     let opts: Vec<String> = (0..options)
-        .map(|i| format!(r#"{{"id":"o{i}","text":"Option {i}","correct":{}}}"#, i == 0))
+        .map(|i| {
+            format!(
+                r#"{{"id":"o{i}","text":"Option {i}","correct":{}}}"#,
+                i == 0
+            )
+        })
         .collect();
     format!(
         r#"{{"id":"{id}","domain":"plan","type":"single","stem":"{stem}","options":[{}]}}"#,
@@ -156,7 +170,10 @@ fn ten_thousand_options_are_refused_with_the_question_named() {
     let errs = load_one(dir.path(), &question_json("many", "Pick one", 10_000)).unwrap_err();
     let text = messages(&errs);
     assert!(
-        text.contains("many") && text.contains(&format!("has 10000 options; a question needs 2 to {MAX_OPTIONS}")),
+        text.contains("many")
+            && text.contains(&format!(
+                "has 10000 options; a question needs 2 to {MAX_OPTIONS}"
+            )),
         "{}",
         &text[..text.len().min(2000)]
     );
@@ -166,7 +183,13 @@ fn ten_thousand_options_are_refused_with_the_question_named() {
 fn gift_import_skips_a_1_mb_stem_and_10_000_answers() {
     let stem = "y".repeat(MB as usize);
     let answers: String = (0..10_000)
-        .map(|i| if i == 0 { " =right".to_string() } else { format!(" ~wrong{i}") })
+        .map(|i| {
+            if i == 0 {
+                " =right".to_string()
+            } else {
+                format!(" ~wrong{i}")
+            }
+        })
         .collect();
     let text = format!(
         "::Small:: Fine? {{=yes ~no}}\n\n::Big:: {stem} {{=a ~b}}\n\n::Many:: Which? {{{answers}}}\n"
@@ -175,8 +198,14 @@ fn gift_import_skips_a_1_mb_stem_and_10_000_answers() {
     assert_eq!(import.questions.len(), 1, "only the small question is kept");
     let reasons: Vec<String> = import.skipped.iter().map(|s| s.to_string()).collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
-    assert!(reasons[0].starts_with("line 3:") && reasons[0].contains("longer than"), "{reasons:?}");
-    assert!(reasons[1].starts_with("line 5:") && reasons[1].contains("10000 answers"), "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("line 3:") && reasons[0].contains("longer than"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].starts_with("line 5:") && reasons[1].contains("10000 answers"),
+        "{reasons:?}"
+    );
     import.validate().expect("what was kept validates");
 }
 
@@ -192,7 +221,10 @@ fn csv_import_skips_a_1_mb_stem() {
     let ids: Vec<&str> = import.questions.iter().map(|q| q.id.as_str()).collect();
     assert_eq!(ids, ["small"]);
     assert!(
-        import.skipped.iter().any(|s| s.line == 3 && s.reason.contains("longer than")),
+        import
+            .skipped
+            .iter()
+            .any(|s| s.line == 3 && s.reason.contains("longer than")),
         "{:?}",
         import.skipped
     );
