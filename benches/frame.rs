@@ -42,8 +42,21 @@ fn dashboard_frame(c: &mut Criterion) {
         let now = chrono::Utc::now();
         for (i, q) in bank.questions.iter().take(600).enumerate() {
             let ok = i % 4 != 0;
-            let rating = if ok { certprep::srs::Rating::Good } else { certprep::srs::Rating::Again };
-            let r = s.review(bank.id(), &q.id, None, ok, rating, now, certprep::srs::ReviewSource::Study, None);
+            let rating = if ok {
+                certprep::srs::Rating::Good
+            } else {
+                certprep::srs::Rating::Again
+            };
+            let r = s.review(
+                bank.id(),
+                &q.id,
+                None,
+                ok,
+                rating,
+                now,
+                certprep::srs::ReviewSource::Study,
+                None,
+            );
             store.record_review(&r).expect("review");
         }
         store

@@ -24,14 +24,24 @@ fn history(c: &mut Criterion) {
     {
         let conn = store.connection();
         // Setup only: no fsync per row.
-        conn.execute_batch("PRAGMA synchronous=OFF").expect("pragma");
+        conn.execute_batch("PRAGMA synchronous=OFF")
+            .expect("pragma");
         for (i, q) in bank.questions.iter().take(8_000).enumerate() {
             let mut card = None;
             let mut at = start + chrono::Duration::minutes(i as i64);
             for k in 0..3 {
                 let ok = !(k == 1 && i % 5 == 0);
                 let rating = if ok { Rating::Good } else { Rating::Again };
-                let r = s.review(bank.id(), &q.id, card.as_ref(), ok, rating, at, ReviewSource::Study, None);
+                let r = s.review(
+                    bank.id(),
+                    &q.id,
+                    card.as_ref(),
+                    ok,
+                    rating,
+                    at,
+                    ReviewSource::Study,
+                    None,
+                );
                 store.record_review(&r).expect("review");
                 at = r.after.card.due;
                 card = Some(r.after);
@@ -49,7 +59,8 @@ fn history(c: &mut Criterion) {
             [LOG_ROWS - 24_000],
         )
         .expect("fill log");
-        conn.execute_batch("PRAGMA synchronous=FULL").expect("pragma");
+        conn.execute_batch("PRAGMA synchronous=FULL")
+            .expect("pragma");
     }
     let rows: i64 = store
         .connection()
@@ -67,8 +78,13 @@ fn history(c: &mut Criterion) {
     });
     g.bench_function("dashboard_read_1M_log", |b| {
         b.iter(|| {
-            let d = certprep::ui::build_dashboard(&store, &bank, &StudySettings::default(), chrono::Utc::now())
-                .expect("dashboard");
+            let d = certprep::ui::build_dashboard(
+                &store,
+                &bank,
+                &StudySettings::default(),
+                chrono::Utc::now(),
+            )
+            .expect("dashboard");
             black_box(d.0.due_now)
         })
     });

@@ -118,7 +118,11 @@ pub fn area_mastery<'a>(
 }
 
 /// Mastery of every area of `bank` and the readiness they add up to.
-pub fn report(bank: &Bank, cards: &HashMap<String, CardRecord>, now: DateTime<Utc>) -> MasteryReport {
+pub fn report(
+    bank: &Bank,
+    cards: &HashMap<String, CardRecord>,
+    now: DateTime<Utc>,
+) -> MasteryReport {
     let weight_sum: f64 = bank.manifest.domains.iter().map(|d| d.weight).sum();
     let areas: Vec<AreaMastery> = bank
         .manifest
@@ -131,7 +135,11 @@ pub fn report(bank: &Bank, cards: &HashMap<String, CardRecord>, now: DateTime<Ut
             AreaMastery {
                 domain_id: d.id.clone(),
                 name: d.name.clone(),
-                weight: if weight_sum > 0.0 { d.weight / weight_sum } else { 0.0 },
+                weight: if weight_sum > 0.0 {
+                    d.weight / weight_sum
+                } else {
+                    0.0
+                },
                 total,
                 seen,
                 mastery,
@@ -143,7 +151,11 @@ pub fn report(bank: &Bank, cards: &HashMap<String, CardRecord>, now: DateTime<Ut
         })
         .collect();
     let exam_questions = bank.manifest.exam.questions.max(1) as usize;
-    let readiness = readiness(&areas, bank.manifest.exam.pass_percent / 100.0, exam_questions);
+    let readiness = readiness(
+        &areas,
+        bank.manifest.exam.pass_percent / 100.0,
+        exam_questions,
+    );
     MasteryReport {
         bank_id: bank.id().to_string(),
         seen: areas.iter().map(|a| a.seen).sum(),
@@ -166,7 +178,11 @@ pub fn readiness(areas: &[AreaMastery], pass_mark: f64, n: usize) -> Readiness {
     let (low, high) = band(predicted, var);
     let sd = var.sqrt();
     let pass_probability = if sd < 1e-12 {
-        if predicted + 1e-12 >= pass_mark { 1.0 } else { 0.0 }
+        if predicted + 1e-12 >= pass_mark {
+            1.0
+        } else {
+            0.0
+        }
     } else {
         1.0 - normal_cdf((pass_mark - predicted) / sd)
     };
@@ -232,7 +248,11 @@ pub fn calibration(predictions: &[Prediction]) -> Option<Calibration> {
     let n = done.len() as f64;
     Some(Calibration {
         exams: done.len(),
-        mean_abs_error: done.iter().map(|(p, a)| (p.predicted - a).abs()).sum::<f64>() / n,
+        mean_abs_error: done
+            .iter()
+            .map(|(p, a)| (p.predicted - a).abs())
+            .sum::<f64>()
+            / n,
         bias: done.iter().map(|(p, a)| p.predicted - a).sum::<f64>() / n,
         inside_band: done
             .iter()
@@ -252,7 +272,13 @@ mod tests {
     }
 
     /// A card reviewed `days` ago with stability `s`.
-    fn card(id: &str, days: f64, s: f64, reviews: u32, first_correct: bool) -> (String, CardRecord) {
+    fn card(
+        id: &str,
+        days: f64,
+        s: f64,
+        reviews: u32,
+        first_correct: bool,
+    ) -> (String, CardRecord) {
         let last = now() - chrono::Duration::seconds((days * 86_400.0) as i64);
         (
             id.to_string(),
@@ -294,9 +320,12 @@ mod tests {
         // Prior: first tries 1 right of 2 → Beta(2, 2): mean 0.5, var 4/(16·5) = 0.05.
         // Mastery = (0.9 + 1.0 + 2 × 0.5) / 4 = 0.725.
         // Variance = (0.9·0.1/4 + 0)/16 + (2/4)² × 0.05 = 0.00140625 + 0.0125 = 0.01390625.
-        let cards: HashMap<_, _> = [card("q1", 9.0, 9.0, 3, true), card("q2", 0.0, 2.0, 1, false)]
-            .into_iter()
-            .collect();
+        let cards: HashMap<_, _> = [
+            card("q1", 9.0, 9.0, 3, true),
+            card("q2", 0.0, 2.0, 1, false),
+        ]
+        .into_iter()
+        .collect();
         let (total, seen, m, var, prior) =
             area_mastery(["q1", "q2", "q3", "q4"].into_iter(), &cards, now());
         assert_eq!((total, seen), (4, 2));
@@ -324,7 +353,11 @@ mod tests {
         // sd = sqrt(0.00876) = 0.093595; P(score ≥ 0.70) = 1 − Φ(0.02/0.093595) = 1 − Φ(0.21369) = 0.4154.
         let r = readiness(&[area(0.6, 0.8, 0.01), area(0.4, 0.5, 0.02)], 0.70, 100);
         assert!((r.predicted - 0.68).abs() < 1e-12);
-        assert!((r.pass_probability - 0.4154).abs() < 5e-4, "{}", r.pass_probability);
+        assert!(
+            (r.pass_probability - 0.4154).abs() < 5e-4,
+            "{}",
+            r.pass_probability
+        );
         let half = 1.959_964 * 0.00876f64.sqrt();
         assert!((r.low - (0.68 - half)).abs() < 1e-6 && (r.high - (0.68 + half)).abs() < 1e-6);
     }
@@ -341,7 +374,10 @@ mod tests {
             let (lo, hi) = band(m, var);
             widths.push(hi - lo);
         }
-        assert!(widths.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{widths:?}");
+        assert!(
+            widths.windows(2).all(|w| w[1] <= w[0] + 1e-12),
+            "{widths:?}"
+        );
         assert!(widths[19] < widths[0] / 3.0);
     }
 

@@ -64,7 +64,16 @@ fn reviews_before(
     let mut n = 0;
     // 60 steps is far beyond any real runway (intervals grow geometrically).
     while at < until && n < 60 {
-        let r = scheduler.review("", "", card.as_ref(), true, Rating::Good, at, ReviewSource::Study, None);
+        let r = scheduler.review(
+            "",
+            "",
+            card.as_ref(),
+            true,
+            Rating::Good,
+            at,
+            ReviewSource::Study,
+            None,
+        );
         n += 1;
         at = r.after.card.due;
         card = Some(r.after);
@@ -127,7 +136,11 @@ pub fn plan(
     let mut projected = 0.0;
     for a in &report.areas {
         let a_unseen = a.total - a.seen;
-        let share = if unseen == 0 { 0.0 } else { a_unseen as f64 / unseen as f64 };
+        let share = if unseen == 0 {
+            0.0
+        } else {
+            a_unseen as f64 / unseen as f64
+        };
         let seen_then = a.seen as f64 + will_see as f64 * share;
         let m = if a.total == 0 {
             a.prior
@@ -163,7 +176,10 @@ pub fn plan(
         if unseen > 0 && recent_pace + 1e-9 < new_per_day as f64 {
             let finish = if recent_pace > 0.0 {
                 let d = (unseen as f64 / recent_pace).ceil() as i64;
-                format!("you would see the last question on {}", today + chrono::Duration::days(d))
+                format!(
+                    "you would see the last question on {}",
+                    today + chrono::Duration::days(d)
+                )
             } else {
                 "you have not started new questions in the last two weeks".to_string()
             };

@@ -361,14 +361,11 @@ pub fn build_queue(
         .collect();
     let mut new = Vec::new();
     while new.len() < new_allowed {
-        let best = pools
-            .iter_mut()
-            .filter(|p| !p.2.is_empty())
-            .max_by(|a, b| {
-                let ca = a.1 / (1 + a.3) as f64;
-                let cb = b.1 / (1 + b.3) as f64;
-                ca.total_cmp(&cb)
-            });
+        let best = pools.iter_mut().filter(|p| !p.2.is_empty()).max_by(|a, b| {
+            let ca = a.1 / (1 + a.3) as f64;
+            let cb = b.1 / (1 + b.3) as f64;
+            ca.total_cmp(&cb)
+        });
         let Some(pool) = best else { break };
         if let Some(id) = pool.2.pop() {
             new.push(id);
@@ -424,7 +421,8 @@ impl StudySession {
         while let Some(id) = self.queue.pop_front() {
             if let Some(q) = bank.question(&id) {
                 // A fresh option order each showing, so positions are not learned.
-                let item = crate::exam::single_item(q, self.seed.wrapping_add(self.reviewed as u64));
+                let item =
+                    crate::exam::single_item(q, self.seed.wrapping_add(self.reviewed as u64));
                 self.current = Some((item, ItemState::default()));
                 return;
             }
@@ -443,7 +441,11 @@ impl StudySession {
     /// Share of the session done, for the progress bar.
     pub fn progress(&self) -> f32 {
         let total = self.reviewed + self.remaining();
-        if total == 0 { 1.0 } else { self.reviewed as f32 / total as f32 }
+        if total == 0 {
+            1.0
+        } else {
+            self.reviewed as f32 / total as f32
+        }
     }
 
     pub fn choose(&mut self, bank: &Bank, option_id: &str) -> bool {
@@ -532,14 +534,39 @@ mod tests {
     #[test]
     fn review_matches_rs_fsrs_and_counts_answers() {
         let s = Scheduler::new(0.9);
-        let r1 = s.review("b", "q1", None, true, Rating::Good, t0(), ReviewSource::Study, None);
-        let direct = FSRS::new(Parameters::default()).next(Scheduler::new_card(t0()), t0(), Rating::Good);
+        let r1 = s.review(
+            "b",
+            "q1",
+            None,
+            true,
+            Rating::Good,
+            t0(),
+            ReviewSource::Study,
+            None,
+        );
+        let direct =
+            FSRS::new(Parameters::default()).next(Scheduler::new_card(t0()), t0(), Rating::Good);
         assert_eq!(r1.after.card, direct.card);
         assert_eq!(r1.state_before, State::New);
-        assert_eq!((r1.after.reviews, r1.after.correct, r1.after.first_correct), (1, 1, true));
+        assert_eq!(
+            (r1.after.reviews, r1.after.correct, r1.after.first_correct),
+            (1, 1, true)
+        );
         let later = r1.after.card.due;
-        let r2 = s.review("b", "q1", Some(&r1.after), false, Rating::Again, later, ReviewSource::Exam, Some(3));
-        assert_eq!((r2.after.reviews, r2.after.correct, r2.after.first_correct), (2, 1, true));
+        let r2 = s.review(
+            "b",
+            "q1",
+            Some(&r1.after),
+            false,
+            Rating::Again,
+            later,
+            ReviewSource::Exam,
+            Some(3),
+        );
+        assert_eq!(
+            (r2.after.reviews, r2.after.correct, r2.after.first_correct),
+            (2, 1, true)
+        );
         assert_eq!(r2.after.card.reps, 2);
         assert_eq!(r2.rating, Rating::Again);
         assert!(r2.after.card.due > later);
@@ -547,21 +574,81 @@ mod tests {
 
     #[test]
     fn higher_retention_gives_shorter_intervals() {
-        let mut card_lo = Scheduler::new(0.80).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
-        let mut card_hi = Scheduler::new(0.97).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
+        let mut card_lo = Scheduler::new(0.80)
+            .review(
+                "b",
+                "q",
+                None,
+                true,
+                Rating::Good,
+                t0(),
+                ReviewSource::Study,
+                None,
+            )
+            .after;
+        let mut card_hi = Scheduler::new(0.97)
+            .review(
+                "b",
+                "q",
+                None,
+                true,
+                Rating::Good,
+                t0(),
+                ReviewSource::Study,
+                None,
+            )
+            .after;
         // Walk both into the review state, then compare the next interval.
         for _ in 0..3 {
             let due = card_lo.card.due;
-            card_lo = Scheduler::new(0.80).review("b", "q", Some(&card_lo), true, Rating::Good, due, ReviewSource::Study, None).after;
+            card_lo = Scheduler::new(0.80)
+                .review(
+                    "b",
+                    "q",
+                    Some(&card_lo),
+                    true,
+                    Rating::Good,
+                    due,
+                    ReviewSource::Study,
+                    None,
+                )
+                .after;
             let due = card_hi.card.due;
-            card_hi = Scheduler::new(0.97).review("b", "q", Some(&card_hi), true, Rating::Good, due, ReviewSource::Study, None).after;
+            card_hi = Scheduler::new(0.97)
+                .review(
+                    "b",
+                    "q",
+                    Some(&card_hi),
+                    true,
+                    Rating::Good,
+                    due,
+                    ReviewSource::Study,
+                    None,
+                )
+                .after;
         }
-        assert!(card_hi.card.scheduled_days < card_lo.card.scheduled_days, "{} vs {}", card_hi.card.scheduled_days, card_lo.card.scheduled_days);
+        assert!(
+            card_hi.card.scheduled_days < card_lo.card.scheduled_days,
+            "{} vs {}",
+            card_hi.card.scheduled_days,
+            card_lo.card.scheduled_days
+        );
     }
 
     #[test]
     fn retrievability_decays_from_one() {
-        let r = Scheduler::new(0.9).review("b", "q", None, true, Rating::Good, t0(), ReviewSource::Study, None).after;
+        let r = Scheduler::new(0.9)
+            .review(
+                "b",
+                "q",
+                None,
+                true,
+                Rating::Good,
+                t0(),
+                ReviewSource::Study,
+                None,
+            )
+            .after;
         assert!((r.retrievability(t0()) - 1.0).abs() < 1e-9);
         let s = r.card.stability;
         // FSRS: R(t) = (1 + 19/81 · t/S)^-0.5; at t = S it is 0.9 by construction.

@@ -110,11 +110,7 @@ impl BankStats {
             let _ = writeln!(
                 s,
                 "{:<w$} {:>6} {:>6} {:>9.1}  {}",
-                a.domain_id,
-                a.weight,
-                a.count,
-                a.proportional,
-                a.name
+                a.domain_id, a.weight, a.count, a.proportional, a.name
             );
         }
         let _ = writeln!(s, "{:<20} {:>6} {:>7}", "type", "count", "share");

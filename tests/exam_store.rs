@@ -244,7 +244,10 @@ fn stats_prints_counts_per_area_type_and_difficulty() {
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     // The row of an area: id, weight, count, what the weight asks for, name.
-    let plan = text.lines().find(|l| l.starts_with("plan ")).expect("plan row");
+    let plan = text
+        .lines()
+        .find(|l| l.starts_with("plan "))
+        .expect("plan row");
     let cells: Vec<&str> = plan.split_whitespace().collect();
     assert_eq!(cells, ["plan", "50", "5", "5.0", "Planning"], "{text}");
     assert!(text.contains("single"), "{text}");

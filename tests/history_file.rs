@@ -8,7 +8,16 @@ use std::process::Command;
 
 fn seeded_store(dir: &std::path::Path) -> Store {
     let store = Store::open_in(dir).unwrap();
-    let r = Scheduler::new(0.9).review("mini", "plan-1", None, true, Rating::Good, chrono::Utc::now(), ReviewSource::Study, None);
+    let r = Scheduler::new(0.9).review(
+        "mini",
+        "plan-1",
+        None,
+        true,
+        Rating::Good,
+        chrono::Utc::now(),
+        ReviewSource::Study,
+        None,
+    );
     store.record_review(&r).unwrap();
     store
 }
@@ -44,13 +53,18 @@ fn files_that_are_not_a_certprep_history_are_refused_and_nothing_moves() {
         .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
         .unwrap();
     match import_history(dir.path(), &foreign) {
-        Err(StoreError::Corrupt { detail, .. }) => assert!(detail.contains("not a certprep history")),
+        Err(StoreError::Corrupt { detail, .. }) => {
+            assert!(detail.contains("not a certprep history"))
+        }
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("a foreign database was imported"),
     }
     let garbage = other.path().join("garbage.sqlite3");
     std::fs::write(&garbage, b"nothing like sqlite ".repeat(300)).unwrap();
-    assert!(matches!(import_history(dir.path(), &garbage), Err(StoreError::Corrupt { .. })));
+    assert!(matches!(
+        import_history(dir.path(), &garbage),
+        Err(StoreError::Corrupt { .. })
+    ));
     // The learner's own history is untouched.
     let store = Store::open_in(dir.path()).unwrap();
     assert!(store.load_cards("mini").unwrap().contains_key("plan-1"));
@@ -71,10 +85,18 @@ fn cli_data_export_and_import() {
             .unwrap()
     };
     let out = run(&["data", "export", file.to_str().unwrap()], a.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("exported history"));
     let out = run(&["data", "import", file.to_str().unwrap()], b.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let store = Store::open_in(b.path()).unwrap();
     assert!(store.load_cards("mini").unwrap().contains_key("plan-1"));
     drop(store);

@@ -40,7 +40,16 @@ fn answering_moves_due_dates_as_fsrs_says_and_survives_reopen() {
     ] {
         let store = Store::open_in(dir.path()).unwrap();
         let cards = store.load_cards("mini").unwrap();
-        let r = scheduler.review("mini", "plan-1", cards.get("plan-1"), ok, rating, at, ReviewSource::Study, None);
+        let r = scheduler.review(
+            "mini",
+            "plan-1",
+            cards.get("plan-1"),
+            ok,
+            rating,
+            at,
+            ReviewSource::Study,
+            None,
+        );
         store.record_review(&r).unwrap();
         drop(store);
         expected = fsrs_direct(expected, at, rating);
@@ -54,7 +63,10 @@ fn answering_moves_due_dates_as_fsrs_says_and_survives_reopen() {
     }
     let store = Store::open_in(dir.path()).unwrap();
     let saved = &store.load_cards("mini").unwrap()["plan-1"];
-    assert_eq!((saved.reviews, saved.correct, saved.first_correct), (4, 3, true));
+    assert_eq!(
+        (saved.reviews, saved.correct, saved.first_correct),
+        (4, 3, true)
+    );
     let log = store.review_log("mini", "plan-1").unwrap();
     let ratings: Vec<i64> = log.iter().map(|l| l.rating).collect();
     assert_eq!(ratings, vec![3, 3, 1, 4]);
@@ -98,8 +110,16 @@ fn submitting_an_exam_updates_every_answered_card() {
     let report = s.score(&bank);
     let answered = certprep::srs::answered_items(&report);
     let now = Utc::now();
-    let reviews = Scheduler::new(0.9).exam_reviews(bank.id(), &store.load_cards(bank.id()).unwrap(), &answered, now, id);
-    store.finish_attempt(&s, Duration::from_secs(60), &report, &reviews).unwrap();
+    let reviews = Scheduler::new(0.9).exam_reviews(
+        bank.id(),
+        &store.load_cards(bank.id()).unwrap(),
+        &answered,
+        now,
+        id,
+    );
+    store
+        .finish_attempt(&s, Duration::from_secs(60), &report, &reviews)
+        .unwrap();
     drop(store);
 
     let store = Store::open_in(dir.path()).unwrap();
@@ -125,8 +145,26 @@ fn mastery_from_a_stored_history_matches_hand_computation() {
     let store = Store::open_in(dir.path()).unwrap();
     let s = Scheduler::new(0.9);
     let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
-    let right = s.review("mini", "plan-1", None, true, Rating::Good, t0, ReviewSource::Study, None);
-    let wrong = s.review("mini", "plan-2", None, false, Rating::Again, t0, ReviewSource::Study, None);
+    let right = s.review(
+        "mini",
+        "plan-1",
+        None,
+        true,
+        Rating::Good,
+        t0,
+        ReviewSource::Study,
+        None,
+    );
+    let wrong = s.review(
+        "mini",
+        "plan-2",
+        None,
+        false,
+        Rating::Again,
+        t0,
+        ReviewSource::Study,
+        None,
+    );
     store.record_review(&right).unwrap();
     store.record_review(&wrong).unwrap();
     let cards = store.load_cards("mini").unwrap();
@@ -140,7 +178,11 @@ fn mastery_from_a_stored_history_matches_hand_computation() {
     // First tries: 1 right of 2 → Beta(2, 2) → prior 0.5 for the 3 unseen.
     let want = (r1 + r2 + 3.0 * 0.5) / 5.0;
     assert_eq!((plan.seen, plan.total), (2, 5));
-    assert!((plan.mastery - want).abs() < 1e-9, "{} vs {want}", plan.mastery);
+    assert!(
+        (plan.mastery - want).abs() < 1e-9,
+        "{} vs {want}",
+        plan.mastery
+    );
     let ops = m.areas.iter().find(|a| a.domain_id == "ops").unwrap();
     assert!((ops.mastery - 0.5).abs() < 1e-12 && ops.seen == 0);
     let predicted = 0.5 * plan.mastery + 0.3 * 0.5 + 0.2 * 0.5;
@@ -162,23 +204,46 @@ fn readiness_cli_prints_the_table_and_refuses_a_damaged_database() {
     };
     {
         let store = Store::open_in(dir.path()).unwrap();
-        let r = Scheduler::new(0.9).review("mini", "ops-1", None, true, Rating::Good, Utc::now(), ReviewSource::Study, None);
+        let r = Scheduler::new(0.9).review(
+            "mini",
+            "ops-1",
+            None,
+            true,
+            Rating::Good,
+            Utc::now(),
+            ReviewSource::Study,
+            None,
+        );
         store.record_review(&r).unwrap();
     }
     let out = run(dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("bank mini"), "{text}");
-    let ops_line = text.lines().find(|l| l.starts_with("ops ")).expect("ops row");
+    let ops_line = text
+        .lines()
+        .find(|l| l.starts_with("ops "))
+        .expect("ops row");
     assert!(ops_line.contains("1/3"), "{ops_line}");
     assert!(text.contains("pass probability"), "{text}");
 
     let bad = tempfile::tempdir().unwrap();
-    std::fs::write(bad.path().join("certprep.sqlite3"), b"this is not a database".repeat(200)).unwrap();
+    std::fs::write(
+        bad.path().join("certprep.sqlite3"),
+        b"this is not a database".repeat(200),
+    )
+    .unwrap();
     let out = run(bad.path());
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not a certprep database or is damaged"), "{err}");
+    assert!(
+        err.contains("not a certprep database or is damaged"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -208,9 +273,15 @@ fn a_version_1_database_is_upgraded_with_a_backup_first() {
         .unwrap();
     }
     let store = Store::open_in(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), certprep::store::SCHEMA_VERSION);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
     assert_eq!(store.recent_attempts(5).unwrap().len(), 1, "history kept");
     assert!(store.load_cards("mini").unwrap().is_empty());
     let backups = certprep::store::backup::list_backups(dir.path());
-    assert!(backups.iter().any(|b| b.reason == "before-v2"), "{backups:?}");
+    assert!(
+        backups.iter().any(|b| b.reason == "before-v2"),
+        "{backups:?}"
+    );
 }

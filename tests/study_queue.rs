@@ -18,7 +18,16 @@ fn due_cards_come_first_most_overdue_first_then_new_up_to_the_limit() {
     let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
     let mut cards = HashMap::new();
     for (qid, at) in [("ops-1", t0), ("plan-2", t0 - Duration::days(3))] {
-        let r = s.review("mini", qid, None, true, Rating::Good, at, ReviewSource::Study, None);
+        let r = s.review(
+            "mini",
+            qid,
+            None,
+            true,
+            Rating::Good,
+            at,
+            ReviewSource::Study,
+            None,
+        );
         cards.insert(qid.to_string(), r.after);
     }
     let now = t0 + Duration::days(30);
@@ -27,7 +36,14 @@ fn due_cards_come_first_most_overdue_first_then_new_up_to_the_limit() {
     assert_eq!(q.new.len(), 3);
     assert!(q.new.iter().all(|id| !cards.contains_key(id)));
     // Right after the first review nothing is due yet (the next learning step is minutes away).
-    let q = build_queue(&bank, &cards, &HashMap::new(), t0 - Duration::days(3), 0, None);
+    let q = build_queue(
+        &bank,
+        &cards,
+        &HashMap::new(),
+        t0 - Duration::days(3),
+        0,
+        None,
+    );
     assert!(q.due.is_empty() && q.new.is_empty());
 }
 
@@ -70,12 +86,19 @@ fn a_wrong_answer_comes_back_in_the_session_and_a_right_one_does_not() {
     let (item, _) = session.current.clone().unwrap();
     let q = bank.question(&item.question_id).unwrap();
     let wrong = q.options.iter().find(|o| !o.correct).unwrap().id.clone();
-    assert!(session.rate(&bank, &s, Confidence::Good, now).is_none(), "not checked yet");
+    assert!(
+        session.rate(&bank, &s, Confidence::Good, now).is_none(),
+        "not checked yet"
+    );
     assert!(session.choose(&bank, &wrong));
     assert!(session.check());
     assert_eq!(session.checked_result(&bank), Some(false));
     let r = session.rate(&bank, &s, Confidence::Easy, now).unwrap();
-    assert_eq!(r.rating, Rating::Again, "wrong is Again whatever the confidence");
+    assert_eq!(
+        r.rating,
+        Rating::Again,
+        "wrong is Again whatever the confidence"
+    );
     assert!(session.queue.contains(&item.question_id));
     // Second: right, Easy: graduates, not asked again today.
     let (item2, _) = session.current.clone().unwrap();

@@ -22,10 +22,19 @@ fn on_screen(h: &Harness<'_, CertprepApp>) -> (String, Vec<String>, String) {
     let q = bank.question(&item.question_id).unwrap();
     let label = |oid: &str| {
         let pos = item.option_order.iter().position(|o| o == oid).unwrap();
-        format!("{}. {}", (b'A' + pos as u8) as char, q.option(oid).unwrap().text)
+        format!(
+            "{}. {}",
+            (b'A' + pos as u8) as char,
+            q.option(oid).unwrap().text
+        )
     };
     let right: Vec<String> = q.correct_ids().iter().map(|o| label(o)).collect();
-    let wrong = q.options.iter().find(|o| !o.correct).map(|o| label(&o.id)).unwrap();
+    let wrong = q
+        .options
+        .iter()
+        .find(|o| !o.correct)
+        .map(|o| label(&o.id))
+        .unwrap();
     (q.id.clone(), right, wrong)
 }
 
@@ -69,7 +78,11 @@ fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
     assert_eq!(cards.len(), 2);
     let easy = &cards[&first];
     let again = &cards[&second];
-    assert_eq!(easy.card.state, State::Review, "Easy on a new card graduates it");
+    assert_eq!(
+        easy.card.state,
+        State::Review,
+        "Easy on a new card graduates it"
+    );
     assert!(easy.card.due > again.card.due);
     assert!(again.card.state == State::Learning && again.first_correct == false);
     let log = store.review_log("mini", &second).unwrap();
@@ -126,13 +139,16 @@ fn exam_date_plan_is_saved_and_warns_when_out_of_reach() {
         .to_string();
     h.get_by_label("Exam date (YYYY-MM-DD)").focus();
     h.run();
-    h.get_by_label("Exam date (YYYY-MM-DD)").type_text(&in_two_days);
+    h.get_by_label("Exam date (YYYY-MM-DD)")
+        .type_text(&in_two_days);
     h.run();
     h.get_by_label("Save plan").click();
     h.run();
     // 10 unseen questions in two days is 5 a day; nothing studied yet, so not on pace.
     h.get_by_label_contains("2 days left: 5 new questions a day");
-    h.get_by_label_contains("you have not started new questions in the last two weeks; the plan needs 5 a day");
+    h.get_by_label_contains(
+        "you have not started new questions in the last two weeks; the plan needs 5 a day",
+    );
     drop(h);
     let store = Store::open_in(dir.path()).unwrap();
     let plan = store.study_plan("mini").unwrap().unwrap();
@@ -156,7 +172,9 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     h.get_by_label("Home").click();
     h.run();
     // Predicted 50% for a fresh learner; the blank exam scored 0%.
-    h.get_by_label_contains("1 exam(s), off by 50 points on average (certprep was 50 points optimistic)");
+    h.get_by_label_contains(
+        "1 exam(s), off by 50 points on average (certprep was 50 points optimistic)",
+    );
     let store = Store::open_in(dir.path()).unwrap();
     let p = store.predictions("mini").unwrap();
     assert_eq!(p.len(), 1);

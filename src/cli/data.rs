@@ -29,7 +29,13 @@ pub fn run(cli: &Cli, cmd: &DataCommand) -> ExitCode {
     let result = match cmd {
         DataCommand::Export { file } => Store::open_in(&data_dir)
             .and_then(|s| s.export_history(file))
-            .map(|bytes| format!("exported history to {} ({} KiB)", file.display(), bytes / 1024)),
+            .map(|bytes| {
+                format!(
+                    "exported history to {} ({} KiB)",
+                    file.display(),
+                    bytes / 1024
+                )
+            }),
         DataCommand::Import { file } => {
             crate::store::backup::import_history(&data_dir, file).map(|s| {
                 let n = s.recent_attempts(usize::MAX >> 1).map_or(0, |a| a.len());

@@ -3,10 +3,10 @@
 
 mod crash_writer;
 mod data;
-mod readiness;
-pub mod group;
 pub mod export;
+pub mod group;
 pub mod import;
+mod readiness;
 mod stats;
 mod validate;
 

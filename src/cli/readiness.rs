@@ -66,7 +66,13 @@ pub fn table(
     calibration: Option<&crate::mastery::Calibration>,
 ) -> String {
     let mut out = String::new();
-    let width = m.areas.iter().map(|a| a.domain_id.len()).max().unwrap_or(4).max(4);
+    let width = m
+        .areas
+        .iter()
+        .map(|a| a.domain_id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let _ = writeln!(out, "bank {} — {}", bank.id(), bank.manifest.title);
     let _ = writeln!(
         out,

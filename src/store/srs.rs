@@ -203,7 +203,9 @@ impl Store {
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -250,13 +252,21 @@ impl Store {
         }))
     }
 
-    pub fn set_study_plan(&self, bank_id: &str, plan: &StudyPlanSettings) -> Result<(), StoreError> {
+    pub fn set_study_plan(
+        &self,
+        bank_id: &str,
+        plan: &StudyPlanSettings,
+    ) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO study_plans (bank_id, exam_date, target) VALUES (?1, ?2, ?3)
                  ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
                                                      target = excluded.target",
-                params![bank_id, plan.exam_date.format("%Y-%m-%d").to_string(), plan.target],
+                params![
+                    bank_id,
+                    plan.exam_date.format("%Y-%m-%d").to_string(),
+                    plan.target
+                ],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
@@ -355,7 +365,9 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows: Vec<(String, f64, f64, f64)> = stmt
-            .query_map([bank_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([bank_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .and_then(|rows| rows.collect())
             .map_err(|e| self.err(e))?;
         Ok(rows
@@ -372,6 +384,4 @@ impl Store {
             })
             .collect())
     }
-
 }
-

@@ -386,8 +386,7 @@ pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
 }
 
 /// Shown on the review page.
-pub const REVIEW_KEY_HELP: &str =
-    "Keys: Ctrl+Enter submits · Escape returns to the exam · Tab moves between links and buttons, Enter presses one";
+pub const REVIEW_KEY_HELP: &str = "Keys: Ctrl+Enter submits · Escape returns to the exam · Tab moves between links and buttons, Enter presses one";
 
 /// On the review page: Ctrl+Enter submits (Tab would have to pass every listed question),
 /// Escape goes back to the exam.

@@ -226,7 +226,12 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             for a in &d.report.areas {
                 ui.label(format!("{} ({:.0}%)", a.name, a.weight * 100.0));
                 band_bar(ui, a.mastery, a.low, a.high, None, 220.0);
-                ui.label(format!("{} ({}–{})", pct(a.mastery), pct(a.low), pct(a.high)));
+                ui.label(format!(
+                    "{} ({}–{})",
+                    pct(a.mastery),
+                    pct(a.low),
+                    pct(a.high)
+                ));
                 ui.label(format!("{} / {} seen", a.seen, a.total));
                 if ui
                     .small_button("Study")
@@ -273,9 +278,11 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         ));
     } else {
         ui.label(
-            RichText::new("Sit a timed mock exam to see how well the prediction matches your real score.")
-                .small()
-                .weak(),
+            RichText::new(
+                "Sit a timed mock exam to see how well the prediction matches your real score.",
+            )
+            .small()
+            .weak(),
         );
     }
 }
@@ -321,11 +328,12 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .x_axis_label("days")
         .show(ui, |p| {
             p.hline(HLine::new("pass mark", pass));
-            p.line(Line::new("predicted readiness %", PlotPoints::from(readiness.clone())));
+            p.line(Line::new(
+                "predicted readiness %",
+                PlotPoints::from(readiness.clone()),
+            ));
             p.points(Points::new("predicted readiness %", PlotPoints::from(readiness)).radius(3.0));
-            p.points(
-                Points::new("mock exam score %", PlotPoints::from(scores)).radius(4.0),
-            );
+            p.points(Points::new("mock exam score %", PlotPoints::from(scores)).radius(4.0));
         });
 }
 
@@ -355,7 +363,11 @@ fn plan_section(
         }
     });
     let Some(p) = &d.plan else {
-        ui.label(RichText::new("Enter your exam date to see the daily workload it needs.").small().weak());
+        ui.label(
+            RichText::new("Enter your exam date to see the daily workload it needs.")
+                .small()
+                .weak(),
+        );
         return;
     };
     if p.days_left > 0 {
@@ -373,17 +385,27 @@ fn plan_section(
         ui.label(RichText::new(format!("Warning: {w}")).color(ui.visuals().warn_fg_color));
     }
     if p.reachable() {
-        ui.label(RichText::new("On track: this plan reaches your target.").color(super::widgets::good_color(ui)));
+        ui.label(
+            RichText::new("On track: this plan reaches your target.")
+                .color(super::widgets::good_color(ui)),
+        );
     }
     egui::CollapsingHeader::new("Plan per skill area").show(ui, |ui| {
-        egui::Grid::new("plan-areas").striped(true).num_columns(3).show(ui, |ui| {
-            for a in &p.areas {
-                ui.label(&a.name);
-                ui.label(format!("{} of {} unseen", a.unseen, a.total));
-                ui.label(format!("{:.1} new a day · mastery now {}", a.new_per_day, pct(a.mastery)));
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("plan-areas")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for a in &p.areas {
+                    ui.label(&a.name);
+                    ui.label(format!("{} of {} unseen", a.unseen, a.total));
+                    ui.label(format!(
+                        "{:.1} new a day · mastery now {}",
+                        a.new_per_day,
+                        pct(a.mastery)
+                    ));
+                    ui.end_row();
+                }
+            });
     });
 }
 

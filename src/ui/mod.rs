@@ -14,12 +14,12 @@ mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
 use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
-use crate::prefs::{Prefs, StartScreen, Theme};
-use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
-use crate::store::lock::InstanceLock;
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
+use crate::prefs::{Prefs, StartScreen, Theme};
 use crate::srs::{Scheduler, StudySettings};
+use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
+use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
 use std::path::PathBuf;
@@ -585,7 +585,11 @@ impl CertprepApp {
                 self.notice = Some(match result {
                     Ok(bytes) => Notice {
                         kind: NoticeKind::Info,
-                        text: format!("History exported to {} ({} KiB).", path.display(), bytes / 1024),
+                        text: format!(
+                            "History exported to {} ({} KiB).",
+                            path.display(),
+                            bytes / 1024
+                        ),
                     },
                     Err(e) => error_notice(format!("Export failed: {e}")),
                 });
@@ -597,12 +601,17 @@ impl CertprepApp {
                 match crate::store::backup::import_history(&self.data_dir, &path) {
                     Ok(store) => {
                         self.study_settings = store.study_settings().unwrap_or_default();
-                        self.replace_store(Ok(store), &format!("History imported from {}", path.display()));
+                        self.replace_store(
+                            Ok(store),
+                            &format!("History imported from {}", path.display()),
+                        );
                     }
                     Err(e) => {
                         // Nothing was moved: reopen the database we had.
                         self.store = Store::open_in(&self.data_dir);
-                        self.notice = Some(error_notice(format!("Import failed: {e}. Your own database was either left in place or kept beside it in the data folder.")));
+                        self.notice = Some(error_notice(format!(
+                            "Import failed: {e}. Your own database was either left in place or kept beside it in the data folder."
+                        )));
                     }
                 }
             }
@@ -800,8 +809,12 @@ impl CertprepApp {
                 .map_or(0, |l| l.session.answered_count());
             (a, answered)
         });
-        let bank = self.selected_bank.as_deref().and_then(|id| self.banks.bank(id));
-        let dashboard = bank.map(|b| build_dashboard(store, b, &self.study_settings, chrono::Utc::now()));
+        let bank = self
+            .selected_bank
+            .as_deref()
+            .and_then(|id| self.banks.bank(id));
+        let dashboard =
+            bank.map(|b| build_dashboard(store, b, &self.study_settings, chrono::Utc::now()));
         let mut home = HomeData {
             recent,
             unfinished,
@@ -820,7 +833,9 @@ impl CertprepApp {
                 home.dashboard = Some(d);
             }
             Some(Err(e)) => {
-                self.notice = Some(error_notice(format!("The dashboard could not be read: {e}")))
+                self.notice = Some(error_notice(format!(
+                    "The dashboard could not be read: {e}"
+                )))
             }
             None => {}
         }
@@ -924,8 +939,9 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, &view.session, &report)
-                .and_then(|reviews| store.finish_attempt(&view.session, elapsed, &report, &reviews)),
+            Ok(store) => exam_reviews(store, &view.session, &report).and_then(|reviews| {
+                store.finish_attempt(&view.session, elapsed, &report, &reviews)
+            }),
             Err(_) => Ok(()),
         };
         if let Err(e) = saved {
@@ -989,7 +1005,11 @@ impl CertprepApp {
 
 /// What readiness says as a mock exam starts, kept to compare with its score later
 /// (calibration). Taken before any answer of the exam counts.
-pub(crate) fn record_prediction(store: &Store, bank: &Bank, attempt_id: i64) -> Result<(), StoreError> {
+pub(crate) fn record_prediction(
+    store: &Store,
+    bank: &Bank,
+    attempt_id: i64,
+) -> Result<(), StoreError> {
     let cards = store.load_cards(bank.id())?;
     let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
     store.save_prediction(attempt_id, bank.id(), &report.readiness)
@@ -1063,13 +1083,15 @@ fn exam_reviews(
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
     let settings = store.study_settings()?;
     let cards = store.load_cards(&session.bank_id)?;
-    Ok(crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
-        &session.bank_id,
-        &cards,
-        &crate::srs::answered_items(report),
-        chrono::Utc::now(),
-        session.attempt_id,
-    ))
+    Ok(
+        crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
+            &session.bank_id,
+            &cards,
+            &crate::srs::answered_items(report),
+            chrono::Utc::now(),
+            session.attempt_id,
+        ),
+    )
 }
 
 /// Larger text than egui's defaults: candidates read long scenarios for hours.

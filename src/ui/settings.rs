@@ -156,13 +156,23 @@ fn history_file(ui: &mut Ui, path: &mut String, out: &mut Vec<Command>) {
     );
     ui.horizontal(|ui| {
         let l = ui.label("File");
-        ui.add(egui::TextEdit::singleline(path).desired_width(360.0).hint_text("/path/to/certprep-history.sqlite3"))
-            .labelled_by(l.id);
+        ui.add(
+            egui::TextEdit::singleline(path)
+                .desired_width(360.0)
+                .hint_text("/path/to/certprep-history.sqlite3"),
+        )
+        .labelled_by(l.id);
         let given = !path.trim().is_empty();
-        if ui.add_enabled(given, egui::Button::new("Export history")).clicked() {
+        if ui
+            .add_enabled(given, egui::Button::new("Export history"))
+            .clicked()
+        {
             out.push(Command::ExportHistory(path.trim().into()));
         }
-        if ui.add_enabled(given, egui::Button::new("Import history")).clicked() {
+        if ui
+            .add_enabled(given, egui::Button::new("Import history"))
+            .clicked()
+        {
             out.push(Command::ImportHistory(path.trim().into()));
         }
     });

@@ -83,8 +83,14 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         egui::ScrollArea::vertical().show(ui, |ui| {
             question_header(ui, bank, q);
             let checked = state.checked;
-            if let Some(o) = option_list(ui, q, &item.option_order, &state.selected, !checked, checked)
-            {
+            if let Some(o) = option_list(
+                ui,
+                q,
+                &item.option_order,
+                &state.selected,
+                !checked,
+                checked,
+            ) {
                 out.push(Command::StudyChoose(o));
             }
             if let Some(ok) = result {

@@ -59,8 +59,7 @@ pub fn share_bar(ui: &mut Ui, share: f32, width: f32) {
 /// A 0..1 estimate drawn as a bar: the uncertainty band lighter, the estimate solid, and an
 /// optional mark (the pass mark) as a vertical line. Used for readiness and every skill area.
 pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>, width: f32) {
-    let (rect, response) =
-        ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
     let v = ui.visuals();
     let x = |f: f64| rect.left() + rect.width() * f.clamp(0.0, 1.0) as f32;
     let p = ui.painter();
@@ -71,12 +70,18 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
     let solid = egui::Rect::from_x_y_ranges(rect.left()..=x(value), rect.shrink(5.0).y_range());
     p.rect_filled(solid, 2.0, v.selection.bg_fill);
     p.line_segment(
-        [egui::pos2(x(value), rect.top() + 2.0), egui::pos2(x(value), rect.bottom() - 2.0)],
+        [
+            egui::pos2(x(value), rect.top() + 2.0),
+            egui::pos2(x(value), rect.bottom() - 2.0),
+        ],
         egui::Stroke::new(2.0, v.strong_text_color()),
     );
     if let Some(m) = mark {
         p.line_segment(
-            [egui::pos2(x(m), rect.top()), egui::pos2(x(m), rect.bottom())],
+            [
+                egui::pos2(x(m), rect.top()),
+                egui::pos2(x(m), rect.bottom()),
+            ],
             egui::Stroke::new(2.0, v.warn_fg_color),
         );
     }
@@ -86,9 +91,7 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
         low * 100.0,
         high * 100.0
     );
-    response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text)
-    });
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text));
     response.on_hover_text(text);
 }
 

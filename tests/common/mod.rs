@@ -11,7 +11,11 @@ pub fn fixture_banks() -> PathBuf {
 }
 
 /// Open the app on `banks` and `data` as the window does, in a harness of the given size.
-pub fn harness_with(banks: PathBuf, data: &Path, size: egui::Vec2) -> Harness<'static, CertprepApp> {
+pub fn harness_with(
+    banks: PathBuf,
+    data: &Path,
+    size: egui::Vec2,
+) -> Harness<'static, CertprepApp> {
     let app = CertprepApp::open(banks, data.to_path_buf());
     Harness::builder().with_size(size).build_ui_state(
         |ui, app: &mut CertprepApp| {
