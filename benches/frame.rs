@@ -4,6 +4,19 @@ use certprep::ui::{CertprepApp, Command, SetupForm};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 
+/// The app in a window-sized harness, drawn as the window draws it.
+fn harness(app: CertprepApp) -> Harness<'static, CertprepApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        )
+}
+
 fn exam_frame(c: &mut Criterion) {
     let data = tempfile::tempdir().expect("temp dir");
     let banks = tempfile::tempdir().expect("temp dir");
@@ -16,15 +29,7 @@ fn exam_frame(c: &mut Criterion) {
         mode: certprep::exam::Mode::Exam,
         seed: Some(1),
     }));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, app: &mut CertprepApp| {
-                certprep::ui::apply_style(ui.ctx());
-                app.show(ui)
-            },
-            app,
-        );
+    let mut h = harness(app);
     h.run_steps(3);
     c.bench_function("exam_screen_frame", |b| b.iter(|| h.step()));
 }
@@ -70,15 +75,7 @@ fn dashboard_frame(c: &mut Criterion) {
             .expect("plan");
     }
     let app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, app: &mut CertprepApp| {
-                certprep::ui::apply_style(ui.ctx());
-                app.show(ui)
-            },
-            app,
-        );
+    let mut h = harness(app);
     h.run_steps(3);
     c.bench_function("dashboard_frame", |b| b.iter(|| h.step()));
 }

@@ -574,65 +574,29 @@ mod tests {
 
     #[test]
     fn higher_retention_gives_shorter_intervals() {
-        let mut card_lo = Scheduler::new(0.80)
-            .review(
-                "b",
-                "q",
-                None,
-                true,
-                Rating::Good,
-                t0(),
-                ReviewSource::Study,
-                None,
-            )
-            .after;
-        let mut card_hi = Scheduler::new(0.97)
-            .review(
-                "b",
-                "q",
-                None,
-                true,
-                Rating::Good,
-                t0(),
-                ReviewSource::Study,
-                None,
-            )
-            .after;
-        // Walk both into the review state, then compare the next interval.
-        for _ in 0..3 {
-            let due = card_lo.card.due;
-            card_lo = Scheduler::new(0.80)
-                .review(
+        // A card rated Good at every due date, four times, under a given retention.
+        let walk = |retention: f64| {
+            let s = Scheduler::new(retention);
+            let mut card: Option<CardRecord> = None;
+            let mut at = t0();
+            for _ in 0..4 {
+                let r = s.review(
                     "b",
                     "q",
-                    Some(&card_lo),
+                    card.as_ref(),
                     true,
                     Rating::Good,
-                    due,
+                    at,
                     ReviewSource::Study,
                     None,
-                )
-                .after;
-            let due = card_hi.card.due;
-            card_hi = Scheduler::new(0.97)
-                .review(
-                    "b",
-                    "q",
-                    Some(&card_hi),
-                    true,
-                    Rating::Good,
-                    due,
-                    ReviewSource::Study,
-                    None,
-                )
-                .after;
-        }
-        assert!(
-            card_hi.card.scheduled_days < card_lo.card.scheduled_days,
-            "{} vs {}",
-            card_hi.card.scheduled_days,
-            card_lo.card.scheduled_days
-        );
+                );
+                at = r.after.card.due;
+                card = Some(r.after);
+            }
+            card.map_or(0, |c| c.card.scheduled_days)
+        };
+        let (lo, hi) = (walk(0.80), walk(0.97));
+        assert!(hi < lo, "{hi} vs {lo}");
     }
 
     #[test]
