@@ -3,6 +3,8 @@ pub mod bank;
 pub mod cli;
 pub mod exam;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod group;
 pub mod import;
 pub mod mastery;
