@@ -3,23 +3,14 @@
 use certprep::bank::{QuestionType, load_bank, load_banks};
 use certprep::exam::{ExamSession, Mode, assemble};
 use certprep::store::{NewAttempt, Store};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{certprep, repo};
 
 fn mini() -> certprep::bank::Bank {
     load_bank(&repo().join("tests/data/banks/mini")).expect("fixture bank loads")
-}
-
-fn certprep(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certprep"))
-        .args(args)
-        .output()
-        .expect("binary runs")
 }
 
 #[test]

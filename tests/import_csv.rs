@@ -4,12 +4,9 @@
 use certprep::bank::{QuestionType, load_bank, load_banks};
 use certprep::import::csv::{export, parse};
 use certprep::import::{ImportError, ImportOptions, write_bank};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{certprep, repo, s};
 
 fn opts() -> ImportOptions {
     ImportOptions {
@@ -207,17 +204,6 @@ fn bank_to_csv_to_bank_keeps_the_questions() {
             assert_eq!(back.domain_name(&d.id), d.name);
         }
     }
-}
-
-fn certprep(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certprep"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

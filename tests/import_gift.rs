@@ -4,12 +4,10 @@
 use certprep::bank::{Bank, Question, QuestionType, load_bank, load_banks};
 use certprep::import::gift::{export, parse};
 use certprep::import::{Import, ImportOptions, write_bank};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{certprep, repo, s};
 
 fn corpus(name: &str) -> String {
     std::fs::read_to_string(repo().join("tests/data/gift").join(name)).expect("corpus file")
@@ -539,17 +537,6 @@ fn round_trip_of_awkward_texts() {
 
 // ---------------------------------------------------------------------------------------------
 // CLI
-
-fn certprep(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_certprep"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[test]
 fn cli_import_gift_writes_a_valid_bank_and_reports_skips() {

@@ -6,12 +6,10 @@ use certprep::exam::{ExamSession, Mode, assemble};
 use certprep::srs::{Rating, ReviewSource, Scheduler, State};
 use certprep::store::{NewAttempt, Store};
 use chrono::{Duration as Days, TimeZone, Utc};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::repo;
 
 fn mini() -> certprep::bank::Bank {
     load_bank(&repo().join("tests/data/banks/mini")).expect("fixture bank loads")

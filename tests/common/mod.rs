@@ -5,9 +5,27 @@ use certprep::ui::CertprepApp;
 use egui_kittest::Harness;
 use std::path::{Path, PathBuf};
 
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the real binary with `args` and collect its output.
+pub fn certprep(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_certprep"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+/// A path as a command-line argument.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
 /// The small fixture banks under tests/data/banks.
 pub fn fixture_banks() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+    repo().join("tests/data/banks")
 }
 
 /// Open the app on `banks` and `data` as the window does, in a harness of the given size.
