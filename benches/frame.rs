@@ -1,5 +1,6 @@
 //! CPU time of one frame of the exam screen, through the egui_kittest harness (layout and
 //! tessellation-free egui pass, which is what runs on the CPU each frame).
+use certprep::srs::ReviewOrigin;
 use certprep::ui::{CertprepApp, Command, SetupForm};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
@@ -52,16 +53,7 @@ fn dashboard_frame(c: &mut Criterion) {
             } else {
                 certprep::srs::Rating::Again
             };
-            let r = s.review(
-                bank.id(),
-                &q.id,
-                None,
-                ok,
-                rating,
-                now,
-                certprep::srs::ReviewSource::Study,
-                None,
-            );
+            let r = s.review(ReviewOrigin::study(bank.id()), &q.id, None, rating, now);
             store.record_review(&r).expect("review");
         }
         store

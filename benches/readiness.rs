@@ -4,7 +4,7 @@
 //! Also the whole dashboard read (cards, today's counts from the log, exam history,
 //! predictions, plan, readiness history).
 use certprep::bank::load_bank;
-use certprep::srs::{Rating, ReviewSource, Scheduler, StudySettings};
+use certprep::srs::{Rating, ReviewOrigin, Scheduler, StudySettings};
 use certprep::store::Store;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -33,14 +33,11 @@ fn history(c: &mut Criterion) {
                 let ok = !(k == 1 && i % 5 == 0);
                 let rating = if ok { Rating::Good } else { Rating::Again };
                 let r = s.review(
-                    bank.id(),
+                    ReviewOrigin::study(bank.id()),
                     &q.id,
                     card.as_ref(),
-                    ok,
                     rating,
                     at,
-                    ReviewSource::Study,
-                    None,
                 );
                 store.record_review(&r).expect("review");
                 at = r.after.card.due;

@@ -7,7 +7,7 @@
 //! scheduler (rated Good each time) and their reviews before the exam are counted.
 
 use crate::mastery::MasteryReport;
-use crate::srs::{CardRecord, Rating, ReviewSource, Scheduler, StudySettings};
+use crate::srs::{CardRecord, Rating, ReviewOrigin, Scheduler, StudySettings};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -64,16 +64,7 @@ fn reviews_before(
     let mut n = 0;
     // 60 steps is far beyond any real runway (intervals grow geometrically).
     while at < until && n < 60 {
-        let r = scheduler.review(
-            "",
-            "",
-            card.as_ref(),
-            true,
-            Rating::Good,
-            at,
-            ReviewSource::Study,
-            None,
-        );
+        let r = scheduler.review(ReviewOrigin::study(""), "", card.as_ref(), Rating::Good, at);
         n += 1;
         at = r.after.card.due;
         card = Some(r.after);

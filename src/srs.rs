@@ -132,6 +132,32 @@ pub enum ReviewSource {
     Exam,
 }
 
+/// Where an answer was given: the bank, and the mock-exam attempt when it was one.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewOrigin<'a> {
+    pub bank_id: &'a str,
+    pub source: ReviewSource,
+    pub attempt_id: Option<i64>,
+}
+
+impl<'a> ReviewOrigin<'a> {
+    pub fn study(bank_id: &'a str) -> Self {
+        ReviewOrigin {
+            bank_id,
+            source: ReviewSource::Study,
+            attempt_id: None,
+        }
+    }
+
+    pub fn exam(bank_id: &'a str, attempt_id: i64) -> Self {
+        ReviewOrigin {
+            bank_id,
+            source: ReviewSource::Exam,
+            attempt_id: Some(attempt_id),
+        }
+    }
+}
+
 impl ReviewSource {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -211,18 +237,17 @@ impl Scheduler {
     }
 
     /// Rate one answer: returns the review to persist (which carries the new card state).
-    #[allow(clippy::too_many_arguments)]
+    /// A wrong answer is always `Again` (see [`rating_for`]), so the rating says whether the
+    /// answer was right.
     pub fn review(
         &self,
-        bank_id: &str,
+        origin: ReviewOrigin<'_>,
         question_id: &str,
         before: Option<&CardRecord>,
-        correct: bool,
         rating: Rating,
         now: DateTime<Utc>,
-        source: ReviewSource,
-        attempt_id: Option<i64>,
     ) -> Review {
+        let correct = rating != Rating::Again;
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let state_before = card.state;
         let info = self.fsrs.next(card, now, rating);
@@ -231,7 +256,7 @@ impl Scheduler {
             _ => (0, 0, correct),
         };
         Review {
-            bank_id: bank_id.to_string(),
+            bank_id: origin.bank_id.to_string(),
             after: CardRecord {
                 question_id: question_id.to_string(),
                 card: info.card,
@@ -245,8 +270,8 @@ impl Scheduler {
             elapsed_days: info.review_log.elapsed_days,
             scheduled_days: info.review_log.scheduled_days,
             state_before,
-            source,
-            attempt_id,
+            source: origin.source,
+            attempt_id: origin.attempt_id,
         }
     }
 
@@ -264,14 +289,11 @@ impl Scheduler {
             .iter()
             .map(|(qid, ok)| {
                 self.review(
-                    bank_id,
+                    ReviewOrigin::exam(bank_id, attempt_id),
                     qid,
                     cards.get(qid),
-                    *ok,
                     rating_for(*ok, Confidence::Good),
                     now,
-                    ReviewSource::Exam,
-                    Some(attempt_id),
                 )
             })
             .collect()
@@ -493,14 +515,11 @@ impl StudySession {
         let (item, _) = self.current.as_ref()?;
         let qid = item.question_id.clone();
         let review = scheduler.review(
-            &self.bank_id,
+            ReviewOrigin::study(&self.bank_id),
             &qid,
             self.cards.get(&qid),
-            correct,
             rating_for(correct, confidence),
             now,
-            ReviewSource::Study,
-            None,
         );
         self.cards.insert(qid.clone(), review.after.clone());
         self.reviewed += 1;
@@ -534,16 +553,7 @@ mod tests {
     #[test]
     fn review_matches_rs_fsrs_and_counts_answers() {
         let s = Scheduler::new(0.9);
-        let r1 = s.review(
-            "b",
-            "q1",
-            None,
-            true,
-            Rating::Good,
-            t0(),
-            ReviewSource::Study,
-            None,
-        );
+        let r1 = s.review(ReviewOrigin::study("b"), "q1", None, Rating::Good, t0());
         let direct =
             FSRS::new(Parameters::default()).next(Scheduler::new_card(t0()), t0(), Rating::Good);
         assert_eq!(r1.after.card, direct.card);
@@ -554,14 +564,11 @@ mod tests {
         );
         let later = r1.after.card.due;
         let r2 = s.review(
-            "b",
+            ReviewOrigin::exam("b", 3),
             "q1",
             Some(&r1.after),
-            false,
             Rating::Again,
             later,
-            ReviewSource::Exam,
-            Some(3),
         );
         assert_eq!(
             (r2.after.reviews, r2.after.correct, r2.after.first_correct),
@@ -581,14 +588,11 @@ mod tests {
             let mut at = t0();
             for _ in 0..4 {
                 let r = s.review(
-                    "b",
+                    ReviewOrigin::study("b"),
                     "q",
                     card.as_ref(),
-                    true,
                     Rating::Good,
                     at,
-                    ReviewSource::Study,
-                    None,
                 );
                 at = r.after.card.due;
                 card = Some(r.after);
@@ -602,16 +606,7 @@ mod tests {
     #[test]
     fn retrievability_decays_from_one() {
         let r = Scheduler::new(0.9)
-            .review(
-                "b",
-                "q",
-                None,
-                true,
-                Rating::Good,
-                t0(),
-                ReviewSource::Study,
-                None,
-            )
+            .review(ReviewOrigin::study("b"), "q", None, Rating::Good, t0())
             .after;
         assert!((r.retrievability(t0()) - 1.0).abs() < 1e-9);
         let s = r.card.stability;

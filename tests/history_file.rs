@@ -1,7 +1,7 @@
 //! All history as one file: export, import elsewhere, and refusal of files that are not a
 //! certprep history, through the library and the real binary.
 
-use certprep::srs::{Rating, ReviewSource, Scheduler};
+use certprep::srs::{Rating, ReviewOrigin, Scheduler};
 use certprep::store::backup::import_history;
 use certprep::store::{Store, StoreError};
 use std::process::Command;
@@ -9,14 +9,11 @@ use std::process::Command;
 fn seeded_store(dir: &std::path::Path) -> Store {
     let store = Store::open_in(dir).unwrap();
     let r = Scheduler::new(0.9).review(
-        "mini",
+        ReviewOrigin::study("mini"),
         "plan-1",
         None,
-        true,
         Rating::Good,
         chrono::Utc::now(),
-        ReviewSource::Study,
-        None,
     );
     store.record_review(&r).unwrap();
     store

@@ -3,7 +3,7 @@
 
 use certprep::bank::load_bank;
 use certprep::exam::{ExamSession, Mode, assemble};
-use certprep::srs::{Rating, ReviewSource, Scheduler, State};
+use certprep::srs::{Rating, ReviewOrigin, Scheduler, State};
 use certprep::store::{NewAttempt, Store};
 use chrono::{Duration as Days, TimeZone, Utc};
 use std::time::{Duration, Instant};
@@ -39,15 +39,13 @@ fn answering_moves_due_dates_as_fsrs_says_and_survives_reopen() {
         let store = Store::open_in(dir.path()).unwrap();
         let cards = store.load_cards("mini").unwrap();
         let r = scheduler.review(
-            "mini",
+            ReviewOrigin::study("mini"),
             "plan-1",
             cards.get("plan-1"),
-            ok,
             rating,
             at,
-            ReviewSource::Study,
-            None,
         );
+        assert_eq!(r.correct, ok, "a rating of {rating:?} says whether the answer was right");
         store.record_review(&r).unwrap();
         drop(store);
         expected = fsrs_direct(expected, at, rating);
@@ -144,24 +142,18 @@ fn mastery_from_a_stored_history_matches_hand_computation() {
     let s = Scheduler::new(0.9);
     let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
     let right = s.review(
-        "mini",
+        ReviewOrigin::study("mini"),
         "plan-1",
         None,
-        true,
         Rating::Good,
         t0,
-        ReviewSource::Study,
-        None,
     );
     let wrong = s.review(
-        "mini",
+        ReviewOrigin::study("mini"),
         "plan-2",
         None,
-        false,
         Rating::Again,
         t0,
-        ReviewSource::Study,
-        None,
     );
     store.record_review(&right).unwrap();
     store.record_review(&wrong).unwrap();
@@ -203,14 +195,11 @@ fn readiness_cli_prints_the_table_and_refuses_a_damaged_database() {
     {
         let store = Store::open_in(dir.path()).unwrap();
         let r = Scheduler::new(0.9).review(
-            "mini",
+            ReviewOrigin::study("mini"),
             "ops-1",
             None,
-            true,
             Rating::Good,
             Utc::now(),
-            ReviewSource::Study,
-            None,
         );
         store.record_review(&r).unwrap();
     }

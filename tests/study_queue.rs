@@ -2,7 +2,7 @@
 //! blueprint weight × weakness, the daily limit, one area only, and wrong answers coming back.
 
 use certprep::bank::load_bank;
-use certprep::srs::{Confidence, Rating, ReviewSource, Scheduler, StudySession, build_queue};
+use certprep::srs::{Confidence, Rating, ReviewOrigin, Scheduler, StudySession, build_queue};
 use chrono::{Duration, TimeZone, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,16 +18,7 @@ fn due_cards_come_first_most_overdue_first_then_new_up_to_the_limit() {
     let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
     let mut cards = HashMap::new();
     for (qid, at) in [("ops-1", t0), ("plan-2", t0 - Duration::days(3))] {
-        let r = s.review(
-            "mini",
-            qid,
-            None,
-            true,
-            Rating::Good,
-            at,
-            ReviewSource::Study,
-            None,
-        );
+        let r = s.review(ReviewOrigin::study("mini"), qid, None, Rating::Good, at);
         cards.insert(qid.to_string(), r.after);
     }
     let now = t0 + Duration::days(30);
