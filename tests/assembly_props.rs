@@ -133,10 +133,10 @@ proptest! {
         // Questions of one scenario are contiguous.
         let mut last_pos: HashMap<&str, usize> = HashMap::new();
         for (pos, it) in exam.iter().enumerate() {
-            if let Some(s) = bank.question(&it.question_id).unwrap().scenario.as_deref() {
-                if let Some(prev) = last_pos.insert(s, pos) {
-                    prop_assert_eq!(prev + 1, pos, "scenario {} split", s);
-                }
+            if let Some(s) = bank.question(&it.question_id).unwrap().scenario.as_deref()
+                && let Some(prev) = last_pos.insert(s, pos)
+            {
+                prop_assert_eq!(prev + 1, pos, "scenario {} split", s);
             }
         }
         // Same seed, same exam.

@@ -84,7 +84,7 @@ fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
         "Easy on a new card graduates it"
     );
     assert!(easy.card.due > again.card.due);
-    assert!(again.card.state == State::Learning && again.first_correct == false);
+    assert!(again.card.state == State::Learning && !again.first_correct);
     let log = store.review_log("mini", &second).unwrap();
     assert_eq!((log.len(), log[0].rating, log[0].state_before), (1, 1, 0));
     drop(store);

@@ -135,8 +135,11 @@ pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
     }
 }
 
+/// A pack file named on the command line, with where it was found.
+type PackArg = Option<(PathBuf, ExamPack)>;
+
 /// Expand folders into their result files; sort out a pack given among the files.
-fn gather(files: &[PathBuf]) -> Result<(Option<(PathBuf, ExamPack)>, Vec<PathBuf>), String> {
+fn gather(files: &[PathBuf]) -> Result<(PackArg, Vec<PathBuf>), String> {
     let mut pack = None;
     let mut results = Vec::new();
     for f in files {

@@ -6,11 +6,11 @@
 
 use super::widgets::{bad_color, clock};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
-use crate::exam::{ExamSession, ExamStatus, Mode};
+use crate::exam::{ExamStatus, Mode};
 use crate::group::{
     BankChoice, ExamPack, FileKind, GroupReport, MemberResult, file_kind, result_files_in,
 };
-use crate::store::{NewAttempt, Store, StoreError};
+use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -601,48 +601,20 @@ impl CertprepApp {
             ));
             return;
         };
-        let store = match &mut self.store {
-            Ok(s) => s,
-            Err(e) => {
-                let text = format!("Cannot start: the database is not available ({e}).");
-                self.notice = Some(error_notice(text));
-                return;
-            }
-        };
         let pack = &o.pack;
-        let items = pack.exam_items();
-        let limit = Some(pack.time_limit());
-        let created = store.create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
+        let pack_id = pack.pack_id.clone();
+        let attempt = super::AttemptSpec {
             mode: Mode::Exam,
             seed: pack.seed,
             pass_percent: pack.pass_percent,
-            time_limit: limit,
-            items: &items,
-            pack_id: Some(&pack.pack_id),
-        });
-        match created {
-            Ok(id) => {
-                if let Err(e) = super::record_prediction(store, bank, id) {
-                    self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
-                }
-                self.group
-                    .pack_of_attempt
-                    .insert(id, Some(pack.pack_id.clone()));
-                let session = ExamSession::new(
-                    id,
-                    bank.id(),
-                    Mode::Exam,
-                    pack.seed,
-                    pack.pass_percent,
-                    items,
-                    limit,
-                );
-                self.group.exported = None;
-                self.enter_exam(session, false);
-            }
-            Err(e) => self.notice = Some(error_notice(format!("Could not start the exam: {e}"))),
+            time_limit: Some(pack.time_limit()),
+            items: pack.exam_items(),
+            pack_id: Some(pack_id.clone()),
+        };
+        let bank_id = bank.id().to_string();
+        if let Some(id) = self.begin_attempt(&bank_id, attempt) {
+            self.group.pack_of_attempt.insert(id, Some(pack_id));
+            self.group.exported = None;
         }
     }
 

@@ -13,7 +13,7 @@ mod study;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
-use crate::exam::{ExamSession, Mode, ScoreReport, TimeWarning, assemble};
+use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning, assemble};
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
@@ -195,6 +195,16 @@ pub struct CertprepApp {
     pub import: ImportState,
     frames: u64,
     commands: Vec<Command>,
+}
+
+/// Everything about a new attempt except its bank: what [`CertprepApp::begin_attempt`] writes.
+struct AttemptSpec {
+    mode: Mode,
+    seed: u64,
+    pass_percent: f64,
+    time_limit: Option<Duration>,
+    items: Vec<ExamItem>,
+    pack_id: Option<String>,
 }
 
 impl CertprepApp {
@@ -775,17 +785,11 @@ impl CertprepApp {
     }
 
     fn go_home(&mut self) {
-        let now = self.now();
-        if let Screen::Exam(view) = &mut self.screen {
-            // Leaving a running exam pauses it; it can be resumed from Home.
-            view.session.clock.pause(now);
-            if let Ok(store) = &self.store {
-                let _ = store.save_progress(
-                    view.session.attempt_id,
-                    view.session.clock.used(now),
-                    view.session.current,
-                );
-            }
+        // Leaving a running exam pauses it; it can be resumed from Home.
+        if let Err(e) = self.pause_exam() {
+            self.notice = Some(error_notice(format!(
+                "The time used in this exam could not be saved: {e}"
+            )));
         }
         self.screen = Screen::Home;
         if self.prefs.last_screen != StartScreen::Home {
@@ -850,41 +854,67 @@ impl CertprepApp {
             )));
             return;
         };
+        let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
+        let attempt = AttemptSpec {
+            mode: form.mode,
+            seed,
+            pass_percent: bank.manifest.exam.pass_percent,
+            time_limit: (form.mode == Mode::Exam)
+                .then(|| Duration::from_secs(form.minutes as u64 * 60)),
+            items: assemble(bank, form.questions, seed),
+            pack_id: None,
+        };
+        self.begin_attempt(&form.bank_id, attempt);
+    }
+
+    /// Write a new attempt to the database (with the readiness it predicts, for a timed exam)
+    /// and open the exam screen on it. Self-made exams and group packs both start here.
+    fn begin_attempt(&mut self, bank_id: &str, attempt: AttemptSpec) -> Option<i64> {
+        let Some(bank) = self.banks.bank(bank_id) else {
+            self.notice = Some(error_notice(format!("No bank \"{bank_id}\" is loaded.")));
+            return None;
+        };
         let store = match &mut self.store {
             Ok(s) => s,
             Err(e) => {
                 let text = format!("Cannot start: the database is not available ({e}).");
                 self.notice = Some(error_notice(text));
-                return;
+                return None;
             }
         };
-        let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
-        let items = assemble(bank, form.questions, seed);
-        let limit =
-            (form.mode == Mode::Exam).then(|| Duration::from_secs(form.minutes as u64 * 60));
-        let pass = bank.manifest.exam.pass_percent;
         let created = store.create_attempt(&NewAttempt {
             bank_id: bank.id(),
             bank_version: &bank.manifest.version,
-            mode: form.mode,
-            seed,
-            pass_percent: pass,
-            time_limit: limit,
-            items: &items,
-            pack_id: None,
+            mode: attempt.mode,
+            seed: attempt.seed,
+            pass_percent: attempt.pass_percent,
+            time_limit: attempt.time_limit,
+            items: &attempt.items,
+            pack_id: attempt.pack_id.as_deref(),
         });
-        match created {
-            Ok(id) => {
-                if form.mode == Mode::Exam
-                    && let Err(e) = record_prediction(store, bank, id)
-                {
-                    self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
-                }
-                let session = ExamSession::new(id, bank.id(), form.mode, seed, pass, items, limit);
-                self.enter_exam(session, false);
+        let id = match created {
+            Ok(id) => id,
+            Err(e) => {
+                self.notice = Some(error_notice(format!("Could not start the exam: {e}")));
+                return None;
             }
-            Err(e) => self.notice = Some(error_notice(format!("Could not start the exam: {e}"))),
+        };
+        if attempt.mode == Mode::Exam
+            && let Err(e) = record_prediction(store, bank, id)
+        {
+            self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
         }
+        let session = ExamSession::new(
+            id,
+            bank.id(),
+            attempt.mode,
+            attempt.seed,
+            attempt.pass_percent,
+            attempt.items,
+            attempt.time_limit,
+        );
+        self.enter_exam(session, false);
+        Some(id)
     }
 
     fn enter_exam(&mut self, session: ExamSession, resumed: bool) {
@@ -989,16 +1019,27 @@ impl CertprepApp {
 
     /// Called when the window closes: stop the clock and write the time used.
     pub fn on_close(&mut self) {
+        // The window is going away: there is nobody left to tell if this fails, and every
+        // answer is already saved; only the clock's last seconds would be lost.
+        let _ = self.pause_exam();
+    }
+
+    /// Stop the clock of the exam on screen, if any, and save the time used and the current
+    /// question, so that resuming carries on from here.
+    fn pause_exam(&mut self) -> Result<(), StoreError> {
         let now = self.now();
-        if let Screen::Exam(view) = &mut self.screen {
-            view.session.clock.pause(now);
-            if let Ok(store) = &self.store {
-                let _ = store.save_progress(
-                    view.session.attempt_id,
-                    view.session.clock.used(now),
-                    view.session.current,
-                );
-            }
+        let Screen::Exam(view) = &mut self.screen else {
+            return Ok(());
+        };
+        view.session.clock.pause(now);
+        match &self.store {
+            Ok(store) => store.save_progress(
+                view.session.attempt_id,
+                view.session.clock.used(now),
+                view.session.current,
+            ),
+            // Start-up already said the database is unavailable.
+            Err(_) => Ok(()),
         }
     }
 }
