@@ -181,3 +181,52 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     assert!((p[0].predicted - 0.5).abs() < 1e-9);
     assert_eq!(p[0].actual, Some(0.0));
 }
+
+/// A drag across the retention slider passes many values; only the one let go on is saved,
+/// in one write, and the slider follows the pointer meanwhile.
+#[test]
+fn dragging_the_retention_slider_saves_once_on_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    let saved = |h: &Harness<'_, CertprepApp>| {
+        let store = h.state().store.as_ref().expect("database open");
+        store
+            .study_settings()
+            .expect("settings read")
+            .desired_retention
+    };
+    // A second connection sees `data_version` change with every commit the app makes.
+    let watcher = rusqlite::Connection::open(dir.path().join(certprep::store::DB_FILE)).unwrap();
+    let writes = |_: &Harness<'_, CertprepApp>| -> i64 {
+        watcher
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!((saved(&h) - 0.9).abs() < 1e-9);
+    let before = writes(&h);
+
+    let rect = h
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "Desired retention")
+        .rect();
+    let at = |share: f32| egui::pos2(rect.left() + rect.width() * share, rect.center().y);
+    h.hover_at(at(0.5));
+    h.run();
+    h.drag_at(at(0.5));
+    h.run();
+    for share in [0.55, 0.6, 0.7, 0.8, 0.85] {
+        h.hover_at(at(share));
+        h.run();
+    }
+    // Mid-drag: the slider shows the draft, nothing is written yet.
+    assert_eq!(writes(&h), before, "no write while the slider is dragged");
+    assert!((saved(&h) - 0.9).abs() < 1e-9);
+    h.drop_at(at(0.85));
+    h.run();
+    assert_eq!(writes(&h), before + 1, "one write when the drag ends");
+    let now = saved(&h);
+    assert!(now > 0.92, "the released value is saved, got {now}");
+    assert!((h.state().study_settings.desired_retention - now).abs() < 1e-9);
+}

@@ -78,17 +78,27 @@ fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>
     let mut s = current;
     ui.horizontal(|ui| {
         let label = ui.label("New questions a day");
-        ui.add(egui::DragValue::new(&mut s.daily_new_limit).range(0..=500))
-            .labelled_by(label.id);
+        if let Some(v) =
+            commit_on_release(ui, "daily-new-limit", current.daily_new_limit, |ui, v| {
+                ui.add(egui::DragValue::new(v).range(0..=500))
+                    .labelled_by(label.id)
+            })
+        {
+            s.daily_new_limit = v;
+        }
     });
     ui.horizontal(|ui| {
         let label = ui.label("Desired retention");
-        ui.add(
-            egui::Slider::new(&mut s.desired_retention, 0.70..=0.99)
-                .step_by(0.01)
-                .custom_formatter(|v, _| format!("{:.0}%", v * 100.0)),
-        )
-        .labelled_by(label.id);
+        if let Some(v) = commit_on_release(ui, "retention", current.desired_retention, |ui, v| {
+            ui.add(
+                egui::Slider::new(v, 0.70..=0.99)
+                    .step_by(0.01)
+                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0)),
+            )
+            .labelled_by(label.id)
+        }) {
+            s.desired_retention = v;
+        }
     });
     ui.label(
         RichText::new(
@@ -101,6 +111,30 @@ fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>
     if s != current {
         out.push(Command::SetStudySettings(s));
     }
+}
+
+/// A value edited by dragging is only committed when the drag ends: a drag across a slider
+/// would otherwise write the setting to the database on every frame it moves. While the drag
+/// lasts the widget shows a draft kept in egui's memory; a typed or keyboard change (no drag)
+/// commits at once.
+fn commit_on_release<T>(
+    ui: &mut Ui,
+    key: &str,
+    saved: T,
+    widget: impl FnOnce(&mut Ui, &mut T) -> egui::Response,
+) -> Option<T>
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let id = egui::Id::unique(("study-setting-draft", key));
+    let mut value = ui.data(|d| d.get_temp::<T>(id)).unwrap_or(saved);
+    let r = widget(ui, &mut value);
+    if r.dragged() {
+        ui.data_mut(|d| d.insert_temp(id, value));
+        return None;
+    }
+    ui.data_mut(|d| d.remove::<T>(id));
+    (value != saved).then_some(value)
 }
 
 fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
