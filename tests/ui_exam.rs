@@ -178,3 +178,58 @@ fn study_mode_shows_feedback_after_checking() {
     h.get_by_label("Not quite");
     h.get_by_label("Your choice — incorrect");
 }
+
+/// A full-length mock exam with most questions unanswered: the review page puts the flagged
+/// question first, folds the long unanswered list, and keeps Submit in the window.
+#[test]
+fn review_of_a_long_exam_keeps_flagged_first_and_submit_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = egui::vec2(1100.0, 800.0);
+    let mut h = common::harness_with(common::repo().join("question-banks"), dir.path(), size);
+    h.run();
+    h.get_by_label("Practice cetl").click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.get_by_label("Question 1 of 100");
+    h.get_by_label("Next").click();
+    h.run();
+    h.get_by_label("Flag for review").click();
+    h.run();
+    h.get_by_label("Review and submit").click();
+    h.run();
+
+    let flagged = h.get_by_label("Flagged for review (1)").rect();
+    let unanswered = h.get_by_label("Unanswered (100)").rect();
+    assert!(flagged.top() < unanswered.top(), "flagged comes first");
+    let stem_of = |h: &Harness<'_, CertprepApp>, i: usize| {
+        let Screen::Exam(view) = &h.state().screen else {
+            panic!("not on the exam screen")
+        };
+        let bank = h.state().bank("cetl").unwrap();
+        let q = bank.question(&view.session.items[i].question_id).unwrap();
+        let start: String = q.stem.chars().take(40).collect();
+        format!("{}. {start}", i + 1)
+    };
+    let third = stem_of(&h, 2);
+    assert!(
+        h.query_by_label_contains(&third).is_none(),
+        "100 unanswered start folded"
+    );
+    let submit = h.get_by_label("Submit exam").rect();
+    assert!(
+        submit.bottom() <= size.y,
+        "Submit is inside the window: {submit:?}"
+    );
+
+    // Unfold, follow a link: back in the exam on that question.
+    h.get_by_label("Unanswered (100)").click();
+    h.run();
+    h.get_by_label_contains(&third).click();
+    h.run();
+    let Screen::Exam(view) = &h.state().screen else {
+        panic!("not on the exam screen")
+    };
+    assert!(!view.reviewing);
+    assert_eq!(view.session.current, 2);
+}

@@ -405,6 +405,41 @@ fn review_keys(ui: &mut Ui, out: &mut Vec<Command>) {
 }
 
 fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
+    let unanswered = s.unanswered();
+    let flagged = s.flagged();
+    // The way out stays in view however long the lists are: with 100 questions and few
+    // answered, the unanswered list alone is taller than the window.
+    egui::Panel::bottom("review-actions").show(ui, |ui| {
+        ui.add_space(4.0);
+        if !unanswered.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "{} unanswered {} score zero.",
+                    unanswered.len(),
+                    if unanswered.len() == 1 {
+                        "question"
+                    } else {
+                        "questions"
+                    }
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Return to the exam").clicked() {
+                out.push(Command::CloseReview);
+            }
+            let label = if s.mode == Mode::Exam {
+                "Submit exam"
+            } else {
+                "Finish and see results"
+            };
+            if ui.button(RichText::new(label).strong()).clicked() {
+                out.push(Command::Submit);
+            }
+        });
+        ui.label(RichText::new(REVIEW_KEY_HELP).small().weak());
+    });
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(if s.mode == Mode::Exam {
@@ -417,37 +452,18 @@ fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>
                 s.answered_count(),
                 s.len()
             ));
-            let unanswered = s.unanswered();
-            let flagged = s.flagged();
-            list_section(ui, bank, s, "Unanswered", &unanswered, out);
+            // Flagged first: the questions the learner asked to see again, usually few.
             list_section(ui, bank, s, "Flagged for review", &flagged, out);
+            list_section(ui, bank, s, "Unanswered", &unanswered, out);
             if unanswered.is_empty() && flagged.is_empty() {
                 ui.label("Every question is answered and nothing is flagged.");
             }
-            ui.add_space(12.0);
-            ui.horizontal(|ui| {
-                if ui.button("Return to the exam").clicked() {
-                    out.push(Command::CloseReview);
-                }
-                let label = if s.mode == Mode::Exam {
-                    "Submit exam"
-                } else {
-                    "Finish and see results"
-                };
-                if ui.button(RichText::new(label).strong()).clicked() {
-                    out.push(Command::Submit);
-                }
-            });
-            if !unanswered.is_empty() {
-                ui.label(
-                    RichText::new("Unanswered questions score zero.")
-                        .color(ui.visuals().warn_fg_color),
-                );
-            }
-            ui.label(RichText::new(REVIEW_KEY_HELP).small().weak());
         });
     });
 }
+
+/// Lists longer than this start folded, so the flagged list above stays in sight.
+const OPEN_LIST_MAX: usize = 20;
 
 fn list_section(
     ui: &mut Ui,
@@ -461,16 +477,20 @@ fn list_section(
         return;
     }
     ui.add_space(8.0);
-    ui.label(RichText::new(format!("{title} ({})", indices.len())).strong());
-    for &i in indices {
-        let stem = bank
-            .question(&s.items[i].question_id)
-            .map_or(String::new(), |q| short(&q.stem, 90));
-        if ui.link(format!("{}. {stem}", i + 1)).clicked() {
-            out.push(Command::GoTo(i));
-            out.push(Command::CloseReview);
-        }
-    }
+    egui::CollapsingHeader::new(RichText::new(format!("{title} ({})", indices.len())).strong())
+        .id_salt(title)
+        .default_open(indices.len() <= OPEN_LIST_MAX)
+        .show(ui, |ui| {
+            for &i in indices {
+                let stem = bank
+                    .question(&s.items[i].question_id)
+                    .map_or(String::new(), |q| short(&q.stem, 90));
+                if ui.link(format!("{}. {stem}", i + 1)).clicked() {
+                    out.push(Command::GoTo(i));
+                    out.push(Command::CloseReview);
+                }
+            }
+        });
 }
 
 /// The first `max` characters of `text`, cut on a character boundary.
