@@ -146,6 +146,9 @@ fn exam_date_plan_is_saved_and_warns_when_out_of_reach() {
     h.run();
     // 10 unseen questions in two days is 5 a day; nothing studied yet, so not on pace.
     h.get_by_label_contains("2 days left: 5 new questions a day");
+    // The projection says what it assumes; a fresh learner has no repeat answers to go by.
+    h.get_by_label_contains("if you follow the plan: ");
+    h.get_by_label_contains("you have not answered any question a second time yet");
     h.get_by_label_contains(
         "you have not started new questions in the last two weeks; the plan needs 5 a day",
     );

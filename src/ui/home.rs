@@ -5,6 +5,7 @@
 use super::widgets::band_bar;
 use super::{Command, Dashboard, HomeData};
 use crate::bank::LoadReport;
+use crate::plan::ExamPlan;
 use crate::store::backup::BackupInfo;
 use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
@@ -372,14 +373,16 @@ fn plan_section(
     };
     if p.days_left > 0 {
         ui.label(format!(
-            "{} days left: {} new questions a day for {} days, then review only; about {:.0} reviews a day. Projected score on the day: {} (target {}).",
-            p.days_left,
-            p.new_per_day,
-            p.new_days,
-            p.reviews_per_day,
+            "{} days left: {} new questions a day for {} days, then review only; about {:.0} reviews a day.",
+            p.days_left, p.new_per_day, p.new_days, p.reviews_per_day,
+        ));
+        ui.label(format!(
+            "Projected score on {} if you follow the plan: {} (target {}).",
+            p.exam_date.format("%-d %B %Y"),
             pct(p.projected),
             pct(p.target)
         ));
+        ui.label(RichText::new(projection_assumes(p)).small().weak());
     }
     for w in &p.warnings {
         ui.label(RichText::new(format!("Warning: {w}")).color(ui.visuals().warn_fg_color));
@@ -407,6 +410,39 @@ fn plan_section(
                 }
             });
     });
+}
+
+/// What the projected score takes for granted, in words a reader without the model can check:
+/// every review of the plan is done, and they go as well as the learner's record says.
+fn projection_assumes(p: &ExamPlan) -> String {
+    let acc = &p.repeat_accuracy;
+    let Some(observed) = acc.observed() else {
+        return "Assumes you do every review on the day it is due and remember as well as the \
+                review schedule expects (you have not answered any question a second time yet)."
+            .to_string();
+    };
+    let record = format!(
+        "Assumes you do every review on the day it is due. Your reviews so far are {} right \
+         ({} of {})",
+        pct(observed),
+        acc.right,
+        acc.answers
+    );
+    let aim = pct(acc.desired_retention);
+    if acc.recall_scale < 1.0 - 1e-9 {
+        // 89.6% shows as 90%: do not claim "90% right, below the 90%".
+        let below = if pct(observed) == aim {
+            "just below"
+        } else {
+            "below"
+        };
+        format!(
+            "{record}, {below} the {aim} the review schedule is set for, so the projection is \
+             lowered to allow for that."
+        )
+    } else {
+        format!("{record}, at least the {aim} the review schedule is set for.")
+    }
 }
 
 fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Command>) {
@@ -469,6 +505,53 @@ fn failures(ui: &mut Ui, banks: &LoadReport, _out: &mut Vec<Command>) {
                     );
                 }
             },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::RepeatAccuracy;
+
+    fn plan_with(answers: u64, right: u64, recall_scale: f64) -> ExamPlan {
+        ExamPlan {
+            exam_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+            days_left: 30,
+            new_days: 23,
+            unseen: 0,
+            new_per_day: 0,
+            reviews_per_day: 4.0,
+            projected: 0.8,
+            target: 0.8,
+            recent_pace: 0.0,
+            repeat_accuracy: RepeatAccuracy {
+                answers,
+                right,
+                shrunk: 0.0,
+                recall_scale,
+                desired_retention: 0.9,
+            },
+            areas: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_projection_says_what_it_assumes() {
+        assert!(projection_assumes(&plan_with(0, 0, 1.0)).contains("a second time yet"));
+        assert_eq!(
+            projection_assumes(&plan_with(37, 31, 0.95)),
+            "Assumes you do every review on the day it is due. Your reviews so far are 84% \
+             right (31 of 37), below the 90% the review schedule is set for, so the \
+             projection is lowered to allow for that."
+        );
+        assert!(projection_assumes(&plan_with(1000, 896, 0.996)).contains("90% right"));
+        assert!(projection_assumes(&plan_with(1000, 896, 0.996)).contains("just below the 90%"));
+        assert!(
+            projection_assumes(&plan_with(20, 19, 1.0)).ends_with(
+                "95% right (19 of 20), at least the 90% the review schedule is set for."
+            )
         );
     }
 }
