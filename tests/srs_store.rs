@@ -45,7 +45,10 @@ fn answering_moves_due_dates_as_fsrs_says_and_survives_reopen() {
             rating,
             at,
         );
-        assert_eq!(r.correct, ok, "a rating of {rating:?} says whether the answer was right");
+        assert_eq!(
+            r.correct, ok,
+            "a rating of {rating:?} says whether the answer was right"
+        );
         store.record_review(&r).unwrap();
         drop(store);
         expected = fsrs_direct(expected, at, rating);
