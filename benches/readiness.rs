@@ -6,6 +6,7 @@
 use certprep::bank::load_bank;
 use certprep::srs::{Rating, ReviewOrigin, Scheduler, StudySettings};
 use certprep::store::Store;
+use certprep::store::srs::StudyPlanSettings;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -73,6 +74,17 @@ fn history(c: &mut Criterion) {
             black_box(m.readiness.predicted)
         })
     });
+    // The learner has set an exam date, so the dashboard also builds the exam-date plan:
+    // 8,000 FSRS walks of the seen cards and one per plan day.
+    store
+        .set_study_plan(
+            bank.id(),
+            &StudyPlanSettings {
+                exam_date: (chrono::Utc::now() + chrono::Duration::days(90)).date_naive(),
+                target: 0.8,
+            },
+        )
+        .expect("plan");
     g.bench_function("dashboard_read_1M_log", |b| {
         b.iter(|| {
             let d = certprep::ui::build_dashboard(
