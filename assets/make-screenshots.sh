@@ -67,9 +67,9 @@ shot() {
     echo "wrote assets/$1"
 }
 
-# --- A mock exam: Home → Practice cetl → Start exam; answer three, flag the second.
+# --- A mock exam: Home → Practice… (CETL) → Start exam; answer three, flag the second.
 start_app
-key Tab 5       # Home, Settings, Study group, Import, Practice cetl
+key Tab 5       # Home, Settings, Study group, Import, Practice… of the first bank
 key Return
 key Tab 6       # bank, Timed exam, Study, Questions, Time limit, Start exam
 key Return

@@ -89,7 +89,7 @@ fn a_whole_exam_by_keyboard_alone() {
     let mut h = harness(dir.path());
     h.run();
     // Home → Setup: Tab to the bank's button, Enter.
-    tab_to(&mut h, "Practice mini");
+    tab_to(&mut h, "Practice Mini test bank");
     press(&mut h, Key::Enter);
     assert!(matches!(h.state().screen, Screen::Setup(_)));
     // Setup → Exam: Tab to Start, Space.
@@ -142,7 +142,7 @@ fn ctrl_enter_submits_only_from_the_review_page() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    tab_to(&mut h, "Practice mini");
+    tab_to(&mut h, "Practice Mini test bank");
     press(&mut h, Key::Enter);
     tab_to(&mut h, "Start exam");
     press(&mut h, Key::Enter);

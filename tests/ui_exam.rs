@@ -47,7 +47,7 @@ fn sit_flag_review_submit_and_see_per_area_results() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     // Bank defaults: 6 questions, 10 minutes; blueprint 50/30/20 gives 3/2/1.
     h.get_by_label_contains("Planning 3, Operations 2, Data 1");
@@ -106,7 +106,7 @@ fn keyboard_picks_options_moves_and_flags() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Start exam").click();
     h.run();
@@ -139,7 +139,7 @@ fn countdown_auto_submits_when_time_runs_out() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Start exam").click();
     h.run();
@@ -157,7 +157,7 @@ fn study_mode_shows_feedback_after_checking() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Study (instant feedback)").click();
     h.run();
@@ -187,7 +187,7 @@ fn review_of_a_long_exam_keeps_flagged_first_and_submit_in_view() {
     let size = egui::vec2(1100.0, 800.0);
     let mut h = common::harness_with(common::repo().join("question-banks"), dir.path(), size);
     h.run();
-    h.get_by_label("Practice cetl").click();
+    h.get_by_label("Practice CETL-style practice bank").click();
     h.run();
     h.get_by_label("Start exam").click();
     h.run();

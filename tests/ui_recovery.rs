@@ -27,7 +27,7 @@ fn second_window_on_the_same_data_folder_gets_a_clear_message() {
         "the second window must not open the database"
     );
     // Starting an exam is not offered while nothing could be saved.
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Question banks");
 }
@@ -104,7 +104,7 @@ fn settings_persist_across_restart_and_restore_keeps_the_current_file() {
     h.run();
     h.get_by_label("Back up now");
     assert_eq!(h.ctx.theme(), egui::Theme::Light);
-    h.get_all_by_label_contains("Restore 20")
+    h.get_all_by_label_contains("Restore ")
         .next()
         .unwrap()
         .click();

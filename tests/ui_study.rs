@@ -164,7 +164,7 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     let mut h = harness(dir.path());
     h.run();
     h.get_by_label_contains("Sit a timed mock exam to see how well");
-    h.get_by_label("Practice mini").click();
+    h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Start exam").click();
     h.run();

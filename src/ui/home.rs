@@ -27,7 +27,10 @@ pub fn show(
                 store_problem(ui, e, backups, out);
             }
             if let Some((a, answered)) = &home.unfinished {
-                resume_banner(ui, a, *answered, out);
+                let title = banks
+                    .bank(&a.bank_id)
+                    .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str());
+                resume_banner(ui, title, a, *answered, out);
             }
             bank_list(ui, banks, store.is_ok(), out);
             ui.add_space(12.0);
@@ -60,7 +63,7 @@ fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut 
             if let Some(b) = backups.first() {
                 let label = format!(
                     "Restore the backup of {}",
-                    b.taken_at.format("%Y-%m-%d %H:%M UTC")
+                    super::widgets::local_time(b.taken_at)
                 );
                 if ui.button(label).clicked() {
                     out.push(Command::RestoreBackup(b.path.clone()));
@@ -81,6 +84,7 @@ fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut 
 
 fn resume_banner(
     ui: &mut Ui,
+    title: &str,
     a: &crate::store::AttemptSummary,
     answered: usize,
     out: &mut Vec<Command>,
@@ -90,10 +94,9 @@ fn resume_banner(
         .show(ui, |ui| {
             ui.label(RichText::new("You have an unfinished exam").strong());
             ui.label(format!(
-                "{} {} started {}: {} of {} answered.",
-                a.bank_id,
+                "{title}: {} started {}, {} of {} answered.",
                 a.mode.as_str(),
-                a.started_at.format("%Y-%m-%d %H:%M UTC"),
+                super::widgets::local_time(a.started_at),
                 answered,
                 a.question_count
             ));
@@ -116,31 +119,37 @@ fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Com
         ui.label("No question banks were found. Put bank folders under question-banks/ and press Reload.");
     }
     egui::Grid::new("banks")
-        .num_columns(4)
+        .num_columns(2)
         .striped(true)
-        .spacing([16.0, 6.0])
+        .spacing([24.0, 8.0])
         .show(ui, |ui| {
             for bank in &banks.banks {
-                ui.label(RichText::new(&bank.manifest.title).strong());
-                ui.label(format!(
-                    "{} questions · {} skill areas · version {}",
-                    bank.questions.len(),
-                    bank.manifest.domains.len(),
-                    bank.manifest.version
-                ));
-                ui.label(format!(
-                    "mock exam: {} questions, {} min, pass {}%",
-                    bank.manifest.exam.questions,
-                    bank.manifest.exam.minutes,
-                    bank.manifest.exam.pass_percent
-                ));
-                if ui
-                    .add_enabled(
-                        can_start,
-                        egui::Button::new(format!("Practice {}", bank.id())),
-                    )
-                    .clicked()
-                {
+                ui.vertical(|ui| {
+                    // A grid cell starts narrow; wrapping would break the text per character.
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                    ui.label(RichText::new(&bank.manifest.title).strong());
+                    ui.label(
+                        RichText::new(format!(
+                            "{} questions · {} skill areas · version {} · mock exam: {} \
+                             questions, {} min, pass {}%",
+                            bank.questions.len(),
+                            bank.manifest.domains.len(),
+                            bank.manifest.version,
+                            bank.manifest.exam.questions,
+                            bank.manifest.exam.minutes,
+                            bank.manifest.exam.pass_percent
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                });
+                let start = ui.add_enabled(can_start, egui::Button::new("Practice…"));
+                // Every row has the same button; its accessible name says which bank it opens.
+                let name = format!("Practice {}", bank.manifest.title);
+                start.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, can_start, &name)
+                });
+                if start.clicked() {
                     out.push(Command::OpenSetup {
                         bank_id: Some(bank.id().to_string()),
                     });
@@ -378,7 +387,7 @@ fn plan_section(
         ));
         ui.label(format!(
             "Projected score on {} if you follow the plan: {} (target {}).",
-            p.exam_date.format("%-d %B %Y"),
+            super::widgets::long_date(p.exam_date),
             pct(p.projected),
             pct(p.target)
         ));
@@ -457,13 +466,14 @@ fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Comman
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             for a in &home.recent {
+                ui.label(super::widgets::local_time(
+                    a.finished_at.unwrap_or(a.started_at),
+                ));
                 ui.label(
-                    a.finished_at
-                        .unwrap_or(a.started_at)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
+                    banks
+                        .bank(&a.bank_id)
+                        .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str()),
                 );
-                ui.label(&a.bank_id);
                 ui.label(a.mode.as_str());
                 let pct = a.percent().unwrap_or(0.0);
                 let passed = pct + 1e-9 >= a.pass_percent;

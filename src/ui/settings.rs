@@ -170,10 +170,13 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
         .num_columns(3)
         .show(ui, |ui| {
             for b in d.backups {
-                ui.label(b.taken_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+                ui.label(super::widgets::local_time_precise(b.taken_at));
                 ui.label(format!("{} · {} KiB", b.reason, b.bytes / 1024));
-                let label = format!("Restore {}", b.taken_at.format("%Y-%m-%d %H:%M:%S"));
-                if ui.button(label).clicked() {
+                let restore = ui.button("Restore…");
+                // The same button on every row; its accessible name says which backup.
+                let name = format!("Restore {}", super::widgets::local_time_precise(b.taken_at));
+                restore.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                if restore.clicked() {
                     out.push(Command::RestoreBackup(b.path.clone()));
                 }
                 ui.end_row();

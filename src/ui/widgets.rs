@@ -1,6 +1,7 @@
 //! Small pieces shared by several screens.
 
 use super::{Command, Notice, NoticeKind};
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use egui::{Color32, RichText, Ui};
 use std::time::Duration;
 
@@ -12,6 +13,26 @@ pub fn clock(d: Duration) -> String {
     } else {
         format!("{}:{:02}", s / 60, s % 60)
     }
+}
+
+/// A recorded moment as the learner reads it: their own time zone ("Nov 26, 2026, 4:02 PM").
+/// Records are kept in UTC; only the display is local.
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%b %-d, %Y, %-I:%M %p")
+        .to_string()
+}
+
+/// As [`local_time`], to the second: backups can be taken within the same minute.
+pub fn local_time_precise(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%b %-d, %Y, %-I:%M:%S %p")
+        .to_string()
+}
+
+/// A calendar date ("March 12, 2026").
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%B %-d, %Y").to_string()
 }
 
 /// The letter shown for the option at `position` in this exam's order.
