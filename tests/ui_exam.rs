@@ -93,6 +93,9 @@ fn sit_flag_review_submit_and_see_per_area_results() {
     h.get_by_label("Operations");
     h.get_by_label("0/2");
     h.get_by_label("1/1");
+    // Every folded review row leads with its verdict.
+    assert_eq!(h.get_all_by_label_contains("Correct · ").count(), 4);
+    assert_eq!(h.get_all_by_label_contains("Wrong · ").count(), 2);
 
     // The result is in the database, and Home lists it after a restart.
     drop(h);

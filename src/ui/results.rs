@@ -98,23 +98,35 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
         let Some(q) = bank.question(&item.question_id) else {
             continue;
         };
+        // The verdict leads the folded row, so a glance down the list shows what went wrong.
         let verdict = if result.is_correct {
-            RichText::new("correct").color(good_color(ui))
+            RichText::new("Correct").color(good_color(ui))
         } else if result.selected.is_empty() {
-            RichText::new("unanswered").color(bad_color(ui))
+            RichText::new("Unanswered").color(bad_color(ui))
         } else {
-            RichText::new("incorrect").color(bad_color(ui))
+            RichText::new("Wrong").color(bad_color(ui))
         };
-        let header = format!(
-            "{}. {} — {}",
-            i + 1,
-            super::exam::short(&q.stem, 80),
-            bank.domain_name(&q.domain)
-        );
+        let mut header = egui::text::LayoutJob::default();
+        let parts = [
+            RichText::new(format!("{}. ", i + 1)),
+            verdict.strong(),
+            RichText::new(format!(
+                " · {} — {}",
+                super::exam::short(&q.stem, 80),
+                bank.domain_name(&q.domain)
+            )),
+        ];
+        for part in parts {
+            part.append_to(
+                &mut header,
+                ui.style(),
+                egui::FontSelection::Default,
+                egui::Align::Center,
+            );
+        }
         egui::CollapsingHeader::new(header)
             .id_salt(("result-q", i))
             .show(ui, |ui| {
-                ui.label(verdict.strong());
                 if let Some(text) = bank.scenario_text(q) {
                     ui.label(RichText::new(text).italics());
                 }
