@@ -273,8 +273,9 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     charts(ui, d);
     if let Some(c) = &d.calibration {
         ui.label(format!(
-            "How well predictions matched your mock exams: {} exam(s), off by {:.0} points on average ({}), {} of {} inside the predicted band.",
+            "How well predictions matched your mock exams: {} {}, off by {:.0} points on average ({}), {} of {} inside the predicted band.",
             c.exams,
+            if c.exams == 1 { "exam" } else { "exams" },
             c.mean_abs_error * 100.0,
             if c.bias > 0.005 {
                 format!("certprep was {:.0} points optimistic", c.bias * 100.0)
@@ -320,6 +321,9 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .collect();
     ui.label(RichText::new("Progress over time").strong());
     let pass = d.report.readiness.pass_mark * 100.0;
+    let readiness_color = egui::Color32::from_rgb(0x4a, 0x9e, 0xe8);
+    let score_color = egui::Color32::from_rgb(0xe0, 0x9a, 0x3e);
+    let pass_color = super::widgets::bad_color(ui);
     let last_day = scores
         .iter()
         .chain(&readiness)
@@ -337,13 +341,23 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .legend(Legend::default())
         .x_axis_label("days")
         .show(ui, |p| {
-            p.hline(HLine::new("pass mark", pass));
-            p.line(Line::new(
-                "predicted readiness %",
-                PlotPoints::from(readiness.clone()),
-            ));
-            p.points(Points::new("predicted readiness %", PlotPoints::from(readiness)).radius(3.0));
-            p.points(Points::new("mock exam score %", PlotPoints::from(scores)).radius(4.0));
+            // Explicit colours: the readiness line and its points are one series in the
+            // legend, and egui_plot would otherwise give each its own automatic colour.
+            p.hline(HLine::new("pass mark", pass).color(pass_color));
+            p.line(
+                Line::new("predicted readiness %", PlotPoints::from(readiness.clone()))
+                    .color(readiness_color),
+            );
+            p.points(
+                Points::new("predicted readiness %", PlotPoints::from(readiness))
+                    .radius(3.0)
+                    .color(readiness_color),
+            );
+            p.points(
+                Points::new("mock exam score %", PlotPoints::from(scores))
+                    .radius(4.0)
+                    .color(score_color),
+            );
         });
 }
 
