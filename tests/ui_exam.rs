@@ -236,3 +236,42 @@ fn review_of_a_long_exam_keeps_flagged_first_and_submit_in_view() {
     assert!(!view.reviewing);
     assert_eq!(view.session.current, 2);
 }
+
+/// Screens do not share a scroll position: with Home scrolled down to its last line, an
+/// exam's results open from there still start at the top.
+#[test]
+fn results_open_at_their_top_whatever_home_was_scrolled_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = egui::vec2(1100.0, 600.0);
+    let mut h = common::harness_with(common::repo().join("question-banks"), dir.path(), size);
+    h.run();
+    h.get_by_label("Practice CETL-style practice bank").click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("Submit exam").click();
+    h.run();
+    h.get_by_label("Home").click();
+    h.run();
+
+    h.hover_at(egui::pos2(550.0, 300.0));
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -5000.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    // The wheel scrolls smoothly over a few frames.
+    h.run_steps(10);
+    assert!(
+        h.get_by_label("Question banks").rect().bottom() < 0.0,
+        "Home is scrolled down"
+    );
+    h.get_by_label_contains("Review #").click();
+    h.run();
+    let score = h.get_by_label("Score: 0 of 100 correct (0%)").rect();
+    assert!(score.top() >= 0.0 && score.bottom() <= size.y, "{score:?}");
+}

@@ -38,9 +38,12 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &ExamView, now: Instant, out: &mut V
         ui.label(RichText::new(KEY_HELP).small().weak());
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            question_body(ui, bank, s, q, out);
-        });
+        // One scroll position per question: the next question starts at its top.
+        egui::ScrollArea::vertical()
+            .id_salt(("exam-question", s.current))
+            .show(ui, |ui| {
+                question_body(ui, bank, s, q, out);
+            });
     });
 }
 
@@ -91,62 +94,64 @@ fn nav_panel(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) 
         .exact_size(240.0)
         .show(ui, |ui| {
             ui.label(RichText::new("Questions").strong());
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::Grid::new("nav-grid")
-                    .spacing([4.0, 4.0])
-                    .show(ui, |ui| {
-                        for (i, st) in s.states.iter().enumerate() {
-                            let mut text = RichText::new(format!("{}", i + 1)).monospace();
-                            if st.flagged {
-                                text = text.color(ui.visuals().warn_fg_color).strong();
+            egui::ScrollArea::vertical()
+                .id_salt("exam-nav")
+                .show(ui, |ui| {
+                    egui::Grid::new("nav-grid")
+                        .spacing([4.0, 4.0])
+                        .show(ui, |ui| {
+                            for (i, st) in s.states.iter().enumerate() {
+                                let mut text = RichText::new(format!("{}", i + 1)).monospace();
+                                if st.flagged {
+                                    text = text.color(ui.visuals().warn_fg_color).strong();
+                                }
+                                let mut b = egui::Button::new(text)
+                                    .min_size(egui::vec2(34.0, 26.0))
+                                    .selected(i == s.current);
+                                if st.answered() {
+                                    b = b.fill(answered_fill(ui));
+                                }
+                                if i == s.current {
+                                    b = b.stroke(egui::Stroke::new(
+                                        2.0,
+                                        ui.visuals().selection.stroke.color,
+                                    ));
+                                }
+                                let state = match (st.answered(), st.flagged) {
+                                    (true, true) => "answered, flagged",
+                                    (true, false) => "answered",
+                                    (false, true) => "unanswered, flagged",
+                                    (false, false) => "unanswered",
+                                };
+                                let domain = bank
+                                    .question(&s.items[i].question_id)
+                                    .map_or("", |q| bank.domain_name(&q.domain));
+                                if ui
+                                    .add(b)
+                                    .on_hover_text(format!("{state} · {domain}"))
+                                    .clicked()
+                                {
+                                    out.push(Command::GoTo(i));
+                                }
+                                if (i + 1) % 5 == 0 {
+                                    ui.end_row();
+                                }
                             }
-                            let mut b = egui::Button::new(text)
-                                .min_size(egui::vec2(34.0, 26.0))
-                                .selected(i == s.current);
-                            if st.answered() {
-                                b = b.fill(answered_fill(ui));
-                            }
-                            if i == s.current {
-                                b = b.stroke(egui::Stroke::new(
-                                    2.0,
-                                    ui.visuals().selection.stroke.color,
-                                ));
-                            }
-                            let state = match (st.answered(), st.flagged) {
-                                (true, true) => "answered, flagged",
-                                (true, false) => "answered",
-                                (false, true) => "unanswered, flagged",
-                                (false, false) => "unanswered",
-                            };
-                            let domain = bank
-                                .question(&s.items[i].question_id)
-                                .map_or("", |q| bank.domain_name(&q.domain));
-                            if ui
-                                .add(b)
-                                .on_hover_text(format!("{state} · {domain}"))
-                                .clicked()
-                            {
-                                out.push(Command::GoTo(i));
-                            }
-                            if (i + 1) % 5 == 0 {
-                                ui.end_row();
-                            }
-                        }
+                        });
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 2.0, answered_fill(ui));
+                        ui.label(RichText::new("answered").small());
                     });
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                    ui.painter().rect_filled(rect, 2.0, answered_fill(ui));
-                    ui.label(RichText::new("answered").small());
+                    ui.label(
+                        RichText::new("orange number: flagged")
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                    ui.label(RichText::new("highlighted: current").small());
                 });
-                ui.label(
-                    RichText::new("orange number: flagged")
-                        .small()
-                        .color(ui.visuals().warn_fg_color),
-                );
-                ui.label(RichText::new("highlighted: current").small());
-            });
         });
 }
 
@@ -441,24 +446,26 @@ fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>
         ui.label(RichText::new(REVIEW_KEY_HELP).small().weak());
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading(if s.mode == Mode::Exam {
-                "Review before submitting"
-            } else {
-                "Finish study session"
+        egui::ScrollArea::vertical()
+            .id_salt("exam-review")
+            .show(ui, |ui| {
+                ui.heading(if s.mode == Mode::Exam {
+                    "Review before submitting"
+                } else {
+                    "Finish study session"
+                });
+                ui.label(format!(
+                    "{} of {} questions answered.",
+                    s.answered_count(),
+                    s.len()
+                ));
+                // Flagged first: the questions the learner asked to see again, usually few.
+                list_section(ui, bank, s, "Flagged for review", &flagged, out);
+                list_section(ui, bank, s, "Unanswered", &unanswered, out);
+                if unanswered.is_empty() && flagged.is_empty() {
+                    ui.label("Every question is answered and nothing is flagged.");
+                }
             });
-            ui.label(format!(
-                "{} of {} questions answered.",
-                s.answered_count(),
-                s.len()
-            ));
-            // Flagged first: the questions the learner asked to see again, usually few.
-            list_section(ui, bank, s, "Flagged for review", &flagged, out);
-            list_section(ui, bank, s, "Unanswered", &unanswered, out);
-            if unanswered.is_empty() && flagged.is_empty() {
-                ui.label("Every question is answered and nothing is flagged.");
-            }
-        });
     });
 }
 

@@ -171,18 +171,20 @@ pub fn export_bar(
 
 pub fn show(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading("Study group");
-            ui.label(
-                "Sit the same mock exam as your group, then compare results. Files travel by \
+        egui::ScrollArea::vertical()
+            .id_salt("group")
+            .show(ui, |ui| {
+                ui.heading("Study group");
+                ui.label(
+                    "Sit the same mock exam as your group, then compare results. Files travel by \
                  email, a shared drive or a synced folder; drop them onto this window.",
-            );
-            ui.add_space(8.0);
-            pack_section(ui, state, out);
-            ui.add_space(12.0);
-            ui.separator();
-            report_section(ui, state, out);
-        });
+                );
+                ui.add_space(8.0);
+                pack_section(ui, state, out);
+                ui.add_space(12.0);
+                ui.separator();
+                report_section(ui, state, out);
+            });
     });
 }
 

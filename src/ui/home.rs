@@ -19,7 +19,7 @@ pub fn show(
     out: &mut Vec<Command>,
 ) {
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("home").show(ui, |ui| {
             ui.heading("certprep");
             ui.label("Practice exams for your certification, one skill area at a time.");
             ui.add_space(8.0);

@@ -313,36 +313,38 @@ fn target_name(banks_dir: &Path, id: &str) -> String {
 
 pub fn show(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading("Import questions");
-            ui.label(
-                "Bring questions from Moodle (GIFT) or a spreadsheet saved as CSV (columns in \
+        egui::ScrollArea::vertical()
+            .id_salt("import")
+            .show(ui, |ui| {
+                ui.heading("Import questions");
+                ui.label(
+                    "Bring questions from Moodle (GIFT) or a spreadsheet saved as CSV (columns in \
                  docs/import.md) into a new bank. Nothing is written until you press Import.",
-            );
-            ui.add_space(8.0);
-            file_row(ui, state, out);
-            if let Some(job) = &state.job {
-                ui.horizontal(|ui| {
-                    ui.add(egui::Spinner::new());
-                    ui.label(format!(
-                        "{}… {:.1} s",
-                        job.label,
-                        job.started.elapsed().as_secs_f32()
-                    ));
-                });
-            }
-            if let Some(e) = &state.error {
-                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-            }
-            if let Some(w) = &state.written {
-                written(ui, w, out);
-            }
-            if state.preview.is_some() {
+                );
                 ui.add_space(8.0);
-                ui.separator();
-                preview(ui, state, banks_dir, out);
-            }
-        });
+                file_row(ui, state, out);
+                if let Some(job) = &state.job {
+                    ui.horizontal(|ui| {
+                        ui.add(egui::Spinner::new());
+                        ui.label(format!(
+                            "{}… {:.1} s",
+                            job.label,
+                            job.started.elapsed().as_secs_f32()
+                        ));
+                    });
+                }
+                if let Some(e) = &state.error {
+                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                }
+                if let Some(w) = &state.written {
+                    written(ui, w, out);
+                }
+                if state.preview.is_some() {
+                    ui.add_space(8.0);
+                    ui.separator();
+                    preview(ui, state, banks_dir, out);
+                }
+            });
     });
 }
 

@@ -9,15 +9,18 @@ use egui::{RichText, Ui};
 
 pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            summary(ui, bank, view, out);
-            ui.add_space(12.0);
-            area_table(ui, view);
-            ui.add_space(12.0);
-            ui.heading("Question review");
-            ui.checkbox(&mut view.only_incorrect, "Show only questions I got wrong");
-            questions(ui, bank, view);
-        });
+        // Each attempt's results open at the top, not where the last screen was scrolled to.
+        egui::ScrollArea::vertical()
+            .id_salt(("results", view.session.attempt_id))
+            .show(ui, |ui| {
+                summary(ui, bank, view, out);
+                ui.add_space(12.0);
+                area_table(ui, view);
+                ui.add_space(12.0);
+                ui.heading("Question review");
+                ui.checkbox(&mut view.only_incorrect, "Show only questions I got wrong");
+                questions(ui, bank, view);
+            });
     });
 }
 

@@ -17,17 +17,19 @@ pub struct SettingsData<'a> {
 
 pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading("Settings");
-            ui.add_space(8.0);
-            appearance(ui, d.prefs, out);
-            ui.add_space(12.0);
-            study(ui, d.study, out);
-            ui.add_space(12.0);
-            data(ui, d, out);
-            ui.add_space(12.0);
-            history_file(ui, history_path, out);
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("settings")
+            .show(ui, |ui| {
+                ui.heading("Settings");
+                ui.add_space(8.0);
+                appearance(ui, d.prefs, out);
+                ui.add_space(12.0);
+                study(ui, d.study, out);
+                ui.add_space(12.0);
+                data(ui, d, out);
+                ui.add_space(12.0);
+                history_file(ui, history_path, out);
+            });
     });
 }
 

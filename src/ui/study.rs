@@ -80,24 +80,26 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         ui.label(RichText::new(STUDY_HELP).small().weak());
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            question_header(ui, bank, q);
-            let checked = state.checked;
-            if let Some(o) = option_list(
-                ui,
-                q,
-                &item.option_order,
-                &state.selected,
-                !checked,
-                checked,
-            ) {
-                out.push(Command::StudyChoose(o));
-            }
-            if let Some(ok) = result {
-                ui.add_space(8.0);
-                study_feedback(ui, q, ok);
-            }
-        });
+        egui::ScrollArea::vertical()
+            .id_salt(("study-question", &item.question_id))
+            .show(ui, |ui| {
+                question_header(ui, bank, q);
+                let checked = state.checked;
+                if let Some(o) = option_list(
+                    ui,
+                    q,
+                    &item.option_order,
+                    &state.selected,
+                    !checked,
+                    checked,
+                ) {
+                    out.push(Command::StudyChoose(o));
+                }
+                if let Some(ok) = result {
+                    ui.add_space(8.0);
+                    study_feedback(ui, q, ok);
+                }
+            });
     });
 }
 
