@@ -176,7 +176,7 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     h.run();
     // Predicted 50% for a fresh learner; the blank exam scored 0%.
     h.get_by_label_contains(
-        "1 exam(s), off by 50 points on average (certprep was 50 points optimistic)",
+        "1 exam, off by 50 points on average (certprep was 50 points optimistic)",
     );
     let store = Store::open_in(dir.path()).unwrap();
     let p = store.predictions("mini").unwrap();

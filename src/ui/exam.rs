@@ -309,6 +309,13 @@ pub(super) fn option_list(
         let Some(opt) = q.option(oid) else { continue };
         let is_selected = selected.iter().any(|x| x == oid);
         let text = format!("{}. {}", letter(pos), opt.text);
+        if checked {
+            // After checking, the options are read, not clicked: drawn at full strength in
+            // the verdict's colours rather than greyed out like disabled widgets.
+            checked_option(ui, q.kind, &text, opt.correct, is_selected);
+            feedback_line(ui, opt, is_selected);
+            continue;
+        }
         let clicked = ui
             .add_enabled_ui(enabled, |ui| match q.kind {
                 QuestionType::Multiple => {
@@ -321,11 +328,32 @@ pub(super) fn option_list(
         if clicked {
             clicked_option = Some(oid.clone());
         }
-        if checked {
-            feedback_line(ui, opt, is_selected);
-        }
     }
     clicked_option
+}
+
+/// An option after the answer was checked: the same radio or checkbox, no longer clickable
+/// but at full strength (not greyed out like other disabled widgets), its text green for a
+/// right answer and red for a wrong choice.
+fn checked_option(ui: &mut Ui, kind: QuestionType, text: &str, correct: bool, selected: bool) {
+    let mut line = RichText::new(text);
+    if correct {
+        line = line.color(good_color(ui));
+    } else if selected {
+        line = line.color(bad_color(ui));
+    }
+    ui.scope(|ui| {
+        ui.visuals_mut().disabled_alpha = 1.0;
+        ui.add_enabled_ui(false, |ui| match kind {
+            QuestionType::Multiple => {
+                let mut on = selected;
+                ui.checkbox(&mut on, line);
+            }
+            _ => {
+                ui.add(egui::RadioButton::new(selected, line));
+            }
+        });
+    });
 }
 
 /// Skill area and question type, the scenario if any, and the stem.
@@ -362,7 +390,8 @@ pub(super) fn question_header(ui: &mut Ui, bank: &Bank, q: &Question) {
 
 fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
     let mark = match (opt.correct, selected) {
-        (true, _) => RichText::new("Correct answer").color(good_color(ui)),
+        (true, true) => RichText::new("Your choice — correct").color(good_color(ui)),
+        (true, false) => RichText::new("Correct answer").color(good_color(ui)),
         (false, true) => RichText::new("Your choice — incorrect").color(bad_color(ui)),
         (false, false) => RichText::new("Incorrect").weak(),
     };
