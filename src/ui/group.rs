@@ -4,6 +4,7 @@
 //! Files come in by path (typed or pasted), by drag and drop onto the window, or from the
 //! "group folder" setting, whose `*.certprep-result.json` files are read on every refresh.
 
+use super::dialog::{FilePurpose, choose_button};
 use super::widgets::{bad_color, clock};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
 use crate::exam::{ExamStatus, Mode};
@@ -169,7 +170,7 @@ pub fn export_bar(
     });
 }
 
-pub fn show(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("group")
@@ -180,15 +181,15 @@ pub fn show(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
                  email, a shared drive or a synced folder; drop them onto this window.",
                 );
                 ui.add_space(8.0);
-                pack_section(ui, state, out);
+                pack_section(ui, state, dialog_open, out);
                 ui.add_space(12.0);
                 ui.separator();
-                report_section(ui, state, out);
+                report_section(ui, state, dialog_open, out);
             });
     });
 }
 
-fn pack_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
     ui.horizontal(|ui| {
         let l = ui.label("Exam pack file");
@@ -198,9 +199,14 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
                 .desired_width(420.0),
         )
         .labelled_by(l.id);
-        if ui.button("Open exam pack…").clicked() && !state.pack_path.trim().is_empty() {
+        let typed = !state.pack_path.trim().is_empty();
+        if ui
+            .add_enabled(typed, egui::Button::new("Open exam pack"))
+            .clicked()
+        {
             out.push(GroupCmd::OpenPack(PathBuf::from(state.pack_path.trim())).into());
         }
+        choose_button(ui, FilePurpose::ExamPack, dialog_open, out);
     });
     if let Some(e) = &state.pack_error {
         ui.label(RichText::new(e).color(bad_color(ui)));
@@ -241,7 +247,7 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
     });
 }
 
-fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
+fn report_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Group report").size(20.0).strong());
     ui.horizontal(|ui| {
         let l = ui.label("Group folder");
@@ -254,6 +260,7 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
         if ui.button("Use folder").clicked() {
             out.push(GroupCmd::SetFolder(state.folder.trim().to_string()).into());
         }
+        choose_button(ui, FilePurpose::GroupFolder, dialog_open, out);
         if ui.button("Refresh").clicked() {
             out.push(GroupCmd::Refresh.into());
         }
@@ -272,6 +279,7 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
         if ui.button("Add result").clicked() && !state.add_path.trim().is_empty() {
             out.push(GroupCmd::AddResults(vec![PathBuf::from(state.add_path.trim())]).into());
         }
+        choose_button(ui, FilePurpose::ResultFile, dialog_open, out);
         if !state.extra_files.is_empty() && ui.button("Clear added files").clicked() {
             out.push(GroupCmd::ClearResults.into());
         }
@@ -288,10 +296,10 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
     };
     ui.label(RichText::new(head).strong());
     ui.label(format!(
-        "{} member(s), {} question(s), {} file(s) rejected",
-        r.members.len(),
-        r.questions.len(),
-        r.rejected.len()
+        "{}, {}, {} rejected",
+        count(r.members.len(), "member", "members"),
+        count(r.questions.len(), "question", "questions"),
+        count(r.rejected.len(), "file", "files")
     ));
     if !r.members.is_empty() {
         ui.add_space(4.0);
@@ -406,6 +414,7 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, out: &mut Vec<Command>) {
             if ui.button("Export CSV").clicked() {
                 out.push(GroupCmd::ExportCsv(PathBuf::from(state.csv_path.trim())).into());
             }
+            choose_button(ui, FilePurpose::GroupCsv, dialog_open, out);
         });
     }
     if !r.rejected.is_empty() {
@@ -712,4 +721,9 @@ impl CertprepApp {
             )),
         });
     }
+}
+
+/// "1 member", "6 members".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

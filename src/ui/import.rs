@@ -7,6 +7,7 @@
 //! written. The write runs in the background too, refuses to replace an existing bank folder
 //! without a second, explicit click, and then reloads the banks.
 
+use super::dialog::{FilePurpose, choose_button};
 use super::{CertprepApp, Command, Notice, NoticeKind, Screen};
 use crate::import::{Import, ImportOptions, is_slug, slugify, write_bank};
 use egui::{RichText, Ui};
@@ -25,8 +26,6 @@ pub enum ImportCmd {
     Preview(PathBuf),
     /// Files dropped onto the window: the first is previewed.
     Dropped(Vec<PathBuf>),
-    /// Ask for a file with the native file dialog (in the background).
-    Browse,
     /// Write the previewed bank; `replace` is the explicit "yes, replace the existing folder".
     Write { replace: bool },
     /// Answer "no" to replacing an existing bank folder.
@@ -121,7 +120,6 @@ pub struct WrittenBank {
 }
 
 enum Outcome {
-    Picked(Option<PathBuf>),
     Parsed(Result<Preview, String>),
     Written(Result<WrittenBank, String>),
 }
@@ -289,16 +287,6 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The native file dialog, blocking until the user picks or cancels. Runs on the background
-/// thread, except on macOS, where dialogs must be opened from the main thread.
-fn pick_file() -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Import questions")
-        .add_filter("GIFT or CSV", &["gift", "txt", "csv"])
-        .add_filter("All files", &["*"])
-        .pick_file()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
@@ -311,7 +299,13 @@ fn target_name(banks_dir: &Path, id: &str) -> String {
     format!("{folder}/{id}")
 }
 
-pub fn show(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut Ui,
+    state: &mut ImportState,
+    banks_dir: &Path,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("import")
@@ -322,7 +316,7 @@ pub fn show(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Ve
                  docs/import.md) into a new bank. Nothing is written until you press Import.",
                 );
                 ui.add_space(8.0);
-                file_row(ui, state, out);
+                file_row(ui, state, dialog_open, out);
                 if let Some(job) = &state.job {
                     ui.horizontal(|ui| {
                         ui.add(egui::Spinner::new());
@@ -348,7 +342,7 @@ pub fn show(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Ve
     });
 }
 
-fn file_row(ui: &mut Ui, state: &mut ImportState, out: &mut Vec<Command>) {
+fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut Vec<Command>) {
     let busy = state.busy();
     ui.horizontal(|ui| {
         let l = ui.label("File to import");
@@ -370,13 +364,7 @@ fn file_row(ui: &mut Ui, state: &mut ImportState, out: &mut Vec<Command>) {
         {
             out.push(ImportCmd::Preview(PathBuf::from(state.path.trim())).into());
         }
-        if ui
-            .add_enabled(!busy, egui::Button::new("Choose file…"))
-            .on_hover_text("Open the system's file dialog")
-            .clicked()
-        {
-            out.push(ImportCmd::Browse.into());
-        }
+        choose_button(ui, FilePurpose::Questions, dialog_open || busy, out);
     });
     ui.label(
         RichText::new("Or drop a .gift or .csv file onto this window.")
@@ -596,17 +584,6 @@ impl CertprepApp {
                     self.run_import(ImportCmd::Preview(p));
                 }
             }
-            ImportCmd::Browse => {
-                if cfg!(target_os = "macos") {
-                    if let Some(p) = pick_file() {
-                        self.run_import(ImportCmd::Preview(p));
-                    }
-                } else {
-                    self.import.spawn("Waiting for the file dialog", || {
-                        Outcome::Picked(pick_file())
-                    });
-                }
-            }
             ImportCmd::Write { replace } => self.write_import(replace),
             ImportCmd::CancelReplace => self.import.confirm_replace = false,
             ImportCmd::Clear => {
@@ -653,8 +630,6 @@ impl CertprepApp {
             return;
         };
         match outcome {
-            Outcome::Picked(Some(path)) => self.run_import(ImportCmd::Preview(path)),
-            Outcome::Picked(None) => {}
             Outcome::Parsed(Ok(p)) => {
                 let st = &mut self.import;
                 st.bank_id = p.import.manifest.id.clone();
@@ -717,12 +692,14 @@ mod tests {
         let mut st = ImportState::default();
         st.spawn("Reading the file", move || {
             wait.recv().ok();
-            Outcome::Picked(None)
+            Outcome::Parsed(Err("nothing to read".into()))
         });
         assert!(st.busy());
         assert!(st.poll().is_none());
         let mut h = egui_kittest::Harness::new_ui_state(
-            |ui, st: &mut ImportState| show(ui, st, Path::new("question-banks"), &mut Vec::new()),
+            |ui, st: &mut ImportState| {
+                show(ui, st, Path::new("question-banks"), false, &mut Vec::new())
+            },
             st,
         );
         h.run_steps(3);
@@ -736,7 +713,7 @@ mod tests {
                 st.poll()
             })
             .expect("the job finishes");
-        assert!(matches!(outcome, Outcome::Picked(None)));
+        assert!(matches!(outcome, Outcome::Parsed(Err(_))));
         assert!(!st.busy());
     }
 

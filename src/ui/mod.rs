@@ -2,6 +2,7 @@
 //! and pushes [`Command`]s; [`CertprepApp::run_cmd`] applies them after the frame, in one
 //! place, so every change to the session and every database write has one home.
 
+pub mod dialog;
 mod exam;
 mod group;
 mod home;
@@ -87,6 +88,10 @@ pub enum Command {
     ExportHistory(PathBuf),
     /// Replace the history with an exported file (the current one is kept aside).
     ImportHistory(PathBuf),
+    /// Open the native file dialog for a path field.
+    ChooseFile(dialog::FilePurpose),
+    /// A path came back from the dialog: fill the field and do what its button does.
+    FileChosen(dialog::FilePurpose, PathBuf),
     /// Save the exam date (YYYY-MM-DD as typed) and target score (percent) of a bank.
     SetPlan {
         bank_id: String,
@@ -193,6 +198,8 @@ pub struct CertprepApp {
     pub group: group::GroupState,
     /// The Import screen: the file, its preview, the background job.
     pub import: ImportState,
+    /// A file dialog open on its helper thread (one at a time).
+    dialog: Option<dialog::PendingDialog>,
     frames: u64,
     commands: Vec<Command>,
 }
@@ -246,6 +253,7 @@ impl CertprepApp {
             probe_first_frame: None,
             group: group::GroupState::default(),
             import: ImportState::default(),
+            dialog: None,
             frames: 0,
             commands: Vec::new(),
         };
@@ -285,8 +293,8 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() {
-            // Poll the background import even when its screen is not showing.
+        if self.import.busy() || self.dialog.is_some() {
+            // Poll the background import or file dialog even when nothing else moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
     }
@@ -370,6 +378,7 @@ impl CertprepApp {
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
                     backups,
+                    dialog_open: self.dialog.is_some(),
                 };
                 settings::show(ui, &data, &mut self.history_path, out)
             }
@@ -388,11 +397,17 @@ impl CertprepApp {
             }
             Screen::Group => {
                 widgets::nav_bar(ui, widgets::NavTarget::Group, out);
-                group::show(ui, &mut self.group, out)
+                group::show(ui, &mut self.group, self.dialog.is_some(), out)
             }
             Screen::Import => {
                 widgets::nav_bar(ui, widgets::NavTarget::Import, out);
-                import::show(ui, &mut self.import, &self.banks_dir, out)
+                import::show(
+                    ui,
+                    &mut self.import,
+                    &self.banks_dir,
+                    self.dialog.is_some(),
+                    out,
+                )
             }
         }
     }
@@ -400,6 +415,7 @@ impl CertprepApp {
     /// Time-driven work: auto-submit when the countdown ends, warnings, the heartbeat.
     fn tick(&mut self) {
         self.poll_import();
+        self.poll_dialog();
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
@@ -625,7 +641,61 @@ impl CertprepApp {
                     }
                 }
             }
+            Command::ChooseFile(purpose) => {
+                if self.dialog.is_some() {
+                    return;
+                }
+                match dialog::open(purpose) {
+                    Ok(Some(path)) => self.run_cmd(Command::FileChosen(purpose, path)),
+                    Ok(None) => {}
+                    Err(pending) => self.dialog = Some(pending),
+                }
+            }
+            Command::FileChosen(purpose, path) => {
+                self.fill_path_field(purpose, &path);
+                self.run_cmd(purpose.command(path));
+            }
         }
+    }
+
+    /// The text box a dialog belongs to shows the chosen path, as if it had been typed.
+    fn fill_path_field(&mut self, purpose: dialog::FilePurpose, path: &std::path::Path) {
+        use dialog::FilePurpose as P;
+        let text = path.display().to_string();
+        match purpose {
+            P::Questions => self.import.path = text,
+            P::ExamPack => self.group.pack_path = text,
+            P::ResultFile => self.group.add_path = text,
+            P::GroupFolder => self.group.folder = text,
+            P::GroupCsv => self.group.csv_path = text,
+            P::ExportHistory | P::ImportHistory => self.history_path = text,
+        }
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some(pending) = &self.dialog else {
+            return;
+        };
+        let purpose = pending.purpose;
+        match pending.poll() {
+            dialog::DialogPoll::Open => {}
+            dialog::DialogPoll::Cancelled => self.dialog = None,
+            dialog::DialogPoll::Chosen(path) => {
+                self.dialog = None;
+                self.run_cmd(Command::FileChosen(purpose, path));
+            }
+            dialog::DialogPoll::Failed => {
+                self.dialog = None;
+                self.notice = Some(error_notice(
+                    "The file dialog could not be opened; type or paste the path instead.".into(),
+                ));
+            }
+        }
+    }
+
+    /// A file dialog is open: its buttons wait until it closes.
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.is_some()
     }
 
     fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {

@@ -2,6 +2,7 @@
 //! backups.
 
 use super::Command;
+use super::dialog::{FilePurpose, choose_button};
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
 use egui::{RichText, Ui};
@@ -13,6 +14,8 @@ pub struct SettingsData<'a> {
     pub data_dir: &'a Path,
     pub db_path: Option<&'a Path>,
     pub backups: &'a [BackupInfo],
+    /// A file dialog is open: the Choose buttons wait.
+    pub dialog_open: bool,
 }
 
 pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
@@ -28,7 +31,7 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
                 ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
-                history_file(ui, history_path, out);
+                history_file(ui, history_path, d.dialog_open, out);
             });
     });
 }
@@ -187,7 +190,7 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
 }
 
 /// All history as one file: to move to another computer, or keep somewhere safe.
-fn history_file(ui: &mut Ui, path: &mut String, out: &mut Vec<Command>) {
+fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Move your history").strong());
     ui.label(
         "Export writes every exam, answer and review to one file. Import replaces your history \
@@ -214,5 +217,10 @@ fn history_file(ui: &mut Ui, path: &mut String, out: &mut Vec<Command>) {
         {
             out.push(Command::ImportHistory(path.trim().into()));
         }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Or use the file dialog:");
+        choose_button(ui, FilePurpose::ExportHistory, dialog_open, out);
+        choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);
     });
 }

@@ -1,0 +1,148 @@
+//! Native file dialogs (rfd) behind the "Choose…" buttons. Every path field keeps its text box,
+//! so typed and dropped paths work as before; the dialog only fills the field and does what
+//! the field's own button would.
+//!
+//! A dialog blocks the thread that opens it, so it runs on a helper thread and the window
+//! keeps drawing (an exam clock must not stop because a dialog is open elsewhere). macOS only
+//! allows dialogs on the main thread; there it blocks, as every macOS app's dialog does.
+
+use super::{Command, GroupCmd, ImportCmd};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+/// What a dialog is choosing, and so which dialog it is and where the answer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// GIFT or CSV questions for the Import screen.
+    Questions,
+    ExamPack,
+    ResultFile,
+    GroupFolder,
+    /// Where to write the group report as CSV.
+    GroupCsv,
+    /// Where to write the history file (a save dialog).
+    ExportHistory,
+    ImportHistory,
+}
+
+impl FilePurpose {
+    fn title(self) -> &'static str {
+        match self {
+            FilePurpose::Questions => "Choose a GIFT or CSV file",
+            FilePurpose::ExamPack => "Open an exam pack",
+            FilePurpose::ResultFile => "Add a member's result",
+            FilePurpose::GroupFolder => "Choose the group folder",
+            FilePurpose::GroupCsv => "Save the group report",
+            FilePurpose::ExportHistory => "Export your history",
+            FilePurpose::ImportHistory => "Import a history file",
+        }
+    }
+
+    /// Show the dialog and wait for the answer (None: cancelled).
+    fn run(self) -> Option<PathBuf> {
+        let d = rfd::FileDialog::new().set_title(self.title());
+        match self {
+            FilePurpose::Questions => d
+                .add_filter("GIFT or CSV", &["gift", "txt", "csv"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+            FilePurpose::ExamPack => d
+                .add_filter("certprep exam pack", &["json"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+            FilePurpose::ResultFile => d
+                .add_filter("certprep result", &["json"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+            FilePurpose::GroupFolder => d.pick_folder(),
+            FilePurpose::GroupCsv => d
+                .set_file_name("group-report.csv")
+                .add_filter("CSV", &["csv"])
+                .save_file(),
+            FilePurpose::ExportHistory => d
+                .set_file_name("certprep-history.sqlite3")
+                .add_filter("certprep history", &["sqlite3"])
+                .save_file(),
+            FilePurpose::ImportHistory => d
+                .add_filter("certprep history", &["sqlite3"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+        }
+    }
+
+    /// What the field's own button does with a path: the same happens to a chosen one.
+    pub fn command(self, path: PathBuf) -> Command {
+        match self {
+            FilePurpose::Questions => ImportCmd::Preview(path).into(),
+            FilePurpose::ExamPack => GroupCmd::OpenPack(path).into(),
+            FilePurpose::ResultFile => GroupCmd::AddResults(vec![path]).into(),
+            FilePurpose::GroupFolder => GroupCmd::SetFolder(path.display().to_string()).into(),
+            FilePurpose::GroupCsv => GroupCmd::ExportCsv(path).into(),
+            FilePurpose::ExportHistory => Command::ExportHistory(path),
+            FilePurpose::ImportHistory => Command::ImportHistory(path),
+        }
+    }
+}
+
+/// A dialog open on its helper thread.
+pub struct PendingDialog {
+    pub purpose: FilePurpose,
+    rx: mpsc::Receiver<Option<PathBuf>>,
+}
+
+/// How a poll went.
+pub enum DialogPoll {
+    Open,
+    Chosen(PathBuf),
+    Cancelled,
+    /// The helper thread ended without an answer (the dialog could not be shown).
+    Failed,
+}
+
+impl PendingDialog {
+    pub fn poll(&self) -> DialogPoll {
+        match self.rx.try_recv() {
+            Ok(Some(path)) => DialogPoll::Chosen(path),
+            Ok(None) => DialogPoll::Cancelled,
+            Err(mpsc::TryRecvError::Empty) => DialogPoll::Open,
+            Err(mpsc::TryRecvError::Disconnected) => DialogPoll::Failed,
+        }
+    }
+}
+
+/// Open the dialog for `purpose`. On macOS it runs here and the answer comes back at once;
+/// elsewhere a helper thread shows it and the answer is polled from the returned handle.
+pub fn open(purpose: FilePurpose) -> Result<Option<PathBuf>, PendingDialog> {
+    if cfg!(target_os = "macos") {
+        return Ok(purpose.run());
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(purpose.run());
+    });
+    Err(PendingDialog { purpose, rx })
+}
+
+/// A "Choose…" button for a path field, disabled while another dialog is open.
+pub fn choose_button(
+    ui: &mut egui::Ui,
+    purpose: FilePurpose,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
+    let label = match purpose {
+        FilePurpose::GroupFolder => "Choose folder…",
+        FilePurpose::GroupCsv | FilePurpose::ExportHistory => "Save as…",
+        _ => "Choose file…",
+    };
+    let button = ui
+        .add_enabled(!dialog_open, egui::Button::new(label))
+        .on_hover_text(purpose.title());
+    // Several fields have the same button; its accessible name says which dialog it opens.
+    button.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Button, !dialog_open, purpose.title())
+    });
+    if button.clicked() {
+        out.push(Command::ChooseFile(purpose));
+    }
+}
