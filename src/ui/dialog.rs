@@ -9,6 +9,7 @@
 use super::{Command, GroupCmd, ImportCmd};
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// What a dialog is choosing, and so which dialog it is and where the answer goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +85,14 @@ impl FilePurpose {
     }
 }
 
+/// An answer this fast was no dialog at all: rfd returns "cancelled" at once when the desktop
+/// has no file chooser (no XDG portal, no zenity), and no person cancels a dialog that fast.
+pub const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
+
 /// A dialog open on its helper thread.
 pub struct PendingDialog {
     pub purpose: FilePurpose,
+    started: Instant,
     rx: mpsc::Receiver<Option<PathBuf>>,
 }
 
@@ -95,15 +101,25 @@ pub enum DialogPoll {
     Open,
     Chosen(PathBuf),
     Cancelled,
-    /// The helper thread ended without an answer (the dialog could not be shown).
+    /// No dialog could be shown: the helper thread died, or "cancelled" came back too fast
+    /// for a person (see [`NO_DIALOG_WITHIN`]).
     Failed,
+}
+
+/// What "cancelled" after `elapsed` most likely was.
+pub fn cancelled_or_failed(elapsed: Duration) -> DialogPoll {
+    if elapsed < NO_DIALOG_WITHIN {
+        DialogPoll::Failed
+    } else {
+        DialogPoll::Cancelled
+    }
 }
 
 impl PendingDialog {
     pub fn poll(&self) -> DialogPoll {
         match self.rx.try_recv() {
             Ok(Some(path)) => DialogPoll::Chosen(path),
-            Ok(None) => DialogPoll::Cancelled,
+            Ok(None) => cancelled_or_failed(self.started.elapsed()),
             Err(mpsc::TryRecvError::Empty) => DialogPoll::Open,
             Err(mpsc::TryRecvError::Disconnected) => DialogPoll::Failed,
         }
@@ -112,15 +128,23 @@ impl PendingDialog {
 
 /// Open the dialog for `purpose`. On macOS it runs here and the answer comes back at once;
 /// elsewhere a helper thread shows it and the answer is polled from the returned handle.
-pub fn open(purpose: FilePurpose) -> Result<Option<PathBuf>, PendingDialog> {
+pub fn open(purpose: FilePurpose) -> Result<DialogPoll, PendingDialog> {
     if cfg!(target_os = "macos") {
-        return Ok(purpose.run());
+        let started = Instant::now();
+        return Ok(match purpose.run() {
+            Some(path) => DialogPoll::Chosen(path),
+            None => cancelled_or_failed(started.elapsed()),
+        });
     }
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(purpose.run());
     });
-    Err(PendingDialog { purpose, rx })
+    Err(PendingDialog {
+        purpose,
+        started: Instant::now(),
+        rx,
+    })
 }
 
 /// A "Choose…" button for a path field, disabled while another dialog is open.
@@ -144,5 +168,22 @@ pub fn choose_button(
     });
     if button.clicked() {
         out.push(Command::ChooseFile(purpose));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instant_cancel_means_no_dialog_was_shown() {
+        assert!(matches!(
+            cancelled_or_failed(Duration::from_millis(20)),
+            DialogPoll::Failed
+        ));
+        assert!(matches!(
+            cancelled_or_failed(Duration::from_secs(3)),
+            DialogPoll::Cancelled
+        ));
     }
 }

@@ -646,8 +646,7 @@ impl CertprepApp {
                     return;
                 }
                 match dialog::open(purpose) {
-                    Ok(Some(path)) => self.run_cmd(Command::FileChosen(purpose, path)),
-                    Ok(None) => {}
+                    Ok(answer) => self.dialog_answered(purpose, answer),
                     Err(pending) => self.dialog = Some(pending),
                 }
             }
@@ -677,17 +676,23 @@ impl CertprepApp {
             return;
         };
         let purpose = pending.purpose;
-        match pending.poll() {
-            dialog::DialogPoll::Open => {}
-            dialog::DialogPoll::Cancelled => self.dialog = None,
-            dialog::DialogPoll::Chosen(path) => {
-                self.dialog = None;
-                self.run_cmd(Command::FileChosen(purpose, path));
-            }
+        let answer = pending.poll();
+        if !matches!(answer, dialog::DialogPoll::Open) {
+            self.dialog = None;
+            self.dialog_answered(purpose, answer);
+        }
+    }
+
+    fn dialog_answered(&mut self, purpose: dialog::FilePurpose, answer: dialog::DialogPoll) {
+        match answer {
+            dialog::DialogPoll::Open | dialog::DialogPoll::Cancelled => {}
+            dialog::DialogPoll::Chosen(path) => self.run_cmd(Command::FileChosen(purpose, path)),
             dialog::DialogPoll::Failed => {
-                self.dialog = None;
                 self.notice = Some(error_notice(
-                    "The file dialog could not be opened; type or paste the path instead.".into(),
+                    "No file dialog could be shown on this desktop (it needs an XDG desktop \
+                     portal or zenity). Type or paste the path into the box, or drop the file \
+                     onto the window."
+                        .into(),
                 ));
             }
         }

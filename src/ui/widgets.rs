@@ -59,8 +59,14 @@ pub fn notice_bar(ui: &mut Ui, notice: &Notice, out: &mut Vec<Command>) {
         NoticeKind::Error => ui.visuals().error_fg_color,
     };
     egui::Panel::top("notice").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(&notice.text).color(color).strong());
+        // The text wraps in the room the button leaves: a long message must not push
+        // Dismiss out of the window.
+        ui.horizontal_top(|ui| {
+            let room = (ui.available_width() - 90.0).max(200.0);
+            ui.scope(|ui| {
+                ui.set_max_width(room);
+                ui.add(egui::Label::new(RichText::new(&notice.text).color(color).strong()).wrap());
+            });
             if ui.button("Dismiss").clicked() {
                 out.push(Command::DismissNotice);
             }
