@@ -360,3 +360,29 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
         h.state().import.error
     );
 }
+
+/// Enter in a path field does what the field's button does.
+#[test]
+fn enter_in_the_pack_and_folder_fields_opens_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("group");
+    std::fs::create_dir_all(&folder).unwrap();
+    let pack = pack(false);
+    let pack_file = dir.path().join(pack.file_name());
+    std::fs::write(&pack_file, pack.to_json()).unwrap();
+    let alice = result(&pack, "Alice", |_| true);
+    std::fs::write(folder.join(alice.file_name()), alice.to_json()).unwrap();
+
+    let mut h = harness_with(banks_dir(), &dir.path().join("data"));
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    type_into(&mut h, "Exam pack file", &pack_file.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Spring mock");
+    type_into(&mut h, "Group folder", &folder.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("1 member, 6 questions, 0 files rejected");
+}

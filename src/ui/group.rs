@@ -5,7 +5,7 @@
 //! "group folder" setting, whose `*.certprep-result.json` files are read on every refresh.
 
 use super::dialog::{FilePurpose, choose_button};
-use super::widgets::{bad_color, clock};
+use super::widgets::{bad_color, clock, enter_pressed};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
 use crate::exam::{ExamStatus, Mode};
 use crate::group::{
@@ -193,17 +193,18 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mu
     ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
     ui.horizontal(|ui| {
         let l = ui.label("Exam pack file");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.pack_path)
-                .hint_text("path to a .certprep-exam.json file")
-                .desired_width(420.0),
-        )
-        .labelled_by(l.id);
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.pack_path)
+                    .hint_text("path to a .certprep-exam.json file")
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
         let typed = !state.pack_path.trim().is_empty();
-        if ui
+        let open = ui
             .add_enabled(typed, egui::Button::new("Open exam pack"))
-            .clicked()
-        {
+            .clicked();
+        if typed && (open || enter_pressed(ui, &field)) {
             out.push(GroupCmd::OpenPack(PathBuf::from(state.pack_path.trim())).into());
         }
         choose_button(ui, FilePurpose::ExamPack, dialog_open, out);
@@ -251,13 +252,14 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &
     ui.label(RichText::new("Group report").size(20.0).strong());
     ui.horizontal(|ui| {
         let l = ui.label("Group folder");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.folder)
-                .hint_text("folder where members put their results")
-                .desired_width(360.0),
-        )
-        .labelled_by(l.id);
-        if ui.button("Use folder").clicked() {
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.folder)
+                    .hint_text("folder where members put their results")
+                    .desired_width(360.0),
+            )
+            .labelled_by(l.id);
+        if ui.button("Use folder").clicked() || enter_pressed(ui, &field) {
             out.push(GroupCmd::SetFolder(state.folder.trim().to_string()).into());
         }
         choose_button(ui, FilePurpose::GroupFolder, dialog_open, out);
@@ -270,13 +272,16 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &
     }
     ui.horizontal(|ui| {
         let l = ui.label("Result file");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.add_path)
-                .hint_text("path to a .certprep-result.json file")
-                .desired_width(360.0),
-        )
-        .labelled_by(l.id);
-        if ui.button("Add result").clicked() && !state.add_path.trim().is_empty() {
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.add_path)
+                    .hint_text("path to a .certprep-result.json file")
+                    .desired_width(360.0),
+            )
+            .labelled_by(l.id);
+        if (ui.button("Add result").clicked() || enter_pressed(ui, &field))
+            && !state.add_path.trim().is_empty()
+        {
             out.push(GroupCmd::AddResults(vec![PathBuf::from(state.add_path.trim())]).into());
         }
         choose_button(ui, FilePurpose::ResultFile, dialog_open, out);

@@ -354,7 +354,7 @@ fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut V
             )
             .labelled_by(l.id);
         let typed = !state.path.trim().is_empty();
-        let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let entered = super::widgets::enter_pressed(ui, &r);
         if (ui
             .add_enabled(typed && !busy, egui::Button::new("Preview"))
             .clicked()

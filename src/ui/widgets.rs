@@ -35,6 +35,12 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()
 }
 
+/// Enter was pressed in this single-line text field (egui drops the focus on Enter), so the
+/// field's main button should act as if clicked.
+pub fn enter_pressed(ui: &Ui, field: &egui::Response) -> bool {
+    field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// The letter shown for the option at `position` in this exam's order.
 pub fn letter(position: usize) -> char {
     (b'A' + (position as u8).min(25)) as char
