@@ -386,3 +386,37 @@ fn enter_in_the_pack_and_folder_fields_opens_them() {
     h.run();
     h.get_by_label("1 member, 6 questions, 0 files rejected");
 }
+
+/// A question nobody got right is flagged; opening the flag shows its text and key.
+#[test]
+fn a_flagged_question_opens_on_its_text_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("group");
+    std::fs::create_dir_all(&folder).unwrap();
+    let pack = pack(false);
+    for name in ["Ann", "Ben", "Cy", "Dee", "Ed"] {
+        let r = result(&pack, name, |d| d != "data");
+        std::fs::write(folder.join(r.file_name()), r.to_json()).unwrap();
+    }
+    let bank = mini();
+    let data_q = pack
+        .items
+        .iter()
+        .filter_map(|i| bank.question(&i.question_id))
+        .find(|q| q.domain == "data")
+        .expect("the pack has a data question");
+
+    let mut h = harness_with(banks_dir(), &dir.path().join("data"));
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    type_into(&mut h, "Group folder", &folder.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let start: String = data_q.stem.chars().take(20).collect();
+    let header = format!("{} · {start}", data_q.id);
+    h.get_by_label_contains(&header).click();
+    h.run();
+    let right = data_q.options.iter().find(|o| o.correct).unwrap();
+    h.get_by_label_contains(&right.text);
+}

@@ -356,6 +356,29 @@ fn checked_option(ui: &mut Ui, kind: QuestionType, text: &str, correct: bool, se
     });
 }
 
+/// A question with its key: the scenario and stem, every option with the right ones in the
+/// right-answer colour and each option's explanation, then the question's explanation.
+pub(super) fn answer_key(ui: &mut Ui, bank: &Bank, q: &Question) {
+    question_header(ui, bank, q);
+    for (pos, opt) in q.options.iter().enumerate() {
+        checked_option(
+            ui,
+            q.kind,
+            &format!("{}. {}", letter(pos), opt.text),
+            opt.correct,
+            false,
+        );
+        if let Some(e) = &opt.explanation {
+            ui.indent(("key-exp", &opt.id), |ui| {
+                ui.label(RichText::new(e).small())
+            });
+        }
+    }
+    if let Some(e) = &q.explanation {
+        ui.label(e);
+    }
+}
+
 /// Skill area and question type, the scenario if any, and the stem.
 pub(super) fn question_header(ui: &mut Ui, bank: &Bank, q: &Question) {
     ui.label(

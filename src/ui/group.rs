@@ -7,6 +7,7 @@
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::{bad_color, clock, enter_pressed};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
+use crate::bank::{Bank, LoadReport};
 use crate::exam::{ExamStatus, Mode};
 use crate::group::{
     BankChoice, ExamPack, FileKind, GroupReport, MemberResult, file_kind, result_files_in,
@@ -170,7 +171,13 @@ pub fn export_bar(
     });
 }
 
-pub fn show(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut Ui,
+    state: &mut GroupState,
+    banks: &LoadReport,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("group")
@@ -184,7 +191,7 @@ pub fn show(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Ve
                 pack_section(ui, state, dialog_open, out);
                 ui.add_space(12.0);
                 ui.separator();
-                report_section(ui, state, dialog_open, out);
+                report_section(ui, state, banks, dialog_open, out);
             });
     });
 }
@@ -248,7 +255,13 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mu
     });
 }
 
-fn report_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
+fn report_section(
+    ui: &mut Ui,
+    state: &mut GroupState,
+    banks: &LoadReport,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
     ui.label(RichText::new("Group report").size(20.0).strong());
     ui.horizontal(|ui| {
         let l = ui.label("Group folder");
@@ -373,19 +386,33 @@ fn report_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &
         if flagged.is_empty() {
             ui.label(RichText::new("No question looks broken.").weak());
         }
+        // The group checks a flagged question against its text and key, so they are one
+        // click away when the bank is loaded here.
+        let bank = bank_of_report(r, banks);
         for q in flagged {
             let why: Vec<&str> = q.flags.iter().map(|f| f.describe()).collect();
-            ui.label(
-                RichText::new(format!(
-                    "{} ({}): {:.0}% correct, discrimination {} — {}",
-                    q.question_id,
-                    q.area,
-                    q.difficulty * 100.0,
-                    q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
-                    why.join("; ")
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
+            let question = bank.and_then(|b| b.question(&q.question_id).map(|x| (b, x)));
+            let stem = question.map_or(String::new(), |(_, x)| {
+                format!(" · {}", super::exam::short(&x.stem, 70))
+            });
+            let header = RichText::new(format!(
+                "{}{stem}: {:.0}% correct, discrimination {} — {}",
+                q.question_id,
+                q.difficulty * 100.0,
+                q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
+                why.join("; ")
+            ))
+            .color(ui.visuals().warn_fg_color);
+            match question {
+                Some((b, x)) => {
+                    egui::CollapsingHeader::new(header)
+                        .id_salt(("flagged", &q.question_id))
+                        .show(ui, |ui| super::exam::answer_key(ui, b, x));
+                }
+                None => {
+                    ui.label(header);
+                }
+            }
         }
         egui::CollapsingHeader::new("All questions")
             .id_salt("group-questions")
@@ -731,4 +758,17 @@ impl CertprepApp {
 /// "1 member", "6 members".
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The loaded bank holding every question of the report (the pack's bank, or its embedded
+/// copy once opened), if there is one.
+fn bank_of_report<'a>(r: &GroupReport, banks: &'a LoadReport) -> Option<&'a Bank> {
+    if r.questions.is_empty() {
+        return None;
+    }
+    banks.banks.iter().find(|b| {
+        r.questions
+            .iter()
+            .all(|q| b.question(&q.question_id).is_some())
+    })
 }

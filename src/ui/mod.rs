@@ -397,7 +397,7 @@ impl CertprepApp {
             }
             Screen::Group => {
                 widgets::nav_bar(ui, widgets::NavTarget::Group, out);
-                group::show(ui, &mut self.group, self.dialog.is_some(), out)
+                group::show(ui, &mut self.group, &self.banks, self.dialog.is_some(), out)
             }
             Screen::Import => {
                 widgets::nav_bar(ui, widgets::NavTarget::Import, out);
