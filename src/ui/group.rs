@@ -395,14 +395,8 @@ fn report_section(
             let stem = question.map_or(String::new(), |(_, x)| {
                 format!(" · {}", super::exam::short(&x.stem, 70))
             });
-            let header = RichText::new(format!(
-                "{}{stem}: {:.0}% correct, discrimination {} — {}",
-                q.question_id,
-                q.difficulty * 100.0,
-                q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
-                why.join("; ")
-            ))
-            .color(ui.visuals().warn_fg_color);
+            let header =
+                RichText::new(format!("{}{stem}", q.question_id)).color(ui.visuals().warn_fg_color);
             match question {
                 Some((b, x)) => {
                     egui::CollapsingHeader::new(header)
@@ -413,6 +407,18 @@ fn report_section(
                     ui.label(header);
                 }
             }
+            // Why it is flagged, on its own wrapped line: the header does not wrap.
+            ui.indent(("flag-why", &q.question_id), |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{:.0}% correct · discrimination {} · {}",
+                        q.difficulty * 100.0,
+                        q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
+                        why.join("; ")
+                    ))
+                    .small(),
+                );
+            });
         }
         egui::CollapsingHeader::new("All questions")
             .id_salt("group-questions")
