@@ -109,10 +109,7 @@ fn keyboard_picks_options_moves_and_flags() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice Mini test bank").click();
-    h.run();
-    h.get_by_label("Start exam").click();
-    h.run();
+    common::start_exam(&mut h, "Mini test bank");
     h.key_press(egui::Key::Num2);
     h.run();
     h.key_press(egui::Key::F);
@@ -142,10 +139,7 @@ fn countdown_auto_submits_when_time_runs_out() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label("Practice Mini test bank").click();
-    h.run();
-    h.get_by_label("Start exam").click();
-    h.run();
+    common::start_exam(&mut h, "Mini test bank");
     h.state_mut().time_shift = std::time::Duration::from_secs(9 * 60 + 30);
     h.run();
     h.get_by_label("One minute left. Unanswered questions score zero.");
@@ -190,10 +184,7 @@ fn review_of_a_long_exam_keeps_flagged_first_and_submit_in_view() {
     let size = egui::vec2(1100.0, 800.0);
     let mut h = common::harness_with(common::repo().join("question-banks"), dir.path(), size);
     h.run();
-    h.get_by_label("Practice CETL-style practice bank").click();
-    h.run();
-    h.get_by_label("Start exam").click();
-    h.run();
+    common::start_exam(&mut h, "CETL-style practice bank");
     h.get_by_label("Question 1 of 100");
     h.get_by_label("Next").click();
     h.run();
@@ -245,14 +236,8 @@ fn results_open_at_their_top_whatever_home_was_scrolled_to() {
     let size = egui::vec2(1100.0, 600.0);
     let mut h = common::harness_with(common::repo().join("question-banks"), dir.path(), size);
     h.run();
-    h.get_by_label("Practice CETL-style practice bank").click();
-    h.run();
-    h.get_by_label("Start exam").click();
-    h.run();
-    h.get_by_label("Review and submit").click();
-    h.run();
-    h.get_by_label("Submit exam").click();
-    h.run();
+    common::start_exam(&mut h, "CETL-style practice bank");
+    common::review_and_submit(&mut h);
     h.get_by_label("Home").click();
     h.run();
 

@@ -11,21 +11,14 @@ use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn banks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
+    common::fixture_banks()
 }
 
 fn harness_with(banks: PathBuf, data: &Path) -> Harness<'static, CertprepApp> {
-    let app = CertprepApp::open(banks, data.to_path_buf());
-    Harness::builder()
-        .with_size(egui::vec2(1200.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut CertprepApp| {
-                certprep::ui::apply_style(ui.ctx());
-                app.show(ui)
-            },
-            app,
-        )
+    common::harness_with(banks, data, egui::vec2(1200.0, 900.0))
 }
 
 fn mini() -> Bank {
@@ -85,10 +78,7 @@ fn open_and_sit(h: &mut Harness<'_, CertprepApp>, pack_file: &Path) {
     };
     h.get_by_label(&label).click();
     h.run();
-    h.get_by_label("Review and submit").click();
-    h.run();
-    h.get_by_label("Submit exam").click();
-    h.run();
+    common::review_and_submit(h);
 }
 
 #[test]
@@ -176,10 +166,7 @@ fn a_member_without_the_bank_sits_the_embedded_copy() {
     h.get_by_label("Start pack exam").click();
     h.run();
     h.get_by_label("Question 1 of 6");
-    h.get_by_label("Review and submit").click();
-    h.run();
-    h.get_by_label("Submit exam").click();
-    h.run();
+    common::review_and_submit(&mut h);
     h.get_by_label("Score: 0 of 6 correct (0%)");
 }
 

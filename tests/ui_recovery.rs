@@ -7,12 +7,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
+mod common;
+
 fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
-    let banks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks");
-    let app = CertprepApp::open(banks, data.to_path_buf());
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 800.0))
-        .build_ui_state(|ui, app: &mut CertprepApp| app.show(ui), app)
+    common::harness_with(common::fixture_banks(), data, egui::vec2(1100.0, 800.0))
 }
 
 #[test]

@@ -164,14 +164,8 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     let mut h = harness(dir.path());
     h.run();
     h.get_by_label_contains("Sit a timed mock exam to see how well");
-    h.get_by_label("Practice Mini test bank").click();
-    h.run();
-    h.get_by_label("Start exam").click();
-    h.run();
-    h.get_by_label("Review and submit").click();
-    h.run();
-    h.get_by_label("Submit exam").click();
-    h.run();
+    common::start_exam(&mut h, "Mini test bank");
+    common::review_and_submit(&mut h);
     h.get_by_label("Home").click();
     h.run();
     // Predicted 50% for a fresh learner; the blank exam scored 0%.

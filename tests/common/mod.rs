@@ -3,6 +3,7 @@
 
 use certprep::ui::CertprepApp;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -42,4 +43,20 @@ pub fn harness_with(
         },
         app,
     )
+}
+
+/// Home → "Practice <bank title>" → Start exam, with the bank's default length and time.
+pub fn start_exam(h: &mut Harness<'_, CertprepApp>, bank_title: &str) {
+    h.get_by_label(&format!("Practice {bank_title}")).click();
+    h.run();
+    h.get_by_label("Start exam").click();
+    h.run();
+}
+
+/// From the exam screen: Review and submit → Submit exam.
+pub fn review_and_submit(h: &mut Harness<'_, CertprepApp>) {
+    h.get_by_label("Review and submit").click();
+    h.run();
+    h.get_by_label("Submit exam").click();
+    h.run();
 }
