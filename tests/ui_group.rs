@@ -201,19 +201,50 @@ fn result(pack: &ExamPack, member: &str, right: impl Fn(&str) -> bool) -> Member
     .unwrap()
 }
 
+/// A temporary folder with the (not embedded) pack written to a file, an empty group
+/// folder, and room for the app's data.
+struct Group {
+    dir: tempfile::TempDir,
+    pack: ExamPack,
+    pack_file: PathBuf,
+    folder: PathBuf,
+}
+
+impl Group {
+    fn new() -> Group {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("group");
+        std::fs::create_dir_all(&folder).unwrap();
+        let pack = pack(false);
+        let pack_file = dir.path().join(pack.file_name());
+        std::fs::write(&pack_file, pack.to_json()).unwrap();
+        Group {
+            dir,
+            pack,
+            pack_file,
+            folder,
+        }
+    }
+
+    /// Write a member's result into `into` (the group folder, or elsewhere) and return its path.
+    fn member(&self, into: &Path, name: &str, right: impl Fn(&str) -> bool) -> PathBuf {
+        let r = result(&self.pack, name, right);
+        let path = into.join(r.file_name());
+        std::fs::write(&path, r.to_json()).unwrap();
+        path
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+}
+
 #[test]
 fn load_results_from_the_group_folder_and_see_the_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let folder = dir.path().join("group");
-    std::fs::create_dir_all(&folder).unwrap();
-    let pack = pack(false);
-    for r in [
-        result(&pack, "Alice", |_| true),
-        result(&pack, "Bob", |d| d == "plan"),
-    ] {
-        std::fs::write(folder.join(r.file_name()), r.to_json()).unwrap();
-    }
+    let g = Group::new();
+    let (data, folder) = (g.data(), g.folder.clone());
+    g.member(&folder, "Alice", |_| true);
+    g.member(&folder, "Bob", |d| d == "plan");
     std::fs::write(folder.join("junk.certprep-result.json"), "not json").unwrap();
 
     let mut h = harness_with(banks_dir(), &data);
@@ -247,8 +278,7 @@ fn load_results_from_the_group_folder_and_see_the_table() {
 
     // The folder is remembered: after a restart a third result appears on opening.
     drop(h);
-    let carol = result(&pack, "Carol", |d| d != "plan");
-    std::fs::write(folder.join(carol.file_name()), carol.to_json()).unwrap();
+    g.member(&folder, "Carol", |d| d != "plan");
     let mut h = harness_with(banks_dir(), &data);
     h.run();
     h.get_by_label("Study group").click();
@@ -263,18 +293,10 @@ fn load_results_from_the_group_folder_and_see_the_table() {
 #[test]
 fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
     use certprep::ui::dialog::FilePurpose;
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let folder = dir.path().join("group");
-    std::fs::create_dir_all(&folder).unwrap();
-    let pack = pack(false);
-    let pack_file = dir.path().join(pack.file_name());
-    std::fs::write(&pack_file, pack.to_json()).unwrap();
-    let alice = result(&pack, "Alice", |_| true);
-    std::fs::write(folder.join(alice.file_name()), alice.to_json()).unwrap();
-    let bob = result(&pack, "Bob", |d| d == "plan");
-    let bob_file = dir.path().join(bob.file_name());
-    std::fs::write(&bob_file, bob.to_json()).unwrap();
+    let g = Group::new();
+    let (dir, data, folder, pack_file) = (g.dir.path(), g.data(), &g.folder, &g.pack_file);
+    g.member(folder, "Alice", |_| true);
+    let bob_file = g.member(dir, "Bob", |d| d == "plan");
 
     let mut h = harness_with(banks_dir(), &data);
     let chosen = |h: &mut Harness<'_, CertprepApp>, purpose: FilePurpose, path: &Path| {
@@ -294,18 +316,18 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
         h.get_by_label(name);
     }
 
-    chosen(&mut h, FilePurpose::ExamPack, &pack_file);
+    chosen(&mut h, FilePurpose::ExamPack, pack_file);
     h.get_by_label("Spring mock");
     assert_eq!(h.state().group.pack_path, pack_file.display().to_string());
 
-    chosen(&mut h, FilePurpose::GroupFolder, &folder);
+    chosen(&mut h, FilePurpose::GroupFolder, folder);
     h.get_by_label("1 member, 6 questions, 0 files rejected");
     assert_eq!(h.state().group.folder, folder.display().to_string());
 
     chosen(&mut h, FilePurpose::ResultFile, &bob_file);
     h.get_by_label("2 members, 6 questions, 0 files rejected");
     h.get_by_label("Save the group report");
-    let csv = dir.path().join("elsewhere.csv");
+    let csv = dir.join("elsewhere.csv");
     chosen(&mut h, FilePurpose::GroupCsv, &csv);
     assert!(std::fs::read_to_string(&csv).unwrap().contains("Bob,"));
 
@@ -314,7 +336,7 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
     h.run();
     h.get_by_label("Export your history");
     h.get_by_label("Import a history file");
-    let history = dir.path().join("moved.sqlite3");
+    let history = dir.join("moved.sqlite3");
     chosen(&mut h, FilePurpose::ExportHistory, &history);
     assert!(history.is_file());
     assert_eq!(h.state().history_path, history.display().to_string());
@@ -351,16 +373,11 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
 /// Enter in a path field does what the field's button does.
 #[test]
 fn enter_in_the_pack_and_folder_fields_opens_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("group");
-    std::fs::create_dir_all(&folder).unwrap();
-    let pack = pack(false);
-    let pack_file = dir.path().join(pack.file_name());
-    std::fs::write(&pack_file, pack.to_json()).unwrap();
-    let alice = result(&pack, "Alice", |_| true);
-    std::fs::write(folder.join(alice.file_name()), alice.to_json()).unwrap();
+    let g = Group::new();
+    g.member(&g.folder, "Alice", |_| true);
+    let (pack_file, folder) = (&g.pack_file, &g.folder);
 
-    let mut h = harness_with(banks_dir(), &dir.path().join("data"));
+    let mut h = harness_with(banks_dir(), &g.data());
     h.run();
     h.get_by_label("Study group").click();
     h.run();
@@ -377,14 +394,11 @@ fn enter_in_the_pack_and_folder_fields_opens_them() {
 /// A question nobody got right is flagged; opening the flag shows its text and key.
 #[test]
 fn a_flagged_question_opens_on_its_text_and_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("group");
-    std::fs::create_dir_all(&folder).unwrap();
-    let pack = pack(false);
+    let g = Group::new();
     for name in ["Ann", "Ben", "Cy", "Dee", "Ed"] {
-        let r = result(&pack, name, |d| d != "data");
-        std::fs::write(folder.join(r.file_name()), r.to_json()).unwrap();
+        g.member(&g.folder, name, |d| d != "data");
     }
+    let (pack, folder) = (&g.pack, &g.folder);
     let bank = mini();
     let data_q = pack
         .items
@@ -393,7 +407,7 @@ fn a_flagged_question_opens_on_its_text_and_key() {
         .find(|q| q.domain == "data")
         .expect("the pack has a data question");
 
-    let mut h = harness_with(banks_dir(), &dir.path().join("data"));
+    let mut h = harness_with(banks_dir(), &g.data());
     h.run();
     h.get_by_label("Study group").click();
     h.run();
