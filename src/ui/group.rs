@@ -5,7 +5,7 @@
 //! "group folder" setting, whose `*.certprep-result.json` files are read on every refresh.
 
 use super::dialog::{FilePurpose, choose_button};
-use super::widgets::{bad_color, clock, enter_pressed};
+use super::widgets::{bad_color, clock, enter_pressed, labelled_field};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
 use crate::bank::{Bank, LoadReport};
 use crate::exam::{ExamStatus, Mode};
@@ -149,13 +149,13 @@ pub fn export_bar(
             let l = ui.label("Your name");
             ui.add(egui::TextEdit::singleline(&mut state.member_name).desired_width(180.0))
                 .labelled_by(l.id);
-            let l = ui.label("Save to");
-            ui.add(
-                egui::TextEdit::singleline(&mut state.export_path)
-                    .hint_text("beside the pack file")
-                    .desired_width(320.0),
-            )
-            .labelled_by(l.id);
+            labelled_field(
+                ui,
+                "Save to",
+                &mut state.export_path,
+                "beside the pack file",
+                320.0,
+            );
             let ok = !state.member_name.trim().is_empty();
             if ui
                 .add_enabled(ok, egui::Button::new("Export result…"))
@@ -199,14 +199,13 @@ pub fn show(
 fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
     ui.horizontal(|ui| {
-        let l = ui.label("Exam pack file");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.pack_path)
-                    .hint_text("path to a .certprep-exam.json file")
-                    .desired_width(420.0),
-            )
-            .labelled_by(l.id);
+        let field = labelled_field(
+            ui,
+            "Exam pack file",
+            &mut state.pack_path,
+            "path to a .certprep-exam.json file",
+            420.0,
+        );
         let typed = !state.pack_path.trim().is_empty();
         let open = ui
             .add_enabled(typed, egui::Button::new("Open exam pack"))
@@ -264,14 +263,13 @@ fn report_section(
 ) {
     ui.label(RichText::new("Group report").size(20.0).strong());
     ui.horizontal(|ui| {
-        let l = ui.label("Group folder");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.folder)
-                    .hint_text("folder where members put their results")
-                    .desired_width(360.0),
-            )
-            .labelled_by(l.id);
+        let field = labelled_field(
+            ui,
+            "Group folder",
+            &mut state.folder,
+            "folder where members put their results",
+            360.0,
+        );
         if ui.button("Use folder").clicked() || enter_pressed(ui, &field) {
             out.push(GroupCmd::SetFolder(state.folder.trim().to_string()).into());
         }
@@ -284,14 +282,13 @@ fn report_section(
         ui.label(RichText::new(e).color(bad_color(ui)));
     }
     ui.horizontal(|ui| {
-        let l = ui.label("Result file");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.add_path)
-                    .hint_text("path to a .certprep-result.json file")
-                    .desired_width(360.0),
-            )
-            .labelled_by(l.id);
+        let field = labelled_field(
+            ui,
+            "Result file",
+            &mut state.add_path,
+            "path to a .certprep-result.json file",
+            360.0,
+        );
         if (ui.button("Add result").clicked() || enter_pressed(ui, &field))
             && !state.add_path.trim().is_empty()
         {
@@ -442,13 +439,13 @@ fn report_section(
             });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            let l = ui.label("CSV file");
-            ui.add(
-                egui::TextEdit::singleline(&mut state.csv_path)
-                    .hint_text("group-report.csv in the group folder")
-                    .desired_width(320.0),
-            )
-            .labelled_by(l.id);
+            labelled_field(
+                ui,
+                "CSV file",
+                &mut state.csv_path,
+                "group-report.csv in the group folder",
+                320.0,
+            );
             if ui.button("Export CSV").clicked() {
                 out.push(GroupCmd::ExportCsv(PathBuf::from(state.csv_path.trim())).into());
             }

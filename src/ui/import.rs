@@ -8,6 +8,7 @@
 //! without a second, explicit click, and then reloads the banks.
 
 use super::dialog::{FilePurpose, choose_button};
+use super::widgets::labelled_field;
 use super::{CertprepApp, Command, Notice, NoticeKind, Screen};
 use crate::import::{Import, ImportOptions, is_slug, slugify, write_bank};
 use egui::{RichText, Ui};
@@ -345,14 +346,13 @@ pub fn show(
 fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut Vec<Command>) {
     let busy = state.busy();
     ui.horizontal(|ui| {
-        let l = ui.label("File to import");
-        let r = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.path)
-                    .hint_text("path to a .gift, .txt or .csv file")
-                    .desired_width(420.0),
-            )
-            .labelled_by(l.id);
+        let r = labelled_field(
+            ui,
+            "File to import",
+            &mut state.path,
+            "path to a .gift, .txt or .csv file",
+            420.0,
+        );
         let typed = !state.path.trim().is_empty();
         let entered = super::widgets::enter_pressed(ui, &r);
         if (ui

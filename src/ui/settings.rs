@@ -3,6 +3,7 @@
 
 use super::Command;
 use super::dialog::{FilePurpose, choose_button};
+use super::widgets::labelled_field;
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
 use egui::{RichText, Ui};
@@ -197,13 +198,7 @@ fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec
          with such a file; your current database is kept beside it, not deleted.",
     );
     ui.horizontal(|ui| {
-        let l = ui.label("File");
-        ui.add(
-            egui::TextEdit::singleline(path)
-                .desired_width(360.0)
-                .hint_text("/path/to/certprep-history.sqlite3"),
-        )
-        .labelled_by(l.id);
+        labelled_field(ui, "File", path, "/path/to/certprep-history.sqlite3", 360.0);
         let given = !path.trim().is_empty();
         if ui
             .add_enabled(given, egui::Button::new("Export history"))

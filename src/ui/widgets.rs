@@ -35,6 +35,24 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()
 }
 
+/// A labelled one-line text field (the label names it for screen readers and tests), with a
+/// hint shown while it is empty.
+pub fn labelled_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+}
+
 /// Enter was pressed in this single-line text field (egui drops the focus on Enter), so the
 /// field's main button should act as if clicked.
 pub fn enter_pressed(ui: &Ui, field: &egui::Response) -> bool {
