@@ -227,3 +227,23 @@ fn dragging_the_retention_slider_saves_once_on_release() {
     assert!(now > 0.92, "the released value is saved, got {now}");
     assert!((h.state().study_settings.desired_retention - now).abs() < 1e-9);
 }
+
+/// The calendar beside the exam-date field opens three months out when nothing is typed, and
+/// its Save writes the picked day into the field, ready for "Save plan".
+#[test]
+fn the_calendar_fills_the_exam_date_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Pick a date…").click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let expected = (chrono::Local::now().date_naive() + chrono::Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(h.state().home.plan_date, expected);
+    h.get_by_label("Save plan").click();
+    h.run();
+    h.get_by_label_contains("90 days left");
+}

@@ -361,6 +361,40 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         });
 }
 
+/// A calendar beside the typed exam date: it opens on the typed date (or three months from
+/// today) and writes the picked one back into the field as YYYY-MM-DD.
+fn date_picker(ui: &mut Ui, date: &mut String) {
+    use chrono::Datelike;
+    let typed = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    let shown =
+        typed.unwrap_or_else(|| chrono::Local::now().date_naive() + chrono::Duration::days(90));
+    let Ok(mut picked) =
+        jiff::civil::Date::new(shown.year() as i16, shown.month() as i8, shown.day() as i8)
+    else {
+        return;
+    };
+    let saved = ui.add(
+        egui_extras::DatePickerButton::new(&mut picked)
+            .id_salt("exam-date-picker")
+            .calendar_week(false)
+            .highlight_weekends(false)
+            // Its year/month/day combo boxes have no accessible names; the arrows do the same.
+            .combo_boxes(false)
+            // The typed field shows the date; the button only opens the calendar.
+            .format("Pick a date…")
+            .show_icon(false),
+    );
+    // Changed means Save was pressed in the calendar, also on the day it opened on.
+    if saved.changed() {
+        *date = format!(
+            "{:04}-{:02}-{:02}",
+            picked.year(),
+            picked.month(),
+            picked.day()
+        );
+    }
+}
+
 fn plan_section(
     ui: &mut Ui,
     bank: &crate::bank::Bank,
@@ -375,6 +409,7 @@ fn plan_section(
         let l = ui.label("Exam date (YYYY-MM-DD)");
         ui.add(egui::TextEdit::singleline(date).desired_width(110.0))
             .labelled_by(l.id);
+        date_picker(ui, date);
         let l = ui.label("Target score %");
         ui.add(egui::DragValue::new(target).range(1.0..=100.0))
             .labelled_by(l.id);
