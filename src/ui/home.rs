@@ -362,7 +362,9 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
 }
 
 /// A calendar beside the typed exam date: it opens on the typed date (or three months from
-/// today) and writes the picked one back into the field as YYYY-MM-DD.
+/// today) and writes the picked one back into the field as YYYY-MM-DD. The calendar's year,
+/// month and day boxes carry no accessible names (egui_extras 0.37); the typed field is the
+/// way in for screen-reader and keyboard users, so it stays.
 fn date_picker(ui: &mut Ui, date: &mut String) {
     use chrono::Datelike;
     let typed = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
@@ -378,8 +380,6 @@ fn date_picker(ui: &mut Ui, date: &mut String) {
             .id_salt("exam-date-picker")
             .calendar_week(false)
             .highlight_weekends(false)
-            // Its year/month/day combo boxes have no accessible names; the arrows do the same.
-            .combo_boxes(false)
             // The typed field shows the date; the button only opens the calendar.
             .format("Pick a date…")
             .show_icon(false),
