@@ -58,6 +58,8 @@ fn open_and_sit(h: &mut Harness<'_, CertprepApp>, pack_file: &Path) {
     h.get_by_label("Open exam pack").click();
     h.run();
     h.get_by_label("Spring mock");
+    // The pack names its bank by id; the screen shows the loaded bank's title.
+    h.get_by_label_contains("· Mini test bank (version");
     h.get_by_label("Start pack exam").click();
     h.run();
     h.get_by_label("Question 1 of 6");

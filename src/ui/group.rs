@@ -188,7 +188,7 @@ pub fn show(
                  email, a shared drive or a synced folder; drop them onto this window.",
                 );
                 ui.add_space(8.0);
-                pack_section(ui, state, dialog_open, out);
+                pack_section(ui, state, banks, dialog_open, out);
                 ui.add_space(12.0);
                 ui.separator();
                 report_section(ui, state, banks, dialog_open, out);
@@ -196,7 +196,13 @@ pub fn show(
     });
 }
 
-fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mut Vec<Command>) {
+fn pack_section(
+    ui: &mut Ui,
+    state: &mut GroupState,
+    banks: &LoadReport,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
     ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
     ui.horizontal(|ui| {
         let field = labelled_field(
@@ -225,11 +231,14 @@ fn pack_section(ui: &mut Ui, state: &mut GroupState, dialog_open: bool, out: &mu
         let p = &o.pack;
         ui.label(RichText::new(&p.title).strong().size(18.0));
         ui.label(format!(
-            "{} questions · {} minutes · pass mark {}% · bank {} (version {}) · pack {}",
+            "{} questions · {} minutes · pass mark {}% · {} (version {}) · pack {}",
             p.items.len(),
             p.time_limit_minutes,
             p.pass_percent,
-            p.bank.id,
+            // The bank's title when it is loaded here; the pack only carries its id.
+            banks
+                .bank(&p.bank.id)
+                .map_or(p.bank.id.as_str(), |b| b.manifest.title.as_str()),
             p.bank.version,
             p.pack_id
         ));
