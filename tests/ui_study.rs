@@ -101,6 +101,10 @@ fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
     h.run();
     h.get_by_label("2 reviewed today");
     h.get_by_label_contains("Seen 2 of 10 questions");
+    // With answers to compare, the three weakest areas are offered; two questions cannot
+    // have touched all three areas.
+    assert_eq!(h.query_all_by_label_contains("Study this area: ").count(), 3);
+    assert!(h.query_all_by_label_contains("(not started)").count() >= 1);
 }
 
 #[test]
@@ -113,7 +117,10 @@ fn dashboard_shows_every_area_and_studies_one_area() {
         h.get_by_label(area);
     }
     h.get_by_label("Weakest areas");
-    h.get_by_label("Study this area: Operations").click();
+    // Nothing answered yet: no area is weaker than another.
+    h.get_by_label_contains("Answer a few questions first");
+    assert!(h.query_by_label_contains("Study this area").is_none());
+    h.get_by_label("Study Operations only").click();
     h.run();
     let Screen::Study(view) = &h.state().screen else {
         panic!("not studying")

@@ -243,30 +243,38 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                     pct(a.high)
                 ));
                 ui.label(format!("{} / {} seen", a.seen, a.total));
-                if ui
-                    .small_button("Study")
-                    .on_hover_text(format!("Study {} only", a.name))
-                    .clicked()
-                {
-                    out.push(Command::StartStudy {
-                        bank_id: d.bank_id.clone(),
-                        area: Some(a.domain_id.clone()),
-                    });
-                }
+                let name = format!("Study {} only", a.name);
+                let button = ui.small_button("Study").on_hover_text(&name);
+                study_area_on_click(&button, &name, &d.bank_id, a, out);
                 ui.end_row();
             }
         });
     ui.add_space(8.0);
     ui.label(RichText::new("Weakest areas").strong());
-    for a in d.report.weakest(3) {
+    if d.report.seen == 0 {
+        // With no answers every area sits at the same prior: there is nothing to rank yet.
+        ui.label(
+            RichText::new("Answer a few questions first; the weakest areas show once there is something to compare.")
+                .weak(),
+        );
+    }
+    let weakest = if d.report.seen == 0 {
+        Vec::new()
+    } else {
+        d.report.weakest(3)
+    };
+    for a in weakest {
         ui.horizontal(|ui| {
-            ui.label(format!("{}: {}", a.name, pct(a.mastery)));
-            if ui.button(format!("Study this area: {}", a.name)).clicked() {
-                out.push(Command::StartStudy {
-                    bank_id: d.bank_id.clone(),
-                    area: Some(a.domain_id.clone()),
-                });
-            }
+            let started = if a.seen == 0 { " (not started)" } else { "" };
+            ui.label(format!("{}: {}{started}", a.name, pct(a.mastery)));
+            let button = ui.button("Study this area");
+            study_area_on_click(
+                &button,
+                &format!("Study this area: {}", a.name),
+                &d.bank_id,
+                a,
+                out,
+            );
         });
     }
     ui.add_space(8.0);
@@ -392,6 +400,24 @@ fn date_picker(ui: &mut Ui, date: &mut String) {
             picked.month(),
             picked.day()
         );
+    }
+}
+
+/// A "Study" button of one area: the same text on every row, so its accessible name (what
+/// screen readers say) names the area; a click studies that area only.
+fn study_area_on_click(
+    button: &egui::Response,
+    name: &str,
+    bank_id: &str,
+    area: &crate::mastery::AreaMastery,
+    out: &mut Vec<Command>,
+) {
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    if button.clicked() {
+        out.push(Command::StartStudy {
+            bank_id: bank_id.to_string(),
+            area: Some(area.domain_id.clone()),
+        });
     }
 }
 
