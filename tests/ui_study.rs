@@ -103,7 +103,10 @@ fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
     h.get_by_label_contains("Seen 2 of 10 questions");
     // With answers to compare, the three weakest areas are offered; two questions cannot
     // have touched all three areas.
-    assert_eq!(h.query_all_by_label_contains("Study this area: ").count(), 3);
+    assert_eq!(
+        h.query_all_by_label_contains("Study this area: ").count(),
+        3
+    );
     assert!(h.query_all_by_label_contains("(not started)").count() >= 1);
 }
 
