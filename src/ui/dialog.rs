@@ -39,35 +39,34 @@ impl FilePurpose {
         }
     }
 
+    /// Which dialog: open a file of these types, save under a suggested name, or pick a folder.
+    fn kind(self) -> DialogKind {
+        use DialogKind::*;
+        match self {
+            FilePurpose::Questions => Open("GIFT or CSV", &["gift", "txt", "csv"]),
+            FilePurpose::ExamPack => Open("certprep exam pack", &["json"]),
+            FilePurpose::ResultFile => Open("certprep result", &["json"]),
+            FilePurpose::ImportHistory => Open("certprep history", &["sqlite3"]),
+            FilePurpose::GroupFolder => Folder,
+            FilePurpose::GroupCsv => Save("group-report.csv", "CSV", &["csv"]),
+            FilePurpose::ExportHistory => {
+                Save("certprep-history.sqlite3", "certprep history", &["sqlite3"])
+            }
+        }
+    }
+
     /// Show the dialog and wait for the answer (None: cancelled).
     fn run(self) -> Option<PathBuf> {
         let d = rfd::FileDialog::new().set_title(self.title());
-        match self {
-            FilePurpose::Questions => d
-                .add_filter("GIFT or CSV", &["gift", "txt", "csv"])
+        match self.kind() {
+            DialogKind::Open(name, types) => d
+                .add_filter(name, types)
                 .add_filter("All files", &["*"])
                 .pick_file(),
-            FilePurpose::ExamPack => d
-                .add_filter("certprep exam pack", &["json"])
-                .add_filter("All files", &["*"])
-                .pick_file(),
-            FilePurpose::ResultFile => d
-                .add_filter("certprep result", &["json"])
-                .add_filter("All files", &["*"])
-                .pick_file(),
-            FilePurpose::GroupFolder => d.pick_folder(),
-            FilePurpose::GroupCsv => d
-                .set_file_name("group-report.csv")
-                .add_filter("CSV", &["csv"])
-                .save_file(),
-            FilePurpose::ExportHistory => d
-                .set_file_name("certprep-history.sqlite3")
-                .add_filter("certprep history", &["sqlite3"])
-                .save_file(),
-            FilePurpose::ImportHistory => d
-                .add_filter("certprep history", &["sqlite3"])
-                .add_filter("All files", &["*"])
-                .pick_file(),
+            DialogKind::Save(file, name, types) => {
+                d.set_file_name(file).add_filter(name, types).save_file()
+            }
+            DialogKind::Folder => d.pick_folder(),
         }
     }
 
@@ -88,6 +87,14 @@ impl FilePurpose {
 /// An answer this fast was no dialog at all: rfd returns "cancelled" at once when the desktop
 /// has no file chooser (no XDG portal, no zenity), and no person cancels a dialog that fast.
 pub const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
+
+enum DialogKind {
+    /// Open a file: the filter's name and extensions ("All files" is always offered too).
+    Open(&'static str, &'static [&'static str]),
+    /// Save: the suggested file name, the filter's name and extensions.
+    Save(&'static str, &'static str, &'static [&'static str]),
+    Folder,
+}
 
 /// A dialog open on its helper thread.
 pub struct PendingDialog {
@@ -163,9 +170,7 @@ pub fn choose_button(
         .add_enabled(!dialog_open, egui::Button::new(label))
         .on_hover_text(purpose.title());
     // Several fields have the same button; its accessible name says which dialog it opens.
-    button.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Button, !dialog_open, purpose.title())
-    });
+    super::widgets::name_button(&button, purpose.title());
     if button.clicked() {
         out.push(Command::ChooseFile(purpose));
     }

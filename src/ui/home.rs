@@ -146,9 +146,7 @@ fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Com
                 let start = ui.add_enabled(can_start, egui::Button::new("Practice…"));
                 // Every row has the same button; its accessible name says which bank it opens.
                 let name = format!("Practice {}", bank.manifest.title);
-                start.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Button, can_start, &name)
-                });
+                super::widgets::name_button(&start, &name);
                 if start.clicked() {
                     out.push(Command::OpenSetup {
                         bank_id: Some(bank.id().to_string()),
@@ -412,7 +410,7 @@ fn study_area_on_click(
     area: &crate::mastery::AreaMastery,
     out: &mut Vec<Command>,
 ) {
-    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    super::widgets::name_button(button, name);
     if button.clicked() {
         out.push(Command::StartStudy {
             bank_id: bank_id.to_string(),

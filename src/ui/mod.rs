@@ -698,11 +698,6 @@ impl CertprepApp {
         }
     }
 
-    /// A file dialog is open: its buttons wait until it closes.
-    pub fn dialog_open(&self) -> bool {
-        self.dialog.is_some()
-    }
-
     fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
         if let Screen::Study(view) = &mut self.screen
             && let Some(bank) = self.banks.bank(&view.session.bank_id)

@@ -181,7 +181,7 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
                 let restore = ui.button("Restore…");
                 // The same button on every row; its accessible name says which backup.
                 let name = format!("Restore {}", super::widgets::local_time_precise(b.taken_at));
-                restore.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                super::widgets::name_button(&restore, &name);
                 if restore.clicked() {
                     out.push(Command::RestoreBackup(b.path.clone()));
                 }

@@ -18,16 +18,22 @@ pub fn clock(d: Duration) -> String {
 /// A recorded moment as the learner reads it: their own time zone ("Nov 26, 2026, 4:02 PM").
 /// Records are kept in UTC; only the display is local.
 pub fn local_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%b %-d, %Y, %-I:%M %p")
-        .to_string()
+    local(t, "%b %-d, %Y, %-I:%M %p")
 }
 
 /// As [`local_time`], to the second: backups can be taken within the same minute.
 pub fn local_time_precise(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%b %-d, %Y, %-I:%M:%S %p")
-        .to_string()
+    local(t, "%b %-d, %Y, %-I:%M:%S %p")
+}
+
+fn local(t: DateTime<Utc>, format: &str) -> String {
+    t.with_timezone(&Local).format(format).to_string()
+}
+
+/// Give a button the accessible name screen readers (and tests) use, when its visible text is
+/// the same on every row ("Practice…", "Study", "Restore…") and only the name says which.
+pub fn name_button(button: &egui::Response, name: &str) {
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, button.enabled(), name));
 }
 
 /// A calendar date ("March 12, 2026").
