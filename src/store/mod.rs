@@ -264,6 +264,19 @@ impl Store {
         classify(&self.path, e)
     }
 
+    /// Every row of `sql`, each mapped by `row`; any failure becomes a classified StoreError.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.query_map(params, row)?.collect())
+            .map_err(|e| self.err(e))
+    }
+
     fn configure(&mut self) -> Result<(), StoreError> {
         // Wait briefly for another connection instead of failing at once with SQLITE_BUSY.
         self.conn
@@ -541,16 +554,14 @@ impl Store {
 
     /// Finished attempts, newest first.
     pub fn recent_attempts(&self, limit: usize) -> Result<Vec<AttemptSummary>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
+        self.query_all(
+            &format!(
                 "{} WHERE a.status IN ('submitted','expired') ORDER BY a.id DESC LIMIT ?1",
                 Self::SUMMARY_SQL
-            ))
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([limit as i64], Self::summary_from_row)
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+            ),
+            [limit as i64],
+            Self::summary_from_row,
+        )
     }
 
     /// Rebuild a session from the database: the same items, answers, flags, position and
@@ -585,19 +596,12 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT question_id, option_order, selected, flagged, checked
-                 FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows: Vec<(String, String, String, bool, bool)> = stmt
-            .query_map([attempt_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, String, String, bool, bool)> = self.query_all(
+            "SELECT question_id, option_order, selected, flagged, checked
+             FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
+            [attempt_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
         let mut items = Vec::with_capacity(rows.len());
         let mut states = Vec::with_capacity(rows.len());
         for (qid, order, selected, flagged, checked) in rows {
@@ -642,16 +646,12 @@ impl Store {
         &self,
         attempt_id: i64,
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT domain_id, correct, total FROM attempt_domain_scores
-                 WHERE attempt_id = ?1 ORDER BY domain_id",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([attempt_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+        self.query_all(
+            "SELECT domain_id, correct, total FROM attempt_domain_scores
+             WHERE attempt_id = ?1 ORDER BY domain_id",
+            [attempt_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     /// (seen, correct) for one question.

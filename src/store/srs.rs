@@ -172,30 +172,26 @@ impl Store {
         bank_id: &str,
         question_id: &str,
     ) -> Result<Vec<ReviewLogRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT question_id, reviewed_at, rating, correct, elapsed_days, scheduled_days,
-                        state_before, state_after, source
-                 FROM review_log WHERE bank_id = ?1 AND question_id = ?2 ORDER BY id",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([bank_id, question_id], |r| {
-            let at: String = r.get(1)?;
-            Ok(ReviewLogRow {
-                question_id: r.get(0)?,
-                reviewed_at: parse_time(&at),
-                rating: r.get(2)?,
-                correct: r.get(3)?,
-                elapsed_days: r.get(4)?,
-                scheduled_days: r.get(5)?,
-                state_before: r.get(6)?,
-                state_after: r.get(7)?,
-                source: r.get(8)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+        self.query_all(
+            "SELECT question_id, reviewed_at, rating, correct, elapsed_days, scheduled_days,
+                    state_before, state_after, source
+             FROM review_log WHERE bank_id = ?1 AND question_id = ?2 ORDER BY id",
+            [bank_id, question_id],
+            |r| {
+                let at: String = r.get(1)?;
+                Ok(ReviewLogRow {
+                    question_id: r.get(0)?,
+                    reviewed_at: parse_time(&at),
+                    rating: r.get(2)?,
+                    correct: r.get(3)?,
+                    elapsed_days: r.get(4)?,
+                    scheduled_days: r.get(5)?,
+                    state_before: r.get(6)?,
+                    state_after: r.get(7)?,
+                    source: r.get(8)?,
+                })
+            },
+        )
     }
 
     // -----------------------------------------------------------------------------------------
@@ -303,30 +299,26 @@ impl Store {
 
     /// Predictions of a bank, oldest first, with the exam score where the exam was submitted.
     pub fn predictions(&self, bank_id: &str) -> Result<Vec<Prediction>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT p.attempt_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability,
-                        CASE WHEN a.status IN ('submitted','expired') AND a.score_total > 0
-                             THEN CAST(a.score_correct AS REAL) / a.score_total END
-                 FROM predictions p JOIN attempts a ON a.id = p.attempt_id
-                 WHERE p.bank_id = ?1 ORDER BY p.attempt_id",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([bank_id], |r| {
-            let made: String = r.get(1)?;
-            Ok(Prediction {
-                attempt_id: r.get(0)?,
-                made_at: parse_time(&made),
-                predicted: r.get(2)?,
-                low: r.get(3)?,
-                high: r.get(4)?,
-                pass_probability: r.get(5)?,
-                actual: r.get(6)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+        self.query_all(
+            "SELECT p.attempt_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability,
+                    CASE WHEN a.status IN ('submitted','expired') AND a.score_total > 0
+                         THEN CAST(a.score_correct AS REAL) / a.score_total END
+             FROM predictions p JOIN attempts a ON a.id = p.attempt_id
+             WHERE p.bank_id = ?1 ORDER BY p.attempt_id",
+            [bank_id],
+            |r| {
+                let made: String = r.get(1)?;
+                Ok(Prediction {
+                    attempt_id: r.get(0)?,
+                    made_at: parse_time(&made),
+                    predicted: r.get(2)?,
+                    low: r.get(3)?,
+                    high: r.get(4)?,
+                    pass_probability: r.get(5)?,
+                    actual: r.get(6)?,
+                })
+            },
+        )
     }
 
     /// Keep today's readiness (one row per bank and day; the latest of the day wins).
@@ -357,19 +349,12 @@ impl Store {
     }
 
     pub fn readiness_history(&self, bank_id: &str) -> Result<Vec<ReadinessPoint>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT day, predicted, low, high FROM readiness_history
-                 WHERE bank_id = ?1 ORDER BY day",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows: Vec<(String, f64, f64, f64)> = stmt
-            .query_map([bank_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, f64, f64, f64)> = self.query_all(
+            "SELECT day, predicted, low, high FROM readiness_history
+             WHERE bank_id = ?1 ORDER BY day",
+            [bank_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         Ok(rows
             .into_iter()
             .filter_map(|(d, predicted, low, high)| {
