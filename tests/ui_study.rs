@@ -108,6 +108,12 @@ fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
         3
     );
     assert!(h.query_all_by_label_contains("(not started)").count() >= 1);
+    // Now there is a prediction, and unstarted areas borrow theirs from the answered ones.
+    h.get_by_label_contains("Predicted score ");
+    assert!(h.query_by_label("No prediction yet").is_none());
+    h.get_by_label_contains("from other areas");
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.readiness_history("mini").unwrap().len(), 1);
 }
 
 #[test]
@@ -115,7 +121,15 @@ fn dashboard_shows_every_area_and_studies_one_area() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    h.get_by_label_contains("Predicted score 50%");
+    // Before any answer the model has only its prior: no score is shown as if it were one,
+    // every area is marked not started, and no chart point is stored.
+    h.get_by_label("No prediction yet");
+    assert!(h.query_by_label_contains("Predicted score").is_none());
+    assert_eq!(h.query_all_by_label("not started").count(), 3);
+    h.get_by_label_contains("charted here once you start");
+    let store = Store::open_in(dir.path()).unwrap();
+    assert!(store.readiness_history("mini").unwrap().is_empty());
+    drop(store);
     for area in ["Planning (50%)", "Operations (30%)", "Data (20%)"] {
         h.get_by_label(area);
     }

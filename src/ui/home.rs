@@ -186,29 +186,42 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     let r = &d.report.readiness;
     ui.heading(format!("Readiness · {}", bank.manifest.title));
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(format!("Predicted score {}", pct(r.predicted)))
-                    .size(22.0)
-                    .strong(),
-            );
+        if d.report.seen == 0 {
+            // Before any answer the model holds only its prior (50%, anything possible): a
+            // number there would look like a verdict on someone who has not started.
+            ui.label(RichText::new("No prediction yet").size(22.0).strong());
             ui.label(format!(
-                "likely {}–{} · pass mark {} · chance of passing {}",
-                pct(r.low),
-                pct(r.high),
+                "Answer questions in Study or sit a mock exam: your predicted score, its likely \
+                 range and your chance of passing (pass mark {}) appear here, and narrow as you \
+                 go. {} questions to work through.",
                 pct(r.pass_mark),
-                pct(r.pass_probability)
+                d.report.total
             ));
-        });
-        band_bar(ui, r.predicted, r.low, r.high, Some(r.pass_mark), ui.available_width().min(640.0));
-        ui.label(
-            RichText::new(format!(
-                "Seen {} of {} questions. The band narrows as you answer more; the orange line is the pass mark.",
-                d.report.seen, d.report.total
-            ))
-            .small()
-            .weak(),
-        );
+        } else {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!("Predicted score {}", pct(r.predicted)))
+                        .size(22.0)
+                        .strong(),
+                );
+                ui.label(format!(
+                    "likely {}–{} · pass mark {} · chance of passing {}",
+                    pct(r.low),
+                    pct(r.high),
+                    pct(r.pass_mark),
+                    pct(r.pass_probability)
+                ));
+            });
+            band_bar(ui, r.predicted, r.low, r.high, Some(r.pass_mark), ui.available_width().min(640.0));
+            ui.label(
+                RichText::new(format!(
+                    "Seen {} of {} questions. The band narrows as you answer more; the orange line is the pass mark.",
+                    d.report.seen, d.report.total
+                ))
+                .small()
+                .weak(),
+            );
+        }
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             let label = format!(
@@ -233,13 +246,26 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         .show(ui, |ui| {
             for a in &d.report.areas {
                 ui.label(format!("{} ({:.0}%)", a.name, a.weight * 100.0));
-                band_bar(ui, a.mastery, a.low, a.high, None, 220.0);
-                ui.label(format!(
-                    "{} ({}–{})",
-                    pct(a.mastery),
-                    pct(a.low),
-                    pct(a.high)
-                ));
+                if a.seen == 0 {
+                    // An unstarted area's estimate is borrowed from the others (or is the
+                    // bare prior): say so instead of drawing a 0–100% band.
+                    ui.label(RichText::new("not started").weak());
+                    if d.report.seen == 0 {
+                        ui.label("");
+                    } else {
+                        ui.label(
+                            RichText::new(format!("~{} from other areas", pct(a.mastery))).weak(),
+                        );
+                    }
+                } else {
+                    band_bar(ui, a.mastery, a.low, a.high, None, 220.0);
+                    ui.label(format!(
+                        "{} ({}–{})",
+                        pct(a.mastery),
+                        pct(a.low),
+                        pct(a.high)
+                    ));
+                }
                 ui.label(format!("{} / {} seen", a.seen, a.total));
                 let name = format!("Study {} only", a.name);
                 let button = ui.small_button("Study").on_hover_text(&name);
@@ -304,7 +330,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     }
 }
 
-/// Mock-exam scores and daily readiness over time (x axis: days since the first point).
+/// Mock-exam scores and daily readiness over time (x axis: calendar days from the first point).
 fn charts(ui: &mut Ui, d: &Dashboard) {
     use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points};
     let first = d
@@ -313,7 +339,14 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .map(|(t, _)| t.date_naive())
         .chain(d.readiness_history.iter().map(|p| p.day))
         .min();
-    let Some(first) = first else { return };
+    ui.label(RichText::new("Progress over time").strong());
+    let Some(first) = first else {
+        ui.label(
+            RichText::new("Your predicted score, day by day, and your mock exam scores are charted here once you start.")
+                .weak(),
+        );
+        return;
+    };
     let day = |date: chrono::NaiveDate| (date - first).num_days() as f64;
     let scores: Vec<[f64; 2]> = d
         .exam_scores
@@ -325,7 +358,6 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .iter()
         .map(|p| [day(p.day), p.predicted * 100.0])
         .collect();
-    ui.label(RichText::new("Progress over time").strong());
     let pass = d.report.readiness.pass_mark * 100.0;
     let readiness_color = egui::Color32::from_rgb(0x4a, 0x9e, 0xe8);
     let score_color = egui::Color32::from_rgb(0xe0, 0x9a, 0x3e);
@@ -345,7 +377,22 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .allow_drag(false)
         .allow_zoom(false)
         .legend(Legend::default())
-        .x_axis_label("days")
+        .x_axis_formatter(move |mark, _| axis_date(first, mark.value))
+        .label_formatter(move |hover| {
+            let (name, at) = match hover {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, position),
+                egui_plot::HoverPosition::Elsewhere { .. } => return None,
+            };
+            Some(format!(
+                "{name}\n{}: {:.0}%",
+                axis_date(first, at.x.round()),
+                at.y
+            ))
+        })
         .show(ui, |p| {
             // Explicit colours: the readiness line and its points are one series in the
             // legend, and egui_plot would otherwise give each its own automatic colour.
@@ -365,6 +412,17 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
                     .color(score_color),
             );
         });
+}
+
+/// The calendar date `offset` days after `first`, for the chart's axis ("Nov 26"); the axis
+/// counts whole days, so the in-between marks egui_plot proposes stay blank.
+fn axis_date(first: chrono::NaiveDate, offset: f64) -> String {
+    if offset.fract() != 0.0 || offset < 0.0 {
+        return String::new();
+    }
+    (first + chrono::Duration::days(offset as i64))
+        .format("%b %-d")
+        .to_string()
 }
 
 /// A calendar beside the typed exam date: it opens on the typed date (or three months from

@@ -1168,7 +1168,10 @@ pub fn build_dashboard(
     };
     // One readiness point a day for the chart; the latest computation of the day wins. It is
     // derived data: a full disk or read-only file must not cost the learner the dashboard.
-    let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
+    // Before the first answer there is only the prior, which is not a point of progress.
+    if report.seen > 0 {
+        let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
+    }
     let readiness_history = store.readiness_history(bank.id())?;
     Ok((
         Dashboard {
