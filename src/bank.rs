@@ -252,6 +252,13 @@ impl Bank {
         self.manifest.domains.iter().find(|d| d.id == id)
     }
 
+    /// A domain's share of the blueprint (0..1): manifests may state weights that do not sum
+    /// to 100, and are normalised with a warning, so the raw number is not a percentage.
+    pub fn weight_share(&self, domain: &Domain) -> f64 {
+        let sum: f64 = self.manifest.domains.iter().map(|d| d.weight).sum();
+        if sum > 0.0 { domain.weight / sum } else { 0.0 }
+    }
+
     pub fn domain_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.domain(id).map(|d| d.name.as_str()).unwrap_or(id)
     }

@@ -202,7 +202,6 @@ pub fn report(
     now: DateTime<Utc>,
 ) -> MasteryReport {
     let domains = &bank.manifest.domains;
-    let weight_sum: f64 = domains.iter().map(|d| d.weight).sum();
     let evidence: Vec<AreaEvidence> = domains
         .iter()
         .map(|d| area_evidence(bank.questions_in(&d.id).map(|q| q.id.as_str()), cards, now))
@@ -214,11 +213,7 @@ pub fn report(
         .map(|(d, e)| AreaMastery {
             domain_id: d.id.clone(),
             name: d.name.clone(),
-            weight: if weight_sum > 0.0 {
-                d.weight / weight_sum
-            } else {
-                0.0
-            },
+            weight: bank.weight_share(d),
             ..area_mastery(e, &overall)
         })
         .collect();

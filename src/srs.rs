@@ -363,7 +363,6 @@ pub fn build_queue(
             .then(a.question_id.cmp(&b.question_id))
     });
 
-    let weight_sum: f64 = bank.manifest.domains.iter().map(|d| d.weight).sum();
     let mut pools: Vec<(String, f64, Vec<String>, usize)> = bank
         .manifest
         .domains
@@ -377,7 +376,7 @@ pub fn build_queue(
             unseen.sort_by_key(|q| q.difficulty.unwrap_or(2));
             let ids: Vec<String> = unseen.iter().rev().map(|q| q.id.clone()).collect();
             let m = mastery_by_area.get(&d.id).copied().unwrap_or(0.5);
-            let claim = d.weight / weight_sum.max(f64::MIN_POSITIVE) * (1.0 - m).max(0.05);
+            let claim = bank.weight_share(d) * (1.0 - m).max(0.05);
             (d.id.clone(), claim, ids, 0)
         })
         .collect();

@@ -33,7 +33,6 @@ pub struct BankStats {
 impl BankStats {
     pub fn of(bank: &Bank) -> BankStats {
         let total = bank.questions.len();
-        let weight_sum: f64 = bank.manifest.domains.iter().map(|d| d.weight).sum();
         let areas = bank
             .manifest
             .domains
@@ -43,7 +42,7 @@ impl BankStats {
                 name: d.name.clone(),
                 weight: d.weight,
                 count: bank.questions_in(&d.id).count(),
-                proportional: total as f64 * d.weight / weight_sum,
+                proportional: total as f64 * bank.weight_share(d),
             })
             .collect();
         let mut by_type = BTreeMap::new();

@@ -260,3 +260,36 @@ fn results_open_at_their_top_whatever_home_was_scrolled_to() {
     let score = h.get_by_label("Score: 0 of 100 correct (0%)").rect();
     assert!(score.top() >= 0.0 && score.bottom() <= size.y, "{score:?}");
 }
+
+#[test]
+fn setup_shows_the_questions_each_area_gets_and_the_pace() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Practice Mini test bank").click();
+    h.run();
+    // The bank's default: 6 questions in 10 minutes, split 50/30/20 as 3, 2 and 1.
+    h.get_by_label("Questions per skill area, by the blueprint");
+    for (area, weight) in [("Planning", "50%"), ("Operations", "30%"), ("Data", "20%")] {
+        h.get_by_label(area);
+        h.get_by_label(weight);
+    }
+    for n in ["3", "2", "1"] {
+        assert!(h.query_all_by_label(n).count() >= 1, "no cell reads {n}");
+    }
+    h.get_by_label("6 questions in 10 minutes: about 1 min 40 s a question.");
+
+    // A longer exam takes everything the bank has and the pace follows.
+    let Screen::Setup(form) = &mut h.state_mut().screen else {
+        panic!("not on the setup screen")
+    };
+    form.questions = 10;
+    h.run();
+    h.get_by_label("10 questions in 10 minutes: about 1 min a question.");
+    assert_eq!(h.query_all_by_label("5").count(), 1, "Planning gets all 5");
+
+    // Study mode has no clock, so no pace.
+    h.get_by_label("Study (instant feedback)").click();
+    h.run();
+    assert!(h.query_by_label_contains("a question.").is_none());
+}

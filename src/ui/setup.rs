@@ -104,17 +104,8 @@ pub fn show(ui: &mut Ui, banks: &LoadReport, form: &mut SetupForm, out: &mut Vec
             form.mode = mode;
         }
         if let Some(b) = banks.bank(&form.bank_id) {
-            ui.add_space(6.0);
-            let bp = crate::exam::Blueprint::for_bank(b, form.questions);
-            ui.label(format!(
-                "Questions are drawn by the blueprint weights: {}.",
-                bp.counts
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(d, n)| format!("{} {n}", b.domain_name(d)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            ui.add_space(10.0);
+            blueprint_table(ui, b, form);
         }
         ui.add_space(12.0);
         ui.horizontal(|ui| {
@@ -133,4 +124,69 @@ pub fn show(ui: &mut Ui, banks: &LoadReport, form: &mut SetupForm, out: &mut Vec
             }
         });
     });
+}
+
+/// What the exam will hold: each skill area's blueprint weight and the questions drawn for
+/// it at this length (after rounding, and capped by what the bank has), plus the pace.
+fn blueprint_table(ui: &mut Ui, bank: &crate::bank::Bank, form: &SetupForm) {
+    let bp = crate::exam::Blueprint::for_bank(bank, form.questions);
+    ui.label(egui::RichText::new("Questions per skill area, by the blueprint").strong());
+    egui::Grid::new("setup-blueprint")
+        .num_columns(3)
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(egui::RichText::new("Skill area").weak());
+            ui.label(egui::RichText::new("Weight").weak());
+            ui.label(egui::RichText::new("In this exam").weak());
+            ui.end_row();
+            for d in &bank.manifest.domains {
+                ui.label(&d.name);
+                let share = bank.weight_share(d);
+                ui.label(format!("{:.0}%", share * 100.0));
+                let drawn = bp.count_for(&d.id);
+                let available = bank.questions_in(&d.id).count();
+                if drawn == available && drawn < (share * form.questions as f64).round() as usize {
+                    // The bank ran out in this area; the others make up the difference.
+                    ui.label(format!("{drawn} (all the bank has)"));
+                } else {
+                    ui.label(drawn.to_string());
+                }
+                ui.end_row();
+            }
+        });
+    if form.mode == Mode::Exam && bp.total() > 0 {
+        let per_question = f64::from(form.minutes) * 60.0 / bp.total() as f64;
+        ui.label(
+            egui::RichText::new(format!(
+                "{} questions in {} minutes: about {} a question.",
+                bp.total(),
+                form.minutes,
+                pace(per_question)
+            ))
+            .weak(),
+        );
+    }
+}
+
+/// "1 min 30 s", "45 s": the time a question gets at an even pace.
+fn pace(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    match (s / 60, s % 60) {
+        (0, sec) => format!("{sec} s"),
+        (min, 0) => format!("{min} min"),
+        (min, sec) => format!("{min} min {sec} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pace;
+
+    #[test]
+    fn pace_reads_in_minutes_and_seconds() {
+        assert_eq!(pace(90.0), "1 min 30 s");
+        assert_eq!(pace(45.2), "45 s");
+        assert_eq!(pace(120.0), "2 min");
+    }
 }
