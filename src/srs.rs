@@ -401,11 +401,31 @@ pub fn build_queue(
 
 /// A Study-screen session: today's queue asked one question at a time, with immediate
 /// feedback, then a rating. UI-free so it can be driven by tests.
+/// What a study session draws from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StudyScope {
+    /// Today's queue over the whole bank.
+    Bank,
+    /// Today's queue, one skill area only ("Study this area").
+    Area(String),
+    /// The questions an exam attempt got wrong or left unanswered, once each, due or not.
+    Missed { attempt_id: i64 },
+}
+
+impl StudyScope {
+    /// The skill area a session is limited to, if any.
+    pub fn area(&self) -> Option<&str> {
+        match self {
+            StudyScope::Area(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StudySession {
     pub bank_id: String,
-    /// Only this skill area ("Study this area"), or the whole bank.
-    pub area: Option<String>,
+    pub scope: StudyScope,
     pub queue: std::collections::VecDeque<String>,
     /// The question on screen, its option order and what the learner did with it.
     pub current: Option<(ExamItem, ItemState)>,
@@ -420,12 +440,12 @@ impl StudySession {
         bank: &Bank,
         queue: &StudyQueue,
         cards: HashMap<String, CardRecord>,
-        area: Option<String>,
+        scope: StudyScope,
         seed: u64,
     ) -> StudySession {
         let mut s = StudySession {
             bank_id: bank.id().to_string(),
-            area,
+            scope,
             queue: queue.order().into(),
             current: None,
             cards,

@@ -70,7 +70,7 @@ fn new_questions_follow_weight_and_weakness() {
 fn a_wrong_answer_comes_back_in_the_session_and_a_right_one_does_not() {
     let bank = mini();
     let queue = build_queue(&bank, &HashMap::new(), &HashMap::new(), Utc::now(), 4, None);
-    let mut session = StudySession::new(&bank, &queue, HashMap::new(), None, 7);
+    let mut session = StudySession::new(&bank, &queue, HashMap::new(), StudyScope::Bank, 7);
     let s = Scheduler::new(0.9);
     let now = Utc::now();
     // First: wrong.

@@ -150,7 +150,7 @@ fn dashboard_shows_every_area_and_studies_one_area() {
         .chain(view.session.current.as_ref().map(|(i, _)| &i.question_id))
         .all(|id| bank.question(id).unwrap().domain == "ops");
     assert!(all_ops);
-    assert_eq!(view.session.area.as_deref(), Some("ops"));
+    assert_eq!(view.session.scope.area(), Some("ops"));
 }
 
 #[test]
@@ -276,4 +276,93 @@ fn the_calendar_fills_the_exam_date_field() {
     h.get_by_label("Save plan").click();
     h.run();
     h.get_by_label_contains("90 days left");
+}
+
+#[test]
+fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    common::start_exam(&mut h, "Mini test bank");
+    // Answer the first question right and leave the other five unanswered.
+    let (first, right) = {
+        let Screen::Exam(view) = &h.state().screen else {
+            panic!("not on the exam screen")
+        };
+        let item = &view.session.items[0];
+        let q = h
+            .state()
+            .bank("mini")
+            .unwrap()
+            .question(&item.question_id)
+            .unwrap();
+        let labels: Vec<String> = q
+            .correct_ids()
+            .iter()
+            .map(|o| {
+                let pos = item.option_order.iter().position(|x| x == o).unwrap();
+                format!(
+                    "{}. {}",
+                    (b'A' + pos as u8) as char,
+                    q.option(o).unwrap().text
+                )
+            })
+            .collect();
+        (q.id.clone(), labels)
+    };
+    for label in &right {
+        h.get_by_label(label).click();
+        h.run();
+    }
+    let exam_order: Vec<String> = {
+        let Screen::Exam(view) = &h.state().screen else {
+            panic!()
+        };
+        view.session
+            .items
+            .iter()
+            .map(|i| i.question_id.clone())
+            .collect()
+    };
+    common::review_and_submit(&mut h);
+    h.get_by_label("Score: 1 of 6 correct (17%)");
+
+    h.get_by_label("Practice the 5 questions I missed").click();
+    h.run();
+    h.get_by_label("Questions you missed in the exam");
+    h.get_by_label_contains("0 done · 5 to go · 0 right");
+    let (on_screen_id, queued) = {
+        let Screen::Study(view) = &h.state().screen else {
+            panic!("not studying")
+        };
+        let (item, _) = view.session.current.as_ref().unwrap();
+        (item.question_id.clone(), view.session.queue.clone())
+    };
+    // The five missed questions in exam order, the right one left out.
+    let mut asked = vec![on_screen_id.clone()];
+    asked.extend(queued);
+    assert_eq!(asked, exam_order[1..].to_vec());
+    assert!(!asked.contains(&first));
+
+    // Answering one is a study review like any other, written at once.
+    let (_, right, _) = on_screen(&h);
+    for label in &right {
+        h.get_by_label(label).click();
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Good (2)").click();
+    h.run();
+    // A first sight rated Good is still in FSRS's learning steps, so it comes back later in
+    // the session: four missed questions plus that one to go.
+    h.get_by_label_contains("1 done · 5 to go · 1 right");
+    let store = Store::open_in(dir.path()).unwrap();
+    let log = store.review_log("mini", &on_screen_id).unwrap();
+    assert_eq!(
+        log.len(),
+        1,
+        "unanswered in the exam, so only the study review"
+    );
+    assert_eq!(log[0].source, "study");
 }

@@ -18,7 +18,7 @@ use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning, assembl
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
-use crate::srs::{Scheduler, StudySettings};
+use crate::srs::{Scheduler, StudyScope, StudySettings};
 use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
@@ -79,6 +79,8 @@ pub enum Command {
         bank_id: String,
         area: Option<String>,
     },
+    /// Study the questions the attempt on the Results screen got wrong or left unanswered.
+    StudyMissed,
     StudyChoose(String),
     StudyCheck,
     /// Rate the checked study answer (a wrong answer is Again whatever is passed).
@@ -127,6 +129,19 @@ pub struct ResultsView {
     pub report: ScoreReport,
     pub elapsed: Duration,
     pub only_incorrect: bool,
+}
+
+impl ResultsView {
+    /// Questions answered wrong or left unanswered, in exam order.
+    pub fn missed(&self) -> Vec<String> {
+        self.session
+            .items
+            .iter()
+            .zip(&self.report.items)
+            .filter(|(_, r)| !r.is_correct)
+            .map(|(item, _)| item.question_id.clone())
+            .collect()
+    }
 }
 
 /// A spaced-repetition study session on the Study screen.
@@ -570,7 +585,20 @@ impl CertprepApp {
                 self.selected_bank = Some(id);
                 self.refresh_home();
             }
-            Command::StartStudy { bank_id, area } => self.start_study(&bank_id, area),
+            Command::StartStudy { bank_id, area } => {
+                let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
+                self.start_study(&bank_id, scope, None)
+            }
+            Command::StudyMissed => {
+                if let Screen::Results(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = StudyScope::Missed {
+                        attempt_id: view.session.attempt_id,
+                    };
+                    let missed = view.missed();
+                    self.start_study(&bank_id, scope, Some(missed));
+                }
+            }
             Command::StudyChoose(option) => self.with_study(|v, bank| {
                 v.session.choose(bank, &option);
             }),
@@ -706,7 +734,8 @@ impl CertprepApp {
         }
     }
 
-    fn start_study(&mut self, bank_id: &str, area: Option<String>) {
+    /// Open the Study screen on `scope`: today's queue, or exactly `questions` when given.
+    fn start_study(&mut self, bank_id: &str, scope: StudyScope, questions: Option<Vec<String>>) {
         let Some(bank) = self.banks.bank(bank_id) else {
             return;
         };
@@ -719,6 +748,14 @@ impl CertprepApp {
         };
         let now = chrono::Utc::now();
         let built = store.load_cards(bank_id).and_then(|cards| {
+            if let Some(due) = questions {
+                // Asked for by name, due or not, and nothing new added.
+                let queue = crate::srs::StudyQueue {
+                    due,
+                    new: Vec::new(),
+                };
+                return Ok((cards, queue));
+            }
             let (_, day_start) = crate::srs::local_day_start(now);
             let (new_today, _) = store.reviews_since(bank_id, day_start)?;
             let report = crate::mastery::report(bank, &cards, now);
@@ -729,7 +766,7 @@ impl CertprepApp {
                 &report.by_area(),
                 now,
                 allowed,
-                area.as_deref(),
+                scope.area(),
             );
             Ok((cards, queue))
         });
@@ -739,7 +776,7 @@ impl CertprepApp {
                     bank,
                     &queue,
                     cards,
-                    area,
+                    scope,
                     crate::exam::random_seed(),
                 );
                 self.screen = Screen::Study(Box::new(StudyView { session }));

@@ -69,6 +69,21 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
                 bank_id: Some(bank.id().to_string()),
             });
         }
+        let missed = r.total - r.correct;
+        if missed > 0
+            && ui
+                .button(format!(
+                    "Practice the {missed} {} I missed",
+                    if missed == 1 { "question" } else { "questions" }
+                ))
+                .on_hover_text(
+                    "Go through every question you got wrong or left unanswered, with \
+                     feedback and explanations; each answer is scheduled like any study answer.",
+                )
+                .clicked()
+        {
+            out.push(Command::StudyMissed);
+        }
     });
 }
 

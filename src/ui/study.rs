@@ -4,7 +4,7 @@
 use super::exam::{option_list, picked_option, question_header, study_feedback};
 use super::{Command, StudyView};
 use crate::bank::Bank;
-use crate::srs::Confidence;
+use crate::srs::{Confidence, StudyScope};
 use egui::{Key, RichText, Ui};
 
 pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the answer · after a right \
@@ -16,9 +16,16 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
     egui::Panel::top("study-top").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Study · {}", bank.manifest.title)).strong());
-            if let Some(a) = &s.area {
-                ui.separator();
-                ui.label(bank.domain_name(a));
+            match &s.scope {
+                StudyScope::Bank => {}
+                StudyScope::Area(a) => {
+                    ui.separator();
+                    ui.label(bank.domain_name(a));
+                }
+                StudyScope::Missed { .. } => {
+                    ui.separator();
+                    ui.label("Questions you missed in the exam");
+                }
             }
             ui.separator();
             ui.label(format!(
@@ -36,7 +43,14 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         ui.add(
             egui::ProgressBar::new(s.progress())
                 .desired_width(ui.available_width())
-                .text(format!("Today's queue: {:.0}%", s.progress() * 100.0)),
+                .text(format!(
+                    "{}: {:.0}%",
+                    match s.scope {
+                        StudyScope::Missed { .. } => "Missed questions",
+                        _ => "Today's queue",
+                    },
+                    s.progress() * 100.0
+                )),
         );
     });
     let Some((item, state)) = &s.current else {
@@ -148,6 +162,9 @@ fn finished(ui: &mut Ui, view: &StudyView, out: &mut Vec<Command>) {
         if s.reviewed == 0 {
             ui.label("Nothing is due and today's new questions are used up. Come back tomorrow, or raise the daily new-question limit in Settings.");
         } else {
+            if let StudyScope::Missed { .. } = s.scope {
+                ui.label("You have been through every question you missed in that exam.");
+            }
             ui.label(format!(
                 "You answered {} questions, {} of them right ({:.0}%). Every answer is saved and scheduled.",
                 s.reviewed,
