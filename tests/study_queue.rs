@@ -2,7 +2,9 @@
 //! blueprint weight × weakness, the daily limit, one area only, and wrong answers coming back.
 
 use certprep::bank::load_bank;
-use certprep::srs::{Confidence, Rating, ReviewOrigin, Scheduler, StudySession, build_queue};
+use certprep::srs::{
+    Confidence, Rating, ReviewOrigin, Scheduler, StudyScope, StudySession, build_queue,
+};
 use chrono::{Duration, TimeZone, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
