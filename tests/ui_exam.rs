@@ -16,20 +16,7 @@ fn option_label(h: &Harness<'_, CertprepApp>, original_id: &str) -> String {
     let Screen::Exam(view) = &h.state().screen else {
         panic!("not on the exam screen")
     };
-    let s = &view.session;
-    let item = &s.items[s.current];
-    let bank = h.state().bank(&s.bank_id).unwrap();
-    let q = bank.question(&item.question_id).unwrap();
-    let pos = item
-        .option_order
-        .iter()
-        .position(|o| o == original_id)
-        .unwrap();
-    format!(
-        "{}. {}",
-        (b'A' + pos as u8) as char,
-        q.option(original_id).unwrap().text
-    )
+    common::option_label(h, &view.session.items[view.session.current], original_id)
 }
 
 fn current_question(h: &Harness<'_, CertprepApp>) -> (String, String, QuestionType) {

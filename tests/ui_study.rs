@@ -20,20 +20,12 @@ fn on_screen(h: &Harness<'_, CertprepApp>) -> (String, Vec<String>, String) {
     let (item, _) = view.session.current.as_ref().expect("a question");
     let bank = h.state().bank("mini").unwrap();
     let q = bank.question(&item.question_id).unwrap();
-    let label = |oid: &str| {
-        let pos = item.option_order.iter().position(|o| o == oid).unwrap();
-        format!(
-            "{}. {}",
-            (b'A' + pos as u8) as char,
-            q.option(oid).unwrap().text
-        )
-    };
-    let right: Vec<String> = q.correct_ids().iter().map(|o| label(o)).collect();
+    let right = common::correct_labels(h, item);
     let wrong = q
         .options
         .iter()
         .find(|o| !o.correct)
-        .map(|o| label(&o.id))
+        .map(|o| common::option_label(h, item, &o.id))
         .unwrap();
     (q.id.clone(), right, wrong)
 }
@@ -290,25 +282,7 @@ fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
             panic!("not on the exam screen")
         };
         let item = &view.session.items[0];
-        let q = h
-            .state()
-            .bank("mini")
-            .unwrap()
-            .question(&item.question_id)
-            .unwrap();
-        let labels: Vec<String> = q
-            .correct_ids()
-            .iter()
-            .map(|o| {
-                let pos = item.option_order.iter().position(|x| x == o).unwrap();
-                format!(
-                    "{}. {}",
-                    (b'A' + pos as u8) as char,
-                    q.option(o).unwrap().text
-                )
-            })
-            .collect();
-        (q.id.clone(), labels)
+        (item.question_id.clone(), common::correct_labels(&h, item))
     };
     for label in &right {
         h.get_by_label(label).click();

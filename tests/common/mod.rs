@@ -53,6 +53,47 @@ pub fn start_exam(h: &mut Harness<'_, CertprepApp>, bank_title: &str) {
     h.run();
 }
 
+/// The loaded question behind `item`, whichever bank holds it.
+fn question_of<'a>(
+    h: &'a Harness<'_, CertprepApp>,
+    item: &certprep::exam::ExamItem,
+) -> &'a certprep::bank::Question {
+    h.state()
+        .banks
+        .banks
+        .iter()
+        .find_map(|b| b.question(&item.question_id))
+        .expect("the item's question is loaded")
+}
+
+/// The label the runner gives option `option_id` of `item` ("B. The option's text").
+pub fn option_label(
+    h: &Harness<'_, CertprepApp>,
+    item: &certprep::exam::ExamItem,
+    option_id: &str,
+) -> String {
+    let q = question_of(h, item);
+    let pos = item
+        .option_order
+        .iter()
+        .position(|o| o == option_id)
+        .expect("the option is on screen");
+    let text = &q.option(option_id).expect("the option exists").text;
+    format!("{}. {text}", (b'A' + pos as u8) as char)
+}
+
+/// The labels of `item`'s correct options, in the bank's order.
+pub fn correct_labels(
+    h: &Harness<'_, CertprepApp>,
+    item: &certprep::exam::ExamItem,
+) -> Vec<String> {
+    question_of(h, item)
+        .correct_ids()
+        .iter()
+        .map(|o| option_label(h, item, o))
+        .collect()
+}
+
 /// From the exam screen: Review and submit → Submit exam.
 pub fn review_and_submit(h: &mut Harness<'_, CertprepApp>) {
     h.get_by_label("Review and submit").click();
