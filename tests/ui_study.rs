@@ -339,4 +339,28 @@ fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
         "unanswered in the exam, so only the study review"
     );
     assert_eq!(log[0].source, "study");
+
+    // Through the rest (right, and Easy so nothing comes back today), the end of the
+    // session leads back to the same results.
+    for _ in 0..20 {
+        let Screen::Study(view) = &h.state().screen else {
+            panic!("left the study screen")
+        };
+        if view.session.is_finished() {
+            break;
+        }
+        let (_, right, _) = on_screen(&h);
+        for label in &right {
+            h.get_by_label(label).click();
+            h.run();
+        }
+        h.key_press(egui::Key::Enter);
+        h.run();
+        h.key_press(egui::Key::Num3);
+        h.run();
+    }
+    h.get_by_label("You have been through every question you missed in that exam.");
+    h.get_by_label("Back to the results").click();
+    h.run();
+    h.get_by_label("Score: 1 of 6 correct (17%)");
 }

@@ -173,8 +173,15 @@ fn finished(ui: &mut Ui, view: &StudyView, out: &mut Vec<Command>) {
             ));
         }
         ui.add_space(8.0);
-        if ui.button("Back to the dashboard").clicked() {
-            out.push(Command::GoHome);
-        }
+        ui.horizontal(|ui| {
+            if let StudyScope::Missed { attempt_id } = s.scope
+                && ui.button("Back to the results").clicked()
+            {
+                out.push(Command::ShowResults(attempt_id));
+            }
+            if ui.button("Back to the dashboard").clicked() {
+                out.push(Command::GoHome);
+            }
+        });
     });
 }
