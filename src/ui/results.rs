@@ -18,7 +18,10 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Comm
                 area_table(ui, view);
                 ui.add_space(12.0);
                 ui.heading("Question review");
-                ui.checkbox(&mut view.only_incorrect, "Show only questions I got wrong");
+                ui.checkbox(
+                    &mut view.only_incorrect,
+                    "Show only the questions I missed (wrong or unanswered)",
+                );
                 questions(ui, bank, view);
             });
     });
