@@ -104,13 +104,23 @@ pub fn notice_bar(ui: &mut Ui, notice: &Notice, out: &mut Vec<Command>) {
     });
 }
 
-/// A horizontal bar for a share in 0..=1, with the percentage written on it.
+/// A horizontal bar for a share in 0..=1, with the percentage written beside it.
 pub fn share_bar(ui: &mut Ui, share: f32, width: f32) {
-    ui.add(
-        egui::ProgressBar::new(share.clamp(0.0, 1.0))
-            .desired_width(width)
-            .text(format!("{:.0}%", share * 100.0)),
-    );
+    // Painted rather than an egui ProgressBar: that one rounds a small fill into a blob the
+    // height of the bar and writes its text over it, so 0% and 11% read as "1 1%".
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
+        let v = ui.visuals();
+        let p = ui.painter();
+        // The inactive-widget fill shows on striped grid rows in both themes.
+        p.rect_filled(rect, 2.0, v.widgets.inactive.bg_fill);
+        let fill = rect.width() * share.clamp(0.0, 1.0);
+        if fill > 0.0 {
+            let solid = egui::Rect::from_min_size(rect.min, egui::vec2(fill, rect.height()));
+            p.rect_filled(solid, 2.0, v.selection.bg_fill);
+        }
+        ui.label(format!("{:.0}%", share * 100.0));
+    });
 }
 
 /// A 0..1 estimate drawn as a bar: the uncertainty band lighter, the estimate solid, and an
