@@ -31,6 +31,8 @@ pub struct Prefs {
     /// egui zoom factor: 1.0 is the designed size.
     pub zoom: f32,
     pub last_screen: StartScreen,
+    /// The bank last practised or picked: the dashboard opens on it.
+    pub last_bank: Option<String>,
 }
 
 impl Default for Prefs {
@@ -39,6 +41,7 @@ impl Default for Prefs {
             theme: Theme::System,
             zoom: 1.0,
             last_screen: StartScreen::Home,
+            last_bank: None,
         }
     }
 }
@@ -85,6 +88,7 @@ mod tests {
             theme: Theme::Light,
             zoom: 1.3,
             last_screen: StartScreen::Settings,
+            last_bank: Some("cetl".into()),
         };
         p.save(dir.path()).unwrap();
         assert_eq!(Prefs::load(dir.path()), p);
@@ -92,5 +96,13 @@ mod tests {
         assert_eq!(Prefs::load(dir.path()), Prefs::default());
         std::fs::write(Prefs::path(dir.path()), r#"{"zoom": 99}"#).unwrap();
         assert_eq!(Prefs::load(dir.path()).zoom, MAX_ZOOM);
+        // A settings file from before `last_bank` existed still loads.
+        std::fs::write(
+            Prefs::path(dir.path()),
+            r#"{"theme":"dark","zoom":1.0,"last_screen":"home"}"#,
+        )
+        .unwrap();
+        let old = Prefs::load(dir.path());
+        assert_eq!((old.theme, old.last_bank), (Theme::Dark, None));
     }
 }

@@ -170,3 +170,34 @@ fn the_app_icon_is_a_square_png_and_window_state_lives_in_the_data_folder() {
     let data = std::path::Path::new("/some/data");
     assert!(certprep::ui::window_state_file(data).starts_with(data));
 }
+
+#[test]
+fn the_dashboard_follows_the_bank_last_practised_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let banks = common::repo().join("question-banks");
+    let open = |data: &std::path::Path| {
+        common::harness_with(banks.clone(), data, egui::vec2(1100.0, 900.0))
+    };
+    let mut h = open(dir.path());
+    h.run();
+    h.get_by_label("Readiness · CETL-style practice bank");
+    // An exam on the second bank, left half-way: Home now shows that bank.
+    common::start_exam(&mut h, "School IT technician fundamentals");
+    h.get_by_label("Save and leave").click();
+    h.run();
+    h.get_by_label("Readiness · School IT technician fundamentals");
+    drop(h);
+
+    // Reopened on the same data folder, the dashboard is still on it.
+    let mut h = open(dir.path());
+    h.run();
+    h.get_by_label("Readiness · School IT technician fundamentals");
+    // Picking the other bank by hand is remembered the same way.
+    h.get_by_label("Dashboard for CETL-style practice bank")
+        .click();
+    h.run();
+    drop(h);
+    let mut h = open(dir.path());
+    h.run();
+    h.get_by_label("Readiness · CETL-style practice bank");
+}

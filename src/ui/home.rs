@@ -168,10 +168,18 @@ fn bank_picker(ui: &mut Ui, banks: &LoadReport, home: &HomeData, out: &mut Vec<C
     ui.horizontal(|ui| {
         ui.label("Dashboard for:");
         for b in &banks.banks {
-            if ui
-                .selectable_label(current == Some(b.id()), &b.manifest.title)
-                .clicked()
-            {
+            let selected = current == Some(b.id());
+            let tab = ui.selectable_label(selected, &b.manifest.title);
+            // The bank list above shows the same titles: the name says what this one does.
+            tab.widget_info(|| {
+                egui::WidgetInfo::selected(
+                    egui::Role::Tab,
+                    true,
+                    selected,
+                    format!("Dashboard for {}", b.manifest.title),
+                )
+            });
+            if tab.clicked() {
                 out.push(Command::SelectBank(b.id().to_string()));
             }
         }

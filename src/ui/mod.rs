@@ -275,7 +275,14 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
-        app.selected_bank = app.banks.banks.first().map(|b| b.id().to_string());
+        // The dashboard opens on the bank last worked on, while it is still loaded.
+        app.selected_bank = app
+            .prefs
+            .last_bank
+            .as_deref()
+            .and_then(|id| app.banks.bank(id))
+            .or_else(|| app.banks.banks.first())
+            .map(|b| b.id().to_string());
         app.refresh_home();
         // Open on the screen the window last showed (an exam in progress is offered on Home).
         match app.prefs.last_screen {
@@ -343,6 +350,15 @@ impl CertprepApp {
         };
         if self.prefs.last_screen != showing {
             self.prefs.last_screen = showing;
+            self.save_prefs();
+        }
+    }
+
+    /// Show `bank_id` on the dashboard from now on, and next time the app opens.
+    fn focus_bank(&mut self, bank_id: &str) {
+        self.selected_bank = Some(bank_id.to_string());
+        if self.prefs.last_bank.as_deref() != Some(bank_id) {
+            self.prefs.last_bank = Some(bank_id.to_string());
             self.save_prefs();
         }
     }
@@ -582,7 +598,7 @@ impl CertprepApp {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
             Command::SelectBank(id) => {
-                self.selected_bank = Some(id);
+                self.focus_bank(&id);
                 self.refresh_home();
             }
             Command::StartStudy { bank_id, area } => {
@@ -779,6 +795,7 @@ impl CertprepApp {
                     scope,
                     crate::exam::random_seed(),
                 );
+                self.focus_bank(bank_id);
                 self.screen = Screen::Study(Box::new(StudyView { session }));
             }
             Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
@@ -1025,6 +1042,7 @@ impl CertprepApp {
     }
 
     fn enter_exam(&mut self, session: ExamSession, resumed: bool) {
+        self.focus_bank(&session.bank_id);
         let now = self.now();
         let warned = TimeWarning::for_remaining(session.clock.remaining(now));
         self.screen = Screen::Exam(Box::new(ExamView {
