@@ -180,19 +180,52 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     let mut h = harness(dir.path());
     h.run();
     h.get_by_label_contains("Sit a timed mock exam to see how well");
+    // A first exam before any answer: there was no prediction, so nothing to score.
     common::start_exam(&mut h, "Mini test bank");
     common::review_and_submit(&mut h);
     h.get_by_label("Home").click();
     h.run();
-    // Predicted 50% for a fresh learner; the blank exam scored 0%.
-    h.get_by_label_contains(
-        "1 exam, off by 50 points on average (certprep was 50 points optimistic)",
-    );
+    h.get_by_label_contains("earlier ones had no prediction to compare");
     let store = Store::open_in(dir.path()).unwrap();
+    assert!(store.predictions("mini").unwrap().is_empty());
+
+    // Two right answers in Study, then a blank exam: that one is compared.
+    h.get_by_label_contains("Study now").click();
+    h.run();
+    for _ in 0..2 {
+        let (_, right, _) = on_screen(&h);
+        for label in &right {
+            h.get_by_label(label).click();
+            h.run();
+        }
+        h.key_press(egui::Key::Enter);
+        h.run();
+        h.key_press(egui::Key::Num3);
+        h.run();
+    }
+    h.get_by_label("Stop for now").click();
+    h.run();
+    let predicted = h
+        .state()
+        .home
+        .dashboard
+        .as_ref()
+        .unwrap()
+        .report
+        .readiness
+        .predicted;
+    common::start_exam(&mut h, "Mini test bank");
+    common::review_and_submit(&mut h);
+    h.get_by_label("Home").click();
+    h.run();
     let p = store.predictions("mini").unwrap();
     assert_eq!(p.len(), 1);
-    assert!((p[0].predicted - 0.5).abs() < 1e-9);
+    assert!((p[0].predicted - predicted).abs() < 1e-9);
     assert_eq!(p[0].actual, Some(0.0));
+    let off = (predicted * 100.0).round();
+    h.get_by_label_contains(&format!(
+        "1 exam, off by {off} points on average (certprep was {off} points optimistic)"
+    ));
 }
 
 /// A drag across the retention slider passes many values; only the one let go on is saved,

@@ -328,13 +328,13 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             c.exams
         ));
     } else {
-        ui.label(
-            RichText::new(
-                "Sit a timed mock exam to see how well the prediction matches your real score.",
-            )
-            .small()
-            .weak(),
-        );
+        let text = if d.exam_scores.is_empty() {
+            "Sit a timed mock exam to see how well the prediction matches your real score."
+        } else {
+            "Mock exams sat after your first answers are compared with the prediction made as \
+             they started; earlier ones had no prediction to compare."
+        };
+        ui.label(RichText::new(text).small().weak());
     }
 }
 
@@ -662,6 +662,15 @@ fn failures(ui: &mut Ui, banks: &LoadReport, _out: &mut Vec<Command>) {
 mod tests {
     use super::*;
     use crate::plan::RepeatAccuracy;
+
+    #[test]
+    fn the_chart_axis_reads_in_dates_and_leaves_part_days_blank() {
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(axis_date(first, 0.0), "Nov 24");
+        assert_eq!(axis_date(first, 8.0), "Dec 2");
+        assert_eq!(axis_date(first, 2.5), "");
+        assert_eq!(axis_date(first, -1.0), "");
+    }
 
     fn plan_with(answers: u64, right: u64, recall_scale: f64) -> ExamPlan {
         ExamPlan {

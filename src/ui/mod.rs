@@ -1178,6 +1178,11 @@ pub(crate) fn record_prediction(
 ) -> Result<(), StoreError> {
     let cards = store.load_cards(bank.id())?;
     let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
+    // Before any answer the "prediction" is the bare prior; scoring it against the exam
+    // would blame the model for what it was never told (see "No prediction yet").
+    if report.seen == 0 {
+        return Ok(());
+    }
     store.save_prediction(attempt_id, bank.id(), &report.readiness)
 }
 
