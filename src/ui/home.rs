@@ -384,7 +384,8 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
-        .legend(Legend::default())
+        // Top left: the newest points, at the right, are the ones a learner looks for.
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_formatter(move |mark, _| axis_date(first, mark.value))
         .label_formatter(move |hover| {
             let (name, at) = match hover {
