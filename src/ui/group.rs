@@ -353,7 +353,21 @@ fn report_section(
                                 if i == 0 && c > 0 {
                                     t = RichText::new(wrap_words(cell, 14)).strong();
                                 }
-                                ui.label(t);
+                                let score =
+                                    (c > 0 && i > 0).then(|| cell.parse::<f64>().ok()).flatten();
+                                match score {
+                                    // Low scores tinted, so the group's gaps stand out in a
+                                    // 12-column table without reading every number.
+                                    Some(v) => {
+                                        egui::Frame::NONE
+                                            .fill(low_score_tint(bad_color(ui), v))
+                                            .inner_margin(egui::Margin::symmetric(4, 0))
+                                            .show(ui, |ui| ui.label(t));
+                                    }
+                                    None => {
+                                        ui.label(t);
+                                    }
+                                }
                             }
                             ui.end_row();
                         }
@@ -772,6 +786,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A background for a score cell: transparent at 100%, a deepening red towards 0%.
+/// `base` is the theme's "bad" colour; the tint grows with the square of the shortfall, so
+/// middling scores stay quiet and the real gaps stand out.
+fn low_score_tint(base: egui::Color32, percent: f64) -> egui::Color32 {
+    let weakness = (1.0 - percent / 100.0).clamp(0.0, 1.0);
+    let alpha = (weakness * weakness * 110.0).round() as u8;
+    egui::Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
+}
+
 /// The loaded bank holding every question of the report (the pack's bank, or its embedded
 /// copy once opened), if there is one.
 fn bank_of_report<'a>(r: &GroupReport, banks: &'a LoadReport) -> Option<&'a Bank> {
@@ -783,4 +806,25 @@ fn bank_of_report<'a>(r: &GroupReport, banks: &'a LoadReport) -> Option<&'a Bank
             .iter()
             .all(|q| b.question(&q.question_id).is_some())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::low_score_tint;
+    use egui::Color32;
+
+    #[test]
+    fn low_scores_get_the_strongest_tint_and_full_marks_none() {
+        let red = Color32::from_rgb(200, 40, 40);
+        let alpha = |p: f64| low_score_tint(red, p).a();
+        assert_eq!(alpha(100.0), 0);
+        assert_eq!(alpha(0.0), 110);
+        // Quadratic: a 50% cell gets a quarter of the strongest tint, a 90% cell almost none.
+        assert!((26..=29).contains(&alpha(50.0)), "{}", alpha(50.0));
+        assert!(alpha(90.0) <= 2);
+        assert!(alpha(33.3) > alpha(66.7));
+        // Out-of-range input clamps instead of wrapping.
+        assert_eq!(alpha(-5.0), 110);
+        assert_eq!(alpha(120.0), 0);
+    }
 }
