@@ -403,3 +403,51 @@ fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
     h.run();
     h.get_by_label("Score: 1 of 6 correct (17%)");
 }
+
+#[test]
+fn past_the_daily_limit_a_learner_can_study_more_new_questions_once() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open_in(dir.path()).unwrap();
+        store
+            .set_study_settings(certprep::srs::StudySettings {
+                daily_new_limit: 2,
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Study now: 0 due, 2 new").click();
+    h.run();
+    // Both new questions right and Easy, so neither comes back today.
+    let answer_right_easy = |h: &mut Harness<'static, CertprepApp>| {
+        let (_, right, _) = on_screen(h);
+        for label in &right {
+            h.get_by_label(label).click();
+            h.run();
+        }
+        h.key_press(egui::Key::Enter);
+        h.run();
+        h.key_press(egui::Key::Num3);
+        h.run();
+    };
+    answer_right_easy(&mut h);
+    answer_right_easy(&mut h);
+    h.get_by_label("Done for now");
+    // Eight of the bank's ten questions are still unseen: at most ten are offered.
+    h.get_by_label("Study 8 more new questions").click();
+    h.run();
+    let Screen::Study(view) = &h.state().screen else {
+        panic!("not studying")
+    };
+    assert_eq!(view.session.remaining(), 8);
+    answer_right_easy(&mut h);
+    // The extra answers count as today's new questions; the limit itself is unchanged.
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.study_settings().unwrap().daily_new_limit, 2);
+    assert_eq!(store.load_cards("mini").unwrap().len(), 3);
+    h.get_by_label("Stop for now").click();
+    h.run();
+    h.get_by_label("Study now: 0 due, 0 new");
+}

@@ -81,6 +81,8 @@ pub enum Command {
     },
     /// Study the questions the attempt on the Results screen got wrong or left unanswered.
     StudyMissed,
+    /// Today's new questions are used up: study this many more anyway, in the same scope.
+    StudyMoreNew(usize),
     StudyChoose(String),
     StudyCheck,
     /// Rate the checked study answer (a wrong answer is Again whatever is passed).
@@ -142,6 +144,16 @@ impl ResultsView {
             .map(|(item, _)| item.question_id.clone())
             .collect()
     }
+}
+
+/// Which questions a study session asks.
+pub enum QueuePick {
+    /// Everything due, then new questions up to what is left of today's limit.
+    Today,
+    /// Everything due, then this many new questions whatever today's limit says.
+    MoreNew(usize),
+    /// These questions, in this order, due or not.
+    Exactly(Vec<String>),
 }
 
 /// A spaced-repetition study session on the Study screen.
@@ -603,7 +615,17 @@ impl CertprepApp {
             }
             Command::StartStudy { bank_id, area } => {
                 let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
-                self.start_study(&bank_id, scope, None)
+                self.start_study(&bank_id, scope, QueuePick::Today)
+            }
+            Command::StudyMoreNew(extra) => {
+                if let Screen::Study(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = match &view.session.scope {
+                        StudyScope::Area(a) => StudyScope::Area(a.clone()),
+                        _ => StudyScope::Bank,
+                    };
+                    self.start_study(&bank_id, scope, QueuePick::MoreNew(extra));
+                }
             }
             Command::StudyMissed => {
                 if let Screen::Results(view) = &self.screen {
@@ -612,7 +634,7 @@ impl CertprepApp {
                         attempt_id: view.session.attempt_id,
                     };
                     let missed = view.missed();
-                    self.start_study(&bank_id, scope, Some(missed));
+                    self.start_study(&bank_id, scope, QueuePick::Exactly(missed));
                 }
             }
             Command::StudyChoose(option) => self.with_study(|v, bank| {
@@ -750,8 +772,8 @@ impl CertprepApp {
         }
     }
 
-    /// Open the Study screen on `scope`: today's queue, or exactly `questions` when given.
-    fn start_study(&mut self, bank_id: &str, scope: StudyScope, questions: Option<Vec<String>>) {
+    /// Open the Study screen on `scope`, with the questions `pick` asks for.
+    fn start_study(&mut self, bank_id: &str, scope: StudyScope, pick: QueuePick) {
         let Some(bank) = self.banks.bank(bank_id) else {
             return;
         };
@@ -764,18 +786,23 @@ impl CertprepApp {
         };
         let now = chrono::Utc::now();
         let built = store.load_cards(bank_id).and_then(|cards| {
-            if let Some(due) = questions {
-                // Asked for by name, due or not, and nothing new added.
-                let queue = crate::srs::StudyQueue {
-                    due,
-                    new: Vec::new(),
-                };
-                return Ok((cards, queue));
-            }
-            let (_, day_start) = crate::srs::local_day_start(now);
-            let (new_today, _) = store.reviews_since(bank_id, day_start)?;
+            let allowed = match pick {
+                QueuePick::Exactly(due) => {
+                    // Asked for by name, due or not, and nothing new added.
+                    let queue = crate::srs::StudyQueue {
+                        due,
+                        new: Vec::new(),
+                    };
+                    return Ok((cards, queue));
+                }
+                QueuePick::MoreNew(extra) => extra,
+                QueuePick::Today => {
+                    let (_, day_start) = crate::srs::local_day_start(now);
+                    let (new_today, _) = store.reviews_since(bank_id, day_start)?;
+                    (self.study_settings.daily_new_limit as usize).saturating_sub(new_today)
+                }
+            };
             let report = crate::mastery::report(bank, &cards, now);
-            let allowed = (self.study_settings.daily_new_limit as usize).saturating_sub(new_today);
             let queue = crate::srs::build_queue(
                 bank,
                 &cards,

@@ -54,7 +54,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         );
     });
     let Some((item, state)) = &s.current else {
-        finished(ui, view, out);
+        finished(ui, bank, view, out);
         return;
     };
     let Some(q) = bank.question(&item.question_id) else {
@@ -155,12 +155,24 @@ fn keyboard(
     });
 }
 
-fn finished(ui: &mut Ui, view: &StudyView, out: &mut Vec<Command>) {
+/// How many extra new questions "Study more" offers at a time.
+const MORE_NEW: usize = 10;
+
+/// Questions of the session's bank (or area) never answered yet.
+fn unseen_in_scope(bank: &Bank, s: &crate::srs::StudySession) -> usize {
+    bank.questions
+        .iter()
+        .filter(|q| s.scope.area().is_none_or(|a| a == q.domain))
+        .filter(|q| !s.cards.contains_key(&q.id))
+        .count()
+}
+
+fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) {
     let s = &view.session;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Done for now");
         if s.reviewed == 0 {
-            ui.label("Nothing is due and today's new questions are used up. Come back tomorrow, or raise the daily new-question limit in Settings.");
+            ui.label("Nothing is due and today's new questions are used up. Come back tomorrow, study a few more now, or raise the daily new-question limit in Settings.");
         } else {
             if let StudyScope::Missed { .. } = s.scope {
                 ui.label("You have been through every question you missed in that exam.");
@@ -174,6 +186,17 @@ fn finished(ui: &mut Ui, view: &StudyView, out: &mut Vec<Command>) {
         }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
+            let unseen = unseen_in_scope(bank, s);
+            if !matches!(s.scope, StudyScope::Missed { .. }) && unseen > 0 {
+                let more = unseen.min(MORE_NEW);
+                if ui
+                    .button(format!("Study {more} more new {}", if more == 1 { "question" } else { "questions" }))
+                    .on_hover_text("Beyond today's limit, this once; the limit itself stays as set in Settings.")
+                    .clicked()
+                {
+                    out.push(Command::StudyMoreNew(more));
+                }
+            }
             if let StudyScope::Missed { attempt_id } = s.scope
                 && ui.button("Back to the results").clicked()
             {
