@@ -15,4 +15,5 @@ pub mod srs;
 pub mod stats;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod ui;

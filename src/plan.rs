@@ -287,7 +287,8 @@ pub fn plan(
     let mut warnings = Vec::new();
     if days_left <= 0 {
         warnings.push(format!(
-            "The exam date {exam_date} is not in the future: set the date of your exam."
+            "The exam date {} is not in the future: set the date of your exam.",
+            crate::text::long_date(exam_date)
         ));
     } else {
         if new_per_day > settings.daily_new_limit as usize {
@@ -303,7 +304,7 @@ pub fn plan(
                 let d = (unseen as f64 / recent_pace).ceil() as i64;
                 format!(
                     "you would see the last question on {}",
-                    today + chrono::Duration::days(d)
+                    crate::text::long_date(today + chrono::Duration::days(d))
                 )
             } else {
                 "you have not started new questions in the last two weeks".to_string()

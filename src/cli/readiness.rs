@@ -105,9 +105,8 @@ pub fn table(
     if let Some(c) = calibration {
         let _ = writeln!(
             out,
-            "calibration: {} mock {}, mean error {:.1} points, bias {:+.1} points, {} inside the band",
-            c.exams,
-            if c.exams == 1 { "exam" } else { "exams" },
+            "calibration: {}, mean error {:.1} points, bias {:+.1} points, {} inside the band",
+            crate::text::count(c.exams, "mock exam", "mock exams"),
             c.mean_abs_error * 100.0,
             c.bias * 100.0,
             c.inside_band

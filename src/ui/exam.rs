@@ -471,13 +471,12 @@ fn review_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>
         if !unanswered.is_empty() {
             ui.label(
                 RichText::new(format!(
-                    "{} unanswered {} score zero.",
-                    unanswered.len(),
-                    if unanswered.len() == 1 {
-                        "question"
-                    } else {
-                        "questions"
-                    }
+                    "{} score zero.",
+                    crate::text::count(
+                        unanswered.len(),
+                        "unanswered question",
+                        "unanswered questions"
+                    )
                 ))
                 .color(ui.visuals().warn_fg_color),
             );

@@ -13,6 +13,7 @@ use crate::group::{
     BankChoice, ExamPack, FileKind, GroupReport, MemberResult, file_kind, result_files_in,
 };
 use crate::store::{Store, StoreError};
+use crate::text::count;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -782,9 +783,6 @@ impl CertprepApp {
 }
 
 /// "1 member", "6 members".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// A background for a score cell: transparent at 100%, a deepening red towards 0%.
 /// `base` is the theme's "bad" colour; the tint grows with the square of the shortfall, so

@@ -313,9 +313,8 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     charts(ui, d);
     if let Some(c) = &d.calibration {
         ui.label(format!(
-            "How well predictions matched your mock exams: {} {}, off by {:.0} points on average ({}), {} of {} inside the predicted band.",
-            c.exams,
-            if c.exams == 1 { "exam" } else { "exams" },
+            "How well predictions matched your mock exams: {}, off by {:.0} points on average ({}), {} of {} inside the predicted band.",
+            crate::text::count(c.exams, "exam", "exams"),
             c.mean_abs_error * 100.0,
             if c.bias > 0.005 {
                 format!("certprep was {:.0} points optimistic", c.bias * 100.0)
@@ -522,12 +521,15 @@ fn plan_section(
     };
     if p.days_left > 0 {
         ui.label(format!(
-            "{} days left: {} new questions a day for {} days, then review only; about {:.0} reviews a day.",
-            p.days_left, p.new_per_day, p.new_days, p.reviews_per_day,
+            "{} left: {} a day for {}, then review only; about {:.0} reviews a day.",
+            crate::text::count(p.days_left.max(0) as usize, "day", "days"),
+            crate::text::count(p.new_per_day, "new question", "new questions"),
+            crate::text::count(p.new_days as usize, "day", "days"),
+            p.reviews_per_day,
         ));
         ui.label(format!(
             "Projected score on {} if you follow the plan: {} (target {}).",
-            super::widgets::long_date(p.exam_date),
+            crate::text::long_date(p.exam_date),
             pct(p.projected),
             pct(p.target)
         ));

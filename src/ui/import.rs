@@ -503,9 +503,8 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
     ui.add_space(10.0);
     ui.label(RichText::new("Questions by skill area").strong());
     for (area, stems) in p.by_area() {
-        let n = stems.len();
-        let noun = if n == 1 { "question" } else { "questions" };
-        ui.label(RichText::new(format!("{area}: {n} {noun}")).strong());
+        let questions = crate::text::count(stems.len(), "question", "questions");
+        ui.label(RichText::new(format!("{area}: {questions}")).strong());
         ui.indent(("import-area", area), |ui| {
             for stem in stems.iter().take(LISTED_PER_AREA) {
                 ui.label(first_line(stem, 110));

@@ -76,8 +76,8 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
         if missed > 0
             && ui
                 .button(format!(
-                    "Practice the {missed} {} I missed",
-                    if missed == 1 { "question" } else { "questions" }
+                    "Practice the {} I missed",
+                    crate::text::count(missed, "question", "questions")
                 ))
                 .on_hover_text(
                     "Go through every question you got wrong or left unanswered, with \

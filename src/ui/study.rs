@@ -190,7 +190,10 @@ fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
             if !matches!(s.scope, StudyScope::Missed { .. }) && unseen > 0 {
                 let more = unseen.min(MORE_NEW);
                 if ui
-                    .button(format!("Study {more} more new {}", if more == 1 { "question" } else { "questions" }))
+                    .button(format!(
+                        "Study {}",
+                        crate::text::count(more, "more new question", "more new questions")
+                    ))
                     .on_hover_text("Beyond today's limit, this once; the limit itself stays as set in Settings.")
                     .clicked()
                 {

@@ -1,7 +1,7 @@
 //! Small pieces shared by several screens.
 
 use super::{Command, Notice, NoticeKind};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, Utc};
 use egui::{Color32, RichText, Ui};
 use std::time::Duration;
 
@@ -34,11 +34,6 @@ fn local(t: DateTime<Utc>, format: &str) -> String {
 /// the same on every row ("Practice…", "Study", "Restore…") and only the name says which.
 pub fn name_button(button: &egui::Response, name: &str) {
     button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, button.enabled(), name));
-}
-
-/// A calendar date ("March 12, 2026").
-pub fn long_date(d: NaiveDate) -> String {
-    d.format("%B %-d, %Y").to_string()
 }
 
 /// A labelled one-line text field (the label names it for screen readers and tests), with a
