@@ -782,8 +782,6 @@ impl CertprepApp {
     }
 }
 
-/// "1 member", "6 members".
-
 /// A background for a score cell: transparent at 100%, a deepening red towards 0%.
 /// `base` is the theme's "bad" colour; the tint grows with the square of the shortfall, so
 /// middling scores stay quiet and the real gaps stand out.
