@@ -119,6 +119,7 @@ fn dashboard_shows_every_area_and_studies_one_area() {
     assert!(h.query_by_label_contains("Predicted score").is_none());
     assert_eq!(h.query_all_by_label("not started").count(), 3);
     h.get_by_label_contains("charted here once you start");
+    assert!(h.query_by_label_contains("Studied on").is_none());
     let store = Store::open_in(dir.path()).unwrap();
     assert!(store.readiness_history("mini").unwrap().is_empty());
     drop(store);
@@ -450,4 +451,48 @@ fn past_the_daily_limit_a_learner_can_study_more_new_questions_once() {
     h.get_by_label("Stop for now").click();
     h.run();
     h.get_by_label("Study now: 0 due, 0 new");
+}
+
+#[test]
+fn the_dashboard_shows_which_of_the_last_days_had_study() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // Answers today, 2 and 5 days ago (twice), and 10 days ago: three of the last seven
+        // days, six answers in four weeks. Noon keeps each on its local calendar day.
+        let store = Store::open_in(dir.path()).unwrap();
+        let scheduler = certprep::srs::Scheduler::new(0.9);
+        let today = chrono::Local::now().date_naive();
+        for (days_ago, qid) in [
+            (0, "plan-1"),
+            (2, "plan-2"),
+            (5, "plan-3"),
+            (5, "plan-4"),
+            (10, "ops-1"),
+            (10, "ops-2"),
+        ] {
+            let at = (today - chrono::Duration::days(days_ago))
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+                .and_local_timezone(chrono::Local)
+                .earliest()
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+                .min(chrono::Utc::now());
+            let review = scheduler.review(
+                certprep::srs::ReviewOrigin::study("mini"),
+                qid,
+                None,
+                certprep::srs::Rating::Good,
+                at,
+            );
+            store.record_review(&review).unwrap();
+        }
+    }
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Studied on 3 of the last 7 days · 6 answers in 4 weeks");
+    let d = h.state().home.dashboard.as_ref().unwrap();
+    assert_eq!(d.activity.len(), 28);
+    let counts: Vec<usize> = d.activity.iter().rev().map(|a| a.1).take(11).collect();
+    assert_eq!(counts, [1, 0, 1, 0, 0, 2, 0, 0, 0, 0, 2]);
 }

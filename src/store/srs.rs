@@ -9,7 +9,7 @@ use crate::mastery::{Prediction, Readiness};
 use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -164,6 +164,25 @@ impl Store {
                 |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Answers given since `since`, counted by the learner's local calendar day.
+    pub fn answers_per_day(
+        &self,
+        bank_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<BTreeMap<NaiveDate, usize>, StoreError> {
+        let times: Vec<String> = self.query_all(
+            "SELECT reviewed_at FROM review_log WHERE bank_id = ?1 AND reviewed_at >= ?2",
+            params![bank_id, ts(since)],
+            |r| r.get(0),
+        )?;
+        let mut days = BTreeMap::new();
+        for t in times {
+            let day = parse_time(&t).with_timezone(&chrono::Local).date_naive();
+            *days.entry(day).or_default() += 1;
+        }
+        Ok(days)
     }
 
     /// The review log of one question, oldest first.

@@ -244,6 +244,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             }
             ui.label(format!("{} reviewed today", d.reviewed_today));
         });
+        activity_strip(ui, &d.activity);
     });
     ui.add_space(8.0);
     ui.label(RichText::new("Mastery by skill area").strong());
@@ -335,6 +336,48 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         };
         ui.label(RichText::new(text).small().weak());
     }
+}
+
+/// The last four weeks as a row of squares, one per day, darker for more answers, and how
+/// many of the last seven days had any: regular short sessions are what spaced repetition
+/// needs, so the habit is worth showing.
+fn activity_strip(ui: &mut Ui, days: &[(chrono::NaiveDate, usize)]) {
+    let total: usize = days.iter().map(|d| d.1).sum();
+    if total == 0 {
+        return;
+    }
+    let most = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let week = days.iter().rev().take(7).filter(|d| d.1 > 0).count();
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 2.0;
+        let v = ui.visuals().clone();
+        for &(day, n) in days {
+            let (rect, square) =
+                ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            let color = if n == 0 {
+                v.widgets.inactive.bg_fill
+            } else {
+                // At least a third of full strength, so a single answer is visible.
+                let strength = 0.35 + 0.65 * n as f32 / most as f32;
+                v.selection.bg_fill.gamma_multiply(strength)
+            };
+            ui.painter().rect_filled(rect, 2.0, color);
+            square.on_hover_text(format!(
+                "{}: {}",
+                crate::text::long_date(day),
+                crate::text::count(n, "answer", "answers")
+            ));
+        }
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(format!(
+                "Studied on {week} of the last 7 days · {} in 4 weeks",
+                crate::text::count(total, "answer", "answers")
+            ))
+            .small()
+            .weak(),
+        );
+    });
 }
 
 /// Mock-exam scores and daily readiness over time (x axis: calendar days from the first point).

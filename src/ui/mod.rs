@@ -198,7 +198,12 @@ pub struct Dashboard {
     pub readiness_history: Vec<ReadinessPoint>,
     pub calibration: Option<Calibration>,
     pub plan: Option<ExamPlan>,
+    /// Answers per local day over the last `ACTIVITY_DAYS` days, oldest first, today last.
+    pub activity: Vec<(chrono::NaiveDate, usize)>,
 }
+
+/// How many days the dashboard's activity strip covers.
+pub const ACTIVITY_DAYS: i64 = 28;
 
 pub struct CertprepApp {
     pub banks_dir: PathBuf,
@@ -1260,6 +1265,16 @@ pub fn build_dashboard(
         let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     }
     let readiness_history = store.readiness_history(bank.id())?;
+    let first_day = today - chrono::Duration::days(ACTIVITY_DAYS - 1);
+    let per_day = store.answers_per_day(
+        bank.id(),
+        day_start - chrono::Duration::days(ACTIVITY_DAYS - 1),
+    )?;
+    let activity = first_day
+        .iter_days()
+        .take(ACTIVITY_DAYS as usize)
+        .map(|day| (day, per_day.get(&day).copied().unwrap_or(0)))
+        .collect();
     Ok((
         Dashboard {
             bank_id: bank.id().to_string(),
@@ -1271,6 +1286,7 @@ pub fn build_dashboard(
             readiness_history,
             calibration,
             plan,
+            activity,
         },
         plan_settings,
     ))
