@@ -55,14 +55,17 @@ impl StudySettings {
 /// Today in the learner's time zone, and when it began in UTC ("today's" reviews and new
 /// cards are counted from local midnight; records themselves stay in UTC).
 pub fn local_day_start(now: DateTime<Utc>) -> (chrono::NaiveDate, DateTime<Utc>) {
+    let day = now.with_timezone(&chrono::Local).date_naive();
+    (day, local_midnight(day).unwrap_or(now))
+}
+
+/// The instant a local calendar day begins (the earlier one when a clock change repeats
+/// midnight; `None` only where midnight does not exist at all).
+pub fn local_midnight(day: chrono::NaiveDate) -> Option<DateTime<Utc>> {
     use chrono::TimeZone;
-    let local = now.with_timezone(&chrono::Local);
-    let day = local.date_naive();
-    let start = day
-        .and_hms_opt(0, 0, 0)
+    day.and_hms_opt(0, 0, 0)
         .and_then(|m| chrono::Local.from_local_datetime(&m).earliest())
-        .map_or(now, |t| t.with_timezone(&Utc));
-    (day, start)
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// How sure the learner was of a right answer (one key after answering; default Good).

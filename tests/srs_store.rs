@@ -269,6 +269,26 @@ fn a_version_1_database_is_upgraded_with_a_backup_first() {
     );
     assert_eq!(store.recent_attempts(5).unwrap().len(), 1, "history kept");
     assert!(store.load_cards("mini").unwrap().is_empty());
+    // v3: the dashboard's answer counts are answered from the time index alone.
+    let columns: Vec<String> = store
+        .connection()
+        .prepare("SELECT name FROM pragma_index_info('review_log_time') ORDER BY seqno")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(columns, ["bank_id", "reviewed_at", "state_before"]);
+    let plan: String = store
+        .connection()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT COALESCE(SUM(state_before = 0), 0), COUNT(*)
+             FROM review_log WHERE bank_id = 'mini' AND reviewed_at >= '2026'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX review_log_time"), "{plan}");
     let backups = certprep::store::backup::list_backups(dir.path());
     assert!(
         backups.iter().any(|b| b.reason == "before-v2"),

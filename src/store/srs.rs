@@ -9,7 +9,7 @@ use crate::mastery::{Prediction, Readiness};
 use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -166,23 +166,33 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Answers given since `since`, counted by the learner's local calendar day.
+    /// Answers given on each of `days` (local calendar days). One indexed range count per
+    /// day: no row is read, so a heavy month costs the same as a light one.
     pub fn answers_per_day(
         &self,
         bank_id: &str,
-        since: DateTime<Utc>,
-    ) -> Result<BTreeMap<NaiveDate, usize>, StoreError> {
-        let times: Vec<String> = self.query_all(
-            "SELECT reviewed_at FROM review_log WHERE bank_id = ?1 AND reviewed_at >= ?2",
-            params![bank_id, ts(since)],
-            |r| r.get(0),
-        )?;
-        let mut days = BTreeMap::new();
-        for t in times {
-            let day = parse_time(&t).with_timezone(&chrono::Local).date_naive();
-            *days.entry(day).or_default() += 1;
+        days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Result<Vec<(NaiveDate, usize)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM review_log
+                 WHERE bank_id = ?1 AND reviewed_at >= ?2 AND reviewed_at < ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for day in days {
+            let bounds = crate::srs::local_midnight(day)
+                .zip(day.succ_opt().and_then(crate::srs::local_midnight));
+            let n = match bounds {
+                Some((from, to)) => stmt
+                    .query_row(params![bank_id, ts(from), ts(to)], |r| r.get::<_, i64>(0))
+                    .map_err(|e| self.err(e))? as usize,
+                None => 0,
+            };
+            out.push((day, n));
         }
-        Ok(days)
+        Ok(out)
     }
 
     /// The review log of one question, oldest first.

@@ -1266,15 +1266,10 @@ pub fn build_dashboard(
     }
     let readiness_history = store.readiness_history(bank.id())?;
     let first_day = today - chrono::Duration::days(ACTIVITY_DAYS - 1);
-    let per_day = store.answers_per_day(
+    let activity = store.answers_per_day(
         bank.id(),
-        day_start - chrono::Duration::days(ACTIVITY_DAYS - 1),
+        first_day.iter_days().take(ACTIVITY_DAYS as usize),
     )?;
-    let activity = first_day
-        .iter_days()
-        .take(ACTIVITY_DAYS as usize)
-        .map(|day| (day, per_day.get(&day).copied().unwrap_or(0)))
-        .collect();
     Ok((
         Dashboard {
             bank_id: bank.id().to_string(),
