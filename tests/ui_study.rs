@@ -30,6 +30,20 @@ fn on_screen(h: &Harness<'_, CertprepApp>) -> (String, Vec<String>, String) {
     (q.id.clone(), right, wrong)
 }
 
+/// Answer the study question on screen right, check it, and rate it Easy (3), which takes a
+/// new card straight out of today's session.
+fn answer_right_easy(h: &mut Harness<'_, CertprepApp>) {
+    let (_, right, _) = on_screen(h);
+    for label in &right {
+        h.get_by_label(label).click();
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.key_press(egui::Key::Num3);
+    h.run();
+}
+
 #[test]
 fn study_session_end_to_end_writes_reviews_and_schedules_cards() {
     let dir = tempfile::tempdir().unwrap();
@@ -194,15 +208,7 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     h.get_by_label_contains("Study now").click();
     h.run();
     for _ in 0..2 {
-        let (_, right, _) = on_screen(&h);
-        for label in &right {
-            h.get_by_label(label).click();
-            h.run();
-        }
-        h.key_press(egui::Key::Enter);
-        h.run();
-        h.key_press(egui::Key::Num3);
-        h.run();
+        answer_right_easy(&mut h);
     }
     h.get_by_label("Stop for now").click();
     h.run();
@@ -389,15 +395,7 @@ fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
         if view.session.is_finished() {
             break;
         }
-        let (_, right, _) = on_screen(&h);
-        for label in &right {
-            h.get_by_label(label).click();
-            h.run();
-        }
-        h.key_press(egui::Key::Enter);
-        h.run();
-        h.key_press(egui::Key::Num3);
-        h.run();
+        answer_right_easy(&mut h);
     }
     h.get_by_label("You have been through every question you missed in that exam.");
     h.get_by_label("Back to the results").click();
@@ -422,17 +420,6 @@ fn past_the_daily_limit_a_learner_can_study_more_new_questions_once() {
     h.get_by_label("Study now: 0 due, 2 new").click();
     h.run();
     // Both new questions right and Easy, so neither comes back today.
-    let answer_right_easy = |h: &mut Harness<'static, CertprepApp>| {
-        let (_, right, _) = on_screen(h);
-        for label in &right {
-            h.get_by_label(label).click();
-            h.run();
-        }
-        h.key_press(egui::Key::Enter);
-        h.run();
-        h.key_press(egui::Key::Num3);
-        h.run();
-    };
     answer_right_easy(&mut h);
     answer_right_easy(&mut h);
     h.get_by_label("Done for now");
