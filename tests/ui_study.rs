@@ -437,7 +437,21 @@ fn past_the_daily_limit_a_learner_can_study_more_new_questions_once() {
     assert_eq!(store.load_cards("mini").unwrap().len(), 3);
     h.get_by_label("Stop for now").click();
     h.run();
-    h.get_by_label("Study now: 0 due, 0 new");
+    h.get_by_label("Study now: 0 due, 0 new").click();
+    h.run();
+    h.get_by_label("Study 7 more new questions").click();
+    h.run();
+    for _ in 0..7 {
+        answer_right_easy(&mut h);
+    }
+    // Every question seen: nothing more to offer, and the next visit says why.
+    h.get_by_label_contains("You answered 7 questions, 7 of them right");
+    assert!(h.query_by_label_contains("more new question").is_none());
+    h.get_by_label("Back to the dashboard").click();
+    h.run();
+    h.get_by_label("Study now: 0 due, 0 new").click();
+    h.run();
+    h.get_by_label_contains("you have seen every question here");
 }
 
 #[test]

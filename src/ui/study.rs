@@ -169,24 +169,26 @@ fn unseen_in_scope(bank: &Bank, s: &crate::srs::StudySession) -> usize {
 
 fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) {
     let s = &view.session;
+    let unseen = unseen_in_scope(bank, s);
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Done for now");
-        if s.reviewed == 0 {
+        if s.reviewed == 0 && unseen == 0 {
+            ui.label("Nothing is due, and you have seen every question here. Come back when reviews fall due, or sit a mock exam.");
+        } else if s.reviewed == 0 {
             ui.label("Nothing is due and today's new questions are used up. Come back tomorrow, study a few more now, or raise the daily new-question limit in Settings.");
         } else {
             if let StudyScope::Missed { .. } = s.scope {
                 ui.label("You have been through every question you missed in that exam.");
             }
             ui.label(format!(
-                "You answered {} questions, {} of them right ({:.0}%). Every answer is saved and scheduled.",
-                s.reviewed,
+                "You answered {}, {} of them right ({:.0}%). Every answer is saved and scheduled.",
+                crate::text::count(s.reviewed, "question", "questions"),
                 s.correct,
                 100.0 * s.correct as f64 / s.reviewed as f64
             ));
         }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            let unseen = unseen_in_scope(bank, s);
             if !matches!(s.scope, StudyScope::Missed { .. }) && unseen > 0 {
                 let more = unseen.min(MORE_NEW);
                 if ui
