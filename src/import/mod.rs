@@ -156,7 +156,7 @@ pub(crate) fn default_manifest(
             .title
             .clone()
             .or(title)
-            .unwrap_or_else(|| opts.bank_id.clone()),
+            .unwrap_or_else(|| title_from_id(&opts.bank_id)),
         version: "1".to_string(),
         exam: ExamDefaults {
             questions: 50,
@@ -164,6 +164,17 @@ pub(crate) fn default_manifest(
             pass_percent: 70.0,
         },
         domains,
+    }
+}
+
+/// A readable title when the source names none: the id with spaces and a capital
+/// ("spring-quiz-3" → "Spring quiz 3"), which the learner sees on Home until they rename it.
+fn title_from_id(id: &str) -> String {
+    let words = id.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => id.to_string(),
     }
 }
 
@@ -295,6 +306,14 @@ pub(crate) fn option_id(index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_untitled_import_is_titled_from_its_id() {
+        assert_eq!(title_from_id("spring-quiz-3"), "Spring quiz 3");
+        assert_eq!(title_from_id("cetl_week_2"), "Cetl week 2");
+        assert_eq!(title_from_id("imported"), "Imported");
+        assert_eq!(title_from_id("-"), "-");
+    }
 
     #[test]
     fn slugify_keeps_ascii_alphanumerics() {
