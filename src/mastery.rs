@@ -73,6 +73,12 @@ pub struct MasteryReport {
 }
 
 impl MasteryReport {
+    /// Nothing answered yet: every figure is the bare prior (50%, anything possible), so the
+    /// app shows no prediction, stores none, ranks no area and charts no point.
+    pub fn is_prior_only(&self) -> bool {
+        self.seen == 0
+    }
+
     /// Areas from weakest to strongest (by mastery, then by weight: heavier first).
     pub fn weakest(&self, n: usize) -> Vec<&AreaMastery> {
         let mut v: Vec<&AreaMastery> = self.areas.iter().collect();

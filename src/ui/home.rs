@@ -194,7 +194,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     let r = &d.report.readiness;
     ui.heading(format!("Readiness · {}", bank.manifest.title));
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        if d.report.seen == 0 {
+        if d.report.is_prior_only() {
             // Before any answer the model holds only its prior (50%, anything possible): a
             // number there would look like a verdict on someone who has not started.
             ui.label(RichText::new("No prediction yet").size(22.0).strong());
@@ -259,7 +259,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                     // An unstarted area's estimate is borrowed from the others (or is the
                     // bare prior): say so instead of drawing a 0–100% band.
                     ui.label(RichText::new("not started").weak());
-                    if d.report.seen == 0 {
+                    if d.report.is_prior_only() {
                         ui.label("");
                     } else {
                         ui.label(
@@ -284,14 +284,12 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         });
     ui.add_space(8.0);
     ui.label(RichText::new("Weakest areas").strong());
-    if d.report.seen == 0 {
+    let weakest = if d.report.is_prior_only() {
         // With no answers every area sits at the same prior: there is nothing to rank yet.
         ui.label(
             RichText::new("Answer a few questions first; the weakest areas show once there is something to compare.")
                 .weak(),
         );
-    }
-    let weakest = if d.report.seen == 0 {
         Vec::new()
     } else {
         d.report.weakest(3)

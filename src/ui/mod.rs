@@ -1212,7 +1212,7 @@ pub(crate) fn record_prediction(
     let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
     // Before any answer the "prediction" is the bare prior; scoring it against the exam
     // would blame the model for what it was never told (see "No prediction yet").
-    if report.seen == 0 {
+    if report.is_prior_only() {
         return Ok(());
     }
     store.save_prediction(attempt_id, bank.id(), &report.readiness)
@@ -1261,7 +1261,7 @@ pub fn build_dashboard(
     // One readiness point a day for the chart; the latest computation of the day wins. It is
     // derived data: a full disk or read-only file must not cost the learner the dashboard.
     // Before the first answer there is only the prior, which is not a point of progress.
-    if report.seen > 0 {
+    if !report.is_prior_only() {
         let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     }
     let readiness_history = store.readiness_history(bank.id())?;
