@@ -328,7 +328,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-fn read_text(path: &Path) -> Result<String, BankError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, BankError> {
     let meta = std::fs::metadata(path).map_err(|source| BankError::Io {
         path: path.to_path_buf(),
         source,
@@ -371,6 +371,11 @@ fn question_files(dir: &Path, errors: &mut Vec<BankError>) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// A bank folder's question files, in load order (unreadable folders are skipped).
+pub(crate) fn question_file_paths(dir: &Path) -> Vec<PathBuf> {
+    question_files(dir, &mut Vec::new())
 }
 
 /// Load and validate one bank folder. All problems found are returned together.

@@ -7,6 +7,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod group;
 pub mod import;
+pub mod lint;
 pub mod mastery;
 pub mod paths;
 pub mod plan;

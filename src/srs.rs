@@ -402,6 +402,29 @@ pub fn build_queue(
     }
 }
 
+/// Drop the cards of questions the bank no longer holds (retired when the bank was revised).
+/// Their history stays in the database, untouched, but they are not scheduled, not counted
+/// in mastery or the plan, and not "due". Returns how many were dropped.
+pub fn drop_retired(bank: &Bank, cards: &mut HashMap<String, CardRecord>) -> usize {
+    let before = cards.len();
+    cards.retain(|id, _| bank.question(id).is_some());
+    before - cards.len()
+}
+
+/// What to tell a learner who has history for retired questions.
+pub fn retired_note(bank: &Bank, retired: usize) -> Option<String> {
+    (retired > 0).then(|| {
+        format!(
+            "{} you answered {} no longer in {} (version {}): your answers to {} are kept in your history but no longer scheduled or counted here.",
+            crate::text::count(retired, "question", "questions"),
+            if retired == 1 { "is" } else { "are" },
+            bank.manifest.title,
+            bank.manifest.version,
+            if retired == 1 { "it" } else { "them" }
+        )
+    })
+}
+
 /// A Study-screen session: today's queue asked one question at a time, with immediate
 /// feedback, then a rating. UI-free so it can be driven by tests.
 /// What a study session draws from.

@@ -295,3 +295,59 @@ fn a_version_1_database_is_upgraded_with_a_backup_first() {
         "{backups:?}"
     );
 }
+
+/// A bank revision retires questions: the learner's answers to them stay in the database, but
+/// they are not due, not in mastery or the plan, and the dashboard and CLI say so.
+#[test]
+fn history_of_retired_questions_is_kept_but_not_scheduled_or_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = mini();
+    let long_ago = Utc::now() - Days::days(60);
+    {
+        let store = Store::open_in(dir.path()).unwrap();
+        for id in ["ops-1", "retired-7", "retired-8"] {
+            let r = Scheduler::new(0.9).review(
+                ReviewOrigin::study("mini"),
+                id,
+                None,
+                Rating::Again,
+                long_ago,
+            );
+            store.record_review(&r).unwrap();
+        }
+    }
+    let store = Store::open_in(dir.path()).unwrap();
+    let all = store.load_cards("mini").unwrap();
+    assert_eq!(
+        all.len(),
+        3,
+        "the retired questions' history is still stored"
+    );
+    let (dash, _) =
+        certprep::ui::build_dashboard(&store, &bank, &store.study_settings().unwrap(), Utc::now())
+            .unwrap();
+    assert_eq!(dash.retired, 2);
+    assert_eq!(dash.report.seen, 1, "only ops-1 counts in mastery");
+    assert_eq!(dash.due_now, 1, "retired questions are never due");
+    let note = certprep::srs::retired_note(&bank, dash.retired).unwrap();
+    assert!(
+        note.starts_with("2 questions you answered are no longer in"),
+        "{note}"
+    );
+    assert_eq!(certprep::srs::retired_note(&bank, 0), None);
+    drop(store);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_certprep"))
+        .args(["readiness", "--bank", "mini", "--banks"])
+        .arg(repo().join("tests/data/banks"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("2 questions you answered are no longer in"),
+        "{text}"
+    );
+}

@@ -243,3 +243,22 @@ fn the_import_screen_is_remembered_across_a_restart() {
     assert!(matches!(h.state().screen, Screen::Import));
     h.get_by_label("Import questions");
 }
+
+/// The preview runs `certprep lint` over what would be imported and lists what it finds, by
+/// line; it informs and does not block the import.
+#[test]
+fn the_preview_shows_the_item_writing_check_by_line() {
+    let s = setup();
+    let leaky = common::repo().join("tests/data/lint/leaky.gift");
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &leaky);
+    h.get_by_label("Item-writing check: 0 cues that give keys away, 3 remarks");
+    h.get_by_label_contains("Line 4: q1: the key is the only long option");
+    h.get_by_label_contains("Line 11: q2: option c is \"None of the above\"");
+    assert!(
+        h.query_by_label_contains("Import into question-banks/leaky")
+            .is_some(),
+        "the check does not stop the import"
+    );
+}

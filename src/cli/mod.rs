@@ -6,6 +6,7 @@ mod data;
 pub mod export;
 pub mod group;
 pub mod import;
+mod lint;
 mod readiness;
 mod stats;
 mod validate;
@@ -40,6 +41,15 @@ pub enum Command {
     Validate {
         /// Bank folders, or folders of banks (default: the banks folder)
         paths: Vec<PathBuf>,
+    },
+    /// Check how items are written: cues that give keys away (in keys vs distractors), key
+    /// positions and lengths, and per-item warnings with file:line:column
+    Lint {
+        /// Bank ids, bank folders, folders of banks, or GIFT/CSV files (default: every bank)
+        paths: Vec<PathBuf>,
+        /// Exit 1 when a cue gives keys away (for CI), not only on errors
+        #[arg(long)]
+        deny_leaks: bool,
     },
     /// Show a bank's balance: questions per skill area, per type, per difficulty
     Stats {
@@ -111,6 +121,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let command = cli.command.as_ref()?;
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
+        Command::Lint { paths, deny_leaks } => lint::run(cli, paths, *deny_leaks),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
         Command::Readiness { bank } => readiness::run(cli, bank.as_deref()),
         Command::Data { cmd } => data::run(cli, cmd),

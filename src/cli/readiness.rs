@@ -38,19 +38,23 @@ pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
     };
     let now = chrono::Utc::now();
     for bank in banks {
-        let cards = match store.load_cards(bank.id()) {
+        let mut cards = match store.load_cards(bank.id()) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::from(1);
             }
         };
+        let retired = crate::srs::drop_retired(bank, &mut cards);
         let m = crate::mastery::report(bank, &cards, now);
         let calibration = store
             .predictions(bank.id())
             .ok()
             .and_then(|p| crate::mastery::calibration(&p));
         print!("{}", table(bank, &m, calibration.as_ref()));
+        if let Some(note) = crate::srs::retired_note(bank, retired) {
+            println!("{note}");
+        }
     }
     ExitCode::SUCCESS
 }

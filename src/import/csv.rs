@@ -213,6 +213,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
         questions,
         skipped,
         notes: Vec::new(),
+        lines: id_lines,
     })
 }
 

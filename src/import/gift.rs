@@ -717,6 +717,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
     let mut questions: Vec<Question> = Vec::new();
     let mut skipped = Vec::new();
     let mut notes = Vec::new();
+    let mut lines_of = HashMap::new();
     let mut ordinal = 0usize;
 
     for block in blocks(text) {
@@ -824,6 +825,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
                 .into_iter()
                 .map(|reason| Skipped { line, reason }),
         );
+        lines_of.insert(question.id.clone(), line);
         questions.push(question);
     }
 
@@ -868,6 +870,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         questions,
         skipped,
         notes,
+        lines: lines_of,
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Import {
     pub skipped: Vec<Skipped>,
     /// Imported, but with something lost or changed (e.g. partial credit); line and remark.
     pub notes: Vec<Skipped>,
+    /// The source line where each imported question starts, by question id.
+    pub lines: std::collections::HashMap<String, usize>,
 }
 
 impl Import {
@@ -57,6 +59,17 @@ impl Import {
             self.scenarios.clone(),
             self.questions.clone(),
         )
+    }
+
+    /// The item-writing check over what would be imported, pointing at `source`'s lines.
+    pub fn lint(&self, source: &Path) -> crate::lint::LintReport {
+        crate::lint::lint_items(&self.questions, &self.scenarios, |id| {
+            self.lines.get(id).map(|&line| crate::lint::SourcePos {
+                path: source.to_path_buf(),
+                line,
+                column: 1,
+            })
+        })
     }
 }
 

@@ -230,6 +230,9 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                 .weak(),
             );
         }
+        if let Some(note) = crate::srs::retired_note(bank, d.retired) {
+            ui.label(RichText::new(note).small().weak());
+        }
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             let label = format!(

@@ -85,6 +85,8 @@ pub struct Preview {
     pub path: PathBuf,
     pub kind: SourceKind,
     pub import: Import,
+    /// The item-writing check (`certprep lint`) over what would be imported.
+    pub lint: crate::lint::LintReport,
 }
 
 impl Preview {
@@ -208,10 +210,12 @@ pub fn parse_file(path: &Path) -> Result<Preview, String> {
         SourceKind::Csv => crate::import::csv::parse(&text, &opts)
             .map_err(|e| format!("{}: {e}", path.display()))?,
     };
+    let lint = import.lint(path);
     Ok(Preview {
         path: path.to_path_buf(),
         kind,
         import,
+        lint,
     })
 }
 
@@ -535,6 +539,49 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
         for n in &p.import.notes {
             ui.label(format!("Line {}: {}", n.line, n.reason));
         }
+    }
+    lint_section(ui, &p.lint);
+}
+
+/// Findings listed before "… and N more".
+const LISTED_FINDINGS: usize = 40;
+
+/// What `certprep lint` would say about the file: cues that give keys away, then per item.
+fn lint_section(ui: &mut Ui, lint: &crate::lint::LintReport) {
+    ui.add_space(10.0);
+    let leaks = lint.leaks();
+    ui.label(
+        RichText::new(format!(
+            "Item-writing check: {} that give keys away, {}",
+            crate::text::count(leaks.len(), "cue", "cues"),
+            crate::text::count(lint.findings.len(), "remark", "remarks")
+        ))
+        .strong(),
+    );
+    ui.label(
+        RichText::new(
+            "Questions a test-wise guess can answer make scores look better than knowledge. \
+             These do not stop the import.",
+        )
+        .weak(),
+    );
+    for l in &leaks {
+        ui.label(RichText::new(l).color(ui.visuals().warn_fg_color));
+    }
+    for f in lint.findings.iter().take(LISTED_FINDINGS) {
+        let line =
+            f.at.as_ref()
+                .map_or(String::new(), |at| format!("Line {}: ", at.line));
+        ui.label(format!("{line}{}: {}", f.item, f.message));
+    }
+    if lint.findings.len() > LISTED_FINDINGS {
+        ui.label(
+            RichText::new(format!(
+                "… and {} more (run certprep lint on the file for all of them)",
+                lint.findings.len() - LISTED_FINDINGS
+            ))
+            .weak(),
+        );
     }
 }
 

@@ -200,6 +200,8 @@ pub struct Dashboard {
     pub plan: Option<ExamPlan>,
     /// Answers per local day over the last `ACTIVITY_DAYS` days, oldest first, today last.
     pub activity: Vec<(chrono::NaiveDate, usize)>,
+    /// Questions with history that the bank no longer holds (see `srs::drop_retired`).
+    pub retired: usize,
 }
 
 /// How many days the dashboard's activity strip covers.
@@ -1225,7 +1227,8 @@ pub fn build_dashboard(
     settings: &StudySettings,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(Dashboard, Option<StudyPlanSettings>), StoreError> {
-    let cards = store.load_cards(bank.id())?;
+    let mut cards = store.load_cards(bank.id())?;
+    let retired = crate::srs::drop_retired(bank, &mut cards);
     let report = crate::mastery::report(bank, &cards, now);
     let (today, day_start) = crate::srs::local_day_start(now);
     let (new_today, reviewed_today) = store.reviews_since(bank.id(), day_start)?;
@@ -1282,6 +1285,7 @@ pub fn build_dashboard(
             calibration,
             plan,
             activity,
+            retired,
         },
         plan_settings,
     ))
