@@ -19,6 +19,7 @@
 
 use crate::bank::{Bank, LoadReport, Manifest, Question, Scenario};
 use crate::exam::{ExamItem, ScoreReport, assemble, percent};
+use crate::text::count;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -37,6 +38,10 @@ pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_MEMBER_CHARS: usize = 80;
 /// Questions fewer members than this got right are flagged (share correct).
 pub const FLAG_DIFFICULTY_BELOW: f64 = 0.2;
+/// Below this many members "hardly anyone got it right" describes the members, not the
+/// question (one member's every miss would be flagged), so no question is flagged as too
+/// hard in a smaller group.
+pub const MIN_MEMBERS_FOR_DIFFICULTY_FLAG: usize = 3;
 /// Questions whose discrimination is below this are flagged.
 pub const FLAG_DISCRIMINATION_BELOW: f64 = 0.0;
 /// Below this many members a point-biserial is mostly noise (one member's luck flips its
@@ -47,6 +52,11 @@ pub const WEAKEST_AREAS: usize = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
+
+/// "1 question", "3 questions" (for the error messages below).
+fn questions(n: &usize) -> String {
+    count(*n, "question", "questions")
+}
 
 /// Why a pack or result file could not be read. Clone + PartialEq so reports can be compared
 /// in tests and kept in UI state.
@@ -98,8 +108,9 @@ pub enum PackError {
     )]
     BankMissing(String),
     #[error(
-        "{count} question(s) of this pack are missing from your bank \"{bank}\" ({ids}) and \
-         the pack has no embedded questions"
+        "your bank \"{bank}\" lacks {} of this pack ({ids}), and the pack has no embedded \
+         questions",
+        questions(.count)
     )]
     QuestionsMissing {
         bank: String,
@@ -353,9 +364,9 @@ impl ExamPack {
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| {
                 format!(
-                    "{} — {} questions, seed {}",
+                    "{} — {}, seed {}",
                     bank.manifest.title,
-                    items.len(),
+                    count(items.len(), "question", "questions"),
                     opts.seed
                 )
             });
@@ -625,15 +636,17 @@ impl PackSource {
         let missing = ids(DiffKind::Missing);
         if !changed.is_empty() {
             out.push(format!(
-                "{} question(s) in your bank differ from the facilitator's: {}",
-                changed.len(),
+                "{} in your bank {} from the facilitator's: {}",
+                count(changed.len(), "question", "questions"),
+                crate::text::noun(changed.len(), "differs", "differ"),
                 abbreviate(&changed, 8)
             ));
         }
         if !missing.is_empty() {
             out.push(format!(
-                "{} question(s) are not in your bank: {}",
-                missing.len(),
+                "{} {} not in your bank: {}",
+                count(missing.len(), "question", "questions"),
+                crate::text::noun(missing.len(), "is", "are"),
                 abbreviate(&missing, 8)
             ));
         }
@@ -1216,7 +1229,7 @@ impl GroupReport {
             };
             let discrimination = point_biserial(&column, &rest);
             let mut flags = Vec::new();
-            if nm > 0 && difficulty < FLAG_DIFFICULTY_BELOW {
+            if nm >= MIN_MEMBERS_FOR_DIFFICULTY_FLAG && difficulty < FLAG_DIFFICULTY_BELOW {
                 flags.push(QuestionFlag::TooHard);
             }
             if nm >= MIN_MEMBERS_FOR_DISCRIMINATION_FLAG
@@ -1285,10 +1298,10 @@ impl GroupReport {
         }
         let _ = writeln!(
             s,
-            "{} member(s), {} question(s), {} file(s) rejected\n",
-            self.members.len(),
-            self.questions.len(),
-            self.rejected.len()
+            "{}, {}, {} rejected\n",
+            count(self.members.len(), "member", "members"),
+            count(self.questions.len(), "question", "questions"),
+            count(self.rejected.len(), "file", "files")
         );
         if !self.members.is_empty() {
             s.push_str(&align(&self.table()));

@@ -90,6 +90,7 @@ fn submitting_an_exam_updates_every_answered_card() {
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, 3, 50.0, items, None);
@@ -102,7 +103,7 @@ fn submitting_an_exam_updates_every_answered_card() {
             vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
         };
         for p in pick {
-            s.choose(i, &p, q.kind);
+            s.choose(i, &p, &q);
         }
     }
     s.submit(Instant::now(), false);

@@ -84,7 +84,7 @@ fn a_wrong_answer_comes_back_in_the_session_and_a_right_one_does_not() {
         "not checked yet"
     );
     assert!(session.choose(&bank, &wrong));
-    assert!(session.check());
+    assert!(session.check(&bank));
     assert_eq!(session.checked_result(&bank), Some(false));
     let r = session.rate(&bank, &s, Confidence::Easy, now).unwrap();
     assert_eq!(
@@ -99,7 +99,7 @@ fn a_wrong_answer_comes_back_in_the_session_and_a_right_one_does_not() {
     for c in q2.correct_ids() {
         session.choose(&bank, &c);
     }
-    session.check();
+    session.check(&bank);
     let r2 = session.rate(&bank, &s, Confidence::Easy, now).unwrap();
     assert_eq!(r2.rating, Rating::Easy);
     assert!(!session.queue.contains(&item2.question_id));

@@ -39,9 +39,9 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
 
 fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
     ui.label(RichText::new("Appearance").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Theme");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (t, name) in [
                 (Theme::System, "Follow the system"),
                 (Theme::Light, "Light"),
@@ -55,7 +55,7 @@ fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
         .response
         .labelled_by(label.id);
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Text size");
         let mut zoom = prefs.zoom;
         let r = ui
@@ -82,7 +82,7 @@ fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
 fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>) {
     ui.label(RichText::new("Study").strong());
     let mut s = current;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("New questions a day");
         if let Some(v) =
             commit_on_release(ui, "daily-new-limit", current.daily_new_limit, |ui, v| {
@@ -93,7 +93,7 @@ fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>
             s.daily_new_limit = v;
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Desired retention");
         if let Some(v) = commit_on_release(ui, "retention", current.desired_retention, |ui, v| {
             ui.add(
@@ -145,7 +145,7 @@ where
 
 fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
     ui.label(RichText::new("Your data").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Data folder:");
         ui.label(RichText::new(d.data_dir.display().to_string()).monospace());
         if ui.button("Open folder").clicked() {
@@ -197,7 +197,7 @@ fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec
         "Export writes every exam, answer and review to one file. Import replaces your history \
          with such a file; your current database is kept beside it, not deleted.",
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         labelled_field(ui, "File", path, "/path/to/certprep-history.sqlite3", 360.0);
         let given = !path.trim().is_empty();
         if ui
@@ -213,7 +213,7 @@ fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec
             out.push(Command::ImportHistory(path.trim().into()));
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Or use the file dialog:");
         choose_button(ui, FilePurpose::ExportHistory, dialog_open, out);
         choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);

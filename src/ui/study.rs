@@ -1,11 +1,54 @@
 //! Study: today's spaced-repetition queue (due cards first, then new questions), one
 //! question at a time, feedback with every explanation, then a one-key confidence rating.
 
-use super::exam::{option_list, picked_option, question_header, study_feedback};
-use super::{Command, StudyView};
+//!
+//! The screen owns its session ([`StudyView`]) and commands ([`StudyCmd`]): building the
+//! queue, and writing every rated answer as a review at once.
+
+use super::question::{option_list, picked_option, question_header, study_feedback};
+use super::widgets::FooterAfter;
+use super::{CertprepApp, Command, Screen, error_notice};
 use crate::bank::Bank;
-use crate::srs::{Confidence, StudyScope};
+use crate::srs::{Confidence, Scheduler, StudyScope};
 use egui::{Key, RichText, Ui};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StudyCmd {
+    /// Study today's queue, optionally one skill area only.
+    Start {
+        bank_id: String,
+        area: Option<String>,
+    },
+    /// Study the questions the attempt on the Results screen got wrong or left unanswered.
+    Missed,
+    /// Today's new questions are used up: study this many more anyway, in the same scope.
+    MoreNew(usize),
+    Choose(String),
+    Check,
+    /// Rate the checked answer (a wrong answer is Again whatever is passed).
+    Rate(Confidence),
+}
+
+impl From<StudyCmd> for Command {
+    fn from(c: StudyCmd) -> Command {
+        Command::Study(c)
+    }
+}
+
+/// A spaced-repetition study session on the Study screen.
+pub struct StudyView {
+    pub session: crate::srs::StudySession,
+}
+
+/// Which questions a study session asks.
+enum QueuePick {
+    /// Everything due, then new questions up to what is left of today's limit.
+    Today,
+    /// Everything due, then this many new questions whatever today's limit says.
+    MoreNew(usize),
+    /// These questions, in this order, due or not.
+    Exactly(Vec<String>),
+}
 
 pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the answer · after a right \
      answer 1 Hard, 2 Good, 3 Easy (Enter = Good) · after a wrong one Enter continues. \
@@ -14,7 +57,7 @@ pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the an
 pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) {
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("Study · {}", bank.manifest.title)).strong());
             match &s.scope {
                 StudyScope::Bank => {}
@@ -34,11 +77,12 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                 s.remaining(),
                 s.correct
             ));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Stop for now").clicked() {
-                    out.push(Command::GoHome);
-                }
-            });
+            // In the flow, not pinned right: a narrow window or large text wraps the bar
+            // instead of drawing the button over the counts.
+            ui.add_space(16.0);
+            if ui.button("Stop for now").clicked() {
+                out.push(Command::GoHome);
+            }
         });
         ui.add(
             egui::ProgressBar::new(s.progress())
@@ -61,39 +105,10 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         return;
     };
     let result = s.checked_result(bank);
-    keyboard(ui, &item.option_order, state.answered(), result, out);
-    egui::Panel::bottom("study-actions").show(ui, |ui| {
-        ui.horizontal(|ui| match result {
-            None => {
-                if ui
-                    .add_enabled(state.answered(), egui::Button::new("Check answer"))
-                    .clicked()
-                {
-                    out.push(Command::StudyCheck);
-                }
-            }
-            Some(true) => {
-                ui.label("How sure were you?");
-                for (c, key) in [
-                    (Confidence::Hard, "1"),
-                    (Confidence::Good, "2"),
-                    (Confidence::Easy, "3"),
-                ] {
-                    if ui.button(format!("{} ({key})", c.label())).clicked() {
-                        out.push(Command::StudyRate(c));
-                    }
-                }
-            }
-            Some(false) => {
-                if ui.button("Continue (Enter)").clicked() {
-                    out.push(Command::StudyRate(Confidence::Good));
-                }
-                ui.label(RichText::new("This question will come back soon.").weak());
-            }
-        });
-        ui.label(RichText::new(STUDY_HELP).small().weak());
-    });
-    egui::CentralPanel::default().show(ui, |ui| {
+    keyboard(ui, &item.option_order, state.answered(q), result, out);
+    // The question first, then the buttons pinned below it, in the Tab order too.
+    let (footer, mut content) = FooterAfter::begin(ui, "study-actions");
+    egui::CentralPanel::default().show(&mut content, |ui| {
         egui::ScrollArea::vertical()
             .id_salt(("study-question", &item.question_id))
             .show(ui, |ui| {
@@ -107,7 +122,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     !checked,
                     checked,
                 ) {
-                    out.push(Command::StudyChoose(o));
+                    out.push(StudyCmd::Choose(o).into());
                 }
                 if let Some(ok) = result {
                     ui.add_space(8.0);
@@ -115,6 +130,170 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                 }
             });
     });
+    footer.show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| match result {
+            None => {
+                if ui
+                    .add_enabled(state.answered(q), egui::Button::new("Check answer"))
+                    .clicked()
+                {
+                    out.push(StudyCmd::Check.into());
+                }
+            }
+            Some(true) => {
+                ui.label("How sure were you?");
+                for (c, key) in [
+                    (Confidence::Hard, "1"),
+                    (Confidence::Good, "2"),
+                    (Confidence::Easy, "3"),
+                ] {
+                    if ui.button(format!("{} ({key})", c.label())).clicked() {
+                        out.push(StudyCmd::Rate(c).into());
+                    }
+                }
+            }
+            Some(false) => {
+                if ui.button("Continue (Enter)").clicked() {
+                    out.push(StudyCmd::Rate(Confidence::Good).into());
+                }
+                ui.label(RichText::new("This question will come back soon.").weak());
+            }
+        });
+        ui.label(RichText::new(STUDY_HELP).small().weak());
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying commands
+
+impl CertprepApp {
+    pub(super) fn run_study(&mut self, cmd: StudyCmd) {
+        match cmd {
+            StudyCmd::Start { bank_id, area } => {
+                let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
+                self.start_study(&bank_id, scope, QueuePick::Today)
+            }
+            StudyCmd::MoreNew(extra) => {
+                if let Screen::Study(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = match &view.session.scope {
+                        StudyScope::Area(a) => StudyScope::Area(a.clone()),
+                        _ => StudyScope::Bank,
+                    };
+                    self.start_study(&bank_id, scope, QueuePick::MoreNew(extra));
+                }
+            }
+            StudyCmd::Missed => {
+                if let Screen::Results(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = StudyScope::Missed {
+                        attempt_id: view.session.attempt_id,
+                    };
+                    let missed = view.missed();
+                    self.start_study(&bank_id, scope, QueuePick::Exactly(missed));
+                }
+            }
+            StudyCmd::Choose(option) => self.with_study(|v, bank| {
+                v.session.choose(bank, &option);
+            }),
+            StudyCmd::Check => self.with_study(|v, bank| {
+                v.session.check(bank);
+            }),
+            StudyCmd::Rate(confidence) => self.rate_study(confidence),
+        }
+    }
+
+    fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
+        if let Screen::Study(view) = &mut self.screen
+            && let Some(bank) = self.banks.bank(&view.session.bank_id)
+        {
+            f(view, bank);
+        }
+    }
+
+    /// Open the Study screen on `scope`, with the questions `pick` asks for.
+    fn start_study(&mut self, bank_id: &str, scope: StudyScope, pick: QueuePick) {
+        let Some(bank) = self.banks.bank(bank_id) else {
+            return;
+        };
+        let Ok(store) = &self.store else {
+            self.notice = Some(error_notice(
+                "Cannot study: the database is not available, so answers could not be saved."
+                    .into(),
+            ));
+            return;
+        };
+        let now = chrono::Utc::now();
+        let built = store.load_cards(bank_id).and_then(|cards| {
+            let allowed = match pick {
+                QueuePick::Exactly(due) => {
+                    // Asked for by name, due or not, and nothing new added.
+                    let queue = crate::srs::StudyQueue {
+                        due,
+                        new: Vec::new(),
+                    };
+                    return Ok((cards, queue));
+                }
+                QueuePick::MoreNew(extra) => extra,
+                QueuePick::Today => {
+                    let (_, day_start) = crate::srs::local_day_start(now);
+                    let (new_today, _) = store.reviews_since(bank_id, day_start)?;
+                    (self.study_settings.daily_new_limit as usize).saturating_sub(new_today)
+                }
+            };
+            let report = crate::mastery::report(bank, &cards, now);
+            let queue = crate::srs::build_queue(
+                bank,
+                &cards,
+                &report.by_area(),
+                now,
+                allowed,
+                scope.area(),
+            );
+            Ok((cards, queue))
+        });
+        match built {
+            Ok((cards, queue)) => {
+                let session = crate::srs::StudySession::new(
+                    bank,
+                    &queue,
+                    cards,
+                    scope,
+                    crate::exam::random_seed(),
+                );
+                self.focus_bank(bank_id);
+                self.screen = Screen::Study(Box::new(StudyView { session }));
+            }
+            Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
+        }
+    }
+
+    /// Rate the answer on screen and write the review at once.
+    fn rate_study(&mut self, confidence: crate::srs::Confidence) {
+        let Screen::Study(view) = &mut self.screen else {
+            return;
+        };
+        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
+            return;
+        };
+        let scheduler = Scheduler::new(self.study_settings.desired_retention);
+        let now = chrono::Utc::now();
+        let Some(review) = view.session.rate(bank, &scheduler, confidence, now) else {
+            return;
+        };
+        if let Ok(store) = &self.store {
+            let saved = store.record_review(&review).and_then(|()| {
+                let report = crate::mastery::report(bank, &view.session.cards, now);
+                let (day, _) = crate::srs::local_day_start(now);
+                store.save_readiness_point(bank.id(), day, &report.readiness)
+            });
+            if let Err(e) = saved {
+                self.notice = Some(error_notice(format!(
+                    "Your last answer could not be saved: {e}"
+                )));
+            }
+        }
+    }
 }
 
 fn keyboard(
@@ -131,10 +310,10 @@ fn keyboard(
         match result {
             None => {
                 if let Some(p) = picked_option(i).filter(|p| *p < order.len()) {
-                    out.push(Command::StudyChoose(order[p].clone()));
+                    out.push(StudyCmd::Choose(order[p].clone()).into());
                 }
                 if answered && i.key_pressed(Key::Enter) {
-                    out.push(Command::StudyCheck);
+                    out.push(StudyCmd::Check.into());
                 }
             }
             Some(right) => {
@@ -148,7 +327,7 @@ fn keyboard(
                     None
                 };
                 if let Some(c) = rate {
-                    out.push(Command::StudyRate(c));
+                    out.push(StudyCmd::Rate(c).into());
                 }
             }
         }
@@ -199,7 +378,7 @@ fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     .on_hover_text("Beyond today's limit, this once; the limit itself stays as set in Settings.")
                     .clicked()
                 {
-                    out.push(Command::StudyMoreNew(more));
+                    out.push(StudyCmd::MoreNew(more).into());
                 }
             }
             if let StudyScope::Missed { attempt_id } = s.scope
