@@ -308,6 +308,19 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             for d in &cetl.manifest.domains {
                 assert_reachable(&mut h, &home, &format!("Study {} only", d.name), false);
             }
+            // By keyboard too: Tab scrolls the focused widget into view.
+            h.get_by_label("Practice CETL-style practice bank")
+                .scroll_to_me();
+            h.run();
+            let last = cetl.manifest.domains.last().unwrap();
+            let label = format!("Study {} only", last.name);
+            tab_to(&mut h, &label);
+            let r = h.get_by_label(&label).rect();
+            let screen = h.ctx.content_rect();
+            assert!(
+                screen.contains_rect(r),
+                "{home}: Tab to {label:?} left it at {r:?}"
+            );
 
             tap(&mut h, "Resume exam", false);
             let exam = at("Exam");
@@ -362,7 +375,7 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             for label in ["Home", "New session"] {
                 assert_reachable(&mut h, &results, label, false);
             }
-            assert_reachable(&mut h, &results, "questions I missed", true);
+            assert_reachable(&mut h, &results, "Practice the ", true);
             tap(&mut h, "Home", false);
 
             tap(&mut h, "Settings", false);

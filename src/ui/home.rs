@@ -356,55 +356,65 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     });
     ui.add_space(8.0);
     ui.label(RichText::new("Mastery by skill area").strong());
-    // Sized to the window: names wrap and the bars shrink, so at 150% text the Study
-    // buttons stay in view; narrower still, the table scrolls sideways.
+    // Sized to the window: names and notes wrap and the bars shrink, so the Study buttons
+    // stay in view at 200% text in a small window. (No sideways scrolling: egui scrolls a
+    // widget inside nested scroll areas into view only in the inner one.)
     let width = ui.available_width();
-    let name_width = (width * 0.34).clamp(140.0, 420.0);
-    let bar_width = (width * 0.22).clamp(80.0, 220.0);
-    egui::ScrollArea::horizontal()
-        .id_salt("mastery-scroll")
+    let name_width = (width * 0.34).clamp(120.0, 420.0);
+    let bar_width = (width * 0.2).clamp(70.0, 220.0);
+    let note_width = (width * 0.2).clamp(90.0, 200.0);
+    let wrapped = |ui: &mut Ui, max: f32, text: RichText| {
+        ui.scope(|ui| {
+            ui.set_max_width(max);
+            ui.add(egui::Label::new(text).wrap());
+        });
+    };
+    egui::Grid::new("mastery")
+        .num_columns(4)
+        .striped(true)
+        .spacing([12.0, 4.0])
         .show(ui, |ui| {
-            egui::Grid::new("mastery")
-                .num_columns(5)
-                .striped(true)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    for a in &d.report.areas {
-                        ui.scope(|ui| {
-                            ui.set_max_width(name_width);
-                            ui.add(
-                                egui::Label::new(format!("{} ({:.0}%)", a.name, a.weight * 100.0))
-                                    .wrap(),
-                            );
-                        });
-                        if a.seen == 0 {
-                            // An unstarted area's estimate is borrowed from the others (or is the
-                            // bare prior): say so instead of drawing a 0–100% band.
-                            ui.label(RichText::new("not started").weak());
-                            if d.report.is_prior_only() {
-                                ui.label("");
-                            } else {
-                                ui.label(
-                                    RichText::new(format!("~{} from other areas", pct(a.mastery)))
-                                        .weak(),
-                                );
-                            }
-                        } else {
-                            band_bar(ui, a.mastery, a.low, a.high, None, bar_width);
-                            ui.label(format!(
-                                "{} ({}–{})",
-                                pct(a.mastery),
-                                pct(a.low),
-                                pct(a.high)
-                            ));
-                        }
-                        ui.label(format!("{} / {} seen", a.seen, a.total));
-                        let name = format!("Study {} only", a.name);
-                        let button = ui.small_button("Study").on_hover_text(&name);
-                        study_area_on_click(&button, &name, &d.bank_id, a, out);
-                        ui.end_row();
-                    }
+            for a in &d.report.areas {
+                ui.vertical(|ui| {
+                    wrapped(
+                        ui,
+                        name_width,
+                        RichText::new(format!("{} ({:.0}%)", a.name, a.weight * 100.0)),
+                    );
+                    ui.label(
+                        RichText::new(format!("{} / {} seen", a.seen, a.total))
+                            .small()
+                            .weak(),
+                    );
                 });
+                if a.seen == 0 {
+                    // An unstarted area's estimate is borrowed from the others (or is the
+                    // bare prior): say so instead of drawing a 0–100% band.
+                    ui.label(RichText::new("not started").weak());
+                    let note = if d.report.is_prior_only() {
+                        String::new()
+                    } else {
+                        format!("~{} from other areas", pct(a.mastery))
+                    };
+                    wrapped(ui, note_width, RichText::new(note).weak());
+                } else {
+                    band_bar(ui, a.mastery, a.low, a.high, None, bar_width);
+                    wrapped(
+                        ui,
+                        note_width,
+                        RichText::new(format!(
+                            "{} ({}–{})",
+                            pct(a.mastery),
+                            pct(a.low),
+                            pct(a.high)
+                        )),
+                    );
+                }
+                let name = format!("Study {} only", a.name);
+                let button = ui.small_button("Study").on_hover_text(&name);
+                study_area_on_click(&button, &name, &d.bank_id, a, out);
+                ui.end_row();
+            }
         });
     ui.add_space(8.0);
     ui.label(RichText::new("Weakest areas").strong());
@@ -790,47 +800,41 @@ fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Comman
         ui.label("No finished exams yet.");
         return;
     }
-    // Sideways scrolling when the window is narrow or the text large: the Review buttons
-    // stay reachable.
-    egui::ScrollArea::horizontal()
-        .id_salt("recent-scroll")
-        .show(ui, |ui| {
-            egui::Grid::new("recent")
-                .num_columns(5)
-                .striped(true)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
-                    for a in &home.recent {
-                        ui.label(super::widgets::local_time(
-                            a.finished_at.unwrap_or(a.started_at),
-                        ));
-                        ui.label(
-                            banks
-                                .bank(&a.bank_id)
-                                .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str()),
-                        );
-                        ui.label(a.mode.as_str());
-                        let pct = a.percent().unwrap_or(0.0);
-                        let passed = pct + 1e-9 >= a.pass_percent;
-                        ui.label(format!(
-                            "{}/{} ({pct:.0}%) {}",
-                            a.correct.unwrap_or(0),
-                            a.total.unwrap_or(0),
-                            if passed { "pass" } else { "below pass mark" }
-                        ));
-                        if ui
-                            .add_enabled(
-                                banks.bank(&a.bank_id).is_some(),
-                                egui::Button::new(format!("Review #{}", a.id)),
-                            )
-                            .clicked()
-                        {
-                            out.push(Command::ShowResults(a.id));
-                        }
-                        ui.end_row();
-                    }
+    for a in &home.recent {
+        // The button first, the details wrapping beside it: nothing is pushed off a narrow
+        // window.
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    banks.bank(&a.bank_id).is_some(),
+                    egui::Button::new(format!("Review #{}", a.id)),
+                )
+                .clicked()
+            {
+                out.push(Command::ShowResults(a.id));
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(super::widgets::local_time(
+                    a.finished_at.unwrap_or(a.started_at),
+                ));
+                let title = a.title.as_deref().unwrap_or_else(|| {
+                    banks
+                        .bank(&a.bank_id)
+                        .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str())
                 });
+                ui.label(title);
+                ui.label(a.mode.as_str());
+                let pct = a.percent().unwrap_or(0.0);
+                let passed = pct + 1e-9 >= a.pass_percent;
+                ui.label(format!(
+                    "{}/{} ({pct:.0}%) {}",
+                    a.correct.unwrap_or(0),
+                    a.total.unwrap_or(0),
+                    if passed { "pass" } else { "below pass mark" }
+                ));
+            });
         });
+    }
 }
 
 fn failures(ui: &mut Ui, banks: &LoadReport) {

@@ -161,31 +161,47 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
 }
 
 /// egui does not scroll a widget that takes the keyboard focus into view, so with large text
-/// Tab would walk off the bottom of a screen. At the end of each frame a focus that moved is
-/// noted (and one more frame asked for); at the start of the next the focused widget is
-/// scrolled into view, where the pass before drew it.
+/// Tab would walk off the bottom of a screen. At the end of each frame a focus that Tab moved
+/// is noted (and one more frame asked for); see [`scroll_to_new_focus`].
 pub fn note_new_focus(ctx: &egui::Context) {
     let focused = ctx.memory(|m| m.focused());
     let seen = ctx.data(|d| d.get_temp::<Option<egui::Id>>(focus_seen_id()).flatten());
-    if focused != seen {
-        ctx.data_mut(|d| {
-            d.insert_temp(focus_seen_id(), focused);
-            d.insert_temp(focus_pending_id(), focused);
-        });
-        if focused.is_some() {
-            ctx.request_repaint();
-        }
+    if focused == seen {
+        return;
+    }
+    ctx.data_mut(|d| d.insert_temp(focus_seen_id(), focused));
+    if focused.is_some() && ctx.input(|i| i.key_pressed(egui::Key::Tab)) {
+        ctx.data_mut(|d| d.insert_temp(focus_pending_id(), focused));
+        ctx.request_repaint();
     }
 }
 
-/// See [`note_new_focus`].
+/// At the start of a frame: if Tab moved the focus to a widget that is not wholly in view
+/// (its rect clipped, as drawn on the pass before), ask egui to scroll it into view. The
+/// request goes in as the AccessKit "scroll into view" action, which egui applies where
+/// the widget is drawn, inside its scroll area.
 pub fn scroll_to_new_focus(ctx: &egui::Context) {
     let pending = ctx.data_mut(|d| d.remove_temp::<Option<egui::Id>>(focus_pending_id()));
-    if let Some(Some(id)) = pending
-        && let Some(widget) = ctx.read_response(id)
-    {
-        widget.scroll_to_me(None);
+    let Some(Some(id)) = pending else {
+        return;
+    };
+    let Some(widget) = ctx.read_response(id) else {
+        return;
+    };
+    if widget.interact_rect == widget.rect {
+        return;
     }
+    ctx.input_mut(|i| {
+        i.events.push(egui::Event::AccessKitActionRequest(
+            egui::accesskit::ActionRequest {
+                action: egui::accesskit::Action::ScrollIntoView,
+                target_node: id.accesskit_id(),
+                target_tree: egui::accesskit::TreeId::ROOT,
+                data: None,
+            },
+        ));
+    });
+    ctx.request_repaint();
 }
 
 fn focus_seen_id() -> egui::Id {
