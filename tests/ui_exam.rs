@@ -147,14 +147,17 @@ fn study_mode_shows_feedback_after_checking() {
     h.run();
     h.get_by_label("Study mode: untimed");
     let (_, domain, kind) = current_question(&h);
-    let wrong = match (domain.as_str(), kind) {
-        ("ops", _) => "a",
-        (_, QuestionType::TrueFalse) => "b",
-        _ => "b",
+    let wrong: &[&str] = match (domain.as_str(), kind) {
+        ("ops", _) => &["a"],
+        // "Choose two": a whole answer takes two picks.
+        (_, QuestionType::Multiple) => &["b", "d"],
+        _ => &["b"],
     };
-    let label = option_label(&h, wrong);
-    h.get_by_label(&label).click();
-    h.run();
+    for w in wrong {
+        let label = option_label(&h, w);
+        h.get_by_label(&label).click();
+        h.run();
+    }
     h.get_by_label("Check answer").click();
     h.run();
     h.get_by_label("Not quite");
@@ -280,16 +283,16 @@ fn setup_shows_the_questions_each_area_gets_and_the_pace() {
 }
 
 /// The exam screen of the mini bank with a seed whose six questions include the "Choose two"
-/// question; returns its position.
-fn exam_with_choose_two(h: &mut Harness<'_, CertprepApp>) -> usize {
+/// question (or, with `include` false, do not); returns its position.
+fn mini_exam(h: &mut Harness<'_, CertprepApp>, include: bool) -> Option<usize> {
     let bank = h.state().bank("mini").unwrap().clone();
     let (seed, pos) = (0..200u64)
         .find_map(|seed| {
             let items = certprep::exam::assemble(&bank, 6, seed);
-            let pos = items.iter().position(|i| i.question_id == "data-1")?;
-            Some((seed, pos))
+            let pos = items.iter().position(|i| i.question_id == "data-1");
+            (pos.is_some() == include).then_some((seed, pos))
         })
-        .expect("some seed draws data-1");
+        .expect("some seed draws the exam asked for");
     h.state_mut().push(
         certprep::ui::SetupCmd::Start(certprep::ui::SetupForm {
             bank_id: "mini".into(),
@@ -302,6 +305,10 @@ fn exam_with_choose_two(h: &mut Harness<'_, CertprepApp>) -> usize {
     );
     h.run();
     pos
+}
+
+fn exam_with_choose_two(h: &mut Harness<'_, CertprepApp>) -> usize {
+    mini_exam(h, true).expect("the exam has the choose-two question")
 }
 
 fn exam_view<'a>(h: &'a Harness<'_, CertprepApp>) -> &'a certprep::ui::ExamView {
@@ -454,7 +461,8 @@ fn discarding_asks_first_and_the_answers_still_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     h.run();
-    common::start_exam(&mut h, "Mini test bank");
+    // One key press is a whole answer to every question of this exam.
+    mini_exam(&mut h, false);
     for _ in 0..3 {
         h.key_press(egui::Key::Num1);
         h.run();

@@ -460,6 +460,10 @@ fn member_names_stay_in_view_when_the_table_scrolls_sideways() {
     h.key_press(egui::Key::Enter);
     h.run();
     let screen = h.ctx.content_rect();
+    // Down to the table first (egui scrolls only the innermost area to a widget), then
+    // sideways to the last area.
+    h.get_by_label("Group mean").scroll_to_me();
+    h.run();
     let before = h.get_by_label("Overall").rect();
     h.get_by_label("Data").scroll_to_me();
     h.run();

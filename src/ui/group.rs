@@ -481,6 +481,9 @@ fn member_table(ui: &mut Ui, table: &[Vec<String>]) {
         });
     };
     ui.horizontal_top(|ui| {
+        // A grid cell starts narrow; wrapping would break the text per character (the
+        // headers carry their own line breaks).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         egui::Grid::new("group-names")
             .striped(true)
             .min_row_height(row_height)
