@@ -497,8 +497,7 @@ impl ExamSession {
             .collect()
     }
 
-    /// Items with anything picked: what counts as a review when the exam ends or is
-    /// discarded ([`crate::srs::answered_items`]).
+    /// Items with anything picked (partly answered ones included).
     pub fn with_picks(&self) -> usize {
         self.states.iter().filter(|s| s.has_pick()).count()
     }

@@ -108,7 +108,7 @@ fn submitting_an_exam_updates_every_answered_card() {
     }
     s.submit(Instant::now(), false);
     let report = s.score(&bank);
-    let answered = certprep::srs::answered_items(&report);
+    let answered = certprep::srs::answered_items(&report, &bank);
     let now = Utc::now();
     let reviews = Scheduler::new(0.9).exam_reviews(
         bank.id(),

@@ -75,6 +75,15 @@ pub(super) struct AttemptSpec {
 pub const KEY_HELP: &str = "Keys: 1–8 or A–H choose an option (F always flags, so use 6 for option F) · \
      N or Right arrow next · P or Left arrow previous · F flag for review · R review and submit";
 
+/// The key help in one short line, for a window with little height to spare (large text).
+pub const KEY_HELP_SHORT: &str = "Keys: 1–8 choose · N next · P previous · F flag · R review";
+
+/// Below this height (points) the question page shows the short key help.
+pub(super) const ROOMY_HEIGHT: f32 = 560.0;
+
+/// The widest a question's text runs (points): longer lines are hard to follow.
+pub(super) const READABLE_WIDTH: f32 = 960.0;
+
 /// Shown on the review page.
 pub const REVIEW_KEY_HELP: &str = "Keys: Ctrl+Enter submits · Escape returns to the exam · Tab moves between links and buttons, Enter presses one";
 
@@ -173,6 +182,14 @@ fn nav_grid(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
                 ui.painter().rect_filled(rect, 2.0, answered_fill(ui));
                 ui.label(RichText::new("answered").small());
             });
+            ui.horizontal(|ui| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                let outline = egui::Stroke::new(2.0, answered_fill(ui));
+                ui.painter()
+                    .rect_stroke(rect, 2.0, outline, egui::StrokeKind::Inside);
+                ui.label(RichText::new("outlined: partly answered").small());
+            });
             ui.label(
                 RichText::new("orange number: flagged")
                     .small()
@@ -203,6 +220,9 @@ fn nav_button(
     }
     if i == s.current {
         b = b.stroke(egui::Stroke::new(2.0, ui.visuals().selection.stroke.color));
+    } else if st.has_pick() && !answered {
+        // Partly answered (one pick of a "choose two"): outlined in the answered colour.
+        b = b.stroke(egui::Stroke::new(2.0, answered_fill(ui)));
     }
     let progress = if answered {
         "answered"
@@ -241,19 +261,28 @@ fn question_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Comman
         // One scroll position per question: the next question starts at its top.
         egui::ScrollArea::vertical()
             .id_salt(("exam-question", s.current))
-            .show(ui, |ui| match question {
-                Some(q) => question_body(ui, bank, s, q, out),
-                None => {
-                    ui.label(format!(
-                        "Question {} is no longer in the bank; it will not be scored.",
-                        item.question_id
-                    ));
+            .show(ui, |ui| {
+                // Lines a reader can follow in a wide window.
+                ui.set_max_width(ui.available_width().min(READABLE_WIDTH));
+                match question {
+                    Some(q) => question_body(ui, bank, s, q, out),
+                    None => {
+                        ui.label(format!(
+                            "Question {} is no longer in the bank; it will not be scored.",
+                            item.question_id
+                        ));
+                    }
                 }
             });
     });
+    let help = if ui.ctx().content_rect().height() >= ROOMY_HEIGHT {
+        KEY_HELP
+    } else {
+        KEY_HELP_SHORT
+    };
     footer.show(ui, |ui| {
         actions(ui, bank, s, out);
-        ui.label(RichText::new(KEY_HELP).small().weak());
+        ui.label(RichText::new(help).small().weak());
     });
 }
 
@@ -723,9 +752,9 @@ impl CertprepApp {
     }
 
     /// Give up an unfinished attempt. It is not scored and leaves Home, but what was answered
-    /// still counts as evidence: every item with an answer becomes a review exactly as on
-    /// submit (right = Good, wrong or partial = Again), in the same transaction that closes
-    /// the attempt. Unanswered items are left alone, as on submit.
+    /// still counts as evidence: every item with a whole answer becomes a review exactly as on
+    /// submit (right = Good, wrong = Again), in the same transaction that closes the attempt.
+    /// Unanswered and partly answered items are left alone, as on submit.
     fn discard(&mut self, id: i64) {
         let Ok(store) = &self.store else {
             return;
@@ -735,7 +764,7 @@ impl CertprepApp {
                 return Ok(None);
             };
             let reviews = match self.banks.bank(&l.session.bank_id) {
-                Some(bank) => exam_reviews(store, &l.session, &l.session.score(bank))?,
+                Some(bank) => exam_reviews(store, bank, &l.session, &l.session.score(bank))?,
                 // Without its bank the answers cannot be marked; the attempt still goes.
                 None => Vec::new(),
             };
@@ -767,7 +796,7 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, &view.session, &report).and_then(|reviews| {
+            Ok(store) => exam_reviews(store, bank, &view.session, &report).and_then(|reviews| {
                 store.finish_attempt(&view.session, elapsed, &report, &reviews)
             }),
             Err(_) => Ok(()),
@@ -838,9 +867,10 @@ pub(crate) fn record_prediction(
 }
 
 /// The FSRS reviews an exam gives when it ends (submitted, timed out or discarded): every
-/// item with an answer, right = Good, wrong = Again.
+/// item with a whole answer, right = Good, wrong = Again.
 pub(super) fn exam_reviews(
     store: &Store,
+    bank: &Bank,
     session: &ExamSession,
     report: &ScoreReport,
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
@@ -850,7 +880,7 @@ pub(super) fn exam_reviews(
         crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
             &session.bank_id,
             &cards,
-            &crate::srs::answered_items(report),
+            &crate::srs::answered_items(report, bank),
             chrono::Utc::now(),
             session.attempt_id,
         ),

@@ -57,7 +57,7 @@ pub(super) fn unfinished(store: &Store, banks: &LoadReport) -> Option<Unfinished
     let (answered, counted) = match (&loaded, bank) {
         (Some(l), Some(b)) => {
             let report = l.session.score(b);
-            let counted = crate::srs::answered_items(&report).len();
+            let counted = crate::srs::answered_items(&report, b).len();
             (l.session.answered_count(b), Some(counted))
         }
         (Some(l), None) => (l.session.with_picks(), None),

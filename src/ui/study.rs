@@ -54,6 +54,9 @@ pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the an
      answer 1 Hard, 2 Good, 3 Easy (Enter = Good) · after a wrong one Enter continues. \
      Wrong answers come back soon; Hard/Good/Easy set how long until you see a question again.";
 
+/// The key help in one short line, for a window with little height to spare.
+pub const STUDY_HELP_SHORT: &str = "Keys: 1–8 choose · Enter check · then 1 Hard, 2 Good, 3 Easy";
+
 pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) {
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
@@ -112,6 +115,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         egui::ScrollArea::vertical()
             .id_salt(("study-question", &item.question_id))
             .show(ui, |ui| {
+                ui.set_max_width(ui.available_width().min(super::exam::READABLE_WIDTH));
                 question_header(ui, bank, q);
                 let checked = state.checked;
                 if let Some(o) = option_list(
@@ -159,7 +163,12 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                 ui.label(RichText::new("This question will come back soon.").weak());
             }
         });
-        ui.label(RichText::new(STUDY_HELP).small().weak());
+        let help = if ui.ctx().content_rect().height() >= super::exam::ROOMY_HEIGHT {
+            STUDY_HELP
+        } else {
+            STUDY_HELP_SHORT
+        };
+        ui.label(RichText::new(help).small().weak());
     });
 }
 
