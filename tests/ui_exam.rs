@@ -585,3 +585,42 @@ fn setup_says_one_minute_not_one_minutes() {
     h.run();
     assert!(matches!(h.state().screen, Screen::Home));
 }
+
+/// One pick of a "choose two" is not an answer: submitted, it scores zero, the results call
+/// it partly answered, and it does not become a review (whole answers do).
+#[test]
+fn a_partly_answered_question_is_scored_zero_and_not_a_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    let pos = exam_with_choose_two(&mut h);
+    let other = if pos == 0 { 1 } else { 0 };
+    for (index, picks) in [(pos, 1), (other, 1)] {
+        h.state_mut()
+            .push(certprep::ui::ExamCmd::GoTo(index).into());
+        h.run();
+        for p in 0..picks {
+            let option = exam_view(&h).session.items[index].option_order[p].clone();
+            let label = option_label(&h, &option);
+            h.get_by_label(&label).click();
+            h.run();
+        }
+    }
+    let id = exam_view(&h).session.attempt_id;
+    common::review_and_submit(&mut h);
+    h.get_by_label_contains(&format!("{}. Partly answered", pos + 1));
+    let store = h.state().store.as_ref().unwrap();
+    let reviewed: Vec<String> = store
+        .connection()
+        .prepare("SELECT question_id FROM review_log WHERE attempt_id = ?1")
+        .unwrap()
+        .query_map([id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let Screen::Results(r) = &h.state().screen else {
+        panic!("not on the results screen")
+    };
+    assert_eq!(reviewed, vec![r.session.items[other].question_id.clone()]);
+    assert!(!r.report.items[pos].is_correct);
+}

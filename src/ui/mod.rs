@@ -266,6 +266,10 @@ impl CertprepApp {
         widgets::scroll_to_new_focus(ui.ctx());
         let mut commands = std::mem::take(&mut self.commands);
         self.draw(ui, &mut commands);
+        if !commands.is_empty() {
+            // Commands run after the frame is drawn: draw once more to show what they did.
+            ui.ctx().request_repaint();
+        }
         for cmd in commands {
             self.run_cmd(cmd);
         }
