@@ -90,21 +90,21 @@ pub struct Preview {
 impl Preview {
     /// (skill area name, question stems) in the order of the areas.
     pub fn by_area(&self) -> Vec<(&str, Vec<&str>)> {
+        // One pass over the questions (a file with 40,000 areas must not scan them all for
+        // each area).
+        let mut stems: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for q in &self.import.questions {
+            stems
+                .entry(q.domain.as_str())
+                .or_default()
+                .push(q.stem.as_str());
+        }
         self.import
             .manifest
             .domains
             .iter()
-            .map(|d| {
-                let stems = self
-                    .import
-                    .questions
-                    .iter()
-                    .filter(|q| q.domain == d.id)
-                    .map(|q| q.stem.as_str())
-                    .collect();
-                (d.name.as_str(), stems)
-            })
-            .filter(|(_, stems): &(&str, Vec<&str>)| !stems.is_empty())
+            .filter_map(|d| Some((d.name.as_str(), stems.remove(d.id.as_str())?)))
             .collect()
     }
 }

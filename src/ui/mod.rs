@@ -7,6 +7,7 @@ mod exam;
 mod group;
 mod home;
 mod import;
+mod loading;
 mod results;
 mod settings;
 mod setup;
@@ -23,12 +24,14 @@ use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
+use loading::BankLoading;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
+pub use settings::{HistoryCmd, HistoryState};
 pub use setup::SetupForm;
 
 /// How often the used time of a running exam is written, besides every answer.
@@ -88,10 +91,8 @@ pub enum Command {
     /// Rate the checked study answer (a wrong answer is Again whatever is passed).
     StudyRate(crate::srs::Confidence),
     SetStudySettings(crate::srs::StudySettings),
-    /// Write all history to one file.
-    ExportHistory(PathBuf),
-    /// Replace the history with an exported file (the current one is kept aside).
-    ImportHistory(PathBuf),
+    /// Settings → "Move your history": export, or import after the learner confirms.
+    History(HistoryCmd),
     /// Open the native file dialog for a path field.
     ChooseFile(dialog::FilePurpose),
     /// A path came back from the dialog: fill the field and do what its button does.
@@ -209,6 +210,8 @@ pub struct CertprepApp {
     pub banks_dir: PathBuf,
     pub data_dir: PathBuf,
     pub banks: LoadReport,
+    /// The banks being read on a helper thread (at start-up); commands wait until they are in.
+    loading: Option<BankLoading>,
     pub store: Result<Store, StoreError>,
     _lock: Option<InstanceLock>,
     pub screen: Screen,
@@ -216,8 +219,8 @@ pub struct CertprepApp {
     /// The bank the dashboard shows.
     pub selected_bank: Option<String>,
     pub study_settings: StudySettings,
-    /// The history-file path typed in Settings.
-    pub history_path: String,
+    /// Settings → "Move your history": the file and a pending import's confirmation.
+    pub history: HistoryState,
     pub prefs: Prefs,
     /// Theme and zoom must be pushed into egui on the next frame.
     style_dirty: bool,
@@ -264,20 +267,23 @@ impl CertprepApp {
         app
     }
 
+    /// The app on `banks_dir` and `data_dir`; the banks are read on a helper thread (see
+    /// [`CertprepApp::wait_for_banks`]).
     pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
-        let banks = load_banks(&banks_dir);
         let prefs = Prefs::load(&data_dir);
+        let loading = Some(BankLoading::start(banks_dir.clone()));
         let mut app = CertprepApp {
             banks_dir,
             data_dir,
-            banks,
+            banks: LoadReport::default(),
+            loading,
             store,
             _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
             selected_bank: None,
             study_settings: StudySettings::default(),
-            history_path: String::new(),
+            history: HistoryState::default(),
             prefs,
             style_dirty: true,
             notice: None,
@@ -292,22 +298,26 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
+        app
+    }
+
+    /// The banks are in: pick the dashboard's bank and open the screen of last time.
+    fn banks_loaded(&mut self) {
         // The dashboard opens on the bank last worked on, while it is still loaded.
-        app.selected_bank = app
+        self.selected_bank = self
             .prefs
             .last_bank
             .as_deref()
-            .and_then(|id| app.banks.bank(id))
-            .or_else(|| app.banks.banks.first())
+            .and_then(|id| self.banks.bank(id))
+            .or_else(|| self.banks.banks.first())
             .map(|b| b.id().to_string());
-        app.refresh_home();
+        self.refresh_home();
         // Open on the screen the window last showed (an exam in progress is offered on Home).
-        match app.prefs.last_screen {
+        match self.prefs.last_screen {
             StartScreen::Home => {}
-            StartScreen::Settings => app.run_cmd(Command::OpenSettings),
-            StartScreen::Import => app.run_cmd(Command::Import(ImportCmd::Open)),
+            StartScreen::Settings => self.run_cmd(Command::OpenSettings),
+            StartScreen::Import => self.run_cmd(Command::Import(ImportCmd::Open)),
         }
-        app
     }
 
     pub fn now(&self) -> Instant {
@@ -321,6 +331,10 @@ impl CertprepApp {
     /// Draw one frame, then apply what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.sync_style(ui.ctx());
+        if self.poll_banks(None) {
+            self.show_loading(ui);
+            return;
+        }
         self.tick();
         let mut commands = std::mem::take(&mut self.commands);
         self.draw(ui, &mut commands);
@@ -428,7 +442,7 @@ impl CertprepApp {
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history_path, out)
+                settings::show(ui, &data, &mut self.history, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -564,7 +578,8 @@ impl CertprepApp {
                 };
                 // Close our connection before the file is moved aside.
                 drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
-                let result = restore_backup(&self.data_dir, &path, aside);
+                let result =
+                    restore_backup(&self.data_dir, &path, aside).map(|r| (r.store, r.kept_aside));
                 self.replace_store(result, "Backup restored")
             }
             Command::OpenSettings => {
@@ -671,47 +686,7 @@ impl CertprepApp {
                 date,
                 target_percent,
             } => self.set_plan(&bank_id, &date, target_percent),
-            Command::ExportHistory(path) => {
-                let result = match &self.store {
-                    Ok(store) => store.export_history(&path),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                self.notice = Some(match result {
-                    Ok(bytes) => Notice {
-                        kind: NoticeKind::Info,
-                        text: format!(
-                            "History exported to {} ({} KiB).",
-                            path.display(),
-                            bytes / 1024
-                        ),
-                    },
-                    Err(e) => error_notice(format!("Export failed: {e}")),
-                });
-            }
-            Command::ImportHistory(path) => {
-                // Close our connection before the current file is moved aside.
-                let previous = std::mem::replace(&mut self.store, Err(StoreError::Closed));
-                drop(previous);
-                match crate::store::backup::import_history(&self.data_dir, &path) {
-                    Ok(store) => {
-                        self.study_settings = store.study_settings().unwrap_or_default();
-                        self.replace_store(
-                            Ok(store),
-                            &format!("History imported from {}", path.display()),
-                        );
-                    }
-                    Err(e) => {
-                        // Nothing was moved: reopen the database we had.
-                        self.store = Store::open_in(&self.data_dir);
-                        self.notice = Some(error_notice(format!(
-                            "Import failed: {e}. Your own database was either left in place or kept beside it in the data folder."
-                        )));
-                    }
-                }
-            }
+            Command::History(c) => self.run_history(c),
             Command::ChooseFile(purpose) => {
                 if self.dialog.is_some() {
                     return;
@@ -738,7 +713,7 @@ impl CertprepApp {
             P::ResultFile => self.group.add_path = text,
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
-            P::ExportHistory | P::ImportHistory => self.history_path = text,
+            P::ExportHistory | P::ImportHistory => self.history.path = text,
         }
     }
 
@@ -886,19 +861,31 @@ impl CertprepApp {
         }
     }
 
-    fn replace_store(&mut self, result: Result<Store, StoreError>, done: &str) {
+    /// Use a new store (restored, imported, started afresh) and say where the previous file
+    /// went: only when one was kept aside does the notice say so.
+    fn replace_store(&mut self, result: Result<(Store, Option<PathBuf>), StoreError>, done: &str) {
         match result {
-            Ok(store) => {
+            Ok((store, kept)) => {
+                self.study_settings = store.study_settings().unwrap_or_default();
                 self.store = Ok(store);
+                let text = match kept {
+                    Some(p) => {
+                        format!("{done}. The previous database was kept as {}.", p.display())
+                    }
+                    None => format!("{done}."),
+                };
                 self.notice = Some(Notice {
                     kind: NoticeKind::Info,
-                    text: format!(
-                        "{done}. The previous database file was kept beside it in {}.",
-                        self.data_dir.display()
-                    ),
+                    text,
                 });
             }
-            Err(e) => self.notice = Some(error_notice(e.to_string())),
+            Err(e) => {
+                self.notice = Some(error_notice(e.to_string()));
+                // Nothing was replaced: reopen the database that is in place.
+                if matches!(self.store, Err(StoreError::Closed)) {
+                    self.store = Store::open_in(&self.data_dir);
+                }
+            }
         }
         self.refresh_home();
     }

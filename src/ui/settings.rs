@@ -1,13 +1,42 @@
 //! Settings: appearance, study (daily new questions, desired retention), the data folder,
 //! backups.
 
-use super::Command;
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
+use super::{CertprepApp, Command, Notice, NoticeKind, error_notice};
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
+use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// "Move your history": export all history to one file, or replace it with such a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryCmd {
+    /// Write all history to this file.
+    Export(PathBuf),
+    /// Ask the learner before their history is replaced with this file.
+    AskImport(PathBuf),
+    /// The learner said yes: replace the history with the file asked about.
+    ConfirmImport,
+    CancelImport,
+}
+
+impl From<HistoryCmd> for Command {
+    fn from(c: HistoryCmd) -> Command {
+        Command::History(c)
+    }
+}
+
+/// What the "Move your history" section remembers.
+#[derive(Debug, Default)]
+pub struct HistoryState {
+    /// The file as typed, chosen or dropped.
+    pub path: String,
+    /// An import waiting for the learner's yes; the Import button is disabled meanwhile, so
+    /// a double click asks once and imports at most once.
+    pub confirm: Option<PathBuf>,
+}
 
 pub struct SettingsData<'a> {
     pub study: crate::srs::StudySettings,
@@ -19,7 +48,7 @@ pub struct SettingsData<'a> {
     pub dialog_open: bool,
 }
 
-pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, d: &SettingsData, history: &mut HistoryState, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("settings")
@@ -32,7 +61,7 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
                 ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
-                history_file(ui, history_path, d.dialog_open, out);
+                history_file(ui, history, d.dialog_open, out);
             });
     });
 }
@@ -191,26 +220,36 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
 }
 
 /// All history as one file: to move to another computer, or keep somewhere safe.
-fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec<Command>) {
+fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Move your history").strong());
     ui.label(
         "Export writes every exam, answer and review to one file. Import replaces your history \
-         with such a file; your current database is kept beside it, not deleted.",
+         with such a file after checking it; your current database is kept as a file in the \
+         data folder, not deleted.",
     );
     ui.horizontal(|ui| {
-        labelled_field(ui, "File", path, "/path/to/certprep-history.sqlite3", 360.0);
-        let given = !path.trim().is_empty();
+        labelled_field(
+            ui,
+            "File",
+            &mut state.path,
+            "/path/to/certprep-history.sqlite3",
+            360.0,
+        );
+        let given = !state.path.trim().is_empty();
         if ui
             .add_enabled(given, egui::Button::new("Export history"))
             .clicked()
         {
-            out.push(Command::ExportHistory(path.trim().into()));
+            out.push(HistoryCmd::Export(state.path.trim().into()).into());
         }
         if ui
-            .add_enabled(given, egui::Button::new("Import history"))
+            .add_enabled(
+                given && state.confirm.is_none(),
+                egui::Button::new("Import history"),
+            )
             .clicked()
         {
-            out.push(Command::ImportHistory(path.trim().into()));
+            out.push(HistoryCmd::AskImport(state.path.trim().into()).into());
         }
     });
     ui.horizontal(|ui| {
@@ -218,4 +257,73 @@ fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec
         choose_button(ui, FilePurpose::ExportHistory, dialog_open, out);
         choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);
     });
+    if let Some(file) = &state.confirm {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(
+                RichText::new(format!("Replace your history with {}?", file.display())).strong(),
+            );
+            ui.label(
+                "certprep checks the file first. If it is a certprep history, it replaces what \
+                 you see now, and your current database is kept as a file in the data folder.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Cancel").clicked() {
+                    out.push(HistoryCmd::CancelImport.into());
+                }
+                if ui.button("Replace my history").clicked() {
+                    out.push(HistoryCmd::ConfirmImport.into());
+                }
+            });
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying commands
+
+impl CertprepApp {
+    pub(super) fn run_history(&mut self, cmd: HistoryCmd) {
+        match cmd {
+            HistoryCmd::Export(path) => {
+                let result = match &self.store {
+                    Ok(store) => store.export_history(&path),
+                    Err(e) => Err(StoreError::ReadOnly {
+                        path: self.data_dir.clone(),
+                        detail: e.to_string(),
+                    }),
+                };
+                self.notice = Some(match result {
+                    Ok(bytes) => Notice {
+                        kind: NoticeKind::Info,
+                        text: format!(
+                            "History exported to {} ({} KiB).",
+                            path.display(),
+                            bytes / 1024
+                        ),
+                    },
+                    Err(e) => error_notice(format!("Export failed: {e}")),
+                });
+            }
+            HistoryCmd::AskImport(path) => self.history.confirm = Some(path),
+            HistoryCmd::CancelImport => self.history.confirm = None,
+            HistoryCmd::ConfirmImport => {
+                let Some(path) = self.history.confirm.take() else {
+                    return;
+                };
+                // Close our connection: the database file is replaced under it.
+                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
+                let result = crate::store::backup::import_history(&self.data_dir, &path)
+                    .map(|r| (r.store, r.kept_aside));
+                if let Err(e) = &result {
+                    self.store = Store::open_in(&self.data_dir);
+                    self.notice = Some(error_notice(format!(
+                        "Import failed: {e} Your history is as it was."
+                    )));
+                    self.refresh_home();
+                    return;
+                }
+                self.replace_store(result, &format!("History imported from {}", path.display()));
+            }
+        }
+    }
 }
