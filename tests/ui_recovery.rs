@@ -54,7 +54,7 @@ fn damaged_database_is_kept_aside_and_the_backup_restored() {
     h.get_by_label("Your history cannot be opened, so nothing can be saved right now.");
     h.get_by_label_contains("Restore the backup of").click();
     h.run();
-    h.get_by_label_contains("Backup restored. The previous database file was kept beside it");
+    h.get_by_label_contains("Backup restored. The previous database was kept as");
     // The restored history is on Home, and the damaged bytes are still on disk.
     h.get_by_label_contains("5/6 (83%) pass");
     let kept: Vec<PathBuf> = std::fs::read_dir(dir.path())

@@ -354,3 +354,123 @@ fn a_full_disk_during_import_changes_nothing() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Read-only media, for real: the history sits in a read-only bind mount (a private mount
+/// namespace, so nothing outside the test sees it). Skipped, saying so, only where the
+/// machine allows no mount namespace.
+#[test]
+fn a_history_on_read_only_media_imports() {
+    let unshare_works = Command::new("unshare")
+        .args(["-m", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !unshare_works {
+        eprintln!("SKIPPED: no mount namespaces here (unshare -m), so no read-only mount");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    drop(history_with(data.path(), 1));
+    // A history as another certprep left it: its last answers still in the write-ahead log.
+    let media = tempfile::tempdir().unwrap();
+    let src = media.path().join("card");
+    let store = history_with(&src, 0);
+    store
+        .connection()
+        .execute_batch("PRAGMA wal_autocheckpoint=0;")
+        .unwrap();
+    let sched = Scheduler::new(0.9);
+    for i in 0..30 {
+        let r = sched.review(
+            ReviewOrigin::study("mini"),
+            &format!("r{i}"),
+            None,
+            Rating::Good,
+            chrono::Utc::now(),
+        );
+        store.record_review(&r).unwrap();
+    }
+    let clean = media.path().join("clean.sqlite3");
+    store.export_history(&clean).unwrap();
+    std::mem::forget(store); // as if killed: the log stays beside the file
+    let mnt = tempfile::tempdir().unwrap();
+    let run = |file: &str| {
+        Command::new("unshare")
+            .args(["-m", "sh", "-c"])
+            .arg(format!(
+                "mount --bind -o ro '{}' '{}' && exec '{}' data import '{}/{file}' --data-dir '{}'",
+                s(media.path()),
+                s(mnt.path()),
+                env!("CARGO_BIN_EXE_certprep"),
+                s(mnt.path()),
+                s(data.path())
+            ))
+            .output()
+            .unwrap()
+    };
+    let out = run("clean.sqlite3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reviews(&data.path().join(DB_FILE)), 30);
+    // With its log beside it, the history is imported whole, or refused saying why.
+    let out = run(&format!("card/{DB_FILE}"));
+    if out.status.success() {
+        assert_eq!(reviews(&data.path().join(DB_FILE)), 30);
+    } else {
+        assert!(stderr(&out).contains("write-ahead log"), "{}", stderr(&out));
+        assert_eq!(reviews(&data.path().join(DB_FILE)), 30);
+    }
+}
+
+/// A history with `n` review-log rows, written in one transaction (fast), exported.
+fn big_export(n: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = history_with(&dir.path().join("src"), 1);
+    store
+        .connection()
+        .execute(
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
+             INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct,
+                 elapsed_days, scheduled_days, state_before, state_after, stability_after,
+                 due_after, source)
+             SELECT 'mini', 'q' || i, '2026-01-01T00:00:00Z', 3, 1, 0, 1, 0, 1, 1.0,
+                    '2026-01-02T00:00:00Z', 'study' FROM k",
+            [n as i64 - 1],
+        )
+        .unwrap();
+    let file = dir.path().join("big.sqlite3");
+    store.export_history(&file).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn a_kill_during_import_leaves_the_old_or_the_new_history_never_a_broken_one() {
+    let data = tempfile::tempdir().unwrap();
+    drop(history_with(data.path(), 3));
+    let (_d, file) = big_export(60_000);
+    let db = data.path().join(DB_FILE);
+    for (i, delay_ms) in [5u64, 20, 40, 60, 90, 130, 180, 250]
+        .into_iter()
+        .enumerate()
+    {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_certprep"))
+            .args(["data", "import", s(&file), "--data-dir", s(data.path())])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = Store::open_in(data.path())
+            .unwrap_or_else(|e| panic!("kill {i} after {delay_ms} ms: {e}"));
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop(store);
+        let n = reviews(&db);
+        assert!(n == 3 || n == 60_000, "kill {i}: {n} reviews");
+    }
+    // The next import clears what the killed ones left and completes.
+    let out = import(data.path(), &file);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reviews(&db), 60_000);
+    assert!(named(data.path(), ".importing-").is_empty());
+    assert!(named(data.path(), ".incoming-").is_empty());
+}

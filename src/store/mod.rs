@@ -18,8 +18,10 @@ use std::time::Duration;
 pub const DB_FILE: &str = "certprep.sqlite3";
 
 /// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
-/// add a new entry instead, so every existing database can be brought forward.
-const MIGRATIONS: &[&str] = &[
+/// add a new entry instead, so every existing database can be brought forward. Their exact
+/// text is also the schema a database is checked against ([`schema`]): a database holding
+/// anything these statements did not create is refused.
+pub const MIGRATIONS: &[&str] = &[
     // 1: attempts, their items (one row per question, written as each answer is given),
     //    per-area scores and per-question history.
     r#"

@@ -53,7 +53,7 @@ impl HistoryCounts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose<'a> {
     /// A history file from this or another computer (`before-import`). An empty history is
-    /// refused: importing it would show the learner nothing at all.
+    /// refused over one that has exams, answers or reviews: the learner would see nothing.
     Import,
     /// A backup (the current file is kept as `<label>`, e.g. `damaged` or `before-restore`).
     Restore { aside: &'a str },
@@ -125,7 +125,7 @@ pub fn replace_database(
         }
         let counts = fill(&mut store.conn, &snapshot, source, group_folder.as_deref())
             .map_err(|e| e.into_store_error(source, &fresh))?;
-        if purpose == Purpose::Import && counts.is_empty() {
+        if purpose == Purpose::Import && counts.is_empty() && !current_counts(&db).is_empty() {
             return Err(StoreError::Rejected {
                 path: source.to_path_buf(),
                 reason: "it is a certprep history with no exams, answers or reviews in it; \
@@ -293,6 +293,22 @@ fn cannot_open_read_only(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::ReadOnly) | Some(ErrorCode::SystemIoFailure)
     )
+}
+
+/// What the current database holds (nothing when it is missing or does not open).
+fn current_counts(db: &Path) -> HistoryCounts {
+    if !db.is_file() {
+        return HistoryCounts::default();
+    }
+    let Ok(conn) = open_source(db, "mode=ro") else {
+        return HistoryCounts::default();
+    };
+    let n = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap_or(0);
+    HistoryCounts {
+        finished: n("SELECT COUNT(*) FROM attempts WHERE status IN ('submitted','expired')"),
+        answers: n("SELECT COUNT(*) FROM attempt_items WHERE answered_at IS NOT NULL"),
+        reviews: n("SELECT COUNT(*) FROM review_log"),
+    }
 }
 
 /// The group folder set in the current database, if it opens.

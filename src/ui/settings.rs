@@ -258,7 +258,10 @@ fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &
         choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);
     });
     if let Some(file) = &state.confirm {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        // A modal, centred: it cannot be missed below the fold, and nothing behind it takes a
+        // click (a double click on "Import history" lands on the disabled button or here).
+        egui::Modal::new(egui::Id::new("confirm-history-import")).show(ui.ctx(), |ui| {
+            ui.set_max_width(520.0);
             ui.label(
                 RichText::new(format!("Replace your history with {}?", file.display())).strong(),
             );
@@ -275,6 +278,11 @@ fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &
                 }
             });
         });
+        // Esc cancels; a click outside does not (the second click of a double click would
+        // otherwise close the question it just opened).
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            out.push(HistoryCmd::CancelImport.into());
+        }
     }
 }
 
