@@ -276,6 +276,12 @@ fn failed_opens_never_push_the_daily_backup_out() {
         let s = history_with(data.path(), 2);
         s.backup_if_due().unwrap().expect("the daily backup")
     };
+    // Taken an hour ago, so every later backup is newer than it.
+    let earlier = (chrono::Utc::now() - chrono::Duration::hours(1)).format("%Y%m%dT%H%M%SZ");
+    let daily_path = daily
+        .path
+        .with_file_name(format!("certprep-{earlier}-daily.sqlite3"));
+    std::fs::rename(&daily.path, &daily_path).unwrap();
     let db = data.path().join(DB_FILE);
     {
         let c = rusqlite::Connection::open(&db).unwrap();
@@ -287,7 +293,7 @@ fn failed_opens_never_push_the_daily_backup_out() {
     }
     let kept = list_backups(data.path());
     assert!(
-        kept.iter().any(|b| b.path == daily.path),
+        kept.iter().any(|b| b.path == daily_path),
         "the daily backup is still there: {kept:?}"
     );
     assert!(kept.len() <= 10);
@@ -445,32 +451,36 @@ fn big_export(n: usize) -> (tempfile::TempDir, PathBuf) {
 fn a_kill_during_import_leaves_the_old_or_the_new_history_never_a_broken_one() {
     let data = tempfile::tempdir().unwrap();
     drop(history_with(data.path(), 3));
-    let (_d, file) = big_export(60_000);
+    let (_d, file) = big_export(50_000);
     let db = data.path().join(DB_FILE);
-    for (i, delay_ms) in [5u64, 20, 40, 60, 90, 130, 180, 250]
-        .into_iter()
-        .enumerate()
-    {
+    // How long a whole import takes here, so the kills fall all along it.
+    let scratch = tempfile::tempdir().unwrap();
+    drop(history_with(scratch.path(), 1));
+    let t0 = std::time::Instant::now();
+    assert!(import(scratch.path(), &file).status.success());
+    let whole = t0.elapsed();
+    let kills = 12u32;
+    for i in 0..kills {
         let mut child = Command::new(env!("CARGO_BIN_EXE_certprep"))
             .args(["data", "import", s(&file), "--data-dir", s(data.path())])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        std::thread::sleep(whole * (i + 1) / (kills + 1));
         let _ = child.kill();
         let _ = child.wait();
         let store = Store::open_in(data.path())
-            .unwrap_or_else(|e| panic!("kill {i} after {delay_ms} ms: {e}"));
+            .unwrap_or_else(|e| panic!("kill {i} of {kills} (import takes {whole:?}): {e}"));
         assert_eq!(store.integrity_check().unwrap(), "ok");
         drop(store);
         let n = reviews(&db);
-        assert!(n == 3 || n == 60_000, "kill {i}: {n} reviews");
+        assert!(n == 3 || n == 50_000, "kill {i}: {n} reviews");
     }
     // The next import clears what the killed ones left and completes.
     let out = import(data.path(), &file);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(reviews(&db), 60_000);
+    assert_eq!(reviews(&db), 50_000);
     assert!(named(data.path(), ".importing-").is_empty());
     assert!(named(data.path(), ".incoming-").is_empty());
 }

@@ -71,11 +71,15 @@ impl Store {
         std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
         let now = Utc::now();
         // Two backups in the same second (tests, a migration right after a daily one) get
-        // `daily2`, `daily3`, ...; the name is taken with create_new, so a backup never
+        // `daily-2`, `daily-3`, ...; the name is taken with create_new, so a backup never
         // writes over another.
         let mut n = 1;
         let path = loop {
-            let suffix = if n == 1 { String::new() } else { n.to_string() };
+            let suffix = if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
             let path = dir.join(format!(
                 "certprep-{}-{reason}{suffix}.sqlite3",
                 now.format("%Y%m%dT%H%M%SZ")
