@@ -34,8 +34,10 @@ pub const MAX_MEMBER_CHARS: usize = 80;
 /// Most questions a pack may hold (a real mock exam has a few hundred at most; a pack of
 /// 50,000 invented questions once made every exam frame take 200 ms).
 pub const MAX_PACK_ITEMS: usize = 1_000;
-/// Longest id (question, area, bank) and title a pack or result may carry (characters).
+/// Longest id (question, area, bank, option) a pack or result may carry (characters).
 pub const MAX_ID_CHARS: usize = 200;
+/// Longest pack title or area name (characters).
+pub const MAX_NAME_CHARS: usize = 1_000;
 
 /// A pack id as certprep makes them: 16 lowercase hex digits. Anything else found where a
 /// pack id belongs (a result, a history file) is refused, so it can never become part of a

@@ -222,10 +222,14 @@ impl ExamPack {
             ));
         }
         let too_long = |s: &str| s.is_empty() || s.chars().count() > MAX_ID_CHARS;
-        if too_long(&pack.bank.id) || too_long(&pack.title) {
+        let long_text = |s: &str| s.chars().count() > MAX_NAME_CHARS;
+        if too_long(&pack.bank.id) || long_text(&pack.title) {
             return Err(malformed(
                 "pack",
-                format!("its title or bank id is empty or longer than {MAX_ID_CHARS} characters"),
+                format!(
+                    "its bank id is empty or longer than {MAX_ID_CHARS} characters, or its \
+                     title longer than {MAX_NAME_CHARS}"
+                ),
             ));
         }
         let areas: HashSet<&str> = pack.areas.iter().map(|a| a.id.as_str()).collect();
@@ -233,7 +237,7 @@ impl ExamPack {
             || pack
                 .areas
                 .iter()
-                .any(|a| too_long(&a.id) || too_long(&a.name))
+                .any(|a| too_long(&a.id) || long_text(&a.name))
         {
             return Err(malformed(
                 "pack",

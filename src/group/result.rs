@@ -157,7 +157,10 @@ impl MemberResult {
                 || too_long(&a.domain)
                 || a.selected.len() > crate::bank::MAX_OPTIONS
                 || a.selected.iter().any(|o| too_long(o))
-        }) || r.areas.iter().any(|a| too_long(&a.id) || too_long(&a.name))
+        }) || r
+            .areas
+            .iter()
+            .any(|a| too_long(&a.id) || a.name.chars().count() > MAX_NAME_CHARS)
         {
             return Err(malformed(
                 "result",

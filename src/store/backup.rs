@@ -64,6 +64,15 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Copy this database into the file at `to` with SQLite's backup API (a consistent
+    /// snapshot, safe while the app runs); the destination connection is hardened too.
+    fn backup_into(&self, to: &Path) -> rusqlite::Result<()> {
+        let mut dst = rusqlite::Connection::open(to)?;
+        super::harden(&dst)?;
+        let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+        b.run_to_completion(256, std::time::Duration::from_millis(10), None)
+    }
+
     /// Copy the live database into `backups/` and prune old copies. Safe while the app runs:
     /// the backup API copies a consistent snapshot.
     pub fn backup_now(&self, reason: &str) -> Result<BackupInfo, StoreError> {
@@ -94,7 +103,7 @@ impl Store {
                 Err(e) => return Err(io_err(&path, e)),
             }
         };
-        if let Err(e) = self.conn.backup(rusqlite::MAIN_DB, &path, None) {
+        if let Err(e) = self.backup_into(&path) {
             let _ = std::fs::remove_file(&path);
             return Err(classify(&path, e));
         }
@@ -126,9 +135,7 @@ impl Store {
         })?;
         let mut temp = crate::fsutil::TempFiles::default();
         temp.add(tmp.clone());
-        self.conn
-            .backup(rusqlite::MAIN_DB, &tmp, None)
-            .map_err(|e| classify(to, e))?;
+        self.backup_into(&tmp).map_err(|e| classify(to, e))?;
         std::fs::rename(&tmp, to).map_err(|e| io_err(to, e))?;
         temp.keep(&tmp);
         Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))

@@ -123,7 +123,7 @@ pub fn replace_database(
                 .conn
                 .pragma_update(None, "max_page_count", i64::from(limit));
         }
-        let counts = fill(&mut store.conn, &snapshot, source, group_folder.as_deref())
+        let counts = fill(&mut store.conn, &snapshot, group_folder.as_deref())
             .map_err(|e| e.into_store_error(source, &fresh))?;
         if purpose == Purpose::Import && counts.is_empty() && !current_counts(&db).is_empty() {
             return Err(StoreError::Rejected {
@@ -351,10 +351,8 @@ fn columns(
 fn fill(
     conn: &mut Connection,
     snapshot: &Path,
-    source: &Path,
     group_folder: Option<&str>,
 ) -> Result<HistoryCounts, FillError> {
-    let _ = source;
     conn.execute("ATTACH DATABASE ?1 AS src", [uri(snapshot, "mode=ro")])
         .map_err(FillError::Write)?;
     let result = fill_attached(conn, group_folder);

@@ -20,7 +20,7 @@ use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
 use crate::srs::{Scheduler, StudyScope, StudySettings};
-use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
+use crate::store::backup::{BackupInfo, list_backups, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
@@ -571,17 +571,7 @@ impl CertprepApp {
                 });
             }
             Command::DismissNotice => self.notice = None,
-            Command::RestoreBackup(path) => {
-                let aside = match &self.store {
-                    Err(StoreError::Corrupt { .. }) => "damaged",
-                    _ => "before-restore",
-                };
-                // Close our connection before the file is moved aside.
-                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
-                let result =
-                    restore_backup(&self.data_dir, &path, aside).map(|r| (r.store, r.kept_aside));
-                self.replace_store(result, "Backup restored")
-            }
+            Command::RestoreBackup(path) => self.restore_backup(&path),
             Command::OpenSettings => {
                 self.screen = Screen::Settings(list_backups(&self.data_dir));
                 self.prefs.last_screen = StartScreen::Settings;
@@ -598,34 +588,14 @@ impl CertprepApp {
                 self.save_prefs();
             }
             Command::OpenDataFolder => {
-                if let Err(e) = open_folder(&self.data_dir) {
+                if let Err(e) = settings::open_folder(&self.data_dir) {
                     self.notice = Some(error_notice(format!(
                         "Could not open {}: {e}",
                         self.data_dir.display()
                     )));
                 }
             }
-            Command::BackupNow => {
-                let result = match &self.store {
-                    Ok(store) => store.backup_now("manual"),
-                    Err(e) => Err(StoreError::Sqlite {
-                        path: self.data_dir.clone(),
-                        source: rusqlite::Error::InvalidParameterName(e.to_string()),
-                    }),
-                };
-                match result {
-                    Ok(b) => {
-                        self.notice = Some(Notice {
-                            kind: NoticeKind::Info,
-                            text: format!("Backup written to {}", b.path.display()),
-                        })
-                    }
-                    Err(e) => self.notice = Some(error_notice(format!("Backup failed: {e}"))),
-                }
-                if let Screen::Settings(list) = &mut self.screen {
-                    *list = list_backups(&self.data_dir);
-                }
-            }
+            Command::BackupNow => self.backup_now(),
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
@@ -664,23 +634,7 @@ impl CertprepApp {
                 v.session.check();
             }),
             Command::StudyRate(confidence) => self.rate_study(confidence),
-            Command::SetStudySettings(new) => {
-                let new = new.clamped();
-                let result = match &self.store {
-                    Ok(store) => store.set_study_settings(new),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                match result {
-                    Ok(()) => self.study_settings = new,
-                    Err(e) => {
-                        self.notice =
-                            Some(error_notice(format!("Study settings were not saved: {e}")))
-                    }
-                }
-            }
+            Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {
                 bank_id,
                 date,
@@ -859,35 +813,6 @@ impl CertprepApp {
             Ok(()) => self.refresh_home(),
             Err(e) => self.notice = Some(error_notice(format!("The plan was not saved: {e}"))),
         }
-    }
-
-    /// Use a new store (restored, imported, started afresh) and say where the previous file
-    /// went: only when one was kept aside does the notice say so.
-    fn replace_store(&mut self, result: Result<(Store, Option<PathBuf>), StoreError>, done: &str) {
-        match result {
-            Ok((store, kept)) => {
-                self.study_settings = store.study_settings().unwrap_or_default();
-                self.store = Ok(store);
-                let text = match kept {
-                    Some(p) => {
-                        format!("{done}. The previous database was kept as {}.", p.display())
-                    }
-                    None => format!("{done}."),
-                };
-                self.notice = Some(Notice {
-                    kind: NoticeKind::Info,
-                    text,
-                });
-            }
-            Err(e) => {
-                self.notice = Some(error_notice(e.to_string()));
-                // Nothing was replaced: reopen the database that is in place.
-                if matches!(self.store, Err(StoreError::Closed)) {
-                    self.store = Store::open_in(&self.data_dir);
-                }
-            }
-        }
-        self.refresh_home();
     }
 
     fn with_exam(&mut self, f: impl FnOnce(&mut ExamView)) {
@@ -1332,21 +1257,6 @@ pub fn apply_style(ctx: &egui::Context) {
         style.visuals.error_fg_color = egui::Color32::from_rgb(180, 20, 20);
         style.visuals.hyperlink_color = egui::Color32::from_rgb(0, 85, 170);
     });
-}
-
-/// Show a folder in the platform's file manager.
-fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
-    let program = if cfg!(target_os = "windows") {
-        "explorer"
-    } else if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(program)
-        .arg(path)
-        .spawn()
-        .map(|_| ())
 }
 
 fn error_notice(text: String) -> Notice {

@@ -3,9 +3,10 @@
 
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
-use super::{CertprepApp, Command, Notice, NoticeKind, error_notice};
+use super::{CertprepApp, Command, Notice, NoticeKind, Screen, error_notice};
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
+use crate::store::backup::list_backups;
 use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
@@ -334,4 +335,104 @@ impl CertprepApp {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Your data: backups, restoring, study settings
+
+impl CertprepApp {
+    /// Keep the current database aside (as `damaged` when it does not open) and put the
+    /// backup in its place, checked as an imported history is.
+    pub(super) fn restore_backup(&mut self, path: &Path) {
+        let aside = match &self.store {
+            Err(StoreError::Corrupt { .. }) => "damaged",
+            _ => "before-restore",
+        };
+        // Close our connection before the file is replaced.
+        drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
+        let result = crate::store::backup::restore_backup(&self.data_dir, path, aside)
+            .map(|r| (r.store, r.kept_aside));
+        self.replace_store(result, "Backup restored")
+    }
+
+    pub(super) fn backup_now(&mut self) {
+        self.notice = Some(match &self.store {
+            Ok(store) => match store.backup_now("manual") {
+                Ok(b) => Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Backup written to {}", b.path.display()),
+                },
+                Err(e) => error_notice(format!("Backup failed: {e}")),
+            },
+            Err(e) => error_notice(format!("Backup failed: the database is not open ({e}).")),
+        });
+        if let Screen::Settings(list) = &mut self.screen {
+            *list = list_backups(&self.data_dir);
+        }
+    }
+
+    pub(super) fn set_study_settings(&mut self, new: crate::srs::StudySettings) {
+        let new = new.clamped();
+        let result = match &self.store {
+            Ok(store) => store.set_study_settings(new),
+            Err(e) => Err(StoreError::ReadOnly {
+                path: self.data_dir.clone(),
+                detail: e.to_string(),
+            }),
+        };
+        match result {
+            Ok(()) => self.study_settings = new,
+            Err(e) => {
+                self.notice = Some(error_notice(format!("Study settings were not saved: {e}")))
+            }
+        }
+    }
+
+    /// Use a new store (restored, imported, started afresh) and say where the previous file
+    /// went: only when one was kept aside does the notice say so.
+    pub(super) fn replace_store(
+        &mut self,
+        result: Result<(Store, Option<PathBuf>), StoreError>,
+        done: &str,
+    ) {
+        match result {
+            Ok((store, kept)) => {
+                self.study_settings = store.study_settings().unwrap_or_default();
+                self.store = Ok(store);
+                let text = match kept {
+                    Some(p) => {
+                        format!("{done}. The previous database was kept as {}.", p.display())
+                    }
+                    None => format!("{done}."),
+                };
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text,
+                });
+            }
+            Err(e) => {
+                self.notice = Some(error_notice(e.to_string()));
+                // Nothing was replaced: reopen the database that is in place.
+                if matches!(self.store, Err(StoreError::Closed)) {
+                    self.store = Store::open_in(&self.data_dir);
+                }
+            }
+        }
+        self.refresh_home();
+    }
+}
+
+/// Show a folder in the platform's file manager.
+pub(super) fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(path)
+        .spawn()
+        .map(|_| ())
 }
