@@ -261,7 +261,7 @@ fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &
     if let Some(file) = &state.confirm {
         // A modal, centred: it cannot be missed below the fold, and nothing behind it takes a
         // click (a double click on "Import history" lands on the disabled button or here).
-        egui::Modal::new(egui::Id::new("confirm-history-import")).show(ui.ctx(), |ui| {
+        egui::Modal::new(egui::Id::unique("confirm-history-import")).show(ui.ctx(), |ui| {
             ui.set_max_width(520.0);
             ui.label(
                 RichText::new(format!("Replace your history with {}?", file.display())).strong(),
