@@ -243,19 +243,9 @@ fn a_version_1_database_is_upgraded_with_a_backup_first() {
     {
         // The shipped v1 schema, with one finished attempt in it.
         let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(certprep::store::MIGRATIONS[0]).unwrap();
         c.execute_batch(
-            "CREATE TABLE attempts (id INTEGER PRIMARY KEY, bank_id TEXT NOT NULL, bank_version TEXT NOT NULL,
-               mode TEXT NOT NULL, seed INTEGER NOT NULL, pass_percent REAL NOT NULL, time_limit_secs INTEGER,
-               status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, elapsed_ms INTEGER NOT NULL DEFAULT 0,
-               current_index INTEGER NOT NULL DEFAULT 0, score_correct INTEGER, score_total INTEGER, pack_id TEXT);
-             CREATE TABLE attempt_items (attempt_id INTEGER NOT NULL, position INTEGER NOT NULL, question_id TEXT NOT NULL,
-               option_order TEXT NOT NULL, selected TEXT NOT NULL DEFAULT '[]', flagged INTEGER NOT NULL DEFAULT 0,
-               checked INTEGER NOT NULL DEFAULT 0, answered_at TEXT, PRIMARY KEY (attempt_id, position));
-             CREATE TABLE attempt_domain_scores (attempt_id INTEGER NOT NULL, domain_id TEXT NOT NULL,
-               correct INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY (attempt_id, domain_id));
-             CREATE TABLE question_history (bank_id TEXT NOT NULL, question_id TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,
-               correct INTEGER NOT NULL DEFAULT 0, last_seen_at TEXT, last_correct INTEGER, PRIMARY KEY (bank_id, question_id));
-             INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, status, started_at, finished_at,
+            "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, status, started_at, finished_at,
                score_correct, score_total) VALUES ('mini','t1','exam',1,50,'submitted','2026-01-01T00:00:00.000Z',
                '2026-01-01T01:00:00.000Z', 4, 6);
              PRAGMA user_version = 1;",

@@ -291,7 +291,8 @@ fn the_calendar_fills_the_exam_date_field() {
     let dir = tempfile::tempdir().unwrap();
     // egui_extras' calendar has unnamed year/month/day boxes, which the accessibility check
     // rejects; the typed field next to it is the accessible way (tested above).
-    let app = CertprepApp::open(common::fixture_banks(), dir.path().to_path_buf());
+    let mut app = CertprepApp::open(common::fixture_banks(), dir.path().to_path_buf());
+    assert!(app.wait_for_banks(std::time::Duration::from_secs(120)));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 2000.0))
         .with_accessibility_check(false)

@@ -5,6 +5,8 @@
 pub mod backup;
 mod group_settings;
 pub mod lock;
+pub mod replace;
+mod schema;
 pub mod srs;
 
 use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
@@ -16,8 +18,10 @@ use std::time::Duration;
 pub const DB_FILE: &str = "certprep.sqlite3";
 
 /// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
-/// add a new entry instead, so every existing database can be brought forward.
-const MIGRATIONS: &[&str] = &[
+/// add a new entry instead, so every existing database can be brought forward. Their exact
+/// text is also the schema a database is checked against ([`schema`]): a database holding
+/// anything these statements did not create is refused.
+pub const MIGRATIONS: &[&str] = &[
     // 1: attempts, their items (one row per question, written as each answer is given),
     //    per-area scores and per-question history.
     r#"
@@ -178,6 +182,10 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("the database is closed")]
     Closed,
+    #[error("{path} cannot be read: {detail}. Check the path; nothing was changed.")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("{path} cannot be used: {reason}. Nothing was changed.")]
+    Rejected { path: PathBuf, reason: String },
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -286,6 +294,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
+        harden(&self.conn).map_err(|e| self.err(e))?;
         // Wait briefly for another connection instead of failing at once with SQLITE_BUSY.
         self.conn
             .busy_timeout(Duration::from_millis(2000))
@@ -320,11 +329,39 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
+        if version > 0 {
+            // Only the tables, indexes and columns certprep made: a file with triggers, views
+            // or missing tables is refused before anything runs on it (or is backed up).
+            schema::check(&self.conn, "main", version).map_err(|reason| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: reason,
+            })?;
+        }
+        let mut before = None;
         if version > 0 && version < SCHEMA_VERSION {
             // An upgrade rewrites tables: keep a copy of the old schema's data first.
-            self.backup_now(&format!("before-v{}", version + 1))?;
+            before = Some(self.backup_now(&format!("before-v{}", version + 1))?);
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let upgraded = self.run_migrations(version).and_then(|()| {
+            schema::check(&self.conn, "main", SCHEMA_VERSION).map_err(|reason| {
+                StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: reason,
+                }
+            })
+        });
+        if upgraded.is_err()
+            && let Some(b) = before
+        {
+            // The upgrade rolled back and the file is as it was: a copy of it must not take
+            // a good backup's place in the retention window.
+            let _ = std::fs::remove_file(b.path);
+        }
+        upgraded
+    }
+
+    fn run_migrations(&mut self, from: i64) -> Result<(), StoreError> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
             let tx = self
                 .conn
                 .transaction()
@@ -684,6 +721,18 @@ pub struct LoadedAttempt {
     pub session: ExamSession,
     pub bank_version: String,
     pub pack_id: Option<String>,
+}
+
+/// Every connection certprep opens: defensive mode on (no writable schema, no raw page
+/// writes) and the schema untrusted (a view or trigger in a file from elsewhere cannot call
+/// functions with side effects).
+pub(crate) fn harden(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+        false,
+    )?;
+    conn.execute_batch("PRAGMA trusted_schema=OFF;")
 }
 
 /// Map SQLite's error codes to the cases a user can act on.

@@ -1,13 +1,43 @@
 //! Settings: appearance, study (daily new questions, desired retention), the data folder,
 //! backups.
 
-use super::Command;
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
+use super::{CertprepApp, Command, Notice, NoticeKind, Screen, error_notice};
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
+use crate::store::backup::list_backups;
+use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// "Move your history": export all history to one file, or replace it with such a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryCmd {
+    /// Write all history to this file.
+    Export(PathBuf),
+    /// Ask the learner before their history is replaced with this file.
+    AskImport(PathBuf),
+    /// The learner said yes: replace the history with the file asked about.
+    ConfirmImport,
+    CancelImport,
+}
+
+impl From<HistoryCmd> for Command {
+    fn from(c: HistoryCmd) -> Command {
+        Command::History(c)
+    }
+}
+
+/// What the "Move your history" section remembers.
+#[derive(Debug, Default)]
+pub struct HistoryState {
+    /// The file as typed, chosen or dropped.
+    pub path: String,
+    /// An import waiting for the learner's yes; the Import button is disabled meanwhile, so
+    /// a double click asks once and imports at most once.
+    pub confirm: Option<PathBuf>,
+}
 
 pub struct SettingsData<'a> {
     pub study: crate::srs::StudySettings,
@@ -19,7 +49,7 @@ pub struct SettingsData<'a> {
     pub dialog_open: bool,
 }
 
-pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, d: &SettingsData, history: &mut HistoryState, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("settings")
@@ -32,7 +62,7 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
                 ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
-                history_file(ui, history_path, d.dialog_open, out);
+                history_file(ui, history, d.dialog_open, out);
             });
     });
 }
@@ -191,26 +221,36 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
 }
 
 /// All history as one file: to move to another computer, or keep somewhere safe.
-fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec<Command>) {
+fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &mut Vec<Command>) {
     ui.label(RichText::new("Move your history").strong());
     ui.label(
         "Export writes every exam, answer and review to one file. Import replaces your history \
-         with such a file; your current database is kept beside it, not deleted.",
+         with such a file after checking it; your current database is kept as a file in the \
+         data folder, not deleted.",
     );
     ui.horizontal(|ui| {
-        labelled_field(ui, "File", path, "/path/to/certprep-history.sqlite3", 360.0);
-        let given = !path.trim().is_empty();
+        labelled_field(
+            ui,
+            "File",
+            &mut state.path,
+            "/path/to/certprep-history.sqlite3",
+            360.0,
+        );
+        let given = !state.path.trim().is_empty();
         if ui
             .add_enabled(given, egui::Button::new("Export history"))
             .clicked()
         {
-            out.push(Command::ExportHistory(path.trim().into()));
+            out.push(HistoryCmd::Export(state.path.trim().into()).into());
         }
         if ui
-            .add_enabled(given, egui::Button::new("Import history"))
+            .add_enabled(
+                given && state.confirm.is_none(),
+                egui::Button::new("Import history"),
+            )
             .clicked()
         {
-            out.push(Command::ImportHistory(path.trim().into()));
+            out.push(HistoryCmd::AskImport(state.path.trim().into()).into());
         }
     });
     ui.horizontal(|ui| {
@@ -218,4 +258,181 @@ fn history_file(ui: &mut Ui, path: &mut String, dialog_open: bool, out: &mut Vec
         choose_button(ui, FilePurpose::ExportHistory, dialog_open, out);
         choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);
     });
+    if let Some(file) = &state.confirm {
+        // A modal, centred: it cannot be missed below the fold, and nothing behind it takes a
+        // click (a double click on "Import history" lands on the disabled button or here).
+        egui::Modal::new(egui::Id::unique("confirm-history-import")).show(ui.ctx(), |ui| {
+            ui.set_max_width(520.0);
+            ui.label(
+                RichText::new(format!("Replace your history with {}?", file.display())).strong(),
+            );
+            ui.label(
+                "certprep checks the file first. If it is a certprep history, it replaces what \
+                 you see now, and your current database is kept as a file in the data folder.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Cancel").clicked() {
+                    out.push(HistoryCmd::CancelImport.into());
+                }
+                if ui.button("Replace my history").clicked() {
+                    out.push(HistoryCmd::ConfirmImport.into());
+                }
+            });
+        });
+        // Esc cancels; a click outside does not (the second click of a double click would
+        // otherwise close the question it just opened).
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            out.push(HistoryCmd::CancelImport.into());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying commands
+
+impl CertprepApp {
+    pub(super) fn run_history(&mut self, cmd: HistoryCmd) {
+        match cmd {
+            HistoryCmd::Export(path) => {
+                let result = match &self.store {
+                    Ok(store) => store.export_history(&path),
+                    Err(e) => Err(StoreError::ReadOnly {
+                        path: self.data_dir.clone(),
+                        detail: e.to_string(),
+                    }),
+                };
+                self.notice = Some(match result {
+                    Ok(bytes) => Notice {
+                        kind: NoticeKind::Info,
+                        text: format!(
+                            "History exported to {} ({} KiB).",
+                            path.display(),
+                            bytes / 1024
+                        ),
+                    },
+                    Err(e) => error_notice(format!("Export failed: {e}")),
+                });
+            }
+            HistoryCmd::AskImport(path) => self.history.confirm = Some(path),
+            HistoryCmd::CancelImport => self.history.confirm = None,
+            HistoryCmd::ConfirmImport => {
+                let Some(path) = self.history.confirm.take() else {
+                    return;
+                };
+                // Close our connection: the database file is replaced under it.
+                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
+                let result = crate::store::backup::import_history(&self.data_dir, &path)
+                    .map(|r| (r.store, r.kept_aside));
+                if let Err(e) = &result {
+                    self.store = Store::open_in(&self.data_dir);
+                    self.notice = Some(error_notice(format!(
+                        "Import failed: {e} Your history is as it was."
+                    )));
+                    self.refresh_home();
+                    return;
+                }
+                self.replace_store(result, &format!("History imported from {}", path.display()));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Your data: backups, restoring, study settings
+
+impl CertprepApp {
+    /// Keep the current database aside (as `damaged` when it does not open) and put the
+    /// backup in its place, checked as an imported history is.
+    pub(super) fn restore_backup(&mut self, path: &Path) {
+        let aside = match &self.store {
+            Err(StoreError::Corrupt { .. }) => "damaged",
+            _ => "before-restore",
+        };
+        // Close our connection before the file is replaced.
+        drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
+        let result = crate::store::backup::restore_backup(&self.data_dir, path, aside)
+            .map(|r| (r.store, r.kept_aside));
+        self.replace_store(result, "Backup restored")
+    }
+
+    pub(super) fn backup_now(&mut self) {
+        self.notice = Some(match &self.store {
+            Ok(store) => match store.backup_now("manual") {
+                Ok(b) => Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Backup written to {}", b.path.display()),
+                },
+                Err(e) => error_notice(format!("Backup failed: {e}")),
+            },
+            Err(e) => error_notice(format!("Backup failed: the database is not open ({e}).")),
+        });
+        if let Screen::Settings(list) = &mut self.screen {
+            *list = list_backups(&self.data_dir);
+        }
+    }
+
+    pub(super) fn set_study_settings(&mut self, new: crate::srs::StudySettings) {
+        let new = new.clamped();
+        let result = match &self.store {
+            Ok(store) => store.set_study_settings(new),
+            Err(e) => Err(StoreError::ReadOnly {
+                path: self.data_dir.clone(),
+                detail: e.to_string(),
+            }),
+        };
+        match result {
+            Ok(()) => self.study_settings = new,
+            Err(e) => {
+                self.notice = Some(error_notice(format!("Study settings were not saved: {e}")))
+            }
+        }
+    }
+
+    /// Use a new store (restored, imported, started afresh) and say where the previous file
+    /// went: only when one was kept aside does the notice say so.
+    pub(super) fn replace_store(
+        &mut self,
+        result: Result<(Store, Option<PathBuf>), StoreError>,
+        done: &str,
+    ) {
+        match result {
+            Ok((store, kept)) => {
+                self.study_settings = store.study_settings().unwrap_or_default();
+                self.store = Ok(store);
+                let text = match kept {
+                    Some(p) => {
+                        format!("{done}. The previous database was kept as {}.", p.display())
+                    }
+                    None => format!("{done}."),
+                };
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text,
+                });
+            }
+            Err(e) => {
+                self.notice = Some(error_notice(e.to_string()));
+                // Nothing was replaced: reopen the database that is in place.
+                if matches!(self.store, Err(StoreError::Closed)) {
+                    self.store = Store::open_in(&self.data_dir);
+                }
+            }
+        }
+        self.refresh_home();
+    }
+}
+
+/// Show a folder in the platform's file manager.
+pub(super) fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(path)
+        .spawn()
+        .map(|_| ())
 }
