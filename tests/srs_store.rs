@@ -140,7 +140,12 @@ fn submitting_an_exam_updates_every_answered_card() {
         } else {
             // A wrong one is due in the next study session, not in a minute.
             assert_eq!(c.card.state, State::Learning);
-            assert_eq!(c.card.due, now);
+            // (stored to the millisecond)
+            assert!(
+                (c.card.due - now).num_milliseconds().abs() < 1,
+                "{}",
+                c.card.due
+            );
         }
     }
 }
@@ -447,8 +452,38 @@ fn golden_scheduler(s: &GoldenScenario) -> Scheduler {
 }
 
 /// certprep's card against py-fsrs's after the same review: f32 tolerance on the memory
-/// state (the crate computes in f32, py-fsrs in f64), exact state, step and due.
+/// state (the crate computes in f32, py-fsrs in f64), exact state and step, and the exact due
+/// time, except that an interval whose unrounded length sits within f32 precision of half a
+/// day may round the other way (a day apart).
 fn assert_matches_golden(card: &certprep::srs::Card, want: &GoldenReview, what: &str) {
+    assert_matches_golden_at(card, want, 0.9, what);
+}
+
+/// Returns whether the due time was a half-day rounding a day apart.
+fn assert_matches_golden_at(
+    card: &certprep::srs::Card,
+    want: &GoldenReview,
+    retention: f64,
+    what: &str,
+) -> bool {
+    if card.due != want.due && want.state == 2 {
+        let raw = certprep::srs::days_until_recall(want.stability, retention, card.decay);
+        let off_half = (raw.fract() - 0.5).abs();
+        assert!(
+            off_half < 1e-6 * raw.max(1.0) && (card.due - want.due).num_days().abs() <= 1,
+            "{what}: due {} vs {} (unrounded interval {raw})",
+            card.due,
+            want.due
+        );
+        assert_matches_memory(card, want, what);
+        return true;
+    }
+    assert_matches_memory(card, want, what);
+    assert_eq!(card.due, want.due, "{what}: due");
+    false
+}
+
+fn assert_matches_memory(card: &certprep::srs::Card, want: &GoldenReview, what: &str) {
     assert_eq!(
         certprep::srs::state_code(card.state),
         want.state,
@@ -468,25 +503,28 @@ fn assert_matches_golden(card: &certprep::srs::Card, want: &GoldenReview, what: 
         card.difficulty,
         want.difficulty
     );
-    assert_eq!(card.due, want.due, "{what}: due");
 }
 
 #[test]
 fn the_scheduler_matches_py_fsrs_6_on_golden_vectors() {
     let g = golden();
-    let mut reviews = 0;
+    let (mut reviews, mut half_days) = (0, 0);
     for sc in &g.scenarios {
         let s = golden_scheduler(sc);
         for (i, card_log) in sc.cards.iter().enumerate() {
             let mut card = Scheduler::new_card(card_log[0].at);
             for (j, r) in card_log.iter().enumerate() {
                 card = s.next_card(&card, certprep::srs::rating_from_code(r.rating), r.at);
-                assert_matches_golden(&card, r, &format!("{} card {i} review {j}", sc.name));
+                let what = format!("{} card {i} review {j}", sc.name);
+                half_days +=
+                    assert_matches_golden_at(&card, r, sc.desired_retention, &what) as usize;
                 reviews += 1;
             }
         }
     }
     assert!(reviews > 2500, "{reviews}");
+    assert!(half_days <= 3, "{half_days} due dates a day apart");
+    eprintln!("{reviews} reviews, {half_days} rounded a day apart at half a day");
 }
 
 #[test]

@@ -237,7 +237,9 @@ fn a_mock_exam_is_compared_with_the_prediction_made_when_it_started() {
     h.run();
     let p = store.predictions("mini").unwrap();
     assert_eq!(p.len(), 1);
-    assert!((p[0].predicted - predicted).abs() < 1e-9);
+    // Recall decays in the moments between the two readings (FSRS-6's curve falls about
+    // 2e-7 a second right after an Easy answer).
+    assert!((p[0].predicted - predicted).abs() < 1e-6);
     assert_eq!(p[0].actual, Some(0.0));
     let off = (predicted * 100.0).round();
     h.get_by_label_contains(&format!(
@@ -455,7 +457,7 @@ fn past_the_daily_limit_a_learner_can_study_more_new_questions_once() {
         answer_right_easy(&mut h);
     }
     // Every question seen: nothing more to offer, and the next visit says why.
-    h.get_by_label_contains("You answered 7 questions, 7 of them right");
+    h.get_by_label_contains("You answered 7 questions, 7 right the first time (100%).");
     assert!(h.query_by_label_contains("more new question").is_none());
     h.get_by_label("Back to the dashboard").click();
     h.run();
@@ -534,11 +536,19 @@ fn a_question_answered_wrong_comes_back_when_its_step_is_over() {
     h.get_by_label("Continue (Enter)").click();
     h.run();
     h.get_by_label("Waiting for a question to come back");
-    h.get_by_label_contains("The next one is asked in 10:00");
+    // (a moment has passed since the answer: 9:59 or 10:00)
+    h.get_by_label_contains("The next one is asked in ");
+    assert!(
+        h.query_by_label_contains("asked in 10:00").is_some()
+            || h.query_by_label_contains("asked in 9:59").is_some()
+    );
     // Nine minutes on: still waiting.
     h.state_mut().time_shift += std::time::Duration::from_secs(9 * 60);
     h.run();
-    h.get_by_label_contains("The next one is asked in 1:00");
+    assert!(
+        h.query_by_label_contains("asked in 1:00").is_some()
+            || h.query_by_label_contains("asked in 0:59").is_some()
+    );
     // Ten minutes on: it is asked again.
     h.state_mut().time_shift += std::time::Duration::from_secs(60);
     h.run();
@@ -599,13 +609,19 @@ fn settings_fit_fsrs_to_the_learner_and_reset_it() {
     h.run();
     // The dashboard offers the fit (more than 400 usable reviews, never fitted).
     h.get_by_label_contains("FSRS can learn your memory from");
-    h.state_mut().push(certprep::ui::Command::OpenSettings);
+    h.get_by_label("Settings").click();
     h.run();
+    assert!(h.state().settings.stats.is_some());
     h.get_by_label("True retention");
     h.get_by_label("Predicted recall against your answers");
     h.get_by_label_contains("Scheduling uses FSRS-6's default parameters");
     h.get_by_label("Optimise for my reviews").click();
-    h.run();
+    h.step();
+    h.step();
+    // While it runs, Settings shows its progress.
+    if h.state().settings.fitting() {
+        assert!(h.query_all_by_label_contains("Fitting…").count() >= 1);
+    }
     // The fit runs on its own thread; the window keeps drawing until it is done.
     for _ in 0..600 {
         if !h.state().settings.fitting() {
@@ -627,17 +643,17 @@ fn settings_fit_fsrs_to_the_learner_and_reset_it() {
     let record = store.fit_record().unwrap().expect("the fit is recorded");
     assert!(record.reviews >= certprep::srs::fit::MIN_REVIEWS);
     h.get_by_label_contains("Last fit: log loss");
-    if record.improved {
-        // The learner's memory decays faster than FSRS-6's default assumes: the fit finds it.
-        let params = store.study_settings().unwrap().parameters;
-        assert_eq!(params.len(), 21);
-        assert!(params[20] > fsrs::FSRS6_DEFAULT_DECAY, "{params:?}");
-        assert!(record.log_loss_after < record.log_loss_before);
-        h.get_by_label("Reset to FSRS-6 defaults").click();
-        h.run();
-        assert!(store.study_settings().unwrap().parameters.is_empty());
-        h.get_by_label_contains("Scheduling uses FSRS-6's default parameters");
-    }
+    // The learner's memory decays faster than FSRS-6's default assumes: the fit finds it and
+    // predicts their answers better, so it is kept.
+    assert!(record.improved, "{record:?}");
+    let params = store.study_settings().unwrap().parameters;
+    assert_eq!(params.len(), 21);
+    assert!(params[20] > fsrs::FSRS6_DEFAULT_DECAY, "{params:?}");
+    assert!(record.log_loss_after < record.log_loss_before);
+    h.get_by_label("Reset to FSRS-6 defaults").click();
+    h.run();
+    assert!(store.study_settings().unwrap().parameters.is_empty());
+    h.get_by_label_contains("Scheduling uses FSRS-6's default parameters");
 }
 
 /// With the exam four days away: the dashboard shows recall on exam day beside mastery, and
@@ -686,7 +702,7 @@ fn the_last_days_before_the_exam_offer_a_final_review() {
     let mut h = harness(dir.path());
     h.run();
     h.get_by_label_contains("On exam day (");
-    h.get_by_label_contains("of the 3 seen questions if you keep up with your reviews");
+    h.get_by_label_contains("of the 3 questions seen if you keep up with your reviews");
     assert!(h.query_all_by_label_contains("exam day ").count() >= 2);
     h.get_by_label("Final review: the 3 questions you are most likely to forget by the exam")
         .click();

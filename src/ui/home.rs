@@ -410,7 +410,7 @@ fn exam_day_line(ui: &mut Ui, d: &Dashboard, out: &mut Vec<Command>) {
 /// What the daily time budget fits, what it leaves for tomorrow and what that costs.
 pub fn budget_text(b: &BudgetNote) -> String {
     let mut t = format!(
-        "Daily budget {} min ≈ {} at your {:.0} s an answer; {} left today.",
+        "Daily budget {} min: about {} at your {:.0} s an answer; {} left today.",
         b.minutes,
         crate::text::count(b.per_day, "answer", "answers"),
         b.seconds_per_answer,

@@ -232,7 +232,7 @@ fn memory(
     if let Some(r) = &st.fit_record {
         ui.label(
             RichText::new(format!(
-                "Last fit: log loss {:.4} → {:.4}, RMSE {:.1}% → {:.1}% ({}).",
+                "Last fit: log loss {:.4} before, {:.4} after; RMSE {:.1}% before, {:.1}% after ({}).",
                 r.log_loss_before,
                 r.log_loss_after,
                 r.rmse_before * 100.0,
@@ -481,7 +481,7 @@ impl CertprepApp {
                     kind: NoticeKind::Info,
                     text: if report.improved {
                         format!(
-                            "FSRS is now fitted to your {}: log loss {:.4} → {:.4}. Every card \
+                            "FSRS is now fitted to your {}: log loss {:.4} before, {:.4} after. Every card \
                              was rescheduled with the new parameters.",
                             crate::text::count(report.reviews, "review", "reviews"),
                             report.before.log_loss,
