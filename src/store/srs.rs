@@ -460,12 +460,19 @@ impl Store {
     }
 
     /// Answers a day or more after the previous answer to the same question: what fitting
-    /// can learn from (the offer to fit counts these).
+    /// can learn from (Settings shows it).
     pub fn usable_reviews(&self) -> Result<usize, StoreError> {
+        self.usable_reviews_up_to(i64::MAX)
+    }
+
+    /// [`Store::usable_reviews`], counting no further than `limit`: the dashboard only asks
+    /// whether the offer's threshold is reached, and should not read a long log to say so.
+    pub fn usable_reviews_up_to(&self, limit: i64) -> Result<usize, StoreError> {
         self.conn
             .query_row(
-                "SELECT COUNT(*) FROM review_log WHERE elapsed_days >= 1 AND state_before != 0",
-                [],
+                "SELECT COUNT(*) FROM (SELECT 1 FROM review_log
+                 WHERE elapsed_days >= 1 AND state_before != 0 LIMIT ?1)",
+                [limit],
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as usize)
@@ -487,7 +494,8 @@ impl Store {
         let done: i64 = self
             .conn
             .query_row(
-                "SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ?1",
+                "SELECT COUNT(*) FROM review_log
+                 WHERE bank_id IN (SELECT DISTINCT bank_id FROM cards) AND reviewed_at >= ?1",
                 [ts(day_start)],
                 |r| r.get(0),
             )
@@ -496,12 +504,13 @@ impl Store {
     }
 
     /// Seconds one study answer takes this learner: the median of their last 200 timed
-    /// answers (answers left on screen over 20 minutes are not counted), or
+    /// answers among the last 5,000 (answers left on screen over 20 minutes are not counted), or
     /// [`crate::srs::DEFAULT_SECONDS_PER_ANSWER`] before there are 10.
     pub fn seconds_per_answer(&self) -> Result<f64, StoreError> {
         let mut ms: Vec<i64> = self.query_all(
             "SELECT duration_ms FROM review_log
              WHERE duration_ms IS NOT NULL AND duration_ms > 0 AND duration_ms <= 1200000
+               AND id > (SELECT COALESCE(MAX(id), 0) FROM review_log) - 5000
              ORDER BY id DESC LIMIT 200",
             [],
             |r| r.get(0),

@@ -256,8 +256,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             ui.horizontal(|ui| {
                 ui.label(
                     RichText::new(format!(
-                        "You have {} FSRS can learn your memory from.",
-                        crate::text::count(n, "review", "reviews")
+                        "You have {n} or more reviews FSRS can learn your memory from."
                     ))
                     .small(),
                 );
@@ -874,7 +873,10 @@ pub fn outlook(
         }
     }
     let at_last_fit = store.fit_record()?.map(|r| r.reviews);
-    let usable = store.usable_reviews()?;
+    let threshold = at_last_fit.map_or(crate::srs::fit::OFFER_FIRST_AT, |n| {
+        (n.max(1) as f64 * (1.0 + crate::srs::fit::OFFER_GROWTH)).ceil() as usize
+    });
+    let usable = store.usable_reviews_up_to(threshold as i64)?;
     if crate::srs::fit::should_offer(usable, at_last_fit) {
         o.fit_offer = Some(usable);
     }

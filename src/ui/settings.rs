@@ -37,11 +37,11 @@ pub fn show(
                 ui.add_space(12.0);
                 study(ui, d.study, st, out);
                 ui.add_space(12.0);
-                memory(ui, d.study, st, out);
-                ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
                 history_file(ui, history_path, d.dialog_open, out);
+                ui.add_space(12.0);
+                memory(ui, d.study, st, out);
             });
     });
 }
@@ -123,15 +123,18 @@ fn study(
     ui.label(
         RichText::new(
             "Retention is how likely you should still know an answer when it comes back: higher \
-             means more frequent reviews. 90% suits most learners. With an exam date, no \
-             question goes into the exam below it: reviews that would fall after the exam are \
-             moved before it.",
+             means more frequent reviews. 90% suits most learners.",
         )
         .small()
         .weak(),
     );
     ui.horizontal(|ui| {
-        let label = ui.label("Daily study time (minutes, 0 = no limit)");
+        let label = ui
+            .label("Daily study time (minutes, 0 = no limit)")
+            .on_hover_text(
+                "With a budget, Study asks what fits in it (due questions first) at your own pace \
+             per answer, and the dashboard says what the reviews left for tomorrow cost.",
+            );
         if let Some(v) = commit_on_release(ui, "daily-minutes", current.daily_minutes, |ui, v| {
             ui.add(egui::DragValue::new(v).range(0..=600))
                 .labelled_by(label.id)
@@ -139,35 +142,21 @@ fn study(
             s.daily_minutes = v;
         }
     });
-    ui.label(
-        RichText::new(
-            "With a budget, Study asks what fits in it (due questions first) at your own pace \
-             per answer, and the dashboard says what the reviews left for tomorrow cost.",
-        )
-        .small()
-        .weak(),
-    );
     ui.horizontal(|ui| {
-        let l = ui.label("Learning steps");
+        let steps_help = "Same-day waits before a question comes back: after a wrong answer on \
+             a new question (learning) or on one you knew (relearning), e.g. \"10m\" or \"1m 10m\". \
+             A right answer on the last step, and a right answer in a mock exam, go straight to \
+             FSRS's interval in days. Leave empty for no steps.";
+        let l = ui.label("Learning steps").on_hover_text(steps_help);
         ui.add(egui::TextEdit::singleline(&mut st.learning_steps).desired_width(110.0))
             .labelled_by(l.id);
-        let l = ui.label("Relearning steps");
+        let l = ui.label("Relearning steps").on_hover_text(steps_help);
         ui.add(egui::TextEdit::singleline(&mut st.relearning_steps).desired_width(110.0))
             .labelled_by(l.id);
         if ui.button("Save steps").clicked() {
             out.push(SettingsCmd::SaveSteps.into());
         }
     });
-    ui.label(
-        RichText::new(
-            "Steps are the same-day waits before a question comes back: after a wrong answer on \
-             a new question (learning) or on one you knew (relearning), e.g. \"10m\" or \"1m 10m\". \
-             A right answer on the last step, and a right answer in a mock exam, go straight to \
-             FSRS's interval in days. Leave empty for no steps.",
-        )
-        .small()
-        .weak(),
-    );
     if s != *current {
         out.push(Command::SetStudySettings(s));
     }
