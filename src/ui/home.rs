@@ -428,12 +428,15 @@ pub fn budget_text(b: &BudgetNote) -> String {
             None => t.push('.'),
         }
     }
-    if let (Some(needs), Some((new, projected))) = (b.plan_needs, b.plan_within) {
+    if let (Some(needs), Some((new, projected)), Some(full)) =
+        (b.plan_needs, b.plan_within, b.plan_full)
+    {
         t.push_str(&format!(
             " The exam-date plan needs about {needs:.0} answers a day; within the budget it \
-             takes {} a day and projects {}.",
+             takes {} a day and projects {} instead of {}.",
             crate::text::count(new, "new question", "new questions"),
-            pct(projected)
+            pct(projected),
+            pct(full)
         ));
     }
     t
@@ -828,6 +831,8 @@ pub struct BudgetNote {
     /// budget: (new questions a day, projected score) when the full plan does not fit.
     pub plan_needs: Option<f64>,
     pub plan_within: Option<(usize, f64)>,
+    /// The full plan's projected score, to compare with.
+    pub plan_full: Option<f64>,
 }
 
 /// FSRS beyond today, for the dashboard.
@@ -916,6 +921,7 @@ pub fn outlook(
             exam_day_cost,
             plan_needs: None,
             plan_within: None,
+            plan_full: None,
         };
         if let Some(p) = plan_settings.as_ref().filter(|p| p.exam_date > today) {
             let (recent_new, _) =
@@ -934,6 +940,7 @@ pub fn outlook(
             let needs = full.reviews_per_day
                 + full.new_per_day.min(settings.daily_new_limit as usize) as f64;
             note.plan_needs = Some(needs);
+            note.plan_full = Some(full.projected);
             if needs > per_day as f64 {
                 let fits_new = (per_day as f64 - full.reviews_per_day).floor().max(0.0) as u32;
                 let within = crate::srs::StudySettings {
