@@ -143,7 +143,34 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX review_log_time;
     CREATE INDEX review_log_time ON review_log(bank_id, reviewed_at, state_before);
     "#,
+    // 4: FSRS-6. A card keeps its (re)learning step and the decay of the forgetting curve its
+    //    stability was computed with (FSRS-5's 0.5 for anything not recomputed); a study
+    //    answer keeps how long it took (the daily time budget). Then every card's memory
+    //    state and due date are recomputed from its review log ([`migration_step`]).
+    r#"
+    ALTER TABLE cards ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN decay REAL NOT NULL DEFAULT 0.5;
+    ALTER TABLE review_log ADD COLUMN duration_ms INTEGER;
+    "#,
 ];
+
+/// Write one review on an open transaction (benchmarks fill a large log in one transaction;
+/// the app writes each review in its own, see `Store::record_review`).
+#[doc(hidden)]
+pub fn bench_write_review(conn: &Connection, r: &crate::srs::Review) -> rusqlite::Result<()> {
+    srs::write_review_on(conn, r)
+}
+
+/// Work an upgrade needs beyond its SQL, by the schema version it upgrades to; runs in the
+/// same transaction, after the SQL.
+fn migration_step(to_version: i64, tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    match to_version {
+        // FSRS-6 memory states and due dates from each card's review log, with the settings
+        // the learner had (new ones at their defaults).
+        4 => srs::reschedule(tx, None).map(|_| ()),
+        _ => Ok(()),
+    }
+}
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -367,6 +394,7 @@ impl Store {
                 .transaction()
                 .map_err(|e| classify(&self.path, e))?;
             tx.execute_batch(sql)
+                .and_then(|_| migration_step((i + 1) as i64, &tx))
                 .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
                 .and_then(|_| tx.commit())
                 .map_err(|e| classify(&self.path, e))?;

@@ -5,7 +5,7 @@
 pub mod dialog;
 mod exam;
 mod group;
-mod home;
+pub mod home;
 mod import;
 mod loading;
 mod results;
@@ -19,7 +19,7 @@ use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning, assembl
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
-use crate::srs::{Scheduler, StudyScope, StudySettings};
+use crate::srs::StudySettings;
 use crate::store::backup::{BackupInfo, list_backups, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
-pub use settings::{HistoryCmd, HistoryState};
+pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::SetupForm;
+pub use study::StudyCmd;
 
 /// How often the used time of a running exam is written, besides every answer.
 const HEARTBEAT: Duration = Duration::from_secs(5);
@@ -77,19 +78,10 @@ pub enum Command {
     Import(ImportCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
-    /// Study today's queue, optionally one skill area only.
-    StartStudy {
-        bank_id: String,
-        area: Option<String>,
-    },
-    /// Study the questions the attempt on the Results screen got wrong or left unanswered.
-    StudyMissed,
-    /// Today's new questions are used up: study this many more anyway, in the same scope.
-    StudyMoreNew(usize),
-    StudyChoose(String),
-    StudyCheck,
-    /// Rate the checked study answer (a wrong answer is Again whatever is passed).
-    StudyRate(crate::srs::Confidence),
+    /// The Study screen: starting a session, answering, rating.
+    Study(StudyCmd),
+    /// Settings: steps, time budget, fitting FSRS to the learner.
+    Settings(SettingsCmd),
     SetStudySettings(crate::srs::StudySettings),
     /// Settings → "Move your history": export, or import after the learner confirms.
     History(HistoryCmd),
@@ -147,16 +139,6 @@ impl ResultsView {
     }
 }
 
-/// Which questions a study session asks.
-pub enum QueuePick {
-    /// Everything due, then new questions up to what is left of today's limit.
-    Today,
-    /// Everything due, then this many new questions whatever today's limit says.
-    MoreNew(usize),
-    /// These questions, in this order, due or not.
-    Exactly(Vec<String>),
-}
-
 /// A spaced-repetition study session on the Study screen.
 pub struct StudyView {
     pub session: crate::srs::StudySession,
@@ -203,6 +185,9 @@ pub struct Dashboard {
     pub activity: Vec<(chrono::NaiveDate, usize)>,
     /// Questions with history that the bank no longer holds (see `srs::drop_retired`).
     pub retired: usize,
+    /// FSRS beyond today: recall on exam day, the last-days review, the time budget, the
+    /// offer to fit.
+    pub outlook: home::Outlook,
 }
 
 /// How many days the dashboard's activity strip covers.
@@ -235,6 +220,8 @@ pub struct CertprepApp {
     pub group: group::GroupState,
     /// The Import screen: the file, its preview, the background job.
     pub import: ImportState,
+    /// Settings: the steps as typed, a fit running in the background and its result.
+    pub settings: SettingsState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
     frames: u64,
@@ -293,6 +280,7 @@ impl CertprepApp {
             probe_first_frame: None,
             group: group::GroupState::default(),
             import: ImportState::default(),
+            settings: SettingsState::default(),
             dialog: None,
             frames: 0,
             commands: Vec::new(),
@@ -326,6 +314,13 @@ impl CertprepApp {
         Instant::now() + self.time_shift
     }
 
+    /// The wall clock for records and schedules, moved by the same `time_shift` as
+    /// [`CertprepApp::now`] (tests move both without sleeping).
+    pub fn utc_now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::from_std(self.time_shift).unwrap_or(chrono::Duration::zero())
+    }
+
     pub fn bank(&self, id: &str) -> Option<&Bank> {
         self.banks.bank(id)
     }
@@ -348,7 +343,7 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() {
+        if self.import.busy() || self.dialog.is_some() || self.settings.fitting() {
             // Poll the background import or file dialog even when nothing else moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
@@ -431,20 +426,23 @@ impl CertprepApp {
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
-                    study::show(ui, bank, view, out);
+                    let now = chrono::Utc::now()
+                        + chrono::Duration::from_std(self.time_shift)
+                            .unwrap_or(chrono::Duration::zero());
+                    study::show(ui, bank, view, now, out);
                 }
             }
             Screen::Settings(backups) => {
                 widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
                 let data = settings::SettingsData {
-                    study: self.study_settings,
+                    study: &self.study_settings,
                     prefs: &self.prefs,
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history, out)
+                settings::show(ui, &data, &mut self.settings, &mut self.history, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -480,6 +478,8 @@ impl CertprepApp {
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
+        self.poll_fit();
+        self.poll_study();
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
@@ -575,6 +575,7 @@ impl CertprepApp {
             Command::DismissNotice => self.notice = None,
             Command::RestoreBackup(path) => self.restore_backup(&path),
             Command::OpenSettings => {
+                self.refresh_settings();
                 self.screen = Screen::Settings(list_backups(&self.data_dir));
                 self.prefs.last_screen = StartScreen::Settings;
                 self.save_prefs();
@@ -605,37 +606,8 @@ impl CertprepApp {
                 self.focus_bank(&id);
                 self.refresh_home();
             }
-            Command::StartStudy { bank_id, area } => {
-                let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
-                self.start_study(&bank_id, scope, QueuePick::Today)
-            }
-            Command::StudyMoreNew(extra) => {
-                if let Screen::Study(view) = &self.screen {
-                    let bank_id = view.session.bank_id.clone();
-                    let scope = match &view.session.scope {
-                        StudyScope::Area(a) => StudyScope::Area(a.clone()),
-                        _ => StudyScope::Bank,
-                    };
-                    self.start_study(&bank_id, scope, QueuePick::MoreNew(extra));
-                }
-            }
-            Command::StudyMissed => {
-                if let Screen::Results(view) = &self.screen {
-                    let bank_id = view.session.bank_id.clone();
-                    let scope = StudyScope::Missed {
-                        attempt_id: view.session.attempt_id,
-                    };
-                    let missed = view.missed();
-                    self.start_study(&bank_id, scope, QueuePick::Exactly(missed));
-                }
-            }
-            Command::StudyChoose(option) => self.with_study(|v, bank| {
-                v.session.choose(bank, &option);
-            }),
-            Command::StudyCheck => self.with_study(|v, _| {
-                v.session.check();
-            }),
-            Command::StudyRate(confidence) => self.rate_study(confidence),
+            Command::Study(c) => self.run_study(c),
+            Command::Settings(c) => self.run_settings(c),
             Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {
                 bank_id,
@@ -696,98 +668,6 @@ impl CertprepApp {
                      onto the window."
                         .into(),
                 ));
-            }
-        }
-    }
-
-    fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
-        if let Screen::Study(view) = &mut self.screen
-            && let Some(bank) = self.banks.bank(&view.session.bank_id)
-        {
-            f(view, bank);
-        }
-    }
-
-    /// Open the Study screen on `scope`, with the questions `pick` asks for.
-    fn start_study(&mut self, bank_id: &str, scope: StudyScope, pick: QueuePick) {
-        let Some(bank) = self.banks.bank(bank_id) else {
-            return;
-        };
-        let Ok(store) = &self.store else {
-            self.notice = Some(error_notice(
-                "Cannot study: the database is not available, so answers could not be saved."
-                    .into(),
-            ));
-            return;
-        };
-        let now = chrono::Utc::now();
-        let built = store.load_cards(bank_id).and_then(|cards| {
-            let allowed = match pick {
-                QueuePick::Exactly(due) => {
-                    // Asked for by name, due or not, and nothing new added.
-                    let queue = crate::srs::StudyQueue {
-                        due,
-                        new: Vec::new(),
-                    };
-                    return Ok((cards, queue));
-                }
-                QueuePick::MoreNew(extra) => extra,
-                QueuePick::Today => {
-                    let (_, day_start) = crate::srs::local_day_start(now);
-                    let (new_today, _) = store.reviews_since(bank_id, day_start)?;
-                    (self.study_settings.daily_new_limit as usize).saturating_sub(new_today)
-                }
-            };
-            let report = crate::mastery::report(bank, &cards, now);
-            let queue = crate::srs::build_queue(
-                bank,
-                &cards,
-                &report.by_area(),
-                now,
-                allowed,
-                scope.area(),
-            );
-            Ok((cards, queue))
-        });
-        match built {
-            Ok((cards, queue)) => {
-                let session = crate::srs::StudySession::new(
-                    bank,
-                    &queue,
-                    cards,
-                    scope,
-                    crate::exam::random_seed(),
-                );
-                self.focus_bank(bank_id);
-                self.screen = Screen::Study(Box::new(StudyView { session }));
-            }
-            Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
-        }
-    }
-
-    /// Rate the answer on screen and write the review at once.
-    fn rate_study(&mut self, confidence: crate::srs::Confidence) {
-        let Screen::Study(view) = &mut self.screen else {
-            return;
-        };
-        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
-            return;
-        };
-        let scheduler = Scheduler::new(self.study_settings.desired_retention);
-        let now = chrono::Utc::now();
-        let Some(review) = view.session.rate(bank, &scheduler, confidence, now) else {
-            return;
-        };
-        if let Ok(store) = &self.store {
-            let saved = store.record_review(&review).and_then(|()| {
-                let report = crate::mastery::report(bank, &view.session.cards, now);
-                let (day, _) = crate::srs::local_day_start(now);
-                store.save_readiness_point(bank.id(), day, &report.readiness)
-            });
-            if let Err(e) = saved {
-                self.notice = Some(error_notice(format!(
-                    "Your last answer could not be saved: {e}"
-                )));
             }
         }
     }
@@ -1028,6 +908,7 @@ impl CertprepApp {
 
     fn finish_exam(&mut self) {
         let now = self.now();
+        let utc_now = self.utc_now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
         };
@@ -1040,7 +921,7 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, &view.session, &report).and_then(|reviews| {
+            Ok(store) => exam_reviews(store, &view.session, &report, utc_now).and_then(|reviews| {
                 store.finish_attempt(&view.session, elapsed, &report, &reviews)
             }),
             Err(_) => Ok(()),
@@ -1179,6 +1060,7 @@ pub fn build_dashboard(
     if !report.is_prior_only() {
         let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     }
+    let outlook = home::outlook(store, bank, &cards, &report, settings, &plan_settings, now)?;
     let readiness_history = store.readiness_history(bank.id())?;
     let first_day = today - chrono::Duration::days(ACTIVITY_DAYS - 1);
     let activity = store.answers_per_day(
@@ -1198,28 +1080,28 @@ pub fn build_dashboard(
             plan,
             activity,
             retired,
+            outlook,
         },
         plan_settings,
     ))
 }
 
-/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again.
+/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again,
+/// scheduled by the learner's scheduler for the bank (see `Scheduler::exam_next_card`).
 fn exam_reviews(
     store: &Store,
     session: &ExamSession,
     report: &ScoreReport,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
-    let settings = store.study_settings()?;
     let cards = store.load_cards(&session.bank_id)?;
-    Ok(
-        crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
-            &session.bank_id,
-            &cards,
-            &crate::srs::answered_items(report),
-            chrono::Utc::now(),
-            session.attempt_id,
-        ),
-    )
+    Ok(store.scheduler_for(&session.bank_id)?.exam_reviews(
+        &session.bank_id,
+        &cards,
+        &crate::srs::answered_items(report),
+        now,
+        session.attempt_id,
+    ))
 }
 
 /// Larger text than egui's defaults: candidates read long scenarios for hours.
