@@ -756,6 +756,7 @@ impl CertprepApp {
     /// submit (right = Good, wrong = Again), in the same transaction that closes the attempt.
     /// Unanswered and partly answered items are left alone, as on submit.
     fn discard(&mut self, id: i64) {
+        let utc_now = self.utc_now();
         let Ok(store) = &self.store else {
             return;
         };
@@ -764,7 +765,9 @@ impl CertprepApp {
                 return Ok(None);
             };
             let reviews = match self.banks.bank(&l.session.bank_id) {
-                Some(bank) => exam_reviews(store, bank, &l.session, &l.session.score(bank))?,
+                Some(bank) => {
+                    exam_reviews(store, bank, &l.session, &l.session.score(bank), utc_now)?
+                }
                 // Without its bank the answers cannot be marked; the attempt still goes.
                 None => Vec::new(),
             };
@@ -784,6 +787,7 @@ impl CertprepApp {
 
     pub(super) fn finish_exam(&mut self) {
         let now = self.now();
+        let utc_now = self.utc_now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
         };
@@ -796,9 +800,11 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, bank, &view.session, &report).and_then(|reviews| {
-                store.finish_attempt(&view.session, elapsed, &report, &reviews)
-            }),
+            Ok(store) => {
+                exam_reviews(store, bank, &view.session, &report, utc_now).and_then(|reviews| {
+                    store.finish_attempt(&view.session, elapsed, &report, &reviews)
+                })
+            }
             Err(_) => Ok(()),
         };
         if let Err(e) = saved {
@@ -867,24 +873,23 @@ pub(crate) fn record_prediction(
 }
 
 /// The FSRS reviews an exam gives when it ends (submitted, timed out or discarded): every
-/// item with a whole answer, right = Good, wrong = Again.
+/// item with a whole answer, right = Good, wrong = Again, scheduled by the learner's
+/// scheduler for the bank (see `Scheduler::exam_next_card`).
 pub(super) fn exam_reviews(
     store: &Store,
     bank: &Bank,
     session: &ExamSession,
     report: &ScoreReport,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
-    let settings = store.study_settings()?;
     let cards = store.load_cards(&session.bank_id)?;
-    Ok(
-        crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
-            &session.bank_id,
-            &cards,
-            &crate::srs::answered_items(report, bank),
-            chrono::Utc::now(),
-            session.attempt_id,
-        ),
-    )
+    Ok(store.scheduler_for(&session.bank_id)?.exam_reviews(
+        &session.bank_id,
+        &cards,
+        &crate::srs::answered_items(report, bank),
+        now,
+        session.attempt_id,
+    ))
 }
 
 #[cfg(test)]

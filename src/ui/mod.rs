@@ -8,8 +8,9 @@
 pub mod dialog;
 mod exam;
 mod group;
-mod home;
+pub mod home;
 mod import;
+mod loading;
 mod question;
 mod results;
 mod settings;
@@ -23,10 +24,11 @@ use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
 use crate::srs::StudySettings;
-use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
+use crate::store::backup::{BackupInfo, list_backups, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, Store, StoreError};
+use loading::BankLoading;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -35,6 +37,7 @@ pub use exam::{ExamCmd, ExamView};
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
 pub use results::ResultsView;
+pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::{SetupCmd, SetupForm};
 pub use study::{StudyCmd, StudyView};
 
@@ -69,11 +72,11 @@ pub enum Command {
     Import(ImportCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
+    /// Settings: steps, time budget, fitting FSRS to the learner.
+    Settings(SettingsCmd),
     SetStudySettings(crate::srs::StudySettings),
-    /// Write all history to one file.
-    ExportHistory(PathBuf),
-    /// Replace the history with an exported file (the current one is kept aside).
-    ImportHistory(PathBuf),
+    /// Settings → "Move your history": export, or import after the learner confirms.
+    History(HistoryCmd),
     /// Open the native file dialog for a path field.
     ChooseFile(dialog::FilePurpose),
     /// A path came back from the dialog: fill the field and do what its button does.
@@ -154,6 +157,9 @@ pub struct Dashboard {
     pub activity: Vec<(chrono::NaiveDate, usize)>,
     /// Questions with history that the bank no longer holds (see `srs::drop_retired`).
     pub retired: usize,
+    /// FSRS beyond today: recall on exam day, the last-days review, the time budget, the
+    /// offer to fit.
+    pub outlook: home::Outlook,
 }
 
 /// How many days the dashboard's activity strip covers.
@@ -163,6 +169,8 @@ pub struct CertprepApp {
     pub banks_dir: PathBuf,
     pub data_dir: PathBuf,
     pub banks: LoadReport,
+    /// The banks being read on a helper thread (at start-up); commands wait until they are in.
+    loading: Option<BankLoading>,
     pub store: Result<Store, StoreError>,
     _lock: Option<InstanceLock>,
     pub screen: Screen,
@@ -170,8 +178,8 @@ pub struct CertprepApp {
     /// The bank the dashboard shows.
     pub selected_bank: Option<String>,
     pub study_settings: StudySettings,
-    /// The history-file path typed in Settings.
-    pub history_path: String,
+    /// Settings → "Move your history": the file and a pending import's confirmation.
+    pub history: HistoryState,
     pub prefs: Prefs,
     /// Theme and zoom must be pushed into egui on the next frame.
     style_dirty: bool,
@@ -184,6 +192,8 @@ pub struct CertprepApp {
     pub group: group::GroupState,
     /// The Import screen: the file, its preview, the background job.
     pub import: ImportState,
+    /// Settings: the steps as typed, a fit running in the background and its result.
+    pub settings: SettingsState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
     frames: u64,
@@ -205,20 +215,23 @@ impl CertprepApp {
         app
     }
 
+    /// The app on `banks_dir` and `data_dir`; the banks are read on a helper thread (see
+    /// [`CertprepApp::wait_for_banks`]).
     pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
-        let banks = load_banks(&banks_dir);
         let prefs = Prefs::load(&data_dir);
+        let loading = Some(BankLoading::start(banks_dir.clone()));
         let mut app = CertprepApp {
             banks_dir,
             data_dir,
-            banks,
+            banks: LoadReport::default(),
+            loading,
             store,
             _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
             selected_bank: None,
             study_settings: StudySettings::default(),
-            history_path: String::new(),
+            history: HistoryState::default(),
             prefs,
             style_dirty: true,
             notice: None,
@@ -226,6 +239,7 @@ impl CertprepApp {
             probe_first_frame: None,
             group: group::GroupState::default(),
             import: ImportState::default(),
+            settings: SettingsState::default(),
             dialog: None,
             frames: 0,
             commands: Vec::new(),
@@ -233,26 +247,37 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
+        app
+    }
+
+    /// The banks are in: pick the dashboard's bank and open the screen of last time.
+    fn banks_loaded(&mut self) {
         // The dashboard opens on the bank last worked on, while it is still loaded.
-        app.selected_bank = app
+        self.selected_bank = self
             .prefs
             .last_bank
             .as_deref()
-            .and_then(|id| app.banks.bank(id))
-            .or_else(|| app.banks.banks.first())
+            .and_then(|id| self.banks.bank(id))
+            .or_else(|| self.banks.banks.first())
             .map(|b| b.id().to_string());
-        app.refresh_home();
+        self.refresh_home();
         // Open on the screen the window last showed (an exam in progress is offered on Home).
-        match app.prefs.last_screen {
+        match self.prefs.last_screen {
             StartScreen::Home => {}
-            StartScreen::Settings => app.run_cmd(Command::OpenSettings),
-            StartScreen::Import => app.run_cmd(Command::Import(ImportCmd::Open)),
+            StartScreen::Settings => self.run_cmd(Command::OpenSettings),
+            StartScreen::Import => self.run_cmd(Command::Import(ImportCmd::Open)),
         }
-        app
     }
 
     pub fn now(&self) -> Instant {
         Instant::now() + self.time_shift
+    }
+
+    /// The wall clock for records and schedules, moved by the same `time_shift` as
+    /// [`CertprepApp::now`] (tests move both without sleeping).
+    pub fn utc_now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::from_std(self.time_shift).unwrap_or(chrono::Duration::zero())
     }
 
     pub fn bank(&self, id: &str) -> Option<&Bank> {
@@ -262,6 +287,10 @@ impl CertprepApp {
     /// Draw one frame, then apply what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.sync_style(ui.ctx());
+        if self.poll_banks(None) {
+            self.show_loading(ui);
+            return;
+        }
         self.tick();
         widgets::scroll_to_new_focus(ui.ctx());
         let mut commands = std::mem::take(&mut self.commands);
@@ -279,7 +308,7 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() {
+        if self.import.busy() || self.dialog.is_some() || self.settings.fitting() {
             // Poll the background import or file dialog even when nothing else moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
@@ -362,20 +391,23 @@ impl CertprepApp {
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
-                    study::show(ui, bank, view, out);
+                    let now = chrono::Utc::now()
+                        + chrono::Duration::from_std(self.time_shift)
+                            .unwrap_or(chrono::Duration::zero());
+                    study::show(ui, bank, view, now, out);
                 }
             }
             Screen::Settings(backups) => {
                 widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
                 let data = settings::SettingsData {
-                    study: self.study_settings,
+                    study: &self.study_settings,
                     prefs: &self.prefs,
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history_path, out)
+                settings::show(ui, &data, &mut self.settings, &mut self.history, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -410,6 +442,8 @@ impl CertprepApp {
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
+        self.poll_fit();
+        self.poll_study();
         self.tick_exam();
     }
 
@@ -440,17 +474,9 @@ impl CertprepApp {
                 });
             }
             Command::DismissNotice => self.notice = None,
-            Command::RestoreBackup(path) => {
-                let aside = match &self.store {
-                    Err(StoreError::Corrupt { .. }) => "damaged",
-                    _ => "before-restore",
-                };
-                // Close our connection before the file is moved aside.
-                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
-                let result = restore_backup(&self.data_dir, &path, aside);
-                self.replace_store(result, "Backup restored")
-            }
+            Command::RestoreBackup(path) => self.restore_backup(&path),
             Command::OpenSettings => {
+                self.refresh_settings();
                 self.screen = Screen::Settings(list_backups(&self.data_dir));
                 self.prefs.last_screen = StartScreen::Settings;
                 self.save_prefs();
@@ -466,34 +492,14 @@ impl CertprepApp {
                 self.save_prefs();
             }
             Command::OpenDataFolder => {
-                if let Err(e) = open_folder(&self.data_dir) {
+                if let Err(e) = settings::open_folder(&self.data_dir) {
                     self.notice = Some(error_notice(format!(
                         "Could not open {}: {e}",
                         self.data_dir.display()
                     )));
                 }
             }
-            Command::BackupNow => {
-                let result = match &self.store {
-                    Ok(store) => store.backup_now("manual"),
-                    Err(e) => Err(StoreError::Sqlite {
-                        path: self.data_dir.clone(),
-                        source: rusqlite::Error::InvalidParameterName(e.to_string()),
-                    }),
-                };
-                match result {
-                    Ok(b) => {
-                        self.notice = Some(Notice {
-                            kind: NoticeKind::Info,
-                            text: format!("Backup written to {}", b.path.display()),
-                        })
-                    }
-                    Err(e) => self.notice = Some(error_notice(format!("Backup failed: {e}"))),
-                }
-                if let Screen::Settings(list) = &mut self.screen {
-                    *list = list_backups(&self.data_dir);
-                }
-            }
+            Command::BackupNow => self.backup_now(),
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
@@ -502,69 +508,15 @@ impl CertprepApp {
                 self.focus_bank(&id);
                 self.refresh_home();
             }
-            Command::SetStudySettings(new) => {
-                let new = new.clamped();
-                let result = match &self.store {
-                    Ok(store) => store.set_study_settings(new),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                match result {
-                    Ok(()) => self.study_settings = new,
-                    Err(e) => {
-                        self.notice =
-                            Some(error_notice(format!("Study settings were not saved: {e}")))
-                    }
-                }
-            }
+            Command::Study(c) => self.run_study(c),
+            Command::Settings(c) => self.run_settings(c),
+            Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {
                 bank_id,
                 date,
                 target_percent,
             } => self.set_plan(&bank_id, &date, target_percent),
-            Command::ExportHistory(path) => {
-                let result = match &self.store {
-                    Ok(store) => store.export_history(&path),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                self.notice = Some(match result {
-                    Ok(bytes) => Notice {
-                        kind: NoticeKind::Info,
-                        text: format!(
-                            "History exported to {} ({} KiB).",
-                            path.display(),
-                            bytes / 1024
-                        ),
-                    },
-                    Err(e) => error_notice(format!("Export failed: {e}")),
-                });
-            }
-            Command::ImportHistory(path) => {
-                // Close our connection before the current file is moved aside.
-                let previous = std::mem::replace(&mut self.store, Err(StoreError::Closed));
-                drop(previous);
-                match crate::store::backup::import_history(&self.data_dir, &path) {
-                    Ok(store) => {
-                        self.study_settings = store.study_settings().unwrap_or_default();
-                        self.replace_store(
-                            Ok(store),
-                            &format!("History imported from {}", path.display()),
-                        );
-                    }
-                    Err(e) => {
-                        // Nothing was moved: reopen the database we had.
-                        self.store = Store::open_in(&self.data_dir);
-                        self.notice = Some(error_notice(format!(
-                            "Import failed: {e}. Your own database was either left in place or kept beside it in the data folder."
-                        )));
-                    }
-                }
-            }
+            Command::History(c) => self.run_history(c),
             Command::ChooseFile(purpose) => {
                 if self.dialog.is_some() {
                     return;
@@ -591,7 +543,7 @@ impl CertprepApp {
             P::ResultFile => self.group.add_path = text,
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
-            P::ExportHistory | P::ImportHistory => self.history_path = text,
+            P::ExportHistory | P::ImportHistory => self.history.path = text,
         }
     }
 
@@ -645,23 +597,6 @@ impl CertprepApp {
             Ok(()) => self.refresh_home(),
             Err(e) => self.notice = Some(error_notice(format!("The plan was not saved: {e}"))),
         }
-    }
-
-    fn replace_store(&mut self, result: Result<Store, StoreError>, done: &str) {
-        match result {
-            Ok(store) => {
-                self.store = Ok(store);
-                self.notice = Some(Notice {
-                    kind: NoticeKind::Info,
-                    text: format!(
-                        "{done}. The previous database file was kept beside it in {}.",
-                        self.data_dir.display()
-                    ),
-                });
-            }
-            Err(e) => self.notice = Some(error_notice(e.to_string())),
-        }
-        self.refresh_home();
     }
 
     fn go_home(&mut self) {
@@ -802,6 +737,7 @@ pub fn build_dashboard(
     if !report.is_prior_only() {
         let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     }
+    let outlook = home::outlook(store, bank, &cards, &report, settings, &plan_settings, now)?;
     let readiness_history = store.readiness_history(bank.id())?;
     let first_day = today - chrono::Duration::days(ACTIVITY_DAYS - 1);
     let activity = store.answers_per_day(
@@ -821,6 +757,7 @@ pub fn build_dashboard(
             plan,
             activity,
             retired,
+            outlook,
         },
         plan_settings,
     ))
@@ -865,21 +802,6 @@ pub fn apply_style(ctx: &egui::Context) {
         style.visuals.error_fg_color = egui::Color32::from_rgb(180, 20, 20);
         style.visuals.hyperlink_color = egui::Color32::from_rgb(0, 85, 170);
     });
-}
-
-/// Show a folder in the platform's file manager.
-fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
-    let program = if cfg!(target_os = "windows") {
-        "explorer"
-    } else if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(program)
-        .arg(path)
-        .spawn()
-        .map(|_| ())
 }
 
 fn error_notice(text: String) -> Notice {
