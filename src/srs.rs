@@ -452,7 +452,10 @@ impl Review {
 /// items were perhaps never read and a partly answered one was never finished (one pick of
 /// a "choose two"), so they are left unscheduled, as the exam screen does not call them
 /// answered either.
-pub fn answered_items(report: &crate::exam::ScoreReport, bank: &Bank) -> Vec<(String, bool)> {
+pub fn answered_items(
+    report: &crate::exam::ScoreReport,
+    bank: &crate::bank::Bank,
+) -> Vec<(String, bool)> {
     report
         .items
         .iter()

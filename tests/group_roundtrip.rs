@@ -690,7 +690,7 @@ fn a_group_of_one_or_two_flags_no_question() {
                 result: Ok(synthetic(&pack, name, right)),
             })
             .collect();
-        GroupReport::build(Some(&pack), inputs)
+        GroupReport::build(Some(&pack), std::slice::from_ref(&bank), inputs)
     };
     let solo = report_of(&[("Solo", &[0, 1])]);
     assert_eq!(solo.members.len(), 1);

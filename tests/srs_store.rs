@@ -619,12 +619,13 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
         ("ops-1", &[(60, 3, "exam")]),
     ];
     {
-        // Today's schema, taken back to v3: the columns v4 adds removed.
+        // Today's schema, taken back to v3: the columns v4 and v5 add removed.
         drop(Store::open(&path).unwrap());
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
             "ALTER TABLE cards DROP COLUMN step; ALTER TABLE cards DROP COLUMN decay;
-             ALTER TABLE review_log DROP COLUMN duration_ms; PRAGMA user_version = 3;",
+             ALTER TABLE review_log DROP COLUMN duration_ms; ALTER TABLE attempts DROP COLUMN title;
+             PRAGMA user_version = 3;",
         )
         .unwrap();
         let ts =

@@ -508,7 +508,6 @@ impl CertprepApp {
                 self.focus_bank(&id);
                 self.refresh_home();
             }
-            Command::Study(c) => self.run_study(c),
             Command::Settings(c) => self.run_settings(c),
             Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {

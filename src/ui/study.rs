@@ -8,7 +8,7 @@ use super::question::{option_list, picked_option, question_header, study_feedbac
 use super::widgets::FooterAfter;
 use super::{CertprepApp, Command, Screen, error_notice};
 use crate::bank::Bank;
-use crate::srs::{Confidence, Scheduler, StudyScope};
+use crate::srs::{Confidence, StudyScope};
 use egui::{Key, RichText, Ui};
 
 /// What the Study screen (and the buttons that open it) ask for.
