@@ -11,6 +11,7 @@ pub mod lint;
 pub mod mastery;
 pub mod paths;
 pub mod plan;
+pub mod sim;
 pub mod prefs;
 pub mod srs;
 pub mod stats;

@@ -179,6 +179,11 @@ pub struct CardRecord {
     pub correct: u32,
     /// Whether the very first answer was right: the best evidence for unseen questions.
     pub first_correct: bool,
+    /// Whether the latest answer was right: with FSRS's recall, what the question's own
+    /// record says about answering it now (a wrong answer leaves recall near 1 too).
+    pub last_correct: bool,
+    /// When the question was first answered: first tries are weighted by how recent they are.
+    pub first_at: DateTime<Utc>,
 }
 
 impl CardRecord {
@@ -254,9 +259,9 @@ impl Scheduler {
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let state_before = card.state;
         let info = self.fsrs.next(card, now, rating);
-        let (reviews, correct_count, first_correct) = match before {
-            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct),
-            _ => (0, 0, correct),
+        let (reviews, correct_count, first_correct, first_at) = match before {
+            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct, r.first_at),
+            _ => (0, 0, correct, now),
         };
         Review {
             bank_id: origin.bank_id.to_string(),
@@ -266,6 +271,8 @@ impl Scheduler {
                 reviews: reviews + 1,
                 correct: correct_count + correct as u32,
                 first_correct,
+                last_correct: correct,
+                first_at,
             },
             rating,
             correct,
@@ -619,6 +626,9 @@ mod tests {
             (r2.after.reviews, r2.after.correct, r2.after.first_correct),
             (2, 1, true)
         );
+        // The latest answer and the time of the first are what readiness reads.
+        assert!(r1.after.last_correct && !r2.after.last_correct);
+        assert_eq!((r1.after.first_at, r2.after.first_at), (t0(), t0()));
         assert_eq!(r2.after.card.reps, 2);
         assert_eq!(r2.rating, Rating::Again);
         assert!(r2.after.card.due > later);

@@ -16,8 +16,9 @@ use std::time::Duration;
 pub const DB_FILE: &str = "certprep.sqlite3";
 
 /// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
-/// add a new entry instead, so every existing database can be brought forward.
-const MIGRATIONS: &[&str] = &[
+/// add a new entry instead, so every existing database can be brought forward. Public so
+/// that upgrade tests build old databases from the very text that shipped.
+pub const MIGRATIONS: &[&str] = &[
     // 1: attempts, their items (one row per question, written as each answer is given),
     //    per-area scores and per-question history.
     r#"
@@ -139,6 +140,30 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX review_log_time;
     CREATE INDEX review_log_time ON review_log(bank_id, reviewed_at, state_before);
     "#,
+    // 4: readiness reads each question's latest answer and the time of its first from the
+    //    card (not the log, which can hold a million rows), both filled from the log for the
+    //    cards already there; `realism` keeps, per bank, the sums mock exams give about how
+    //    far a question's own record predicts the exam's answer to it (docs/readiness.md).
+    r#"
+    ALTER TABLE cards ADD COLUMN last_correct INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN first_at TEXT NOT NULL DEFAULT '';
+    UPDATE cards SET
+        last_correct = COALESCE(
+            (SELECT l.correct FROM review_log l
+             WHERE l.bank_id = cards.bank_id AND l.question_id = cards.question_id
+             ORDER BY l.id DESC LIMIT 1),
+            correct * 2 > reviews),
+        first_at = COALESCE(
+            (SELECT MIN(l.reviewed_at) FROM review_log l
+             WHERE l.bank_id = cards.bank_id AND l.question_id = cards.question_id),
+            last_review);
+    CREATE TABLE realism (
+        bank_id      TEXT PRIMARY KEY,
+        sum_mx       REAL    NOT NULL,
+        sum_mm       REAL    NOT NULL,
+        answers      INTEGER NOT NULL
+    );
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -178,6 +203,8 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("the database is closed")]
     Closed,
+    #[error("certprep cannot store {what}")]
+    Invalid { what: String },
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -449,7 +476,7 @@ impl Store {
         session: &ExamSession,
         elapsed: Duration,
         report: &ScoreReport,
-        reviews: &[crate::srs::Review],
+        evidence: &crate::mastery::ExamEvidence,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let now = now_utc();
@@ -488,9 +515,11 @@ impl Store {
             .map_err(|e| classify(&path, e))?;
         }
         // Exam answers are reviews too: the cards they touched move in the same transaction.
-        for r in reviews {
+        for r in &evidence.reviews {
             srs::write_review(&tx, r).map_err(|e| classify(&path, e))?;
         }
+        srs::add_realism(&tx, &session.bank_id, &evidence.realism)
+            .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }
 

@@ -5,7 +5,12 @@
 //! read at most one row per question however long the review log grows.
 
 use super::{Store, StoreError, now_utc, parse_time};
-use crate::mastery::{Prediction, Readiness};
+
+/// `text` as a time, or `fallback` when it is empty or unreadable.
+fn parse_time_or(text: &str, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map_or(fallback, |t| t.with_timezone(&Utc))
+}
+use crate::mastery::{ModelInputs, Prediction, RealismSums, Readiness};
 use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -46,20 +51,47 @@ pub struct ReviewLogRow {
     pub source: String,
 }
 
+fn pass_mark_key(bank_id: &str) -> String {
+    format!("pass_mark:{bank_id}")
+}
+
+fn valid_pass_percent(p: f64) -> bool {
+    p.is_finite() && (1.0..=100.0).contains(&p)
+}
+
+/// Add a mock exam's realism evidence to its bank's sums (in the exam's transaction).
+pub(super) fn add_realism(
+    tx: &Transaction,
+    bank_id: &str,
+    r: &RealismSums,
+) -> rusqlite::Result<()> {
+    if r.answers == 0 {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO realism (bank_id, sum_mx, sum_mm, answers) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (bank_id) DO UPDATE SET sum_mx = sum_mx + excluded.sum_mx,
+            sum_mm = sum_mm + excluded.sum_mm, answers = answers + excluded.answers",
+        params![bank_id, r.sum_mx, r.sum_mm, r.answers],
+    )
+    .map(|_| ())
+}
+
 /// Write one review: the card's new state and its log row, together.
 pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()> {
     let c = &r.after.card;
     tx.execute(
         "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
                             scheduled_days, reps, lapses, state, last_review, reviews, correct,
-                            first_correct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                            first_correct, last_correct, first_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (bank_id, question_id) DO UPDATE SET
             due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
             elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
             reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
             last_review = excluded.last_review, reviews = excluded.reviews,
-            correct = excluded.correct, first_correct = excluded.first_correct",
+            correct = excluded.correct, first_correct = excluded.first_correct,
+            last_correct = excluded.last_correct, first_at = excluded.first_at",
         params![
             r.bank_id,
             r.after.question_id,
@@ -75,6 +107,8 @@ pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()>
             r.after.reviews,
             r.after.correct,
             r.after.first_correct,
+            r.after.last_correct,
+            ts(r.after.first_at),
         ],
     )?;
     tx.execute(
@@ -108,7 +142,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT question_id, due, stability, difficulty, elapsed_days, scheduled_days,
-                        reps, lapses, state, last_review, reviews, correct, first_correct
+                        reps, lapses, state, last_review, reviews, correct, first_correct,
+                        last_correct, first_at
                  FROM cards WHERE bank_id = ?1",
             )
             .map_err(|e| self.err(e))?;
@@ -116,6 +151,8 @@ impl Store {
             .query_map([bank_id], |r| {
                 let due: String = r.get(1)?;
                 let last: String = r.get(9)?;
+                let first: String = r.get(14)?;
+                let last_review = parse_time(&last);
                 Ok(CardRecord {
                     question_id: r.get(0)?,
                     card: Card {
@@ -127,11 +164,15 @@ impl Store {
                         reps: r.get(6)?,
                         lapses: r.get(7)?,
                         state: state_from_code(r.get(8)?),
-                        last_review: parse_time(&last),
+                        last_review,
                     },
                     reviews: r.get(10)?,
                     correct: r.get(11)?,
                     first_correct: r.get(12)?,
+                    last_correct: r.get(13)?,
+                    // Written by every review since schema v4 and filled from the log by
+                    // the upgrade; a row without one is read as first answered when last.
+                    first_at: parse_time_or(&first, last_review),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -295,6 +336,84 @@ impl Store {
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What the readiness model reads besides the cards
+
+    /// The realism evidence mock exams have left for a bank (none yet: all zero).
+    pub fn realism(&self, bank_id: &str) -> Result<RealismSums, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT sum_mx, sum_mm, answers FROM realism WHERE bank_id = ?1",
+                [bank_id],
+                |r| {
+                    Ok(RealismSums {
+                        sum_mx: r.get(0)?,
+                        sum_mm: r.get(1)?,
+                        answers: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The pass mark the learner set for a bank, in percent (None: the bank's own).
+    pub fn pass_mark(&self, bank_id: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self
+            .setting(&pass_mark_key(bank_id))?
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|p| valid_pass_percent(*p)))
+    }
+
+    /// Set the pass mark of a bank in percent, or with `None` go back to the bank's own.
+    /// A mark outside 1–100 is refused, not clamped: the learner typed something else.
+    pub fn set_pass_mark(&self, bank_id: &str, percent: Option<f64>) -> Result<(), StoreError> {
+        let key = pass_mark_key(bank_id);
+        match percent {
+            Some(p) if valid_pass_percent(p) => self.set_setting(&key, &p.to_string()),
+            Some(p) => Err(StoreError::Invalid {
+                what: format!("a pass mark of {p}%: it must be between 1% and 100%"),
+            }),
+            None => self
+                .conn
+                .execute("DELETE FROM settings WHERE key = ?1", [key])
+                .map(|_| ())
+                .map_err(|e| self.err(e)),
+        }
+    }
+
+    /// The learner's pass mark for `bank` (percent): theirs if set, else the bank's.
+    pub fn effective_pass_percent(&self, bank: &crate::bank::Bank) -> Result<f64, StoreError> {
+        Ok(self
+            .pass_mark(bank.id())?
+            .unwrap_or(bank.manifest.exam.pass_percent))
+    }
+
+    /// Everything readiness reads for `bank` besides its cards.
+    pub fn model_inputs(&self, bank: &crate::bank::Bank) -> Result<ModelInputs, StoreError> {
+        Ok(ModelInputs {
+            realism: self.realism(bank.id())?,
+            pass_mark: self.effective_pass_percent(bank)? / 100.0,
+            ..ModelInputs::for_bank(bank)
+        })
+    }
+
+    /// Mastery and readiness of `bank` from `cards`, with the realism and pass mark kept here.
+    pub fn mastery_report(
+        &self,
+        bank: &crate::bank::Bank,
+        cards: &HashMap<String, CardRecord>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::mastery::MasteryReport, StoreError> {
+        Ok(crate::mastery::report(
+            bank,
+            cards,
+            &self.model_inputs(bank)?,
+            now,
+        ))
     }
 
     // -----------------------------------------------------------------------------------------

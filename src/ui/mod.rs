@@ -19,7 +19,7 @@ use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
 use crate::srs::{Scheduler, StudyScope, StudySettings};
-use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
+use crate::store::backup::{list_backups, restore_backup, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
+pub use settings::{SettingsCmd, SettingsState};
 pub use setup::SetupForm;
 
 /// How often the used time of a running exam is written, besides every answer.
@@ -72,6 +73,8 @@ pub enum Command {
     Group(GroupCmd),
     /// Import a GIFT or CSV file as a new bank.
     Import(ImportCmd),
+    /// The Settings screen's own requests (pass marks).
+    Settings(SettingsCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Study today's queue, optionally one skill area only.
@@ -164,7 +167,7 @@ pub struct StudyView {
 pub enum Screen {
     Home,
     Study(Box<StudyView>),
-    Settings(Vec<BackupInfo>),
+    Settings(Box<SettingsState>),
     Setup(SetupForm),
     Exam(Box<ExamView>),
     Results(Box<ResultsView>),
@@ -420,17 +423,16 @@ impl CertprepApp {
                     study::show(ui, bank, view, out);
                 }
             }
-            Screen::Settings(backups) => {
+            Screen::Settings(state) => {
                 widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
                 let data = settings::SettingsData {
                     study: self.study_settings,
                     prefs: &self.prefs,
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
-                    backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history_path, out)
+                settings::show(ui, &data, state, &mut self.history_path, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -543,6 +545,7 @@ impl CertprepApp {
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
+            Command::Settings(c) => self.run_settings(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -570,7 +573,11 @@ impl CertprepApp {
                 self.replace_store(result, "Backup restored")
             }
             Command::OpenSettings => {
-                self.screen = Screen::Settings(list_backups(&self.data_dir));
+                self.screen = Screen::Settings(Box::new(SettingsState::load(
+                    &self.store,
+                    &self.banks,
+                    &self.data_dir,
+                )));
                 self.prefs.last_screen = StartScreen::Settings;
                 self.save_prefs();
             }
@@ -609,8 +616,8 @@ impl CertprepApp {
                     }
                     Err(e) => self.notice = Some(error_notice(format!("Backup failed: {e}"))),
                 }
-                if let Screen::Settings(list) = &mut self.screen {
-                    *list = list_backups(&self.data_dir);
+                if let Screen::Settings(state) = &mut self.screen {
+                    state.backups = list_backups(&self.data_dir);
                 }
             }
             Command::StartFresh => {
@@ -809,7 +816,7 @@ impl CertprepApp {
                     (self.study_settings.daily_new_limit as usize).saturating_sub(new_today)
                 }
             };
-            let report = crate::mastery::report(bank, &cards, now);
+            let report = store.mastery_report(bank, &cards, now)?;
             let queue = crate::srs::build_queue(
                 bank,
                 &cards,
@@ -851,7 +858,7 @@ impl CertprepApp {
         };
         if let Ok(store) = &self.store {
             let saved = store.record_review(&review).and_then(|()| {
-                let report = crate::mastery::report(bank, &view.session.cards, now);
+                let report = store.mastery_report(bank, &view.session.cards, now)?;
                 let (day, _) = crate::srs::local_day_start(now);
                 store.save_readiness_point(bank.id(), day, &report.readiness)
             });
@@ -990,7 +997,7 @@ impl CertprepApp {
                     .as_ref()
                     .map(|p| p.exam_date.format("%Y-%m-%d").to_string())
                     .unwrap_or_default();
-                let pass = bank.map_or(70.0, |b| b.manifest.exam.pass_percent);
+                let pass = d.report.readiness.pass_mark * 100.0;
                 home.plan_target = plan.map_or(pass + 5.0, |p| p.target * 100.0).min(100.0);
                 home.dashboard = Some(d);
             }
@@ -1013,10 +1020,17 @@ impl CertprepApp {
             return;
         };
         let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
+        // The learner's own pass mark (Settings), which readiness predicts against too.
+        let pass_percent = self
+            .store
+            .as_ref()
+            .ok()
+            .and_then(|s| s.effective_pass_percent(bank).ok())
+            .unwrap_or(bank.manifest.exam.pass_percent);
         let attempt = AttemptSpec {
             mode: form.mode,
             seed,
-            pass_percent: bank.manifest.exam.pass_percent,
+            pass_percent,
             time_limit: (form.mode == Mode::Exam)
                 .then(|| Duration::from_secs(form.minutes as u64 * 60)),
             items: assemble(bank, form.questions, seed),
@@ -1128,8 +1142,8 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, &view.session, &report).and_then(|reviews| {
-                store.finish_attempt(&view.session, elapsed, &report, &reviews)
+            Ok(store) => exam_evidence(store, bank, &view.session, &report).and_then(|evidence| {
+                store.finish_attempt(&view.session, elapsed, &report, &evidence)
             }),
             Err(_) => Ok(()),
         };
@@ -1210,8 +1224,9 @@ pub(crate) fn record_prediction(
     bank: &Bank,
     attempt_id: i64,
 ) -> Result<(), StoreError> {
-    let cards = store.load_cards(bank.id())?;
-    let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
+    let mut cards = store.load_cards(bank.id())?;
+    crate::srs::drop_retired(bank, &mut cards);
+    let report = store.mastery_report(bank, &cards, chrono::Utc::now())?;
     // Before any answer the "prediction" is the bare prior; scoring it against the exam
     // would blame the model for what it was never told (see "No prediction yet").
     if report.is_prior_only() {
@@ -1229,7 +1244,7 @@ pub fn build_dashboard(
 ) -> Result<(Dashboard, Option<StudyPlanSettings>), StoreError> {
     let mut cards = store.load_cards(bank.id())?;
     let retired = crate::srs::drop_retired(bank, &mut cards);
-    let report = crate::mastery::report(bank, &cards, now);
+    let report = store.mastery_report(bank, &cards, now)?;
     let (today, day_start) = crate::srs::local_day_start(now);
     let (new_today, reviewed_today) = store.reviews_since(bank.id(), day_start)?;
     let due_now = cards.values().filter(|c| c.is_due(now)).count();
@@ -1249,6 +1264,7 @@ pub fn build_dashboard(
             let (recent_new, _) =
                 store.reviews_since(bank.id(), day_start - chrono::Duration::days(14))?;
             Some(crate::plan::plan(
+                bank,
                 &cards,
                 &report,
                 settings,
@@ -1291,23 +1307,26 @@ pub fn build_dashboard(
     ))
 }
 
-/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again.
-fn exam_reviews(
+/// What a finished exam teaches: the FSRS review of every answered item (right = Good,
+/// wrong = Again) and the realism evidence of those seen before.
+fn exam_evidence(
     store: &Store,
+    bank: &Bank,
     session: &ExamSession,
     report: &ScoreReport,
-) -> Result<Vec<crate::srs::Review>, StoreError> {
+) -> Result<crate::mastery::ExamEvidence, StoreError> {
     let settings = store.study_settings()?;
-    let cards = store.load_cards(&session.bank_id)?;
-    Ok(
-        crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
-            &session.bank_id,
-            &cards,
-            &crate::srs::answered_items(report),
-            chrono::Utc::now(),
-            session.attempt_id,
-        ),
-    )
+    let mut cards = store.load_cards(&session.bank_id)?;
+    crate::srs::drop_retired(bank, &mut cards);
+    Ok(crate::mastery::exam_evidence(
+        bank,
+        &cards,
+        &store.model_inputs(bank)?,
+        &Scheduler::new(settings.desired_retention),
+        &crate::srs::answered_items(report),
+        chrono::Utc::now(),
+        session.attempt_id,
+    ))
 }
 
 /// Larger text than egui's defaults: candidates read long scenarios for hours.

@@ -1,25 +1,160 @@
-//! Settings: appearance, study (daily new questions, desired retention), the data folder,
-//! backups.
+//! Settings: appearance, study (daily new questions, desired retention), the pass mark of each
+//! bank, the data folder, backups.
 
 use super::Command;
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
-use crate::store::backup::BackupInfo;
+use crate::bank::LoadReport;
+use crate::store::backup::{BackupInfo, list_backups};
+use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
 use std::path::Path;
+
+/// What the Settings screen keeps while it is open: the backups listed and the pass-mark
+/// fields, read from the database when the screen opens (not every frame).
+pub struct SettingsState {
+    pub backups: Vec<BackupInfo>,
+    pub pass_marks: Vec<PassMarkField>,
+}
+
+/// One bank's pass mark as the learner sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassMarkField {
+    pub bank_id: String,
+    pub title: String,
+    /// The bank's own pass mark (percent): the default.
+    pub bank_default: f64,
+    /// The learner's own, if set.
+    pub chosen: Option<f64>,
+    /// The field as typed.
+    pub typed: String,
+}
+
+impl SettingsState {
+    pub fn load(store: &Result<Store, StoreError>, banks: &LoadReport, data_dir: &Path) -> Self {
+        let pass_marks = banks
+            .banks
+            .iter()
+            .map(|b| {
+                let chosen = store
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.pass_mark(b.id()).ok().flatten());
+                let bank_default = b.manifest.exam.pass_percent;
+                PassMarkField {
+                    bank_id: b.id().to_string(),
+                    title: b.manifest.title.clone(),
+                    bank_default,
+                    chosen,
+                    typed: percent_text(chosen.unwrap_or(bank_default)),
+                }
+            })
+            .collect();
+        SettingsState {
+            backups: list_backups(data_dir),
+            pass_marks,
+        }
+    }
+}
+
+fn percent_text(p: f64) -> String {
+    format!("{}", (p * 10.0).round() / 10.0)
+}
+
+/// What the Settings screen asks for (besides the app-wide commands it shares).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsCmd {
+    /// Set a bank's pass mark from the typed text, or with `None` go back to the bank's own.
+    SetPassMark {
+        bank_id: String,
+        typed: Option<String>,
+    },
+}
+
+impl From<SettingsCmd> for Command {
+    fn from(c: SettingsCmd) -> Command {
+        Command::Settings(c)
+    }
+}
+
+/// A typed pass mark ("75", "75%", " 72.5 ") as a percentage, or why it is not one.
+pub fn parse_pass_mark(typed: &str) -> Result<f64, String> {
+    let t = typed.trim().trim_end_matches('%').trim();
+    match t.parse::<f64>() {
+        Ok(p) if p.is_finite() && (1.0..=100.0).contains(&p) => Ok(p),
+        Ok(_) => Err(format!(
+            "A pass mark of {}% is not possible: type a percentage from 1 to 100, e.g. 70.",
+            t
+        )),
+        Err(_) => Err(format!(
+            "\"{}\" is not a pass mark: type a percentage from 1 to 100, e.g. 70.",
+            typed.trim()
+        )),
+    }
+}
+
+impl super::CertprepApp {
+    pub(super) fn run_settings(&mut self, cmd: SettingsCmd) {
+        match cmd {
+            SettingsCmd::SetPassMark { bank_id, typed } => {
+                let percent = match typed.as_deref().map(parse_pass_mark).transpose() {
+                    Ok(p) => p,
+                    Err(why) => {
+                        // The typed text stays in the field to be corrected.
+                        self.notice = Some(super::error_notice(why));
+                        return;
+                    }
+                };
+                let saved = match &self.store {
+                    Ok(store) => store.set_pass_mark(&bank_id, percent),
+                    Err(e) => Err(StoreError::ReadOnly {
+                        path: self.data_dir.clone(),
+                        detail: e.to_string(),
+                    }),
+                };
+                if let Err(e) = saved {
+                    self.notice = Some(super::error_notice(format!(
+                        "The pass mark was not saved: {e}"
+                    )));
+                    return;
+                }
+                if let super::Screen::Settings(state) = &mut self.screen
+                    && let Some(f) = state.pass_marks.iter_mut().find(|f| f.bank_id == bank_id)
+                {
+                    f.chosen = percent;
+                    let shown = percent.unwrap_or(f.bank_default);
+                    f.typed = percent_text(shown);
+                    self.notice = Some(super::Notice {
+                        kind: super::NoticeKind::Info,
+                        text: format!(
+                            "Readiness for {} now predicts against a pass mark of {}%.",
+                            f.title,
+                            percent_text(shown)
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
 
 pub struct SettingsData<'a> {
     pub study: crate::srs::StudySettings,
     pub prefs: &'a Prefs,
     pub data_dir: &'a Path,
     pub db_path: Option<&'a Path>,
-    pub backups: &'a [BackupInfo],
     /// A file dialog is open: the Choose buttons wait.
     pub dialog_open: bool,
 }
 
-pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut Ui,
+    d: &SettingsData,
+    state: &mut SettingsState,
+    history_path: &mut String,
+    out: &mut Vec<Command>,
+) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("settings")
@@ -30,7 +165,9 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
                 ui.add_space(12.0);
                 study(ui, d.study, out);
                 ui.add_space(12.0);
-                data(ui, d, out);
+                pass_marks(ui, &mut state.pass_marks, out);
+                ui.add_space(12.0);
+                data(ui, d, &state.backups, out);
                 ui.add_space(12.0);
                 history_file(ui, history_path, d.dialog_open, out);
             });
@@ -119,6 +256,57 @@ fn study(ui: &mut Ui, current: crate::srs::StudySettings, out: &mut Vec<Command>
     }
 }
 
+/// The pass mark of each bank: the learner's assumption, since the real exam's raw cut is not
+/// published.
+fn pass_marks(ui: &mut Ui, fields: &mut [PassMarkField], out: &mut Vec<Command>) {
+    ui.label(RichText::new("Pass mark").strong());
+    ui.label(
+        "The real CETL exam reports a scaled score (600 of 800 passes) and does not publish how \
+         many questions that takes. The pass mark certprep predicts your chance of passing \
+         against is therefore your assumption; it starts at the bank's own.",
+    );
+    egui::Grid::new("pass-marks")
+        .num_columns(4)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            for f in fields.iter_mut() {
+                let name = ui.label(&f.title);
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut f.typed).desired_width(60.0))
+                    .labelled_by(name.id);
+                // The field's accessible name says which bank it is for.
+                let label = format!("Pass mark for {} (%)", f.title);
+                field.widget_info(|| {
+                    egui::WidgetInfo::text_edit(true, String::new(), label.clone(), "")
+                });
+                let save = ui.button("Save");
+                super::widgets::name_button(&save, &format!("Save the pass mark for {}", f.title));
+                if save.clicked() || super::widgets::enter_pressed(ui, &field) {
+                    out.push(
+                        SettingsCmd::SetPassMark {
+                            bank_id: f.bank_id.clone(),
+                            typed: Some(f.typed.clone()),
+                        }
+                        .into(),
+                    );
+                }
+                let reset = format!("Use the bank's {}%", percent_text(f.bank_default));
+                let back = ui.add_enabled(f.chosen.is_some(), egui::Button::new(&reset));
+                super::widgets::name_button(&back, &format!("{reset} for {}", f.title));
+                if back.clicked() {
+                    out.push(
+                        SettingsCmd::SetPassMark {
+                            bank_id: f.bank_id.clone(),
+                            typed: None,
+                        }
+                        .into(),
+                    );
+                }
+                ui.end_row();
+            }
+        });
+}
+
 /// A value edited by dragging is only committed when the drag ends: a drag across a slider
 /// would otherwise write the setting to the database on every frame it moves. While the drag
 /// lasts the widget shows a draft kept in egui's memory; a typed or keyboard change (no drag)
@@ -143,7 +331,7 @@ where
     (value != saved).then_some(value)
 }
 
-fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
+fn data(ui: &mut Ui, d: &SettingsData, backups: &[BackupInfo], out: &mut Vec<Command>) {
     ui.label(RichText::new("Your data").strong());
     ui.horizontal(|ui| {
         ui.label("Data folder:");
@@ -168,14 +356,14 @@ fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
     if ui.button("Back up now").clicked() {
         out.push(Command::BackupNow);
     }
-    if d.backups.is_empty() {
+    if backups.is_empty() {
         ui.label("No backups yet.");
     }
     egui::Grid::new("backups")
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
-            for b in d.backups {
+            for b in backups {
                 ui.label(super::widgets::local_time_precise(b.taken_at));
                 ui.label(format!("{} · {} KiB", b.reason, b.bytes / 1024));
                 let restore = ui.button("Restore…");
