@@ -32,14 +32,13 @@ fn summary(label: &str, r: &SimReport) {
         r.forecasts.len(),
         pts(r.mean_abs_error()),
         pts(r.bias()),
-        pts(
-            (r.forecasts
-                .iter()
-                .map(|f| (f.predicted - f.actual).powi(2))
-                .sum::<f64>()
-                / r.forecasts.len().max(1) as f64)
-                .sqrt()
-        ),
+        pts((r
+            .forecasts
+            .iter()
+            .map(|f| (f.predicted - f.actual).powi(2))
+            .sum::<f64>()
+            / r.forecasts.len().max(1) as f64)
+            .sqrt()),
         100.0 * r.coverage(),
         r.brier(),
         r.brier_of_base_rate(),

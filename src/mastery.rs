@@ -329,7 +329,11 @@ pub fn exam_evidence(
             continue;
         }
         let seen = SeenItem::of(card, guess_chance(q), now);
-        realism.add((seen.target - start.chance) * seen.recall, *right, start.chance);
+        realism.add(
+            (seen.target - start.chance) * seen.recall,
+            *right,
+            start.chance,
+        );
     }
     ExamEvidence {
         reviews: scheduler.exam_reviews(bank.id(), cards, answered, now, attempt_id),
@@ -560,7 +564,9 @@ pub fn label_step(by_label: &[FirstTries; 4], overall: f64) -> f64 {
     let sxy: f64 = labelled()
         .map(|(l, t)| t.count() * (l - mean_l) * (z(t) - mean_z))
         .sum();
-    let sxx: f64 = labelled().map(|(l, t)| t.count() * (l - mean_l).powi(2)).sum();
+    let sxx: f64 = labelled()
+        .map(|(l, t)| t.count() * (l - mean_l).powi(2))
+        .sum();
     (sxy + LABEL_STEP_PRIOR_WEIGHT * LABEL_STEP_PRIOR) / (sxx + LABEL_STEP_PRIOR_WEIGHT)
 }
 
@@ -655,10 +661,7 @@ impl Learner {
         let chance = sigmoid(logit(p) + shift);
         // d σ(logit p + c)/dp = σ(1 − σ)/(p(1 − p)).
         let on_ability = chance * (1.0 - chance) / (p * (1.0 - p)).max(1e-9);
-        Some(Start {
-            chance,
-            on_ability,
-        })
+        Some(Start { chance, on_ability })
     }
 }
 

@@ -589,7 +589,13 @@ mod tests {
             let mut k = 0;
             while at < exam_at {
                 walked = s
-                    .review(ReviewOrigin::study("b"), "", Some(&walked), Rating::Good, at)
+                    .review(
+                        ReviewOrigin::study("b"),
+                        "",
+                        Some(&walked),
+                        Rating::Good,
+                        at,
+                    )
                     .after;
                 at = walked.card.due;
                 k += 1;
@@ -597,10 +603,15 @@ mod tests {
             let recall = walked.retrievability(exam_at);
             recalls.push(recall);
             let target = ExpectedRecord::of(c).after(k, a).target(0.25);
-            sum += mastery::chance_right(ability, Some(SeenItem { target, recall }), report.realism);
+            sum +=
+                mastery::chance_right(ability, Some(SeenItem { target, recall }), report.realism);
         }
         let mean = sum / 30.0;
-        assert!((p.projected - mean).abs() < 1e-9, "{} vs {mean}", p.projected);
+        assert!(
+            (p.projected - mean).abs() < 1e-9,
+            "{} vs {mean}",
+            p.projected
+        );
         // FSRS reviews a card when its recall has fallen to about the desired retention, so on
         // the exam date each sits between that and 1.
         assert!(
@@ -641,7 +652,11 @@ mod tests {
         let p = plan_at(&bank, &cards, 30);
         assert_eq!(p.new_per_day, 1);
         // Every question is introduced and reviewed to the exam: above the ability, below 1.
-        assert!(p.projected > ability && p.projected < 1.0, "{}", p.projected);
+        assert!(
+            p.projected > ability && p.projected < 1.0,
+            "{}",
+            p.projected
+        );
 
         // With a daily limit of 0 nothing new is seen: the ability stays.
         let none = plan(

@@ -177,7 +177,11 @@ impl SimReport {
             t.unseen_right += s.unseen_right;
         }
         let bias = |n: usize, p: f64, r: usize| {
-            if n == 0 { 0.0 } else { (p - r as f64) / n as f64 }
+            if n == 0 {
+                0.0
+            } else {
+                (p - r as f64) / n as f64
+            }
         };
         (
             (t.seen, bias(t.seen, t.seen_predicted, t.seen_right)),
@@ -198,7 +202,8 @@ impl SimReport {
                     .iter()
                     .filter(|f| {
                         f.pass_probability >= from
-                            && (f.pass_probability < to || (b + 1 == bins && f.pass_probability <= to))
+                            && (f.pass_probability < to
+                                || (b + 1 == bins && f.pass_probability <= to))
                     })
                     .collect();
                 let n = inside.len();
@@ -704,7 +709,12 @@ mod tests {
         assert!(mae < 0.08, "MAE {mae}");
         let coverage = r.coverage();
         assert!((0.6..=0.95).contains(&coverage), "coverage {coverage}");
-        assert!(r.brier() < r.brier_of_base_rate(), "{} vs {}", r.brier(), r.brier_of_base_rate());
+        assert!(
+            r.brier() < r.brier_of_base_rate(),
+            "{} vs {}",
+            r.brier(),
+            r.brier_of_base_rate()
+        );
         let two = SimConfig {
             learners: 2,
             ..config.clone()

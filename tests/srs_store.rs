@@ -423,7 +423,14 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
                         elapsed_days, scheduled_days, state_before, state_after, stability_after,
                         due_after, source)
                      VALUES ('mini', ?1, ?2, ?3, ?4, 0, 0, 0, 2, ?5, ?6, 'study')",
-                    rusqlite::params![id, ts(at), *rating as i64, r.correct, cd.stability, ts(cd.due)],
+                    rusqlite::params![
+                        id,
+                        ts(at),
+                        *rating as i64,
+                        r.correct,
+                        cd.stability,
+                        ts(cd.due)
+                    ],
                 )
                 .unwrap();
                 c.execute(
@@ -461,15 +468,23 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
     );
     let cards = store.load_cards("mini").unwrap();
     assert_eq!(cards.len(), 3);
-    assert!(!cards["plan-1"].last_correct, "plan-1's latest answer was wrong");
-    assert!(cards["plan-2"].last_correct, "plan-2's latest answer was right");
+    assert!(
+        !cards["plan-1"].last_correct,
+        "plan-1's latest answer was wrong"
+    );
+    assert!(
+        cards["plan-2"].last_correct,
+        "plan-2's latest answer was right"
+    );
     assert!(cards["ops-1"].last_correct);
     for (k, (id, _)) in history.iter().enumerate() {
         assert_eq!(cards[*id].first_at, t0 + Days::hours(k as i64), "{id}");
     }
     // No mock exam evidence yet; the model reads the upgraded cards as any others.
     assert_eq!(store.realism("mini").unwrap(), Default::default());
-    let m = store.mastery_report(&mini(), &cards, t0 + Days::days(30)).unwrap();
+    let m = store
+        .mastery_report(&mini(), &cards, t0 + Days::days(30))
+        .unwrap();
     assert_eq!(m.seen, 3);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
@@ -528,7 +543,10 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
         .unwrap();
     let mut session = ExamSession::new(id, bank.id(), Mode::Exam, 15, 70.0, items, None);
     for i in 0..session.len() {
-        let q = bank.question(&session.items[i].question_id).unwrap().clone();
+        let q = bank
+            .question(&session.items[i].question_id)
+            .unwrap()
+            .clone();
         let pick = if i % 20 < 13 {
             q.correct_ids()
         } else {

@@ -10,7 +10,7 @@ use super::{Store, StoreError, now_utc, parse_time};
 fn parse_time_or(text: &str, fallback: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map_or(fallback, |t| t.with_timezone(&Utc))
 }
-use crate::mastery::{ModelInputs, Prediction, RealismSums, Readiness};
+use crate::mastery::{ModelInputs, Prediction, Readiness, RealismSums};
 use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};

@@ -4,8 +4,8 @@
 use super::Command;
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
-use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::bank::LoadReport;
+use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::{BackupInfo, list_backups};
 use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
