@@ -106,9 +106,10 @@ fn check_common(bank: &Bank, min_total: usize, min_per_area: usize) {
             share * 100.0
         );
     }
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    // The same stem may serve two scenarios ("Which step should come first?"), not one.
+    let mut seen: HashMap<(String, Option<&str>), &str> = HashMap::new();
     for q in &bank.questions {
-        if let Some(other) = seen.insert(normalised(&q.stem), &q.id) {
+        if let Some(other) = seen.insert((normalised(&q.stem), q.scenario.as_deref()), &q.id) {
             panic!("{}: {} and {other} have the same stem", bank.id(), q.id);
         }
         assert!(
