@@ -270,14 +270,15 @@ fn pass_marks(ui: &mut Ui, fields: &mut [PassMarkField], out: &mut Vec<Command>)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             for f in fields.iter_mut() {
-                let name = ui.label(&f.title);
-                let field = ui
-                    .add(egui::TextEdit::singleline(&mut f.typed).desired_width(60.0))
-                    .labelled_by(name.id);
+                ui.label(&f.title);
+                let field = ui.add(egui::TextEdit::singleline(&mut f.typed).desired_width(60.0));
                 // The field's accessible name says which bank it is for.
                 let label = format!("Pass mark for {} (%)", f.title);
+                let typed = f.typed.clone();
                 field.widget_info(|| {
-                    egui::WidgetInfo::text_edit(true, String::new(), label.clone(), "")
+                    let mut info = egui::WidgetInfo::text_edit(true, &typed, &typed, "");
+                    info.label = Some(label.clone());
+                    info
                 });
                 let save = ui.button("Save");
                 super::widgets::name_button(&save, &format!("Save the pass mark for {}", f.title));
