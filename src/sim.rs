@@ -499,6 +499,7 @@ impl Run<'_> {
             std::mem::take(&mut self.cards),
             StudyScope::Bank,
             learner.rng.random::<u64>(),
+            start,
         );
         let mut at = start;
         let mut done = 0;

@@ -5,16 +5,19 @@
 //! read at most one row per question however long the review log grows.
 
 use super::{Store, StoreError, now_utc, parse_time};
+use crate::mastery::{ModelInputs, Prediction, Readiness, RealismSums};
+use crate::srs::{
+    Card, CardRecord, LoggedAnswer, Review, ReviewSource, Scheduler, StudySettings, state_code,
+    state_from_code,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::HashMap;
 
 /// `text` as a time, or `fallback` when it is empty or unreadable.
 fn parse_time_or(text: &str, fallback: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map_or(fallback, |t| t.with_timezone(&Utc))
 }
-use crate::mastery::{ModelInputs, Prediction, Readiness, RealismSums};
-use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::HashMap;
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -79,43 +82,17 @@ pub(super) fn add_realism(
 
 /// Write one review: the card's new state and its log row, together.
 pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()> {
+    write_review_on(tx, r)
+}
+
+pub(super) fn write_review_on(tx: &rusqlite::Connection, r: &Review) -> rusqlite::Result<()> {
+    write_card(tx, &r.bank_id, &r.after)?;
     let c = &r.after.card;
-    tx.execute(
-        "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review, reviews, correct,
-                            first_correct, last_correct, first_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (bank_id, question_id) DO UPDATE SET
-            due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
-            elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
-            reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
-            last_review = excluded.last_review, reviews = excluded.reviews,
-            correct = excluded.correct, first_correct = excluded.first_correct,
-            last_correct = excluded.last_correct, first_at = excluded.first_at",
-        params![
-            r.bank_id,
-            r.after.question_id,
-            ts(c.due),
-            c.stability,
-            c.difficulty,
-            c.elapsed_days,
-            c.scheduled_days,
-            c.reps,
-            c.lapses,
-            state_code(c.state),
-            ts(c.last_review),
-            r.after.reviews,
-            r.after.correct,
-            r.after.first_correct,
-            r.after.last_correct,
-            ts(r.after.first_at),
-        ],
-    )?;
     tx.execute(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 due_after, source, attempt_id, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             r.bank_id,
             r.after.question_id,
@@ -130,9 +107,186 @@ pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()>
             ts(c.due),
             r.source.as_str(),
             r.attempt_id,
+            r.duration_ms,
         ],
     )?;
     Ok(())
+}
+
+/// Insert or update one card row.
+fn write_card(tx: &rusqlite::Connection, bank_id: &str, rec: &CardRecord) -> rusqlite::Result<()> {
+    let c = &rec.card;
+    tx.execute(
+        "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
+                            scheduled_days, reps, lapses, state, last_review, reviews, correct,
+                            first_correct, step, decay, last_correct, first_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)
+         ON CONFLICT (bank_id, question_id) DO UPDATE SET
+            due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+            elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
+            reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
+            last_review = excluded.last_review, reviews = excluded.reviews,
+            correct = excluded.correct, first_correct = excluded.first_correct,
+            step = excluded.step, decay = excluded.decay,
+            last_correct = excluded.last_correct, first_at = excluded.first_at",
+        params![
+            bank_id,
+            rec.question_id,
+            ts(c.due),
+            c.stability,
+            c.difficulty,
+            c.elapsed_days,
+            c.scheduled_days,
+            c.reps,
+            c.lapses,
+            state_code(c.state),
+            ts(c.last_review),
+            rec.reviews,
+            rec.correct,
+            rec.first_correct,
+            c.step,
+            c.decay,
+            rec.last_correct,
+            ts(rec.first_at),
+        ],
+    )?;
+    Ok(())
+}
+
+fn setting_in(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
+/// Study settings as stored; a missing or unreadable value gives the defaults.
+fn study_settings_in(conn: &rusqlite::Connection) -> rusqlite::Result<StudySettings> {
+    Ok(setting_in(conn, "study")?
+        .and_then(|t| serde_json::from_str::<StudySettings>(&t).ok())
+        .unwrap_or_default()
+        .clamped())
+}
+
+/// When a bank's exam day starts (local midnight of its exam date), if it has one.
+fn exam_at_in(
+    conn: &rusqlite::Connection,
+    bank_id: &str,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let day: Option<String> = conn
+        .query_row(
+            "SELECT exam_date FROM study_plans WHERE bank_id = ?1",
+            [bank_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(day
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .and_then(crate::srs::local_midnight))
+}
+
+/// The scheduler for one bank: the learner's settings and parameters, and the bank's exam
+/// date.
+fn scheduler_in(conn: &rusqlite::Connection, bank_id: &str) -> rusqlite::Result<Scheduler> {
+    let settings = study_settings_in(conn)?;
+    Ok(Scheduler::from_settings(&settings).with_exam(exam_at_in(conn, bank_id)?))
+}
+
+/// Every answer of the review log, grouped by card (bank, question), each card's oldest
+/// first. One pass over the log in its question index.
+fn answer_logs_in(
+    conn: &rusqlite::Connection,
+    bank_id: Option<&str>,
+) -> rusqlite::Result<Vec<(String, String, Vec<LoggedAnswer>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bank_id, question_id, reviewed_at, rating, source FROM review_log
+         WHERE ?1 IS NULL OR bank_id = ?1
+         ORDER BY bank_id, question_id, reviewed_at, id",
+    )?;
+    let mut rows = stmt.query([bank_id])?;
+    let mut out: Vec<(String, String, Vec<LoggedAnswer>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let bank: String = r.get(0)?;
+        let question: String = r.get(1)?;
+        let at: String = r.get(2)?;
+        let source: String = r.get(4)?;
+        let answer = LoggedAnswer {
+            at: parse_time(&at),
+            rating: crate::srs::rating_from_code(r.get(3)?),
+            source: if source == "exam" {
+                ReviewSource::Exam
+            } else {
+                ReviewSource::Study
+            },
+        };
+        match out.last_mut() {
+            Some((b, q, log)) if *b == bank && *q == question => log.push(answer),
+            _ => out.push((bank, question, vec![answer])),
+        }
+    }
+    Ok(out)
+}
+
+/// Recompute the memory state and due date of every card (of one bank, or all) from its
+/// review log, as if the learner's current settings, parameters and exam date had always
+/// been in force (py-fsrs's `reschedule_card`). Counts (reviews, right answers, first try)
+/// stay: they are facts, not schedule. Returns how many cards were rescheduled.
+///
+/// Runs on every change that alters the schedule (schema v4, fitted or reset parameters,
+/// desired retention, steps, an exam date), so the stored schedule is always what the
+/// current settings say. Linear in the log: one ordered read, one write per card.
+pub(super) fn reschedule(
+    conn: &rusqlite::Connection,
+    bank_id: Option<&str>,
+) -> rusqlite::Result<usize> {
+    let logs = answer_logs_in(conn, bank_id)?;
+    let mut schedulers: HashMap<String, Scheduler> = HashMap::new();
+    let mut n = 0;
+    for (bank, question, log) in &logs {
+        if !schedulers.contains_key(bank) {
+            schedulers.insert(bank.clone(), scheduler_in(conn, bank)?);
+        }
+        let Some(card) = schedulers.get(bank).and_then(|s| s.replay(log)) else {
+            continue;
+        };
+        n += conn.execute(
+            "UPDATE cards SET due = ?3, stability = ?4, difficulty = ?5, elapsed_days = ?6,
+                    scheduled_days = ?7, reps = ?8, lapses = ?9, state = ?10, last_review = ?11,
+                    step = ?12, decay = ?13
+             WHERE bank_id = ?1 AND question_id = ?2",
+            params![
+                bank,
+                question,
+                ts(card.due),
+                card.stability,
+                card.difficulty,
+                card.elapsed_days,
+                card.scheduled_days,
+                card.reps,
+                card.lapses,
+                state_code(card.state),
+                ts(card.last_review),
+                card.step,
+                card.decay,
+            ],
+        )?;
+    }
+    Ok(n)
+}
+
+/// When and how well the learner's parameters were last fitted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitRecord {
+    pub fitted_at: DateTime<Utc>,
+    /// Usable reviews the fit saw.
+    pub reviews: usize,
+    pub log_loss_before: f64,
+    pub log_loss_after: f64,
+    pub rmse_before: f64,
+    pub rmse_after: f64,
+    /// Whether the fitted parameters were kept (they predicted better).
+    pub improved: bool,
 }
 
 impl Store {
@@ -143,7 +297,7 @@ impl Store {
             .prepare_cached(
                 "SELECT question_id, due, stability, difficulty, elapsed_days, scheduled_days,
                         reps, lapses, state, last_review, reviews, correct, first_correct,
-                        last_correct, first_at
+                        step, decay, last_correct, first_at
                  FROM cards WHERE bank_id = ?1",
             )
             .map_err(|e| self.err(e))?;
@@ -151,7 +305,7 @@ impl Store {
             .query_map([bank_id], |r| {
                 let due: String = r.get(1)?;
                 let last: String = r.get(9)?;
-                let first: String = r.get(14)?;
+                let first: String = r.get(16)?;
                 let last_review = parse_time(&last);
                 Ok(CardRecord {
                     question_id: r.get(0)?,
@@ -165,12 +319,14 @@ impl Store {
                         lapses: r.get(7)?,
                         state: state_from_code(r.get(8)?),
                         last_review,
+                        step: r.get(13)?,
+                        decay: r.get(14)?,
                     },
                     reviews: r.get(10)?,
                     correct: r.get(11)?,
                     first_correct: r.get(12)?,
-                    last_correct: r.get(13)?,
-                    // Written by every review since schema v4 and filled from the log by
+                    last_correct: r.get(15)?,
+                    // Written by every review since schema v5 and filled from the log by
                     // the upgrade; a row without one is read as first answered when last.
                     first_at: parse_time_or(&first, last_review),
                 })
@@ -268,37 +424,143 @@ impl Store {
     // Settings kept with the history
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))
+        setting_in(&self.conn, key).map_err(|e| self.err(e))
     }
 
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+    fn set_setting_in(conn: &rusqlite::Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+        .map(|_| ())
     }
 
     /// Study settings; a missing or unreadable value gives the default.
     pub fn study_settings(&self) -> Result<StudySettings, StoreError> {
-        Ok(self
-            .setting("study")?
-            .and_then(|t| serde_json::from_str::<StudySettings>(&t).ok())
-            .unwrap_or_default()
-            .clamped())
+        study_settings_in(&self.conn).map_err(|e| self.err(e))
     }
 
+    /// Save study settings. A change that alters the schedule (retention, steps,
+    /// parameters) reschedules every card from its log in the same transaction.
     pub fn set_study_settings(&self, s: StudySettings) -> Result<(), StoreError> {
-        let text = serde_json::to_string(&s.clamped()).unwrap_or_default();
-        self.set_setting("study", &text)
+        let new = s.clamped();
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let old = study_settings_in(&tx).map_err(|e| self.err(e))?;
+        let text = serde_json::to_string(&new).unwrap_or_default();
+        Self::set_setting_in(&tx, "study", &text).map_err(|e| self.err(e))?;
+        if !old.schedules_like(&new) {
+            reschedule(&tx, None).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Keep fitted (or reset) parameters with a record of the fit, and reschedule every card
+    /// with them, in one transaction. `None` for the record resets to FSRS-6's defaults.
+    pub fn set_fsrs_parameters(
+        &self,
+        parameters: Vec<f32>,
+        record: Option<&FitRecord>,
+    ) -> Result<(), StoreError> {
+        let mut settings = self.study_settings()?;
+        settings.parameters = parameters;
+        self.set_study_settings(settings)?;
+        let text = record
+            .and_then(|r| serde_json::to_string(r).ok())
+            .unwrap_or_default();
+        Self::set_setting_in(&self.conn, "fsrs_fit", &text).map_err(|e| self.err(e))
+    }
+
+    /// The last fit, if the parameters in use came from one.
+    pub fn fit_record(&self) -> Result<Option<FitRecord>, StoreError> {
+        Ok(self
+            .setting("fsrs_fit")?
+            .and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// The scheduler for a bank: the learner's settings and parameters and the bank's exam
+    /// date.
+    pub fn scheduler_for(&self, bank_id: &str) -> Result<Scheduler, StoreError> {
+        scheduler_in(&self.conn, bank_id).map_err(|e| self.err(e))
+    }
+
+    /// Every card's answers, oldest first, grouped by (bank, question).
+    pub fn answer_logs(
+        &self,
+        bank_id: Option<&str>,
+    ) -> Result<Vec<(String, String, Vec<LoggedAnswer>)>, StoreError> {
+        answer_logs_in(&self.conn, bank_id).map_err(|e| self.err(e))
+    }
+
+    /// Reschedule every card from its log with the current settings (see [`reschedule`]).
+    pub fn reschedule_all(&self) -> Result<usize, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let n = reschedule(&tx, None).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(n)
+    }
+
+    /// Answers a day or more after the previous answer to the same question: what fitting
+    /// can learn from (Settings shows it).
+    pub fn usable_reviews(&self) -> Result<usize, StoreError> {
+        self.usable_reviews_up_to(i64::MAX)
+    }
+
+    /// [`Store::usable_reviews`], counting no further than `limit`: the dashboard only asks
+    /// whether the offer's threshold is reached, and should not read a long log to say so.
+    pub fn usable_reviews_up_to(&self, limit: i64) -> Result<usize, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM review_log
+                 WHERE elapsed_days >= 1 AND state_before != 0 LIMIT ?1)",
+                [limit],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Answers today's time budget still has room for (all banks), or None without a budget.
+    pub fn budget_left_today(
+        &self,
+        settings: &StudySettings,
+        now: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
+        if settings.daily_minutes == 0 {
+            return Ok(None);
+        }
+        let per_day =
+            crate::srs::answers_in_budget(settings.daily_minutes, self.seconds_per_answer()?);
+        let (_, day_start) = crate::srs::local_day_start(now);
+        let done: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM review_log
+                 WHERE bank_id IN (SELECT DISTINCT bank_id FROM cards) AND reviewed_at >= ?1",
+                [ts(day_start)],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Some(per_day.saturating_sub(done.max(0) as usize)))
+    }
+
+    /// Seconds one study answer takes this learner: the median of their last 200 timed
+    /// answers among the last 5,000 (answers left on screen over 20 minutes are not counted), or
+    /// [`crate::srs::DEFAULT_SECONDS_PER_ANSWER`] before there are 10.
+    pub fn seconds_per_answer(&self) -> Result<f64, StoreError> {
+        let mut ms: Vec<i64> = self.query_all(
+            "SELECT duration_ms FROM review_log
+             WHERE duration_ms IS NOT NULL AND duration_ms > 0 AND duration_ms <= 1200000
+               AND id > (SELECT COALESCE(MAX(id), 0) FROM review_log) - 5000
+             ORDER BY id DESC LIMIT 200",
+            [],
+            |r| r.get(0),
+        )?;
+        if ms.len() < 10 {
+            return Ok(crate::srs::DEFAULT_SECONDS_PER_ANSWER);
+        }
+        ms.sort_unstable();
+        Ok(ms[ms.len() / 2] as f64 / 1000.0)
     }
 
     pub fn study_plan(&self, bank_id: &str) -> Result<Option<StudyPlanSettings>, StoreError> {
@@ -318,24 +580,30 @@ impl Store {
         }))
     }
 
+    /// Save a bank's exam date and target; a new exam date reschedules the bank's cards
+    /// (the exam-date cap, see `Scheduler::exam_cap`) in the same transaction.
     pub fn set_study_plan(
         &self,
         bank_id: &str,
         plan: &StudyPlanSettings,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO study_plans (bank_id, exam_date, target) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
-                                                     target = excluded.target",
-                params![
-                    bank_id,
-                    plan.exam_date.format("%Y-%m-%d").to_string(),
-                    plan.target
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let before = exam_at_in(&tx, bank_id).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO study_plans (bank_id, exam_date, target) VALUES (?1, ?2, ?3)
+             ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
+                                                 target = excluded.target",
+            params![
+                bank_id,
+                plan.exam_date.format("%Y-%m-%d").to_string(),
+                plan.target
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        if exam_at_in(&tx, bank_id).map_err(|e| self.err(e))? != before {
+            reschedule(&tx, Some(bank_id)).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
     }
 
     // -----------------------------------------------------------------------------------------
@@ -373,7 +641,9 @@ impl Store {
     pub fn set_pass_mark(&self, bank_id: &str, percent: Option<f64>) -> Result<(), StoreError> {
         let key = pass_mark_key(bank_id);
         match percent {
-            Some(p) if valid_pass_percent(p) => self.set_setting(&key, &p.to_string()),
+            Some(p) if valid_pass_percent(p) => {
+                Self::set_setting_in(&self.conn, &key, &p.to_string()).map_err(|e| self.err(e))
+            }
             Some(p) => Err(StoreError::Invalid {
                 what: format!("a pass mark of {p}%: it must be between 1% and 100%"),
             }),
