@@ -251,7 +251,8 @@ fn sigmoid(x: f64) -> f64 {
 /// ρ = (Σ m(x − p) + M₀·ρ₀) / (Σ m² + M₀),  clamped to 0..1,
 ///
 /// the least-squares slope of "how far the exam answer was from the ability" on "how far the
-/// model said it would be", with a prior ρ₀ = 1 worth M₀ = [`REALISM_PRIOR_WEIGHT`].
+/// model said it would be", with a prior ρ₀ = [`REALISM_PRIOR`] worth M₀ =
+/// [`REALISM_PRIOR_WEIGHT`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RealismSums {
     /// Σ m·(x − p)
