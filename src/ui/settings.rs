@@ -67,11 +67,12 @@ pub fn show(
                 ui.add_space(12.0);
                 study(ui, d.study, st, out);
                 ui.add_space(12.0);
-                pass_marks(ui, &mut st.pass_marks, out);
-                ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
                 history_file(ui, history, d.dialog_open, out);
+                ui.add_space(12.0);
+                // After the sections that were here before it, so they stay where they were.
+                pass_marks(ui, &mut st.pass_marks, out);
                 ui.add_space(12.0);
                 memory(ui, d.study, st, out);
             });
