@@ -221,7 +221,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                         .strong(),
                 );
                 ui.label(format!(
-                    "next mock exam 80% likely {}–{} · chance of passing {}",
+                    "your next mock exam: {}–{} (80% likely) · chance of passing {}",
                     pct(r.low),
                     pct(r.high),
                     pct(r.pass_probability)
