@@ -15,6 +15,7 @@ pub mod prefs;
 pub mod srs;
 pub mod stats;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod text;
 pub mod ui;

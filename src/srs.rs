@@ -251,6 +251,9 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Review {
         let correct = rating != Rating::Again;
+        // Never before the card's last review: a clock set back (or another computer's clock,
+        // when reviews are replayed after a sync) must not give FSRS a negative interval.
+        let now = before.map_or(now, |r| now.max(r.card.last_review));
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let state_before = card.state;
         let info = self.fsrs.next(card, now, rating);

@@ -186,7 +186,11 @@ pub fn import_history(data_dir: &Path, file: &Path) -> Result<Store, StoreError>
             });
         }
     }
-    restore_backup(data_dir, file, "before-import")
+    let mut store = restore_backup(data_dir, file, "before-import")?;
+    // The file may come from another computer: this one must not write journals under that
+    // computer's id, nor use its sync folder path (docs/sync.md).
+    store.forget_sync_identity()?;
+    Ok(store)
 }
 
 /// Put the damaged database aside and start with an empty one.

@@ -46,42 +46,15 @@ pub struct ReviewLogRow {
     pub source: String,
 }
 
-/// Write one review: the card's new state and its log row, together.
-pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()> {
+/// Write one review, stamped `hlc`: the card's new state and its log row, together.
+pub(super) fn write_review(tx: &Transaction, r: &Review, hlc: &str) -> rusqlite::Result<()> {
+    upsert_card(tx, &r.bank_id, &r.after)?;
     let c = &r.after.card;
-    tx.execute(
-        "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review, reviews, correct,
-                            first_correct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT (bank_id, question_id) DO UPDATE SET
-            due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
-            elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
-            reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
-            last_review = excluded.last_review, reviews = excluded.reviews,
-            correct = excluded.correct, first_correct = excluded.first_correct",
-        params![
-            r.bank_id,
-            r.after.question_id,
-            ts(c.due),
-            c.stability,
-            c.difficulty,
-            c.elapsed_days,
-            c.scheduled_days,
-            c.reps,
-            c.lapses,
-            state_code(c.state),
-            ts(c.last_review),
-            r.after.reviews,
-            r.after.correct,
-            r.after.first_correct,
-        ],
-    )?;
     tx.execute(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 due_after, source, attempt_id, uid, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             r.bank_id,
             r.after.question_id,
@@ -96,8 +69,48 @@ pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()>
             ts(c.due),
             r.source.as_str(),
             r.attempt_id,
+            super::sync::new_uid(),
+            hlc,
         ],
     )?;
+    Ok(())
+}
+
+/// Store one card's state (new or replacing the old).
+pub(super) fn upsert_card(
+    tx: &rusqlite::Connection,
+    bank_id: &str,
+    after: &CardRecord,
+) -> rusqlite::Result<()> {
+    let c = &after.card;
+    tx.prepare_cached(
+        "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
+                            scheduled_days, reps, lapses, state, last_review, reviews, correct,
+                            first_correct)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (bank_id, question_id) DO UPDATE SET
+            due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+            elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
+            reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
+            last_review = excluded.last_review, reviews = excluded.reviews,
+            correct = excluded.correct, first_correct = excluded.first_correct",
+    )?
+    .execute(params![
+        bank_id,
+        after.question_id,
+        ts(c.due),
+        c.stability,
+        c.difficulty,
+        c.elapsed_days,
+        c.scheduled_days,
+        c.reps,
+        c.lapses,
+        state_code(c.state),
+        ts(c.last_review),
+        after.reviews,
+        after.correct,
+        after.first_correct,
+    ])?;
     Ok(())
 }
 
@@ -145,8 +158,10 @@ impl Store {
 
     /// Durably record one study rating (card and log row in one transaction).
     pub fn record_review(&self, review: &Review) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        write_review(&tx, review).map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        self.stamp(&tx)
+            .and_then(|hlc| write_review(&tx, review, &hlc))
+            .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }
 
@@ -235,15 +250,21 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+    /// Set a settings-table value; a key that travels (`sync::SYNCED_SETTINGS`) is stamped.
+    pub(super) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        let hlc = if super::sync::SYNCED_SETTINGS.contains(&key) {
+            Some(self.stamp(&tx).map_err(|e| self.err(e))?)
+        } else {
+            None
+        };
+        tx.execute(
+            "INSERT INTO settings (key, value, hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+            params![key, value, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Study settings; a missing or unreadable value gives the default.
@@ -255,9 +276,25 @@ impl Store {
             .clamped())
     }
 
+    /// Save the study settings. When they change how FSRS schedules (the desired
+    /// retention), every card is recomputed from the review log with them, in the same
+    /// transaction: cards are a function of the log and the settings, so a computer that
+    /// receives these settings by sync computes the same cards.
     pub fn set_study_settings(&self, s: StudySettings) -> Result<(), StoreError> {
+        let before = self.study_settings()?;
         let text = serde_json::to_string(&s.clamped()).unwrap_or_default();
-        self.set_setting("study", &text)
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO settings (key, value, hlc) VALUES ('study', ?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+            params![text, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        if before.desired_retention != s.clamped().desired_retention {
+            super::sync::replay_all_cards(&tx).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
     }
 
     pub fn study_plan(&self, bank_id: &str) -> Result<Option<StudyPlanSettings>, StoreError> {
@@ -282,19 +319,21 @@ impl Store {
         bank_id: &str,
         plan: &StudyPlanSettings,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO study_plans (bank_id, exam_date, target) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
-                                                     target = excluded.target",
-                params![
-                    bank_id,
-                    plan.exam_date.format("%Y-%m-%d").to_string(),
-                    plan.target
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO study_plans (bank_id, exam_date, target, hlc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
+                                                 target = excluded.target, hlc = excluded.hlc",
+            params![
+                bank_id,
+                plan.exam_date.format("%Y-%m-%d").to_string(),
+                plan.target,
+                hlc
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     // -----------------------------------------------------------------------------------------
@@ -307,23 +346,25 @@ impl Store {
         bank_id: &str,
         r: &Readiness,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO predictions
-                    (attempt_id, bank_id, made_at, predicted, low, high, pass_probability)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    attempt_id,
-                    bank_id,
-                    now_utc(),
-                    r.predicted,
-                    r.low,
-                    r.high,
-                    r.pass_probability
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT OR REPLACE INTO predictions
+                (attempt_id, bank_id, made_at, predicted, low, high, pass_probability, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                attempt_id,
+                bank_id,
+                now_utc(),
+                r.predicted,
+                r.low,
+                r.high,
+                r.pass_probability,
+                hlc
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Predictions of a bank, oldest first, with the exam score where the exam was submitted.
@@ -357,24 +398,32 @@ impl Store {
         day: NaiveDate,
         r: &Readiness,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO readiness_history (bank_id, day, predicted, low, high, pass_probability)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (bank_id, day) DO UPDATE SET predicted = excluded.predicted,
-                    low = excluded.low, high = excluded.high,
-                    pass_probability = excluded.pass_probability",
-                params![
-                    bank_id,
-                    day.format("%Y-%m-%d").to_string(),
-                    r.predicted,
-                    r.low,
-                    r.high,
-                    r.pass_probability
-                ],
+        let tx = self.write_tx()?;
+        let day = day.format("%Y-%m-%d").to_string();
+        // Only a change is stamped (the dashboard saves the day's point on every visit).
+        let same: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM readiness_history WHERE bank_id = ?1 AND day = ?2
+                   AND predicted = ?3 AND low = ?4 AND high = ?5 AND pass_probability = ?6",
+                params![bank_id, day, r.predicted, r.low, r.high, r.pass_probability],
+                |row| row.get(0),
             )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if same.is_some() {
+            return Ok(());
+        }
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO readiness_history (bank_id, day, predicted, low, high, pass_probability, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (bank_id, day) DO UPDATE SET predicted = excluded.predicted,
+                low = excluded.low, high = excluded.high,
+                pass_probability = excluded.pass_probability, hlc = excluded.hlc",
+            params![bank_id, day, r.predicted, r.low, r.high, r.pass_probability, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     pub fn readiness_history(&self, bank_id: &str) -> Result<Vec<ReadinessPoint>, StoreError> {

@@ -11,6 +11,7 @@ mod results;
 mod settings;
 mod setup;
 mod study;
+mod sync;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
@@ -30,6 +31,7 @@ use std::time::{Duration, Instant};
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
 pub use setup::SetupForm;
+pub use sync::SyncCmd;
 
 /// How often the used time of a running exam is written, besides every answer.
 const HEARTBEAT: Duration = Duration::from_secs(5);
@@ -72,6 +74,8 @@ pub enum Command {
     Group(GroupCmd),
     /// Import a GIFT or CSV file as a new bank.
     Import(ImportCmd),
+    /// Sync through a folder (Settings).
+    Sync(SyncCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Study today's queue, optionally one skill area only.
@@ -178,12 +182,20 @@ pub enum Screen {
 #[derive(Default)]
 pub struct HomeData {
     pub recent: Vec<AttemptSummary>,
-    pub unfinished: Option<(AttemptSummary, usize)>,
+    pub unfinished: Option<Unfinished>,
     /// The dashboard of the selected bank.
     pub dashboard: Option<Dashboard>,
     /// The exam-date form as typed.
     pub plan_date: String,
     pub plan_target: f64,
+}
+
+/// The exam Home offers to resume.
+pub struct Unfinished {
+    pub attempt: AttemptSummary,
+    pub answered: usize,
+    /// The other computer's name, when it was last answered there (sync).
+    pub elsewhere: Option<String>,
 }
 
 /// Readiness, mastery per area, today's work, history and the exam-date plan of one bank.
@@ -232,6 +244,8 @@ pub struct CertprepApp {
     pub group: group::GroupState,
     /// The Import screen: the file, its preview, the background job.
     pub import: ImportState,
+    /// Sync through a folder: the link, the helper thread, the last pass.
+    pub sync: sync::SyncState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
     frames: u64,
@@ -287,6 +301,7 @@ impl CertprepApp {
             probe_first_frame: None,
             group: group::GroupState::default(),
             import: ImportState::default(),
+            sync: sync::SyncState::default(),
             dialog: None,
             frames: 0,
             commands: Vec::new(),
@@ -294,6 +309,7 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
+        app.load_sync_state();
         // The dashboard opens on the bank last worked on, while it is still loaded.
         app.selected_bank = app
             .prefs
@@ -334,9 +350,12 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() {
-            // Poll the background import or file dialog even when nothing else moves.
+        if self.import.busy() || self.dialog.is_some() || self.sync.busy() {
+            // Poll the background import, sync or file dialog even when nothing else moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
+        } else if self.sync.linked.is_some() {
+            // The next timed sync pass.
+            ui.ctx().request_repaint_after(sync::PASS_EVERY);
         }
     }
 
@@ -395,7 +414,13 @@ impl CertprepApp {
 
     fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         let dropped = group::dropped_files(ui.ctx());
-        if !dropped.is_empty() {
+        if !dropped.is_empty()
+            && matches!(self.screen, Screen::Settings(_))
+            && self.sync.linked.is_none()
+            && dropped[0].is_dir()
+        {
+            out.push(SyncCmd::LinkTo(dropped[0].clone()).into());
+        } else if !dropped.is_empty() {
             let on_import = matches!(self.screen, Screen::Import);
             out.push(if import::wants_drop(on_import, &dropped) {
                 ImportCmd::Dropped(dropped).into()
@@ -413,7 +438,8 @@ impl CertprepApp {
                     _ => Vec::new(),
                 };
                 widgets::nav_bar(ui, widgets::NavTarget::Home, out);
-                home::show(ui, &self.banks, &self.store, &backups, &mut self.home, out)
+                let warning = self.sync.data_dir_warning.as_deref();
+                home::show(ui, &self.banks, &self.store, &backups, warning, &mut self.home, out)
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
@@ -430,7 +456,7 @@ impl CertprepApp {
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history_path, out)
+                settings::show(ui, &data, &mut self.history_path, &mut self.sync, out)
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -466,6 +492,7 @@ impl CertprepApp {
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
+        self.tick_sync();
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
@@ -543,6 +570,7 @@ impl CertprepApp {
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
+            Command::Sync(c) => self.run_sync(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -741,6 +769,7 @@ impl CertprepApp {
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
             P::ExportHistory | P::ImportHistory => self.history_path = text,
+            P::SyncFolder => self.sync.folder_text = text,
         }
     }
 
@@ -902,6 +931,7 @@ impl CertprepApp {
             }
             Err(e) => self.notice = Some(error_notice(e.to_string())),
         }
+        self.load_sync_state();
         self.refresh_home();
     }
 
@@ -969,7 +999,12 @@ impl CertprepApp {
                 .ok()
                 .flatten()
                 .map_or(0, |l| l.session.answered_count());
-            (a, answered)
+            let elsewhere = store.remote_progress(a.id).ok().flatten().map(|r| r.name);
+            Unfinished {
+                attempt: a,
+                answered,
+                elsewhere,
+            }
         });
         let bank = self
             .selected_bank

@@ -1,5 +1,5 @@
 //! Settings: appearance, study (daily new questions, desired retention), the data folder,
-//! backups.
+//! backups, sync through a folder (drawn by `ui::sync`), moving the history.
 
 use super::Command;
 use super::dialog::{FilePurpose, choose_button};
@@ -19,7 +19,13 @@ pub struct SettingsData<'a> {
     pub dialog_open: bool,
 }
 
-pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut Ui,
+    d: &SettingsData,
+    history_path: &mut String,
+    sync: &mut super::sync::SyncState,
+    out: &mut Vec<Command>,
+) {
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("settings")
@@ -31,6 +37,8 @@ pub fn show(ui: &mut Ui, d: &SettingsData, history_path: &mut String, out: &mut 
                 study(ui, d.study, out);
                 ui.add_space(12.0);
                 data(ui, d, out);
+                ui.add_space(12.0);
+                super::sync::show(ui, sync, d.dialog_open, out);
                 ui.add_space(12.0);
                 history_file(ui, history_path, d.dialog_open, out);
             });
