@@ -31,7 +31,12 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
     for e in 0..EXAMS {
         let uid = format!("{device}-exam-{e}");
         let items: Vec<(String, Vec<String>)> = (0..EXAM_ITEMS)
-            .map(|i| (format!("q{}", (e * 7 + i) % QUESTIONS), vec!["a".into(), "b".into()]))
+            .map(|i| {
+                (
+                    format!("q{}", (e * 7 + i) % QUESTIONS),
+                    vec!["a".into(), "b".into()],
+                )
+            })
             .collect();
         let h = stamp();
         out.push(Record {
@@ -109,7 +114,11 @@ fn computer_with_history(root: &Path) -> (std::path::PathBuf, std::path::PathBuf
     for d in [&data, &folder, &seed] {
         std::fs::create_dir_all(d).unwrap();
     }
-    write_journal(&seed, "00000000000000b0", &history("00000000000000b0", 1_700_000_000_000));
+    write_journal(
+        &seed,
+        "00000000000000b0",
+        &history("00000000000000b0", 1_700_000_000_000),
+    );
     let mut store = Store::open_in(&data).unwrap();
     certprep::sync::run_pass(&mut store, &seed).unwrap();
     certprep::sync::link(&mut store, &data, &folder, Some("B")).unwrap();
@@ -132,7 +141,11 @@ fn bench(c: &mut Criterion) {
     // The other computer's 100,000 records, interleaved in time with this one's.
     let incoming = root.path().join("incoming");
     std::fs::create_dir_all(&incoming).unwrap();
-    write_journal(&incoming, "00000000000000a0", &history("00000000000000a0", 1_700_000_030_000));
+    write_journal(
+        &incoming,
+        "00000000000000a0",
+        &history("00000000000000a0", 1_700_000_030_000),
+    );
 
     let mut g = c.benchmark_group("sync");
     g.sample_size(10);

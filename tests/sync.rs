@@ -12,6 +12,8 @@ use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod common;
+
 fn bank() -> Bank {
     certprep::synth::bank(40, 7)
 }
@@ -217,7 +219,13 @@ fn first_link_merges_two_histories_and_passes_are_idempotent() {
         count(&a.store, "SELECT COUNT(*) FROM review_log"),
         reviews_a + reviews_b
     );
-    assert_eq!(count(&b.store, "SELECT COUNT(*) FROM attempts WHERE status = 'submitted'"), 1);
+    assert_eq!(
+        count(
+            &b.store,
+            "SELECT COUNT(*) FROM attempts WHERE status = 'submitted'"
+        ),
+        1
+    );
     assert_eq!(count(&b.store, "SELECT COUNT(*) FROM study_plans"), 1);
     let cards = b.store.load_cards(bank.id()).unwrap();
     assert_eq!(cards[&q[0]].reviews, 2, "q0 was studied on both");
@@ -290,7 +298,11 @@ fn clock_skew_does_not_reorder_the_learners_answers() {
     assert_same(&a, &b);
     let chosen = a.session(exam).states[0].selected.clone();
     let second_option = a.session(exam).items[0].option_order[1].clone();
-    assert_eq!(chosen, vec![second_option], "B's later answer wins on A too");
+    assert_eq!(
+        chosen,
+        vec![second_option],
+        "B's later answer wins on A too"
+    );
     let log = a.store.review_log(bank.id(), &q0).unwrap();
     let ratings: Vec<i64> = log.iter().map(|r| r.rating).collect();
     // Replayed in the learner's order: Again (on A), then Easy (on B).
@@ -300,7 +312,10 @@ fn clock_skew_does_not_reorder_the_learners_answers() {
             .connection()
             .prepare("SELECT rating FROM review_log WHERE question_id = ?1 ORDER BY hlc")
             .unwrap();
-        st.query_map([&q0], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        st.query_map([&q0], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     assert_eq!(replay_order, vec![1, 4]);
     assert_eq!(ratings.len(), 2);
@@ -326,11 +341,18 @@ fn an_exam_started_on_one_computer_is_continued_on_another() {
     b.pass(folder.path());
 
     let unfinished = b.store.unfinished_attempt().unwrap().expect("offered on B");
-    let remote = b.store.remote_progress(unfinished.id).unwrap().expect("from A");
+    let remote = b
+        .store
+        .remote_progress(unfinished.id)
+        .unwrap()
+        .expect("from A");
     assert_eq!(remote.name, "Work laptop");
     let on_b = b.session(unfinished.id);
     let on_a = a.session(exam);
-    assert_eq!(on_b.items, on_a.items, "the same questions in the same order");
+    assert_eq!(
+        on_b.items, on_a.items,
+        "the same questions in the same order"
+    );
     assert_eq!(on_b.states, on_a.states, "the answers carried over");
     assert_eq!(
         on_b.clock.used(std::time::Instant::now()),
@@ -339,7 +361,13 @@ fn an_exam_started_on_one_computer_is_continued_on_another() {
     );
     // Continued on B: from now on A sees it as in progress on B.
     for pos in 2..6 {
-        b.answer(&bank, unfinished.id, pos, 0, Duration::from_secs(95 + 30 * pos as u64));
+        b.answer(
+            &bank,
+            unfinished.id,
+            pos,
+            0,
+            Duration::from_secs(95 + 30 * pos as u64),
+        );
     }
     b.pass(folder.path());
     a.pass(folder.path());
@@ -358,8 +386,14 @@ fn an_exam_started_on_one_computer_is_continued_on_another() {
     assert_eq!(done[0].total, Some(6));
     // Counted once on each computer, though both hold the attempt.
     let q = &on_a.items[0].question_id;
-    assert_eq!(a.store.question_history(bank.id(), q).unwrap().map(|h| h.0), Some(1));
-    assert_eq!(b.store.question_history(bank.id(), q).unwrap().map(|h| h.0), Some(1));
+    assert_eq!(
+        a.store.question_history(bank.id(), q).unwrap().map(|h| h.0),
+        Some(1)
+    );
+    assert_eq!(
+        b.store.question_history(bank.id(), q).unwrap().map(|h| h.0),
+        Some(1)
+    );
 }
 
 #[test]
@@ -375,7 +409,10 @@ fn partial_damaged_and_conflict_copied_files_wait_or_merge_never_half_apply() {
     a.study(&bank, &bank.questions[3].id, Rating::Good);
     a.pass(shared_a.path());
     let seg = journal::list(shared_a.path()).unwrap();
-    let seg = seg.iter().find(|f| f.name.starts_with(a.store.device_id())).unwrap();
+    let seg = seg
+        .iter()
+        .find(|f| f.name.starts_with(a.store.device_id()))
+        .unwrap();
     let bytes = std::fs::read(&seg.path).unwrap();
 
     // The sync tool has delivered half the file so far, under its real name.
@@ -395,14 +432,18 @@ fn partial_damaged_and_conflict_copied_files_wait_or_merge_never_half_apply() {
     let mid = damaged.len() / 3;
     damaged[mid] = if damaged[mid] == b'x' { b'y' } else { b'x' };
     std::fs::write(
-        shared_b.path().join(seg.name.replace(".certprep-journal", " (1).certprep-journal")),
+        shared_b.path().join(
+            seg.name
+                .replace(".certprep-journal", " (1).certprep-journal"),
+        ),
         &damaged,
     )
     .unwrap();
     std::fs::write(
-        shared_b
-            .path()
-            .join(seg.name.replace(".certprep-journal", " (conflicted copy 2026-11-30).certprep-journal")),
+        shared_b.path().join(seg.name.replace(
+            ".certprep-journal",
+            " (conflicted copy 2026-11-30).certprep-journal",
+        )),
         &bytes,
     )
     .unwrap();
@@ -449,7 +490,11 @@ fn an_answer_whose_exam_has_not_arrived_waits_for_it() {
     // the exam itself (earlier in the segment) has not.
     let seg = &journal::list(fa.path()).unwrap()[0];
     let text = std::fs::read_to_string(&seg.path).unwrap();
-    let answer_lines: String = text.lines().filter(|l| l.contains("\"item\"")).map(|l| format!("{l}\n")).collect();
+    let answer_lines: String = text
+        .lines()
+        .filter(|l| l.contains("\"item\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(!answer_lines.is_empty());
     std::fs::write(fb.path().join("late (1).certprep-journal"), &answer_lines).unwrap();
     let r = b.pass(fb.path());
@@ -474,21 +519,40 @@ fn unknown_kinds_from_a_newer_certprep_are_kept_for_later_and_unlinking_keeps_hi
         hlc: "000001900000000000-000000-00000000000000ff".into(),
         body: certprep::sync::record::Body::Unknown,
     })
-    .replace(r#"{"kind":"unknown"}"#, r#"{"kind":"note","question":"q1","text":"hi"}"#);
+    .replace(
+        r#"{"kind":"unknown"}"#,
+        r#"{"kind":"note","question":"q1","text":"hi"}"#,
+    );
     // Re-checksum the edited line as a newer certprep would have written it.
     let json = line.split_once(' ').unwrap().1.trim_end();
     let fixed = format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()));
-    std::fs::write(folder.path().join("00000000000000ff-000001.certprep-journal"), fixed).unwrap();
+    std::fs::write(
+        folder
+            .path()
+            .join("00000000000000ff-000001.certprep-journal"),
+        fixed,
+    )
+    .unwrap();
     let r = b.link(folder.path(), "B");
     assert_eq!(r.unknown, 1);
     assert!(r.summary().contains("newer certprep"), "{}", r.summary());
     let r = b.pass(folder.path());
-    assert_eq!(r.files_read, 1, "the file with the unknown record is read again");
+    assert_eq!(
+        r.files_read, 1,
+        "the file with the unknown record is read again"
+    );
 
     sync::unlink(&b.store).unwrap();
     assert_eq!(b.store.sync_folder().unwrap(), None);
-    assert!(matches!(sync::sync_now(&mut b.store), Err(sync::SyncError::NotLinked)));
-    assert_eq!(count(&b.store, "SELECT COUNT(*) FROM review_log"), 1, "history stays");
+    assert!(matches!(
+        sync::sync_now(&mut b.store),
+        Err(sync::SyncError::NotLinked)
+    ));
+    assert_eq!(
+        count(&b.store, "SELECT COUNT(*) FROM review_log"),
+        1,
+        "history stays"
+    );
 }
 
 #[test]
@@ -509,6 +573,27 @@ fn the_data_folder_and_the_sync_folder_must_stay_apart() {
 }
 
 #[test]
+fn a_history_moved_to_another_computer_gets_its_own_identity() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut a = Computer::new();
+    a.link(folder.path(), "A");
+    let file = a.dir.path().join("moved.sqlite3");
+    a.store.export_history(&file).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let moved = certprep::store::backup::import_history(other.path(), &file).unwrap();
+    assert_ne!(
+        moved.device_id(),
+        a.store.device_id(),
+        "two computers never share an id"
+    );
+    assert_eq!(
+        moved.sync_folder().unwrap(),
+        None,
+        "and the other's folder path is not kept"
+    );
+}
+
+#[test]
 fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
     let bank = bank();
     let folder = tempfile::tempdir().unwrap();
@@ -516,7 +601,8 @@ fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
     a.link(folder.path(), "A");
     b.link(folder.path(), "B");
     for q in bank.questions.iter().take(4) {
-        a.study(&bank, &q.id, Rating::Good);
+        // Easy takes a new card straight to review, where retention sets the interval.
+        a.study(&bank, &q.id, Rating::Easy);
     }
     a.pass(folder.path());
     b.pass(folder.path());
@@ -530,7 +616,10 @@ fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
         .unwrap();
     let after = b.store.load_cards(bank.id()).unwrap();
     let q = &bank.questions[0].id;
-    assert_ne!(before[q].card.due, after[q].card.due, "a lower retention, a later due date");
+    assert_ne!(
+        before[q].card.due, after[q].card.due,
+        "a lower retention, a later due date"
+    );
     b.pass(folder.path());
     a.pass(folder.path());
     assert_same(&a, &b);
@@ -541,15 +630,41 @@ fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Study { c: usize, q: usize, rating: u8 },
-    StartExam { c: usize, seed: u64 },
-    Answer { c: usize, pos: usize, opt: usize },
-    Finish { c: usize },
-    Retention { c: usize, r: u8 },
-    Plan { c: usize, day: u32 },
-    Pass { c: usize },
+    Study {
+        c: usize,
+        q: usize,
+        rating: u8,
+    },
+    StartExam {
+        c: usize,
+        seed: u64,
+    },
+    Answer {
+        c: usize,
+        pos: usize,
+        opt: usize,
+    },
+    Finish {
+        c: usize,
+    },
+    Retention {
+        c: usize,
+        r: u8,
+    },
+    Plan {
+        c: usize,
+        day: u32,
+    },
+    Pass {
+        c: usize,
+    },
     /// The sync tool copies one file from `from`'s replica of the folder to `to`'s.
-    Deliver { from: usize, to: usize, file: usize, how: How },
+    Deliver {
+        from: usize,
+        to: usize,
+        file: usize,
+        how: How,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -597,7 +712,10 @@ fn deliver(from: &Path, to: &Path, to_device: &str, file: usize, how: How) {
             std::fs::write(to.join(&f.name), &bytes[..n]).unwrap()
         }
         How::ConflictCopy => std::fs::write(
-            to.join(f.name.replace(".certprep-journal", " (conflicted copy).certprep-journal")),
+            to.join(
+                f.name
+                    .replace(".certprep-journal", " (conflicted copy).certprep-journal"),
+            ),
             &bytes,
         )
         .unwrap(),
@@ -607,7 +725,9 @@ fn deliver(from: &Path, to: &Path, to_device: &str, file: usize, how: How) {
 fn run_ops(ops: &[Op], skews: &[i64]) {
     let bank = bank();
     let q: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
-    let replicas: Vec<tempfile::TempDir> = (0..COMPUTERS).map(|_| tempfile::tempdir().unwrap()).collect();
+    let replicas: Vec<tempfile::TempDir> = (0..COMPUTERS)
+        .map(|_| tempfile::tempdir().unwrap())
+        .collect();
     let mut cs: Vec<Computer> = skews.iter().map(|s| Computer::skewed(*s)).collect();
     for (i, c) in cs.iter_mut().enumerate() {
         c.link(replicas[i].path(), &format!("c{i}"));
@@ -653,9 +773,20 @@ fn run_ops(ops: &[Op], skews: &[i64]) {
             Op::Pass { c } => {
                 cs[c].pass(replicas[c].path());
             }
-            Op::Deliver { from, to, file, how } => {
+            Op::Deliver {
+                from,
+                to,
+                file,
+                how,
+            } => {
                 let device = cs[to].store.device_id().to_string();
-                deliver(replicas[from].path(), replicas[to].path(), &device, file, how)
+                deliver(
+                    replicas[from].path(),
+                    replicas[to].path(),
+                    &device,
+                    file,
+                    how,
+                )
             }
         }
     }
@@ -678,7 +809,10 @@ fn run_ops(ops: &[Op], skews: &[i64]) {
     for c in 0..COMPUTERS {
         let r = cs[c].pass(replicas[c].path());
         assert_eq!(r.pending, 0, "{r:?}");
-        assert_eq!(r.written, 0, "applying others' records writes nothing of ours: {r:?}");
+        assert_eq!(
+            r.written, 0,
+            "applying others' records writes nothing of ours: {r:?}"
+        );
     }
     for c in 1..COMPUTERS {
         assert_same(&cs[0], &cs[c]);
@@ -798,7 +932,11 @@ mod e2e {
             .arg(paused.to_string())
             .output()
             .expect("syncthing cli runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn attempts(app: &mut CertprepApp) -> Vec<String> {
@@ -806,7 +944,10 @@ mod e2e {
         let mut st = conn
             .prepare("SELECT uid || ' ' || status || ' ' || COALESCE(score_correct, -1) FROM attempts ORDER BY uid")
             .unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     }
 
     #[test]
@@ -830,15 +971,24 @@ mod e2e {
         let on_b = store(&mut b).recent_attempts(10).unwrap();
         assert_eq!(on_b.len(), 1);
         assert_eq!((on_b[0].correct, on_b[0].total), (on_a.correct, on_a.total));
-        println!("A's submitted exam arrived on B through Syncthing: {:?}/{:?}", on_b[0].correct, on_b[0].total);
+        println!(
+            "A's submitted exam arrived on B through Syncthing: {:?}/{:?}",
+            on_b[0].correct, on_b[0].total
+        );
 
         // An exam left unfinished on B shows on A as in progress on B.
         exam_through_the_app(&mut b, 4, 2, false);
         pass(&mut b);
         settle(&fa, &fb);
         pass(&mut a);
-        let unfinished = store(&mut a).unfinished_attempt().unwrap().expect("B's exam");
-        let remote = store(&mut a).remote_progress(unfinished.id).unwrap().expect("remote");
+        let unfinished = store(&mut a)
+            .unfinished_attempt()
+            .unwrap()
+            .expect("B's exam");
+        let remote = store(&mut a)
+            .remote_progress(unfinished.id)
+            .unwrap()
+            .expect("remote");
         assert_eq!(remote.name, "Home desktop");
 
         // A forced conflict: A's data folder copied by hand to a second computer (A2, on
@@ -866,7 +1016,11 @@ mod e2e {
             .map(|(n, _)| n)
             .filter(|n| n.contains(".sync-conflict-"))
             .collect();
-        assert!(!conflicts.is_empty(), "Syncthing made a conflict copy: {:?}", files(&fa));
+        assert!(
+            !conflicts.is_empty(),
+            "Syncthing made a conflict copy: {:?}",
+            files(&fa)
+        );
         println!("conflict copies: {conflicts:?}");
         for _ in 0..2 {
             for app in [&mut a, &mut b, &mut a2] {
@@ -885,5 +1039,103 @@ mod e2e {
     fn assert_same_history(a: &mut CertprepApp, b: &mut CertprepApp) {
         let (sa, sb) = (snapshot(store(a)), snapshot(store(b)));
         assert_eq!(sa, sb, "A and B hold the same history");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The window: Settings → Sync through a folder, and Home's "in progress on <name>".
+
+mod window {
+    use super::*;
+    use certprep::ui::CertprepApp;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    fn type_into(h: &mut Harness<'_, CertprepApp>, label: &str, text: &str) {
+        h.get_by_label(label).focus();
+        h.run();
+        h.get_by_label(label).type_text(text);
+        h.run();
+    }
+
+    /// Step the window until the background pass has finished (at most 20 s).
+    fn wait_for_pass(h: &mut Harness<'_, CertprepApp>) {
+        let until = std::time::Instant::now() + Duration::from_secs(20);
+        while h.state().sync.busy() || h.state().sync.last.is_none() {
+            assert!(
+                std::time::Instant::now() < until,
+                "the sync pass did not finish"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+            h.step();
+        }
+        h.step();
+    }
+
+    #[test]
+    fn linking_in_settings_merges_and_home_offers_the_exam_from_the_other_computer() {
+        let mini = certprep::bank::load_bank(&common::fixture_banks().join("mini")).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        // The other computer started a mock exam and answered two questions.
+        let mut home_pc = Computer::new();
+        home_pc.link(folder.path(), "Home desktop");
+        let exam = home_pc.start_exam(&mini, 4, 3);
+        home_pc.answer(&mini, exam, 0, 0, Duration::from_secs(50));
+        home_pc.answer(&mini, exam, 1, 1, Duration::from_secs(80));
+        home_pc.pass(folder.path());
+
+        let data = tempfile::tempdir().unwrap();
+        let mut h = common::harness_with(
+            common::fixture_banks(),
+            data.path(),
+            egui::vec2(1100.0, 1400.0),
+        );
+        h.run();
+        h.get_by_label("Settings").click();
+        h.run();
+        h.get_by_label_contains("Sync through a folder");
+        type_into(&mut h, "Sync folder", &folder.path().display().to_string());
+        h.get_by_label("Link").click();
+        // A spinner turns while the pass runs: step, do not wait for the UI to settle.
+        h.step();
+        wait_for_pass(&mut h);
+        let last = h.state().sync.last.clone().unwrap();
+        let report = last.result.expect("the pass worked");
+        assert!(report.applied > 0 && report.written > 0, "{report:?}");
+        h.get_by_label_contains("Last sync");
+        h.get_by_label_contains("Other computers: Home desktop");
+        h.get_by_label("Sync now");
+
+        h.get_by_label("Home").click();
+        h.run();
+        h.get_by_label_contains("in progress on Home desktop");
+        h.get_by_label("Resume exam").click();
+        h.run();
+        let certprep::ui::Screen::Exam(view) = &h.state().screen else {
+            panic!("the exam resumes here");
+        };
+        assert_eq!(
+            view.session.answered_count(),
+            2,
+            "with the answers from there"
+        );
+        assert_eq!(
+            view.session.clock.used(std::time::Instant::now()).as_secs(),
+            80,
+            "and the time used there"
+        );
+    }
+
+    #[test]
+    fn a_data_folder_inside_a_synced_folder_is_warned_about() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join(".stfolder")).unwrap();
+        let data = root.path().join("certprep-data");
+        let mut h = common::harness_with(common::fixture_banks(), &data, egui::vec2(1100.0, 900.0));
+        h.run();
+        h.get_by_label_contains("inside a folder Syncthing syncs");
+        h.get_by_label("Set up sync through a folder").click();
+        h.run();
+        h.get_by_label("Sync folder");
     }
 }

@@ -79,7 +79,9 @@ fn status(store: &Store) -> Result<String, crate::store::StoreError> {
         Some(f) => format!("linked to {}", f.display()),
         None => "not linked (certprep sync link FOLDER)".to_string(),
     }];
-    let name = store.device_name(&me)?.unwrap_or_else(sync::default_device_name);
+    let name = store
+        .device_name(&me)?
+        .unwrap_or_else(sync::default_device_name);
     lines.push(format!("this computer: {name} ({me})"));
     for (id, name) in store.device_names()? {
         if id != me {

@@ -554,20 +554,26 @@ impl Store {
             .map_err(|e| classify(&path, e))?;
         }
         for (position, item) in report.items.iter().enumerate() {
-            count_question_seen(&tx, &session.bank_id, &item.question_id, item.is_correct, &now)
-                .and_then(|_| {
-                    tx.execute(
-                        "UPDATE attempt_items SET correct = ?3
+            count_question_seen(
+                &tx,
+                &session.bank_id,
+                &item.question_id,
+                item.is_correct,
+                &now,
+            )
+            .and_then(|_| {
+                tx.execute(
+                    "UPDATE attempt_items SET correct = ?3
                          WHERE attempt_id = ?1 AND position = ?2 AND question_id = ?4",
-                        params![
-                            session.attempt_id,
-                            position as i64,
-                            item.is_correct,
-                            item.question_id
-                        ],
-                    )
-                })
-                .map_err(|e| classify(&path, e))?;
+                    params![
+                        session.attempt_id,
+                        position as i64,
+                        item.is_correct,
+                        item.question_id
+                    ],
+                )
+            })
+            .map_err(|e| classify(&path, e))?;
         }
         // Exam answers are reviews too: the cards they touched move in the same transaction.
         for r in reviews {

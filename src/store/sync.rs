@@ -48,7 +48,10 @@ fn legacy_uid(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn millis(text: &str) -> i64 {
@@ -63,10 +66,11 @@ fn ts(t: DateTime<Utc>) -> String {
 /// the clock row is shared by every connection (the window's and the background sync's), so
 /// stamps follow commit order and are above everything merged so far.
 fn stamp_at(tx: &Connection, device: &str, now_ms: i64) -> rusqlite::Result<String> {
-    let (wall, counter): (i64, i64) =
-        tx.query_row("SELECT wall_ms, counter FROM sync_clock WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (wall, counter): (i64, i64) = tx.query_row(
+        "SELECT wall_ms, counter FROM sync_clock WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (wall, counter) = hlc::next(wall, counter as u32, now_ms);
     tx.execute(
         "UPDATE sync_clock SET wall_ms = ?1, counter = ?2 WHERE id = 1",
@@ -128,9 +132,11 @@ enum Outcome {
 impl Store {
     pub(super) fn load_device(conn: &Connection) -> rusqlite::Result<String> {
         let existing: Option<String> = conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [DEVICE_KEY], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [DEVICE_KEY],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(d) = existing.filter(|d| hlc::is_device_id(d)) {
             return Ok(d);
@@ -146,7 +152,11 @@ impl Store {
 
     /// The next stamp of this database's clock (see [`stamp_at`]).
     pub(super) fn stamp(&self, tx: &Connection) -> rusqlite::Result<String> {
-        stamp_at(tx, &self.device, Utc::now().timestamp_millis() + self.skew_ms)
+        stamp_at(
+            tx,
+            &self.device,
+            Utc::now().timestamp_millis() + self.skew_ms,
+        )
     }
 
     /// Tests only: pretend this computer's clock is `ms` off (clock-skew tests).
@@ -169,21 +179,11 @@ impl Store {
 
     fn local_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))
-    }
-
-    fn set_local_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        let r = match value {
-            Some(v) => self.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, v],
-            ),
-            None => self.conn.execute("DELETE FROM settings WHERE key = ?1", [key]),
-        };
-        r.map(|_| ()).map_err(|e| self.err(e))
     }
 
     /// The linked sync folder, if any.
@@ -225,9 +225,7 @@ impl Store {
     /// was imported: two computers must never write under one id).
     pub fn forget_sync_identity(&mut self) -> Result<(), StoreError> {
         self.conn
-            .execute_batch(
-                "DELETE FROM settings WHERE key LIKE 'sync.%'; DELETE FROM sync_files;",
-            )
+            .execute_batch("DELETE FROM settings WHERE key LIKE 'sync.%'; DELETE FROM sync_files;")
             .map_err(|e| self.err(e))?;
         self.device = Self::load_device(&self.conn).map_err(|e| self.err(e))?;
         Ok(())
@@ -288,7 +286,11 @@ impl Store {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some(device) = stamp.flatten().as_deref().and_then(Hlc::device_of).map(str::to_string)
+        let Some(device) = stamp
+            .flatten()
+            .as_deref()
+            .and_then(Hlc::device_of)
+            .map(str::to_string)
         else {
             return Ok(None);
         };
@@ -358,11 +360,10 @@ impl Store {
 
     /// Files already read and fully applied, as (length, modification time) by name.
     pub fn sync_file_cache(&self) -> Result<HashMap<String, (u64, i64)>, StoreError> {
-        let rows: Vec<(String, i64, i64)> = self.query_all(
-            "SELECT name, len, mtime_ms FROM sync_files",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let rows: Vec<(String, i64, i64)> =
+            self.query_all("SELECT name, len, mtime_ms FROM sync_files", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         Ok(rows
             .into_iter()
             .map(|(n, l, m)| (n, (l as u64, m)))
@@ -382,7 +383,6 @@ impl Store {
         tx.commit().map_err(|e| classify(&self.path, e))?;
         Ok(applied)
     }
-
 }
 
 /// Every (bank, question) with a review.
@@ -395,7 +395,9 @@ fn all_reviewed(tx: &Connection) -> rusqlite::Result<BTreeSet<(String, String)>>
 /// The study settings as stored in this transaction (defaults when unreadable).
 fn settings_in(tx: &Connection) -> rusqlite::Result<crate::srs::StudySettings> {
     let text: Option<String> = tx
-        .query_row("SELECT value FROM settings WHERE key = 'study'", [], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = 'study'", [], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(text
         .and_then(|t| serde_json::from_str::<crate::srs::StudySettings>(&t).ok())
@@ -416,8 +418,12 @@ fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
     let at = |wall: i64| Hlc::new(wall, 0, device).to_string();
     {
         let rows: Vec<(i64, String, i64, String, Option<String>)> = tx
-            .prepare("SELECT id, bank_id, seed, started_at, finished_at FROM attempts WHERE uid IS NULL")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .prepare(
+                "SELECT id, bank_id, seed, started_at, finished_at FROM attempts WHERE uid IS NULL",
+            )?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         for (id, bank, seed, started, finished) in rows {
             let uid = legacy_uid(&[&bank, &seed.to_string(), &started]);
@@ -451,14 +457,20 @@ fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
                 "SELECT id, bank_id, question_id, reviewed_at, rating FROM review_log
                  WHERE uid IS NULL ORDER BY id",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         for (id, bank, qid, when, rating) in rows {
             let uid = legacy_uid(&[&bank, &qid, &when, &rating.to_string()]);
             // Two rows with the same content (the same instant and rating) are one review seen
             // twice only if a history was merged by hand; keep both by telling them apart.
             let uid = match tx
-                .query_row("SELECT 1 FROM review_log WHERE uid = ?1", [&uid], |_| Ok(()))
+                .query_row(
+                    "SELECT 1 FROM review_log WHERE uid = ?1",
+                    [&uid],
+                    |_| Ok(()),
+                )
                 .optional()?
             {
                 Some(()) => legacy_uid(&[&uid, &id.to_string()]),
@@ -527,10 +539,11 @@ fn export_since(
     device: &str,
     since: &str,
 ) -> rusqlite::Result<(Vec<Record>, String)> {
-    let (wall, counter): (i64, i64) =
-        tx.query_row("SELECT wall_ms, counter FROM sync_clock WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (wall, counter): (i64, i64) = tx.query_row(
+        "SELECT wall_ms, counter FROM sync_clock WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     // Above every stamp of this clock value, whatever the device ('~' sorts after hex).
     let upto = format!("{wall:018}-{counter:06}-~");
     let mine = |hlc: &str| Hlc::device_of(hlc) == Some(device);
@@ -590,7 +603,17 @@ fn export_since(
                     score_total, state_hlc
              FROM attempts WHERE state_hlc > ?1 AND state_hlc <= ?2",
         )?;
-        type Row = (i64, String, String, Option<String>, i64, i64, Option<i64>, Option<i64>, String);
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            String,
+        );
         let rows: Vec<Row> = st
             .query_map(params![since, upto], |r| {
                 Ok((
@@ -806,7 +829,11 @@ fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlit
     let mut all: Vec<(usize, Record)> = files
         .iter_mut()
         .enumerate()
-        .flat_map(|(i, f)| std::mem::take(&mut f.records).into_iter().map(move |r| (i, r)))
+        .flat_map(|(i, f)| {
+            std::mem::take(&mut f.records)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
         .collect();
     all.sort_by(|(_, a), (_, b)| a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc)));
     let mut file_done = vec![true; files.len()];
@@ -939,7 +966,10 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
         hlc
     ])?;
     if let Some(score) = &s.score {
-        tx.execute("DELETE FROM attempt_domain_scores WHERE attempt_id = ?1", [id])?;
+        tx.execute(
+            "DELETE FROM attempt_domain_scores WHERE attempt_id = ?1",
+            [id],
+        )?;
         for (domain, correct, total) in &score.domains {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
@@ -947,7 +977,8 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
             )?
             .execute(params![id, domain, correct, total])?;
         }
-        let first_finish = !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
+        let first_finish =
+            !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
         let when = s.finished_at.clone().unwrap_or_default();
         for (pos, (qid, correct)) in score.items.iter().enumerate() {
             tx.prepare_cached(
@@ -957,7 +988,9 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
             if first_finish {
                 // Counted once per attempt, however many computers finish it.
                 let bank: String =
-                    tx.query_row("SELECT bank_id FROM attempts WHERE id = ?1", [id], |r| r.get(0))?;
+                    tx.query_row("SELECT bank_id FROM attempts WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })?;
                 super::count_question_seen(tx, &bank, qid, *correct, &when)?;
             }
         }
@@ -1042,7 +1075,11 @@ fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlit
         return Ok(Outcome::Pending);
     };
     let stored: Option<Option<String>> = tx
-        .query_row("SELECT hlc FROM predictions WHERE attempt_id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT hlc FROM predictions WHERE attempt_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     if !newer(hlc, stored.flatten().as_deref()) {
         return Ok(Outcome::Unchanged);
@@ -1051,7 +1088,16 @@ fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlit
         "INSERT OR REPLACE INTO predictions
             (attempt_id, bank_id, made_at, predicted, low, high, pass_probability, hlc)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, p.bank_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability, hlc],
+        params![
+            id,
+            p.bank_id,
+            p.made_at,
+            p.predicted,
+            p.low,
+            p.high,
+            p.pass_probability,
+            hlc
+        ],
     )?;
     Ok(Outcome::Applied)
 }
@@ -1063,7 +1109,9 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
             return Ok(Outcome::Unchanged);
         }
         let stored: Option<Option<String>> = tx
-            .query_row("SELECT hlc FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT hlc FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?;
         if !newer(hlc, stored.flatten().as_deref()) {
             return Ok(Outcome::Unchanged);
@@ -1080,7 +1128,11 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
     }
     if let Some(bank) = v.key.strip_prefix(keys::PLAN) {
         let stored: Option<Option<String>> = tx
-            .query_row("SELECT hlc FROM study_plans WHERE bank_id = ?1", [bank], |r| r.get(0))
+            .query_row(
+                "SELECT hlc FROM study_plans WHERE bank_id = ?1",
+                [bank],
+                |r| r.get(0),
+            )
             .optional()?;
         if !newer(hlc, stored.flatten().as_deref()) {
             return Ok(Outcome::Unchanged);
@@ -1146,7 +1198,11 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
     }
     // Device names, and keys a later certprep adds: kept as they are.
     let stored: Option<String> = tx
-        .query_row("SELECT hlc FROM sync_values WHERE key = ?1", [&v.key], |r| r.get(0))
+        .query_row(
+            "SELECT hlc FROM sync_values WHERE key = ?1",
+            [&v.key],
+            |r| r.get(0),
+        )
         .optional()?;
     if !newer(hlc, stored.as_deref()) {
         return Ok(Outcome::Unchanged);

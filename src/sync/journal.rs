@@ -55,8 +55,7 @@ pub fn segment_name(device: &str, segment: u32) -> String {
 pub fn parse_segment_name(name: &str) -> Option<(String, u32)> {
     let stem = name.strip_suffix(EXTENSION)?;
     let (device, segment) = stem.rsplit_once('-')?;
-    if segment.len() != 6 || !segment.bytes().all(|b| b.is_ascii_digit()) || !is_device_id(device)
-    {
+    if segment.len() != 6 || !segment.bytes().all(|b| b.is_ascii_digit()) || !is_device_id(device) {
         return None;
     }
     Some((device.to_string(), segment.parse().ok()?))
@@ -182,8 +181,8 @@ pub fn append(folder: &Path, device: &str, lines: &[String]) -> std::io::Result<
     }
     let newest = list(folder)?
         .into_iter()
-        .filter_map(|f| match f.kind {
-            FileKind::Segment { device: d, segment } if d == device => Some((segment, f)),
+        .filter_map(|f| match &f.kind {
+            FileKind::Segment { device: d, segment } if d == device => Some((*segment, f)),
             _ => None,
         })
         .max_by_key(|(segment, _)| *segment);
@@ -199,13 +198,21 @@ pub fn append(folder: &Path, device: &str, lines: &[String]) -> std::io::Result<
     let mut written = Vec::new();
     for line in lines {
         if !bytes.is_empty() && (bytes.len() + line.len()) as u64 > ROTATE_BYTES {
-            written.push(replace_file(folder, &segment_name(device, segment), &bytes)?);
+            written.push(replace_file(
+                folder,
+                &segment_name(device, segment),
+                &bytes,
+            )?);
             segment += 1;
             bytes.clear();
         }
         bytes.extend_from_slice(line.as_bytes());
     }
-    written.push(replace_file(folder, &segment_name(device, segment), &bytes)?);
+    written.push(replace_file(
+        folder,
+        &segment_name(device, segment),
+        &bytes,
+    )?);
     Ok(written)
 }
 

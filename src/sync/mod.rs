@@ -11,6 +11,7 @@
 //! any number of copies, any delay gives the same database. docs/sync.md has the model and
 //! the guarantees.
 
+pub mod copies;
 pub mod hlc;
 pub mod journal;
 pub mod record;
@@ -126,7 +127,10 @@ impl PassReport {
 
 /// This computer's name as others show it: the host name, or "this computer".
 pub fn default_device_name() -> String {
-    let host = gethostname::gethostname().to_string_lossy().trim().to_string();
+    let host = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
     if host.is_empty() || host == "localhost" {
         "another computer".to_string()
     } else {

@@ -22,7 +22,9 @@ pub fn sync_tool_for(path: &Path) -> Option<&'static str> {
 
 fn tool_by_folder_name(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
-    let starts = |p: &str| lower == p || lower.starts_with(&format!("{p} -")) || lower.starts_with(&format!("{p}-"));
+    let starts = |p: &str| {
+        lower == p || lower.starts_with(&format!("{p} -")) || lower.starts_with(&format!("{p}-"))
+    };
     if starts("onedrive") {
         Some("OneDrive")
     } else if starts("dropbox") || lower == ".dropbox" {
@@ -52,8 +54,8 @@ pub fn data_dir_warning(data_dir: &Path) -> Option<String> {
     Some(format!(
         "Your data folder {} is inside a folder {tool} syncs. A live database there can be \
          copied half-written or opened on two computers at once, and history can be lost. Move \
-         the data folder out of it (--data-dir or CERTPREP_DATA_DIR), and use Settings → \
-         \"Sync through a folder\" to share your history between computers instead.",
+         the data folder out of it (--data-dir or CERTPREP_DATA_DIR), and use \"Sync through a \
+         folder\" in Settings to share your history between computers instead.",
         data_dir.display()
     ))
 }
@@ -66,15 +68,25 @@ mod tests {
     fn known_tools_are_recognised_by_folder_name() {
         for (p, tool) in [
             ("/home/a/OneDrive/certprep", "OneDrive"),
-            ("C:\\Users\\a\\OneDrive - Springfield USD\\certprep", "OneDrive"),
+            (
+                "C:\\Users\\a\\OneDrive - Springfield USD\\certprep",
+                "OneDrive",
+            ),
             ("/home/a/Dropbox/study", "Dropbox"),
-            ("/Users/a/Library/Mobile Documents/com~apple~CloudDocs/x", "iCloud Drive"),
+            (
+                "/Users/a/Library/Mobile Documents/com~apple~CloudDocs/x",
+                "iCloud Drive",
+            ),
             ("/Users/a/Google Drive/My Drive/certprep", "Google Drive"),
             ("/home/a/Nextcloud/certprep", "Nextcloud"),
         ] {
             assert_eq!(sync_tool_for(Path::new(p)), Some(tool), "{p}");
         }
-        for p in ["/home/a/.local/share/certprep", "/home/a/dropboxes-old", "/srv/boxes"] {
+        for p in [
+            "/home/a/.local/share/certprep",
+            "/home/a/dropboxes-old",
+            "/srv/boxes",
+        ] {
             assert_eq!(sync_tool_for(Path::new(p)), None, "{p}");
         }
     }
@@ -87,6 +99,10 @@ mod tests {
         assert_eq!(sync_tool_for(&data), None);
         std::fs::create_dir(dir.path().join("shared").join(".stfolder")).unwrap();
         assert_eq!(sync_tool_for(&data), Some("Syncthing"));
-        assert!(data_dir_warning(&data).unwrap().contains("Sync through a folder"));
+        assert!(
+            data_dir_warning(&data)
+                .unwrap()
+                .contains("Sync through a folder")
+        );
     }
 }

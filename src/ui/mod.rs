@@ -439,7 +439,15 @@ impl CertprepApp {
                 };
                 widgets::nav_bar(ui, widgets::NavTarget::Home, out);
                 let warning = self.sync.data_dir_warning.as_deref();
-                home::show(ui, &self.banks, &self.store, &backups, warning, &mut self.home, out)
+                home::show(
+                    ui,
+                    &self.banks,
+                    &self.store,
+                    &backups,
+                    warning,
+                    &mut self.home,
+                    out,
+                )
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {

@@ -75,7 +75,10 @@ pub fn show(ui: &mut Ui, s: &mut SyncState, dialog_open: bool, out: &mut Vec<Com
             });
             ui.horizontal(|ui| {
                 let busy = s.worker.as_ref().is_some_and(SyncWorker::is_running);
-                if ui.add_enabled(!busy, egui::Button::new("Sync now")).clicked() {
+                if ui
+                    .add_enabled(!busy, egui::Button::new("Sync now"))
+                    .clicked()
+                {
                     out.push(SyncCmd::Now.into());
                 }
                 if ui.button("Unlink").clicked() {
@@ -114,7 +117,13 @@ pub fn show(ui: &mut Ui, s: &mut SyncState, dialog_open: bool, out: &mut Vec<Com
         }
     }
     ui.horizontal(|ui| {
-        labelled_field(ui, "This computer's name", &mut s.name_text, "Work laptop", 200.0);
+        labelled_field(
+            ui,
+            "This computer's name",
+            &mut s.name_text,
+            "Work laptop",
+            200.0,
+        );
         if ui.button("Save name").clicked() {
             out.push(SyncCmd::Rename.into());
         }
@@ -253,7 +262,10 @@ impl CertprepApp {
             return;
         };
         let db = store.path().to_path_buf();
-        let worker = self.sync.worker.get_or_insert_with(|| SyncWorker::start(db));
+        let worker = self
+            .sync
+            .worker
+            .get_or_insert_with(|| SyncWorker::start(db));
         worker.request(folder);
         self.sync.next_pass = Some(Instant::now() + PASS_EVERY);
     }
