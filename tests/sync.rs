@@ -923,20 +923,17 @@ mod e2e {
         }
     }
 
-    fn pause(home: &Path, paused: bool) {
-        let out = std::process::Command::new("syncthing")
-            .arg("cli")
-            .arg("--home")
-            .arg(home)
-            .args(["config", "folders", "certprep", "paused", "set"])
-            .arg(paused.to_string())
-            .output()
-            .expect("syncthing cli runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// Freeze (or thaw) both Syncthing processes: neither scans nor exchanges anything
+    /// meanwhile, so changes made on both sides meet as a conflict when they thaw.
+    fn freeze(pids: &str, frozen: bool) {
+        for pid in pids.split_whitespace() {
+            let status = std::process::Command::new("kill")
+                .arg(if frozen { "-STOP" } else { "-CONT" })
+                .arg(pid)
+                .status()
+                .expect("kill runs");
+            assert!(status.success(), "kill {pid}");
+        }
     }
 
     fn attempts(app: &mut CertprepApp) -> Vec<String> {
@@ -955,7 +952,6 @@ mod e2e {
     fn syncthing_end_to_end() {
         let (fa, fb) = (env("CERTPREP_E2E_FOLDER_A"), env("CERTPREP_E2E_FOLDER_B"));
         let (da, db) = (env("CERTPREP_E2E_DATA_A"), env("CERTPREP_E2E_DATA_B"));
-        let (ha, hb) = (env("CERTPREP_E2E_HOME_A"), env("CERTPREP_E2E_HOME_B"));
         let mut a = open(&da);
         let mut b = open(&db);
         sync::link(store(&mut a), &da, &fa, Some("Work laptop")).unwrap();
@@ -992,7 +988,7 @@ mod e2e {
         assert_eq!(remote.name, "Home desktop");
 
         // A forced conflict: A's data folder copied by hand to a second computer (A2, on
-        // Syncthing 2's side), both folders paused, A and A2 both write A's journal segment,
+        // Syncthing 2's side), both Syncthings frozen, A and A2 both write A's journal segment,
         // then Syncthing resumes and must keep one version and a conflict copy.
         let da2 = da.with_file_name("data-copy");
         std::fs::create_dir_all(&da2).unwrap();
@@ -1001,26 +997,37 @@ mod e2e {
             .unwrap();
         let mut a2 = open(&da2);
         assert_eq!(store(&mut a2).device_id(), store(&mut a).device_id());
-        pause(&ha, true);
-        pause(&hb, true);
+        let pids = std::env::var("CERTPREP_E2E_PIDS").expect("set by the script");
+        // Everything so far has arrived on both sides.
+        settle(&fa, &fb);
+        freeze(&pids, true);
         exam_through_the_app(&mut a, 3, 3, true);
         pass(&mut a);
         sync::link(store(&mut a2), &da2, &fb, Some("Copied laptop")).unwrap();
         exam_through_the_app(&mut a2, 5, 5, true);
         pass(&mut a2);
-        pause(&ha, false);
-        pause(&hb, false);
+        freeze(&pids, false);
+        // Syncthing keeps one version under the name and the other as a conflict copy.
+        let until = Instant::now() + Duration::from_secs(60);
+        let conflicts = loop {
+            let found: Vec<String> = files(&fa)
+                .into_iter()
+                .chain(files(&fb))
+                .map(|(n, _)| n)
+                .filter(|n| n.contains(".sync-conflict-"))
+                .collect();
+            if !found.is_empty() {
+                break found;
+            }
+            assert!(
+                Instant::now() < until,
+                "Syncthing made no conflict copy in 60 s: {:?} {:?}",
+                files(&fa),
+                files(&fb)
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        };
         settle(&fa, &fb);
-        let conflicts: Vec<String> = files(&fa)
-            .into_iter()
-            .map(|(n, _)| n)
-            .filter(|n| n.contains(".sync-conflict-"))
-            .collect();
-        assert!(
-            !conflicts.is_empty(),
-            "Syncthing made a conflict copy: {:?}",
-            files(&fa)
-        );
         println!("conflict copies: {conflicts:?}");
         for _ in 0..2 {
             for app in [&mut a, &mut b, &mut a2] {

@@ -21,6 +21,8 @@ PIDS=()
 cleanup() {
   local code=$?
   for pid in "${PIDS[@]}"; do
+    # The test freezes them to force a conflict; a frozen process cannot act on TERM.
+    kill -CONT "$pid" 2>/dev/null || true
     kill "$pid" 2>/dev/null || true
   done
   for pid in "${PIDS[@]}"; do
@@ -31,10 +33,10 @@ cleanup() {
   if [ "$code" -ne 0 ]; then
     for i in 1 2; do
       echo "---- syncthing $i log (last 40 lines) ----" >&2
-      tail -n 40 "$WORK/st$i.log" 2>/dev/null >&2 || true
+      tail -n 40 "$WORK/st$i.log" "$WORK/st$i.out" 2>/dev/null >&2 || true
     done
   fi
-  rm -rf "$WORK"
+  if [ -n "${SYNCTHING_E2E_KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
   exit "$code"
 }
 trap cleanup EXIT INT TERM
@@ -66,6 +68,7 @@ write_config() { # home folder listen gui
         <device id="$ID1"></device>
         <device id="$ID2"></device>
         <minDiskFree unit="%">0</minDiskFree>
+        <maxConflicts>10</maxConflicts>
     </folder>
     <device id="$ID1" name="one" compression="metadata"><address>tcp://127.0.0.1:$P1</address></device>
     <device id="$ID2" name="two" compression="metadata"><address>tcp://127.0.0.1:$P2</address></device>
@@ -125,6 +128,6 @@ echo "sync_syncthing: two syncthing instances connected on 127.0.0.1 ($P1, $P2)"
 
 export CERTPREP_E2E_FOLDER_A="$WORK/f1" CERTPREP_E2E_FOLDER_B="$WORK/f2"
 export CERTPREP_E2E_DATA_A="$WORK/data1" CERTPREP_E2E_DATA_B="$WORK/data2"
-export CERTPREP_E2E_HOME_A="$WORK/h1" CERTPREP_E2E_HOME_B="$WORK/h2"
+export CERTPREP_E2E_PIDS="${PIDS[*]}"
 timeout --kill-after=10 "$LIMIT_SECS" \
   cargo test --test sync -- --ignored --exact e2e::syncthing_end_to_end --nocapture
