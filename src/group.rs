@@ -58,6 +58,11 @@ pub enum FileError {
     TooLarge { size: u64, max: u64 },
     #[error("not a JSON file ({0})")]
     NotJson(String),
+    #[error(
+        "the file ends early: it may still be arriving from your sync tool (it is read again \
+         next time), or it was cut short"
+    )]
+    Incomplete,
     #[error("not a certprep file: it has no \"format\" field")]
     NoFormat,
     #[error("unknown format version \"{found}\"; this version of certprep reads \"{expected}\"")]
@@ -123,6 +128,10 @@ pub enum Rejection {
     ForeignPack { found: String, expected: String },
     #[error("duplicate member \"{name}\" (already loaded from {first})")]
     DuplicateMember { name: String, first: String },
+    /// The same result as another file: a copy a sync tool made (`… (1).json`, a conflict
+    /// copy) or the member sending it twice. Counted once; not an error.
+    #[error("the same result as {first} (a copy, e.g. made by a sync tool); counted once")]
+    Copy { first: String },
     #[error("its answers are not for this pack's questions")]
     QuestionsMismatch,
 }
@@ -181,6 +190,8 @@ fn parse_versioned<T: serde::de::DeserializeOwned>(
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let head: Head = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => FileError::NoFormat,
+        // A sync tool that has delivered only the start of the file.
+        serde_json::error::Category::Eof => FileError::Incomplete,
         _ => FileError::NotJson(e.to_string()),
     })?;
     let format = head.format.ok_or(FileError::NoFormat)?;
@@ -844,8 +855,14 @@ impl MemberResult {
     }
 }
 
-/// Every `*.certprep-result.json` directly in `dir`, sorted by name.
+/// Every `*.certprep-result.json` directly in `dir`, and the copies sync tools make of them
+/// (`ann.certprep-result (1).json`, `ann.certprep-result.sync-conflict-….json`, …), sorted by
+/// name. A copy is read like the original; the report counts identical copies once.
 pub fn result_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let is_result = |n: &str| {
+        n.ends_with(RESULT_SUFFIX)
+            || crate::sync::copies::copy_of(n).is_some_and(|o| o.ends_with(RESULT_SUFFIX))
+    };
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -853,7 +870,7 @@ pub fn result_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             p.is_file()
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(RESULT_SUFFIX))
+                    .is_some_and(is_result)
         })
         .collect();
     out.sort();
@@ -1070,7 +1087,7 @@ impl GroupReport {
         let question_ids: Vec<&str> = questions.iter().map(|(q, _)| q.as_str()).collect();
 
         let mut accepted: Vec<(PathBuf, MemberResult)> = Vec::new();
-        let mut names: HashMap<String, PathBuf> = HashMap::new();
+        let mut names: HashMap<String, (PathBuf, usize)> = HashMap::new();
         for (path, r) in ok {
             if r.pack_id != expected {
                 report.rejected.push(RejectedFile {
@@ -1091,17 +1108,21 @@ impl GroupReport {
                 continue;
             }
             let key = r.member.trim().to_lowercase();
-            if let Some(first) = names.get(&key) {
-                report.rejected.push(RejectedFile {
-                    path,
-                    reason: Rejection::DuplicateMember {
+            if let Some((first, at)) = names.get(&key) {
+                let reason = if accepted[*at].1 == r {
+                    Rejection::Copy {
+                        first: first.display().to_string(),
+                    }
+                } else {
+                    Rejection::DuplicateMember {
                         name: r.member.trim().to_string(),
                         first: first.display().to_string(),
-                    },
-                });
+                    }
+                };
+                report.rejected.push(RejectedFile { path, reason });
                 continue;
             }
-            names.insert(key, path.clone());
+            names.insert(key, (path.clone(), accepted.len()));
             accepted.push((path, r));
         }
 

@@ -187,7 +187,12 @@ pub fn run_group(cmd: &GroupCommand) -> ExitCode {
             if report.members.is_empty() {
                 eprintln!("no usable result files");
                 ExitCode::from(1)
-            } else if !report.rejected.is_empty() {
+            } else if report
+                .rejected
+                .iter()
+                .any(|r| !matches!(r.reason, crate::group::Rejection::Copy { .. }))
+            {
+                // Copies of a result (a sync tool's duplicates) are listed but are no error.
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
