@@ -111,7 +111,8 @@ fn resume_banner(ui: &mut Ui, title: &str, u: &super::Unfinished, out: &mut Vec<
             ));
             if u.elsewhere.is_some() {
                 ui.label(
-                    "Resume it here to carry on with the answers and time from there; close it                      on the other computer first, or its answers made after the last sync will                      arrive later.",
+                    "Resume it here to carry on with the answers and time from there; close it on the other computer first, or answers given there after the last sync will \
+                     arrive later.",
                 );
             }
             ui.label("Time while certprep was closed does not count against you.");
