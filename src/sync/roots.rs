@@ -2,18 +2,16 @@
 //! `-wal` and `-shm` files) there is a known way to fork or corrupt it: the tool copies the
 //! three files one by one, and two computers open them.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// The sync tool whose folder holds `path`, if any: by the names the tools give their
 /// folders (OneDrive, Dropbox, Google Drive, iCloud Drive, Nextcloud, ownCloud, pCloud,
 /// MEGA, Box) or by Syncthing's `.stfolder` marker in the folder or one above it.
 pub fn sync_tool_for(path: &Path) -> Option<&'static str> {
-    for c in path.components() {
-        if let Component::Normal(name) = c
-            && let Some(tool) = tool_by_folder_name(&name.to_string_lossy())
-        {
-            return Some(tool);
-        }
+    // Split on both separators: a Windows path read on any system still names its folders.
+    let text = path.to_string_lossy();
+    if let Some(tool) = text.split(['/', '\\']).find_map(tool_by_folder_name) {
+        return Some(tool);
     }
     path.ancestors()
         .any(|a| a.join(".stfolder").exists())
