@@ -23,5 +23,51 @@ fn bank_and_exam(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bank_and_exam);
+/// Issue 14's quadratic inputs, each well under the 16 MiB cap: 40,000 GIFT questions with
+/// one title, a CSV with 40,000 areas, and a bank with 40,000 areas loaded from disk.
+fn untrusted_inputs(c: &mut Criterion) {
+    let n = 40_000;
+    let opts = || certprep::import::ImportOptions {
+        bank_id: "big".into(),
+        title: None,
+    };
+    let gift: String = (0..n)
+        .map(|i| format!("::Same title::Question {i}? {{=right ~wrong ~other}}\n\n"))
+        .collect();
+    let mut csv = String::from("id,domain,stem,option_a,option_b,correct\n");
+    for i in 0..n {
+        csv.push_str(&format!("q{i},area-{i},Question {i}?,yes,no,a\n"));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let import = certprep::import::csv::parse(&csv, &opts()).expect("csv");
+    let bank_dir = dir.path().join("many");
+    certprep::import::write_bank(&import, &bank_dir, false).expect("bank");
+    let mut g = c.benchmark_group("untrusted");
+    g.sample_size(10);
+    g.bench_function("gift_40k_same_title", |b| {
+        b.iter(|| {
+            black_box(
+                certprep::import::gift::parse(&gift, &opts())
+                    .questions
+                    .len(),
+            )
+        })
+    });
+    g.bench_function("csv_40k_areas", |b| {
+        b.iter(|| {
+            black_box(
+                certprep::import::csv::parse(&csv, &opts())
+                    .expect("csv")
+                    .questions
+                    .len(),
+            )
+        })
+    });
+    g.bench_function("bank_40k_areas_load_validate", |b| {
+        b.iter(|| black_box(load_bank(&bank_dir).expect("valid").manifest.domains.len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bank_and_exam, untrusted_inputs);
 criterion_main!(benches);

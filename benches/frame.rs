@@ -23,6 +23,7 @@ fn exam_frame(c: &mut Criterion) {
     let banks = tempfile::tempdir().expect("temp dir");
     certprep::synth::write_bank(&banks.path().join("synthetic"), 2000, 1).expect("bank");
     let mut app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
+    app.wait_for_banks(std::time::Duration::from_secs(120));
     app.push(Command::Start(SetupForm {
         bank_id: "synthetic".into(),
         questions: 150,
@@ -66,7 +67,8 @@ fn dashboard_frame(c: &mut Criterion) {
             )
             .expect("plan");
     }
-    let app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
+    let mut app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
+    app.wait_for_banks(std::time::Duration::from_secs(120));
     let mut h = harness(app);
     h.run_steps(3);
     c.bench_function("dashboard_frame", |b| b.iter(|| h.step()));

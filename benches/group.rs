@@ -12,7 +12,7 @@ use std::time::Duration;
 const MEMBERS: usize = 200;
 const QUESTIONS: usize = 150;
 
-fn results(pack: &ExamPack) -> Vec<MemberResult> {
+fn results(pack: &ExamPack, bank: &certprep::bank::Bank) -> Vec<MemberResult> {
     let mut rng = ChaCha8Rng::seed_from_u64(6);
     // Per-question difficulty and per-member ability, so the statistics have work to do.
     let hardness: Vec<f64> = (0..pack.items.len())
@@ -25,12 +25,27 @@ fn results(pack: &ExamPack) -> Vec<MemberResult> {
                 .items
                 .iter()
                 .zip(&hardness)
-                .map(|(it, h)| ItemResult {
-                    question_id: it.question_id.clone(),
-                    domain_id: it.domain.clone(),
-                    selected: vec![it.option_order[0].clone()],
-                    correct_ids: vec![],
-                    is_correct: rng.random_range(0.0..1.0) < (ability + 1.0 - h) / 2.0,
+                .map(|(it, h)| {
+                    // Selections that score as intended: reports score them again.
+                    let right = rng.random_range(0.0..1.0) < (ability + 1.0 - h) / 2.0;
+                    let q = bank.question(&it.question_id).expect("question");
+                    let selected = if right {
+                        q.correct_ids()
+                    } else {
+                        let wrong = q
+                            .options
+                            .iter()
+                            .find(|o| !o.correct)
+                            .expect("a wrong option");
+                        vec![wrong.id.clone()]
+                    };
+                    ItemResult {
+                        question_id: it.question_id.clone(),
+                        domain_id: it.domain.clone(),
+                        selected,
+                        correct_ids: vec![],
+                        is_correct: right,
+                    }
                 })
                 .collect();
             let domains = pack
@@ -86,7 +101,7 @@ fn group_report(c: &mut Criterion) {
     };
     let pack = ExamPack::build(&bank, &opts).expect("pack");
     assert_eq!(pack.items.len(), QUESTIONS);
-    let results = results(&pack);
+    let results = results(&pack, &bank);
     let dir = tempfile::tempdir().expect("temp dir");
     let files: Vec<PathBuf> = results
         .iter()
@@ -109,14 +124,14 @@ fn group_report(c: &mut Criterion) {
                     result: Ok(r.clone()),
                 })
                 .collect();
-            let report = GroupReport::build(Some(&pack), inputs);
+            let report = GroupReport::build(Some(&pack), std::slice::from_ref(&bank), inputs);
             assert_eq!(report.members.len(), MEMBERS);
             black_box(report)
         })
     });
     g.bench_function("200x150_from_files", |b| {
         b.iter(|| {
-            let report = GroupReport::from_files(Some(&pack), &files);
+            let report = GroupReport::from_files(Some(&pack), std::slice::from_ref(&bank), &files);
             assert_eq!(report.members.len(), MEMBERS);
             black_box(report)
         })

@@ -4,7 +4,9 @@
 use certprep::store::Store;
 use certprep::sync::hlc::Hlc;
 use certprep::sync::journal;
-use certprep::sync::record::{AttemptStart, AttemptState, Body, ItemRecord, Record, ReviewRecord};
+use certprep::sync::record::{
+    AttemptStart, AttemptState, Body, ItemRecord, LoggedSchedule, Record, ReviewRecord,
+};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::path::Path;
 
@@ -92,6 +94,15 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
                 rating: [1, 3, 3, 4][n % 4],
                 source: "study".into(),
                 attempt: None,
+                logged: Some(LoggedSchedule {
+                    elapsed_days: 1,
+                    scheduled_days: 3,
+                    state_before: 2,
+                    state_after: 2,
+                    stability_after: 3.2,
+                    due_after: at(&h),
+                }),
+                duration_ms: Some(8_000),
             }),
             hlc: h,
         });

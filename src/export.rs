@@ -16,10 +16,58 @@ pub enum ExportError {
     Csv(String),
 }
 
+/// A plain decimal number (`12`, `-0.693`): written as it is, so spreadsheets read a number.
+pub fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A text cell made safe for a spreadsheet: control characters escaped (see
+/// [`crate::text::escape_controls`]) and, when it starts with `=`, `+`, `-` or `@` (a formula
+/// to Excel, LibreOffice and Google Sheets), prefixed with `'` so it stays text. A lone `-`
+/// (no value) is left alone.
+pub fn csv_text(s: &str) -> String {
+    let s = crate::text::escape_controls(s);
+    if s.starts_with(['=', '+', '-', '@']) && s != "-" {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+/// One cell as CSV: numbers as numbers, anything else through [`csv_text`], quoted when it
+/// holds a comma or a quote.
+pub fn csv_cell(s: &str) -> String {
+    let c = if is_plain_number(s) {
+        s.to_string()
+    } else {
+        csv_text(s)
+    };
+    if c.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", c.replace('"', "\"\""))
+    } else {
+        c
+    }
+}
+
 fn csv_string(rows: &[Vec<String>]) -> Result<String, ExportError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.write_record(r)
+        let safe: Vec<String> = r
+            .iter()
+            .map(|c| {
+                if is_plain_number(c) {
+                    c.clone()
+                } else {
+                    csv_text(c)
+                }
+            })
+            .collect();
+        w.write_record(&safe)
             .map_err(|e| ExportError::Csv(e.to_string()))?;
     }
     let bytes = w

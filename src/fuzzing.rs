@@ -71,9 +71,29 @@ pub fn group_files(data: &[u8]) {
             result,
         },
     ];
-    let report = GroupReport::build(None, inputs);
+    let report = GroupReport::build(None, &[], inputs);
     let _ = report.to_text();
     let _ = report.to_csv();
+    // Scored against a key: the fixture bank the seed corpus was built from, when present.
+    static MINI: std::sync::OnceLock<Option<crate::bank::Bank>> = std::sync::OnceLock::new();
+    let mini = MINI.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks/mini");
+        crate::bank::load_bank(&dir).ok()
+    });
+    if let Some(bank) = mini
+        && let Ok(r) = MemberResult::from_bytes(data)
+    {
+        let report = GroupReport::build(
+            None,
+            std::slice::from_ref(bank),
+            vec![ReportInput {
+                path: PathBuf::from("a"),
+                result: Ok(r),
+            }],
+        );
+        let _ = report.to_text();
+        let _ = report.to_csv();
+    }
 }
 
 fn opts() -> crate::import::ImportOptions {

@@ -3,6 +3,7 @@ pub mod bank;
 pub mod cli;
 pub mod exam;
 pub mod export;
+pub mod fsutil;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod group;

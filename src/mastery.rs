@@ -380,6 +380,9 @@ mod tests {
                     lapses: 0,
                     state: State::Review,
                     last_review: last,
+                    step: 0,
+                    // The hand computations below use FSRS-5's curve, R = (1 + 19/81 · t/S)^-0.5.
+                    decay: crate::srs::FSRS5_DECAY,
                 },
                 reviews,
                 correct: reviews,

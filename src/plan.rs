@@ -12,7 +12,9 @@
 //! is written up in `docs/readiness.md`, "Exam-date plan".
 
 use crate::mastery::MasteryReport;
-use crate::srs::{CardRecord, Rating, ReviewOrigin, Scheduler, StudySettings};
+use crate::srs::{CardRecord, Scheduler, StudySettings};
+#[cfg(test)]
+use crate::srs::{Rating, ReviewOrigin};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -155,19 +157,19 @@ fn walk_to_exam(
     first_at: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Walk {
-    let mut card = start.cloned();
-    let mut at = card.as_ref().map_or(first_at, |c| c.card.due.max(first_at));
-    let mut reviews = 0;
-    // 60 steps is far beyond any real runway (intervals grow geometrically).
-    while at < until && reviews < 60 {
-        let r = scheduler.review(ReviewOrigin::study(""), "", card.as_ref(), Rating::Good, at);
-        reviews += 1;
-        at = r.after.card.due;
-        card = Some(r.after);
-    }
+    let (reviews, last) = scheduler.walk_good(start.map(|c| &c.card), first_at, until);
     Walk {
         reviews,
-        recall_at_exam: card.map_or(0.0, |c| c.retrievability(until)),
+        recall_at_exam: last.map_or(0.0, |card| {
+            CardRecord {
+                question_id: String::new(),
+                card,
+                reviews: 1,
+                correct: 1,
+                first_correct: true,
+            }
+            .retrievability(until)
+        }),
     }
 }
 
@@ -205,7 +207,8 @@ pub fn plan(
         unseen.div_ceil(new_days as usize)
     };
     let exam_at = now + chrono::Duration::days(days_left.max(0));
-    let scheduler = Scheduler::new(settings.desired_retention);
+    let scheduler =
+        Scheduler::from_settings(settings).with_exam(crate::srs::local_midnight(exam_date));
     let seen_cards = || cards.values().filter(|c| c.reviews > 0);
     let accuracy = repeat_accuracy(seen_cards(), settings.desired_retention);
 

@@ -55,9 +55,10 @@ impl Prefs {
     }
 
     pub fn load(data_dir: &Path) -> Prefs {
-        let mut p: Prefs = std::fs::read_to_string(Self::path(data_dir))
+        // A regular file of at most 1 MiB: a FIFO or a huge file in its place gives defaults.
+        let mut p: Prefs = crate::fsutil::read_capped(&Self::path(data_dir), 1 << 20)
             .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| serde_json::from_slice(&t).ok())
             .unwrap_or_default();
         if !p.zoom.is_finite() {
             p.zoom = 1.0;

@@ -1,32 +1,69 @@
 //! Spaced repetition: every question of a bank is an FSRS card.
 //!
-//! Scheduling is done by `rs-fsrs`, the open-spaced-repetition project's scheduler crate. We
-//! chose it over the `fsrs` crate because certprep only needs to *schedule* with the published
-//! FSRS weights: `fsrs` is the optimizer/trainer (it pulls in the `burn` ML stack), while
-//! `rs-fsrs` is small, pure Rust, and exposes the card state, scheduler and forgetting curve
-//! that mastery needs. Nothing here re-implements the algorithm.
+//! FSRS-6 through the `fsrs` crate (the open-spaced-repetition project's Rust implementation,
+//! the one Anki uses): it computes memory states (stability, difficulty) and fits the
+//! learner's 21 parameters to their own reviews. Card states, (re)learning steps and the
+//! exam-date cap are certprep's, in `scheduler`, the way py-fsrs 6 and Anki keep them; golden
+//! vectors from py-fsrs 6.3.2 check the schedule (tests/srs_golden.rs).
 //!
-//! This module is pure: it turns (card, answer, time) into (new card, review log entry) and
-//! builds the study queue. The store persists what it returns.
+//! This module is pure: it turns (card, answer, time) into (new card, review log entry),
+//! builds the study queue, fits parameters and summarises the review log. The store persists
+//! what it returns.
 
-use crate::bank::Bank;
-use crate::exam::{ExamItem, ItemState};
+pub mod exam_day;
+pub mod fit;
+mod model;
+pub mod retention;
+mod scheduler;
+mod session;
+
+pub use exam_day::{ExamDayRecall, exam_day_recall, lowest_exam_day_recall};
+pub use model::{
+    Card, FSRS5_DECAY, Rating, S_MIN, State, days_between, days_until_recall, forgetting_curve,
+    whole_days,
+};
+pub use scheduler::{MAX_INTERVAL_DAYS, Scheduler};
+pub use session::{SAME_SESSION, StudyQueue, StudyScope, StudySession, build_queue};
+
 use chrono::{DateTime, Utc};
-pub use rs_fsrs::{Card, Rating, State};
-use rs_fsrs::{FSRS, Parameters};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 pub const DEFAULT_RETENTION: f64 = 0.90;
 pub const DEFAULT_DAILY_NEW: u32 = 20;
-/// A card due again within this time (an FSRS learning step) comes back in the same session.
-pub const SAME_SESSION: chrono::Duration = chrono::Duration::minutes(30);
+/// One 10-minute learning step: a question answered wrong comes back once the explanation is
+/// no longer on screen, not a minute later; a right answer (Good) graduates at once.
+pub const DEFAULT_LEARNING_STEPS_MIN: [u32; 1] = [10];
+/// One 10-minute relearning step after a lapse.
+pub const DEFAULT_RELEARNING_STEPS_MIN: [u32; 1] = [10];
+/// Time one answer is taken to need before the learner has timed answers of their own.
+pub const DEFAULT_SECONDS_PER_ANSWER: f64 = 60.0;
 
 /// Study settings kept in the database (they follow the learner's history, not the machine).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StudySettings {
     pub desired_retention: f64,
     pub daily_new_limit: u32,
+    /// (Re)learning steps in minutes.
+    #[serde(default = "default_learning_steps")]
+    pub learning_steps_min: Vec<u32>,
+    #[serde(default = "default_relearning_steps")]
+    pub relearning_steps_min: Vec<u32>,
+    /// Minutes a day the learner can give to study; 0 = no budget.
+    #[serde(default)]
+    pub daily_minutes: u32,
+    /// The learner's FSRS-6 parameters; empty = FSRS-6's defaults. Set by fitting
+    /// (Settings → Optimise), never typed.
+    #[serde(default)]
+    pub parameters: Vec<f32>,
+}
+
+fn default_learning_steps() -> Vec<u32> {
+    DEFAULT_LEARNING_STEPS_MIN.to_vec()
+}
+
+fn default_relearning_steps() -> Vec<u32> {
+    DEFAULT_RELEARNING_STEPS_MIN.to_vec()
 }
 
 impl Default for StudySettings {
@@ -34,13 +71,29 @@ impl Default for StudySettings {
         StudySettings {
             desired_retention: DEFAULT_RETENTION,
             daily_new_limit: DEFAULT_DAILY_NEW,
+            learning_steps_min: default_learning_steps(),
+            relearning_steps_min: default_relearning_steps(),
+            daily_minutes: 0,
+            parameters: Vec::new(),
         }
     }
 }
 
+/// The longest (re)learning step, and how many of them: a step is a same-day repeat, not
+/// an interval.
+pub const MAX_STEP_MIN: u32 = 720;
+pub const MAX_STEPS: usize = 5;
+
 impl StudySettings {
     /// Keep values inside what FSRS and a sane day allow.
     pub fn clamped(self) -> StudySettings {
+        let steps = |v: Vec<u32>| -> Vec<u32> {
+            v.into_iter()
+                .filter(|m| *m > 0)
+                .map(|m| m.min(MAX_STEP_MIN))
+                .take(MAX_STEPS)
+                .collect()
+        };
         StudySettings {
             desired_retention: if self.desired_retention.is_finite() {
                 self.desired_retention.clamp(0.70, 0.99)
@@ -48,8 +101,79 @@ impl StudySettings {
                 DEFAULT_RETENTION
             },
             daily_new_limit: self.daily_new_limit.min(500),
+            learning_steps_min: steps(self.learning_steps_min),
+            relearning_steps_min: steps(self.relearning_steps_min),
+            daily_minutes: self.daily_minutes.min(24 * 60),
+            parameters: if self.parameters.is_empty() {
+                Vec::new()
+            } else {
+                model::checked_parameters(&self.parameters)
+            },
         }
     }
+
+    /// Whether two settings schedule cards differently (so stored due dates must be redone).
+    pub fn schedules_like(&self, other: &StudySettings) -> bool {
+        self.desired_retention == other.desired_retention
+            && self.learning_steps_min == other.learning_steps_min
+            && self.relearning_steps_min == other.relearning_steps_min
+            && self.parameters == other.parameters
+    }
+}
+
+/// Answers that fit a daily budget of `minutes` at `seconds_per_answer` each (at least one,
+/// so a budget never stops study altogether).
+pub fn answers_in_budget(minutes: u32, seconds_per_answer: f64) -> usize {
+    let per = if seconds_per_answer.is_finite() && seconds_per_answer > 0.0 {
+        seconds_per_answer
+    } else {
+        DEFAULT_SECONDS_PER_ANSWER
+    };
+    ((f64::from(minutes) * 60.0 / per).floor() as usize).max(1)
+}
+
+/// Steps as typed ("10m 1h 1d", "10, 30") → minutes; None with a message when a part is
+/// not a duration.
+pub fn parse_steps(text: &str) -> Result<Vec<u32>, String> {
+    let mut out = Vec::new();
+    for part in text.split([' ', ',', ';']).filter(|p| !p.is_empty()) {
+        let (num, unit) = part
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or((part, "m"), |i| part.split_at(i));
+        let n: u32 = num
+            .parse()
+            .map_err(|_| format!("\"{part}\" is not a step: write minutes like 10m, or 1h."))?;
+        let minutes = match unit {
+            "m" | "min" => Some(n),
+            "h" => n.checked_mul(60),
+            "d" => n.checked_mul(24 * 60),
+            _ => None,
+        }
+        .ok_or_else(|| format!("\"{part}\" is not a step: write minutes like 10m, or 1h."))?;
+        if minutes == 0 || minutes > MAX_STEP_MIN {
+            return Err(format!(
+                "\"{part}\": a step is between 1 minute and 12 hours (longer waits are FSRS's intervals)."
+            ));
+        }
+        out.push(minutes);
+    }
+    if out.len() > MAX_STEPS {
+        return Err(format!("At most {MAX_STEPS} steps."));
+    }
+    Ok(out)
+}
+
+/// Minutes → "10m", "1h", "1h 30m".
+pub fn format_steps(steps: &[u32]) -> String {
+    steps
+        .iter()
+        .map(|m| match (m / 60, m % 60) {
+            (0, m) => format!("{m}m"),
+            (h, 0) => format!("{h}h"),
+            (h, m) => format!("{h}h{m}m"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Today in the learner's time zone, and when it began in UTC ("today's" reviews and new
@@ -186,14 +310,18 @@ impl CardRecord {
         self.card.state != State::New && self.card.due <= now
     }
 
-    /// Probability of recalling the answer at `now`, by FSRS's forgetting curve with
-    /// fractional days (rs-fsrs's own helper rounds down to whole days).
+    /// Probability of recalling the answer at `now`: FSRS's forgetting curve with fractional
+    /// days and the decay the card's stability was computed with (see [`forgetting_curve`]).
+    /// The one place mastery, readiness, the plan and the exam-day figures read recall.
     pub fn retrievability(&self, now: DateTime<Utc>) -> f64 {
         if self.card.state == State::New || self.card.stability <= 0.0 {
             return 0.0;
         }
-        let days = (now - self.card.last_review).num_seconds().max(0) as f64 / 86_400.0;
-        Parameters::forgetting_curve(days, self.card.stability).clamp(0.0, 1.0)
+        forgetting_curve(
+            days_between(self.card.last_review, now),
+            self.card.stability,
+            self.card.decay,
+        )
     }
 }
 
@@ -210,36 +338,20 @@ pub struct Review {
     pub state_before: State,
     pub source: ReviewSource,
     pub attempt_id: Option<i64>,
+    /// How long the answer took, from showing the question to the rating (study only).
+    pub duration_ms: Option<i64>,
 }
 
-/// The FSRS scheduler with the learner's desired retention.
-#[derive(Debug, Clone)]
-pub struct Scheduler {
-    fsrs: FSRS,
+/// One answer of the review log, as a replay needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoggedAnswer {
+    pub at: DateTime<Utc>,
+    pub rating: Rating,
+    pub source: ReviewSource,
 }
 
 impl Scheduler {
-    pub fn new(desired_retention: f64) -> Scheduler {
-        let parameters = Parameters {
-            request_retention: desired_retention,
-            ..Parameters::default()
-        };
-        Scheduler {
-            fsrs: FSRS::new(parameters),
-        }
-    }
-
-    /// A card never reviewed, created at `now` (rs-fsrs's `Card::new` reads the wall clock,
-    /// which tests and replays must not depend on).
-    pub fn new_card(now: DateTime<Utc>) -> Card {
-        Card {
-            due: now,
-            last_review: now,
-            ..Card::default()
-        }
-    }
-
-    /// Rate one answer: returns the review to persist (which carries the new card state).
+    /// Rate one study answer: returns the review to persist (which carries the new card state).
     /// A wrong answer is always `Again` (see [`rating_for`]), so the rating says whether the
     /// answer was right.
     pub fn review(
@@ -250,39 +362,20 @@ impl Scheduler {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> Review {
-        let correct = rating != Rating::Again;
         // Never before the card's last review: a clock set back (or another computer's clock,
         // when reviews are replayed after a sync) must not give FSRS a negative interval.
         let now = before.map_or(now, |r| now.max(r.card.last_review));
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
-        let state_before = card.state;
-        let info = self.fsrs.next(card, now, rating);
-        let (reviews, correct_count, first_correct) = match before {
-            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct),
-            _ => (0, 0, correct),
+        let after = match origin.source {
+            ReviewSource::Study => self.next_card(&card, rating, now),
+            ReviewSource::Exam => self.exam_next_card(&card, rating.is_pass(), now),
         };
-        Review {
-            bank_id: origin.bank_id.to_string(),
-            after: CardRecord {
-                question_id: question_id.to_string(),
-                card: info.card,
-                reviews: reviews + 1,
-                correct: correct_count + correct as u32,
-                first_correct,
-            },
-            rating,
-            correct,
-            reviewed_at: now,
-            elapsed_days: info.review_log.elapsed_days,
-            scheduled_days: info.review_log.scheduled_days,
-            state_before,
-            source: origin.source,
-            attempt_id: origin.attempt_id,
-        }
+        Review::new(origin, question_id, before, card, after, rating, now)
     }
 
     /// Reviews for the answered items of a submitted exam (see [`answered_items`]): right is
-    /// Good, wrong is Again.
+    /// Good, wrong is Again, and neither walks the learning steps (see
+    /// [`Scheduler::exam_next_card`]).
     pub fn exam_reviews(
         &self,
         bank_id: &str,
@@ -304,6 +397,61 @@ impl Scheduler {
             })
             .collect()
     }
+
+    /// A card's state after its whole review log, oldest first, as if this scheduler had
+    /// scheduled it from the start (py-fsrs's `reschedule_card`). None for an empty log. An
+    /// answer stamped before the card's last review (a merged log whose other computer's
+    /// clock was behind, see docs/sync.md) is taken at that last review: time never runs
+    /// backwards for a card.
+    pub fn replay(&self, log: &[LoggedAnswer]) -> Option<Card> {
+        let mut card: Option<Card> = None;
+        for a in log {
+            let before = card.unwrap_or_else(|| Self::new_card(a.at));
+            let at = a.at.max(before.last_review);
+            card = Some(match a.source {
+                ReviewSource::Study => self.next_card(&before, a.rating, at),
+                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), at),
+            });
+        }
+        card
+    }
+}
+
+impl Review {
+    fn new(
+        origin: ReviewOrigin<'_>,
+        question_id: &str,
+        before: Option<&CardRecord>,
+        card_before: Card,
+        after: Card,
+        rating: Rating,
+        now: DateTime<Utc>,
+    ) -> Review {
+        let correct = rating.is_pass();
+        let (reviews, correct_count, first_correct) = match before {
+            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct),
+            _ => (0, 0, correct),
+        };
+        Review {
+            bank_id: origin.bank_id.to_string(),
+            rating,
+            correct,
+            reviewed_at: now,
+            elapsed_days: after.elapsed_days,
+            scheduled_days: after.scheduled_days,
+            state_before: card_before.state,
+            source: origin.source,
+            attempt_id: origin.attempt_id,
+            duration_ms: None,
+            after: CardRecord {
+                question_id: question_id.to_string(),
+                card: after,
+                reviews: reviews + 1,
+                correct: correct_count + correct as u32,
+                first_correct,
+            },
+        }
+    }
 }
 
 /// The (question, right?) pairs of a scored exam that count as reviews: the answered items.
@@ -317,105 +465,17 @@ pub fn answered_items(report: &crate::exam::ScoreReport) -> Vec<(String, bool)> 
         .collect()
 }
 
-/// What the Study screen works through today.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StudyQueue {
-    /// Due cards, most overdue first.
-    pub due: Vec<String>,
-    /// New questions, picked by blueprint weight and weakness.
-    pub new: Vec<String>,
-}
-
-impl StudyQueue {
-    pub fn len(&self) -> usize {
-        self.due.len() + self.new.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// Question ids in the order they are asked.
-    pub fn order(&self) -> Vec<String> {
-        self.due.iter().chain(&self.new).cloned().collect()
-    }
-}
-
-/// Build today's queue: every due card first, then up to `new_allowed` unseen questions.
-///
-/// New questions are spread over the skill areas by `weight × (1 − mastery)`: a heavy area
-/// the learner is weak in gets new questions first, and each pick lowers that area's claim
-/// (divided by 1 + picks so far) so one area never takes the whole day. Within an area,
-/// easier questions come first, then file order (authors build areas up in that order).
-pub fn build_queue(
-    bank: &Bank,
-    cards: &HashMap<String, CardRecord>,
-    mastery_by_area: &HashMap<String, f64>,
-    now: DateTime<Utc>,
-    new_allowed: usize,
-    only_area: Option<&str>,
-) -> StudyQueue {
-    let in_scope = |domain: &str| only_area.is_none_or(|a| a == domain);
-    let mut due: Vec<&CardRecord> = cards
-        .values()
-        .filter(|c| c.is_due(now))
-        .filter(|c| {
-            bank.question(&c.question_id)
-                .is_some_and(|q| in_scope(&q.domain))
-        })
-        .collect();
-    due.sort_by(|a, b| {
-        a.card
-            .due
-            .cmp(&b.card.due)
-            .then(a.question_id.cmp(&b.question_id))
-    });
-
-    let mut pools: Vec<(String, f64, Vec<String>, usize)> = bank
-        .manifest
-        .domains
-        .iter()
-        .filter(|d| in_scope(&d.id))
-        .map(|d| {
-            let mut unseen: Vec<_> = bank
-                .questions_in(&d.id)
-                .filter(|q| !cards.contains_key(&q.id))
-                .collect();
-            unseen.sort_by_key(|q| q.difficulty.unwrap_or(2));
-            let ids: Vec<String> = unseen.iter().rev().map(|q| q.id.clone()).collect();
-            let m = mastery_by_area.get(&d.id).copied().unwrap_or(0.5);
-            let claim = bank.weight_share(d) * (1.0 - m).max(0.05);
-            (d.id.clone(), claim, ids, 0)
-        })
-        .collect();
-    let mut new = Vec::new();
-    while new.len() < new_allowed {
-        let best = pools.iter_mut().filter(|p| !p.2.is_empty()).max_by(|a, b| {
-            let ca = a.1 / (1 + a.3) as f64;
-            let cb = b.1 / (1 + b.3) as f64;
-            ca.total_cmp(&cb)
-        });
-        let Some(pool) = best else { break };
-        if let Some(id) = pool.2.pop() {
-            new.push(id);
-            pool.3 += 1;
-        }
-    }
-    StudyQueue {
-        due: due.into_iter().map(|c| c.question_id.clone()).collect(),
-        new,
-    }
-}
-
 /// Drop the cards of questions the bank no longer holds (retired when the bank was revised).
 /// Their history stays in the database, untouched, but they are not scheduled, not counted
 /// in mastery or the plan, and not "due". Returns how many were dropped.
-pub fn drop_retired(bank: &Bank, cards: &mut HashMap<String, CardRecord>) -> usize {
+pub fn drop_retired(bank: &crate::bank::Bank, cards: &mut HashMap<String, CardRecord>) -> usize {
     let before = cards.len();
     cards.retain(|id, _| bank.question(id).is_some());
     before - cards.len()
 }
 
 /// What to tell a learner who has history for retired questions.
-pub fn retired_note(bank: &Bank, retired: usize) -> Option<String> {
+pub fn retired_note(bank: &crate::bank::Bank, retired: usize) -> Option<String> {
     (retired > 0).then(|| {
         format!(
             "{} you answered {} no longer in {} (version {}): your answers to {} are kept in your history but no longer scheduled or counted here.",
@@ -426,159 +486,6 @@ pub fn retired_note(bank: &Bank, retired: usize) -> Option<String> {
             if retired == 1 { "it" } else { "them" }
         )
     })
-}
-
-/// A Study-screen session: today's queue asked one question at a time, with immediate
-/// feedback, then a rating. UI-free so it can be driven by tests.
-/// What a study session draws from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StudyScope {
-    /// Today's queue over the whole bank.
-    Bank,
-    /// Today's queue, one skill area only ("Study this area").
-    Area(String),
-    /// The questions an exam attempt got wrong or left unanswered, once each, due or not.
-    Missed { attempt_id: i64 },
-}
-
-impl StudyScope {
-    /// The skill area a session is limited to, if any.
-    pub fn area(&self) -> Option<&str> {
-        match self {
-            StudyScope::Area(a) => Some(a),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct StudySession {
-    pub bank_id: String,
-    pub scope: StudyScope,
-    pub queue: std::collections::VecDeque<String>,
-    /// The question on screen, its option order and what the learner did with it.
-    pub current: Option<(ExamItem, ItemState)>,
-    pub cards: HashMap<String, CardRecord>,
-    pub reviewed: usize,
-    pub correct: usize,
-    seed: u64,
-}
-
-impl StudySession {
-    pub fn new(
-        bank: &Bank,
-        queue: &StudyQueue,
-        cards: HashMap<String, CardRecord>,
-        scope: StudyScope,
-        seed: u64,
-    ) -> StudySession {
-        let mut s = StudySession {
-            bank_id: bank.id().to_string(),
-            scope,
-            queue: queue.order().into(),
-            current: None,
-            cards,
-            reviewed: 0,
-            correct: 0,
-            seed,
-        };
-        s.advance(bank);
-        s
-    }
-
-    fn advance(&mut self, bank: &Bank) {
-        self.current = None;
-        while let Some(id) = self.queue.pop_front() {
-            if let Some(q) = bank.question(&id) {
-                // A fresh option order each showing, so positions are not learned.
-                let item =
-                    crate::exam::single_item(q, self.seed.wrapping_add(self.reviewed as u64));
-                self.current = Some((item, ItemState::default()));
-                return;
-            }
-        }
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.current.is_none()
-    }
-
-    /// Questions still to answer, the one on screen included.
-    pub fn remaining(&self) -> usize {
-        self.queue.len() + self.current.is_some() as usize
-    }
-
-    /// Share of the session done, for the progress bar.
-    pub fn progress(&self) -> f32 {
-        let total = self.reviewed + self.remaining();
-        if total == 0 {
-            1.0
-        } else {
-            self.reviewed as f32 / total as f32
-        }
-    }
-
-    pub fn choose(&mut self, bank: &Bank, option_id: &str) -> bool {
-        let Some((item, state)) = &mut self.current else {
-            return false;
-        };
-        let Some(q) = bank.question(&item.question_id) else {
-            return false;
-        };
-        item.option_order.iter().any(|o| o == option_id)
-            && state.choose(&item.option_order, option_id, q.kind)
-    }
-
-    /// Lock the answer and show the feedback.
-    pub fn check(&mut self) -> bool {
-        match &mut self.current {
-            Some((_, st)) if st.answered() && !st.checked => {
-                st.checked = true;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether the checked answer on screen is right (None before checking).
-    pub fn checked_result(&self, bank: &Bank) -> Option<bool> {
-        let (item, st) = self.current.as_ref()?;
-        st.checked.then(|| {
-            bank.question(&item.question_id)
-                .is_some_and(|q| q.is_correct(&st.selected))
-        })
-    }
-
-    /// Rate the checked answer (wrong is always Again), move to the next question and return
-    /// the review to persist. A card FSRS wants again within the session goes back into the
-    /// queue a few questions later.
-    pub fn rate(
-        &mut self,
-        bank: &Bank,
-        scheduler: &Scheduler,
-        confidence: Confidence,
-        now: DateTime<Utc>,
-    ) -> Option<Review> {
-        let correct = self.checked_result(bank)?;
-        let (item, _) = self.current.as_ref()?;
-        let qid = item.question_id.clone();
-        let review = scheduler.review(
-            ReviewOrigin::study(&self.bank_id),
-            &qid,
-            self.cards.get(&qid),
-            rating_for(correct, confidence),
-            now,
-        );
-        self.cards.insert(qid.clone(), review.after.clone());
-        self.reviewed += 1;
-        self.correct += correct as usize;
-        if review.after.card.due <= now + SAME_SESSION {
-            let at = self.queue.len().min(3);
-            self.queue.insert(at, qid);
-        }
-        self.advance(bank);
-        Some(review)
-    }
 }
 
 #[cfg(test)]
@@ -599,12 +506,11 @@ mod tests {
     }
 
     #[test]
-    fn review_matches_rs_fsrs_and_counts_answers() {
+    fn review_counts_answers_and_follows_the_scheduler() {
         let s = Scheduler::new(0.9);
         let r1 = s.review(ReviewOrigin::study("b"), "q1", None, Rating::Good, t0());
-        let direct =
-            FSRS::new(Parameters::default()).next(Scheduler::new_card(t0()), t0(), Rating::Good);
-        assert_eq!(r1.after.card, direct.card);
+        let direct = s.next_card(&Scheduler::new_card(t0()), Rating::Good, t0());
+        assert_eq!(r1.after.card, direct);
         assert_eq!(r1.state_before, State::New);
         assert_eq!(
             (r1.after.reviews, r1.after.correct, r1.after.first_correct),
@@ -624,7 +530,60 @@ mod tests {
         );
         assert_eq!(r2.after.card.reps, 2);
         assert_eq!(r2.rating, Rating::Again);
-        assert!(r2.after.card.due > later);
+        // A wrong exam answer is due at once (in the next study session), in relearning.
+        assert_eq!(r2.after.card.due, later);
+        assert_eq!(r2.after.card.state, State::Relearning);
+    }
+
+    #[test]
+    fn replay_gives_the_state_the_reviews_gave() {
+        let s = Scheduler::new(0.9);
+        let mut card: Option<CardRecord> = None;
+        let mut log = Vec::new();
+        let mut at = t0();
+        for (i, rating) in [
+            Rating::Again,
+            Rating::Good,
+            Rating::Hard,
+            Rating::Again,
+            Rating::Easy,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let origin = if i == 3 {
+                ReviewOrigin::exam("b", 1)
+            } else {
+                ReviewOrigin::study("b")
+            };
+            let r = s.review(origin, "q", card.as_ref(), rating, at);
+            log.push(LoggedAnswer {
+                at,
+                rating,
+                source: origin.source,
+            });
+            at = r.after.card.due.max(at + chrono::Duration::hours(5));
+            card = Some(r.after);
+        }
+        assert_eq!(s.replay(&log), card.map(|c| c.card));
+        assert_eq!(s.replay(&[]), None);
+    }
+
+    #[test]
+    fn steps_parse_and_print() {
+        assert_eq!(parse_steps("10m 1h, 90"), Ok(vec![10, 60, 90]));
+        assert_eq!(parse_steps(""), Ok(vec![]));
+        assert_eq!(format_steps(&[10, 60, 90]), "10m 1h 1h30m");
+        assert!(parse_steps("10x").unwrap_err().contains("10x"));
+        assert!(parse_steps("2d").unwrap_err().contains("12 hours"));
+        assert!(parse_steps("0m").is_err());
+        assert!(parse_steps("1 2 3 4 5 6").is_err());
+        let c = StudySettings {
+            learning_steps_min: vec![0, 5, 9999],
+            ..StudySettings::default()
+        }
+        .clamped();
+        assert_eq!(c.learning_steps_min, vec![5, MAX_STEP_MIN]);
     }
 
     #[test]
@@ -652,14 +611,21 @@ mod tests {
     }
 
     #[test]
-    fn retrievability_decays_from_one() {
+    fn retrievability_decays_from_one_on_the_cards_own_curve() {
         let r = Scheduler::new(0.9)
             .review(ReviewOrigin::study("b"), "q", None, Rating::Good, t0())
             .after;
         assert!((r.retrievability(t0()) - 1.0).abs() < 1e-9);
         let s = r.card.stability;
-        // FSRS: R(t) = (1 + 19/81 · t/S)^-0.5; at t = S it is 0.9 by construction.
-        let at_s = t0() + chrono::Duration::seconds((s * 86_400.0) as i64);
-        assert!((r.retrievability(at_s) - 0.9).abs() < 1e-3);
+        // R(S) = 0.9 on any curve; in between, FSRS-6's flatter curve stays higher than
+        // FSRS-5's at 2S.
+        let at = |days: f64| t0() + chrono::Duration::milliseconds((days * 86_400_000.0) as i64);
+        assert!((r.retrievability(at(s)) - 0.9).abs() < 1e-6);
+        let mut old = r.clone();
+        old.card.decay = FSRS5_DECAY;
+        assert!(r.retrievability(at(2.0 * s)) > old.retrievability(at(2.0 * s)));
+        // FSRS-5 at 2S: (1 + 19/81 · 2)^-0.5.
+        let want = (1.0f64 + 38.0 / 81.0).powf(-0.5);
+        assert!((old.retrievability(at(2.0 * s)) - want).abs() < 1e-6);
     }
 }

@@ -200,3 +200,59 @@ mod tests {
         );
     }
 }
+
+/// A synthetic learner's review log, for benchmarks and fitting tests: `cards` questions,
+/// introduced over the first 60 days, each answered whenever certprep's default scheduler
+/// says it is due (up to two days late), until about `reviews` answers in all. Whether an
+/// answer is right is drawn from a hidden memory with its own FSRS-6 parameters (a steeper
+/// forgetting curve than the defaults), so a fit has something to find. Deterministic.
+pub fn learner_log(cards: usize, reviews: usize, seed: u64) -> Vec<Vec<crate::srs::LoggedAnswer>> {
+    use crate::srs::{LoggedAnswer, Rating, ReviewSource, Scheduler};
+    const HIDDEN: [f32; 21] = [
+        0.35, 1.8, 3.9, 12.5, 5.8, 0.95, 2.4, 0.02, 1.6, 0.21, 0.9, 1.7, 0.09, 0.31, 1.4, 0.55,
+        2.1, 0.6, 0.25, 0.1, 0.35,
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let schedule = Scheduler::new(0.9);
+    let memory = Scheduler::with(&HIDDEN, 0.9, &[10], &[10]);
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let per_card = reviews.div_ceil(cards.max(1)).max(1);
+    (0..cards)
+        .map(|_| {
+            let mut log = Vec::with_capacity(per_card);
+            let mut at = t0 + chrono::Duration::minutes(rng.random_range(0..60 * 1440));
+            let (mut card, mut truth) = (Scheduler::new_card(at), Scheduler::new_card(at));
+            for _ in 0..per_card {
+                let recall = if truth.state == crate::srs::State::New {
+                    0.6
+                } else {
+                    crate::srs::forgetting_curve(
+                        crate::srs::days_between(truth.last_review, at),
+                        truth.stability,
+                        truth.decay,
+                    )
+                };
+                let rating = if rng.random::<f64>() >= recall {
+                    Rating::Again
+                } else {
+                    match rng.random_range(0..20) {
+                        0..=2 => Rating::Hard,
+                        3..=4 => Rating::Easy,
+                        _ => Rating::Good,
+                    }
+                };
+                log.push(LoggedAnswer {
+                    at,
+                    rating,
+                    source: ReviewSource::Study,
+                });
+                card = schedule.next_card(&card, rating, at);
+                truth = memory.next_card(&truth, rating, at);
+                at = card.due.max(at) + chrono::Duration::minutes(rng.random_range(0..2 * 1440));
+            }
+            log
+        })
+        .collect()
+}

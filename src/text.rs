@@ -17,9 +17,38 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()
 }
 
+/// Text from someone else's file, made safe to print on a terminal or in a CSV cell: control
+/// characters (newlines, ESC and the rest of C0 and C1, DEL) become visible escapes such as
+/// `\n` and `\u{1b}`, so they cannot add report lines or send terminal commands.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(escape_controls("plain É"), "plain É");
+        assert_eq!(
+            escape_controls("a\nb\x1b]0;x\x07\u{9b}"),
+            "a\\nb\\u{1b}]0;x\\u{7}\\u{9b}"
+        );
+    }
 
     #[test]
     fn counts_agree_in_number_and_dates_read_in_words() {

@@ -75,7 +75,8 @@ fn disk_full_fails_the_write_clearly_and_keeps_earlier_answers() {
 }
 
 fn harness(banks: PathBuf, data: PathBuf) -> Harness<'static, CertprepApp> {
-    let app = CertprepApp::open(banks, data);
+    let mut app = CertprepApp::open(banks, data);
+    assert!(app.wait_for_banks(std::time::Duration::from_secs(120)));
     Harness::builder()
         .with_size(egui::vec2(1100.0, 800.0))
         .build_ui_state(|ui, app: &mut CertprepApp| app.show(ui), app)

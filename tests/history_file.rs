@@ -28,7 +28,9 @@ fn export_then_import_on_another_computer_keeps_everything() {
     assert!(bytes > 0);
     // The other computer already has some history of its own: it is kept aside.
     drop(Store::open_in(b.path()).unwrap());
-    let store = import_history(b.path(), &file).unwrap();
+    let replaced = import_history(b.path(), &file).unwrap();
+    assert!(replaced.kept_aside.is_some());
+    let store = replaced.store;
     assert!(store.load_cards("mini").unwrap().contains_key("plan-1"));
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let kept: Vec<_> = std::fs::read_dir(b.path())
@@ -50,8 +52,8 @@ fn files_that_are_not_a_certprep_history_are_refused_and_nothing_moves() {
         .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
         .unwrap();
     match import_history(dir.path(), &foreign) {
-        Err(StoreError::Corrupt { detail, .. }) => {
-            assert!(detail.contains("not a certprep history"))
+        Err(StoreError::Rejected { reason, .. }) => {
+            assert!(reason.contains("not a certprep history"), "{reason}")
         }
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("a foreign database was imported"),
@@ -60,7 +62,7 @@ fn files_that_are_not_a_certprep_history_are_refused_and_nothing_moves() {
     std::fs::write(&garbage, b"nothing like sqlite ".repeat(300)).unwrap();
     assert!(matches!(
         import_history(dir.path(), &garbage),
-        Err(StoreError::Corrupt { .. })
+        Err(StoreError::Rejected { .. })
     ));
     // The learner's own history is untouched.
     let store = Store::open_in(dir.path()).unwrap();
@@ -101,5 +103,5 @@ fn cli_data_export_and_import() {
     std::fs::write(&bad, b"x".repeat(5000)).unwrap();
     let out = run(&["data", "import", bad.to_str().unwrap()], b.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a SQLite database"));
 }

@@ -46,13 +46,15 @@ impl Computer {
         Utc::now() + chrono::Duration::milliseconds(self.skew_ms)
     }
 
-    fn scheduler(&self) -> Scheduler {
-        Scheduler::new(self.store.study_settings().unwrap().desired_retention)
+    /// The scheduler the app uses for a bank: the learner's settings, fitted parameters and
+    /// the bank's exam date.
+    fn scheduler(&self, bank: &Bank) -> Scheduler {
+        self.store.scheduler_for(bank.id()).unwrap()
     }
 
     fn study(&mut self, bank: &Bank, qid: &str, rating: Rating) {
         let cards = self.store.load_cards(bank.id()).unwrap();
-        let review = self.scheduler().review(
+        let review = self.scheduler(bank).review(
             ReviewOrigin::study(bank.id()),
             qid,
             cards.get(qid),
@@ -101,7 +103,7 @@ impl Computer {
         s.status = ExamStatus::Submitted;
         let report = s.score(bank);
         let cards = self.store.load_cards(bank.id()).unwrap();
-        let reviews = self.scheduler().exam_reviews(
+        let reviews = self.scheduler(bank).exam_reviews(
             bank.id(),
             &cards,
             &certprep::srs::answered_items(&report),
@@ -580,7 +582,9 @@ fn a_history_moved_to_another_computer_gets_its_own_identity() {
     let file = a.dir.path().join("moved.sqlite3");
     a.store.export_history(&file).unwrap();
     let other = tempfile::tempdir().unwrap();
-    let moved = certprep::store::backup::import_history(other.path(), &file).unwrap();
+    let moved = certprep::store::backup::import_history(other.path(), &file)
+        .unwrap()
+        .store;
     assert_ne!(
         moved.device_id(),
         a.store.device_id(),
@@ -612,6 +616,7 @@ fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
         .set_study_settings(StudySettings {
             desired_retention: 0.80,
             daily_new_limit: 10,
+            ..StudySettings::default()
         })
         .unwrap();
     let after = b.store.load_cards(bank.id()).unwrap();
@@ -757,6 +762,7 @@ fn run_ops(ops: &[Op], skews: &[i64]) {
                 .set_study_settings(StudySettings {
                     desired_retention: [0.85, 0.9, 0.95][r as usize],
                     daily_new_limit: 20,
+                    ..StudySettings::default()
                 })
                 .unwrap(),
             Op::Plan { c, day } => cs[c]

@@ -341,8 +341,12 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
     let history = dir.join("moved.sqlite3");
     chosen(&mut h, FilePurpose::ExportHistory, &history);
     assert!(history.is_file());
-    assert_eq!(h.state().history_path, history.display().to_string());
+    assert_eq!(h.state().history.path, history.display().to_string());
     chosen(&mut h, FilePurpose::ImportHistory, &history);
+    // A chosen file is asked about first, as a typed one is.
+    h.run();
+    h.get_by_label("Replace my history").click();
+    h.run_steps(2);
     h.get_by_label_contains("History imported from");
 
     // Import: a chosen GIFT file is read in the background and previewed.

@@ -54,7 +54,7 @@ fn damaged_database_is_kept_aside_and_the_backup_restored() {
     h.get_by_label("Your history cannot be opened, so nothing can be saved right now.");
     h.get_by_label_contains("Restore the backup of").click();
     h.run();
-    h.get_by_label_contains("Backup restored. The previous database file was kept beside it");
+    h.get_by_label_contains("Backup restored. The previous database was kept as");
     // The restored history is on Home, and the damaged bytes are still on disk.
     h.get_by_label_contains("5/6 (83%) pass");
     let kept: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -107,11 +107,89 @@ fn settings_persist_across_restart_and_restore_keeps_the_current_file() {
         .unwrap()
         .click();
     h.run();
-    h.get_by_label_contains("Backup restored. The previous database file was kept");
+    h.get_by_label_contains("Backup restored. The previous database was kept as");
     let aside = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().contains(".before-restore-"))
         .count();
     assert_eq!(aside, 1);
+}
+
+fn reviews_in(db: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM review_log", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn history_with(dir: &std::path::Path, n: usize) -> Store {
+    use certprep::srs::{Rating, ReviewOrigin, Scheduler};
+    let store = Store::open_in(dir).unwrap();
+    for i in 0..n {
+        let r = Scheduler::new(0.9).review(
+            ReviewOrigin::study("mini"),
+            &format!("q{i}"),
+            None,
+            Rating::Good,
+            chrono::Utc::now(),
+        );
+        store.record_review(&r).unwrap();
+    }
+    store
+}
+
+/// Issue 14: "Import history" clicked twice imported twice within one second, and the
+/// second import's kept-aside copy replaced the first, so the original history was gone.
+#[test]
+fn import_history_clicked_twice_asks_once_and_every_history_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(history_with(dir.path(), 3));
+    let other = tempfile::tempdir().unwrap();
+    let file = other.path().join("moved.sqlite3");
+    history_with(&other.path().join("src"), 5)
+        .export_history(&file)
+        .unwrap();
+
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("File").focus();
+    h.run();
+    h.get_by_label("File").type_text(file.to_str().unwrap());
+    h.run();
+    h.get_by_label("Import history").click();
+    h.run();
+    h.get_by_label("Import history").click();
+    h.run();
+    // Nothing is replaced before the learner says yes.
+    assert_eq!(reviews_in(&dir.path().join(DB_FILE)), 3);
+    h.get_by_label("Replace my history").click();
+    h.run();
+    h.get_by_label_contains("History imported from");
+    h.get_by_label_contains("The previous database was kept as");
+    // At once again: a second kept file, never written over the first.
+    h.get_by_label("Import history").click();
+    h.run();
+    h.get_by_label("Replace my history").click();
+    h.run();
+    let mut kept: Vec<i64> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.contains(".before-import-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+        })
+        .map(|p| reviews_in(&p))
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        vec![3, 5],
+        "the original history and the first import are both kept"
+    );
+    drop(h);
+    assert_eq!(reviews_in(&dir.path().join(DB_FILE)), 5);
 }

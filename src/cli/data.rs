@@ -4,6 +4,7 @@
 use super::Cli;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
+use crate::text::count;
 use clap::Subcommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,13 +38,27 @@ pub fn run(cli: &Cli, cmd: &DataCommand) -> ExitCode {
                 )
             }),
         DataCommand::Import { file } => {
-            crate::store::backup::import_history(&data_dir, file).map(|s| {
-                let n = s.recent_attempts(usize::MAX >> 1).map_or(0, |a| a.len());
-                format!(
-                    "imported {} ({n} finished exams); the previous database was kept aside in {}",
+            crate::store::backup::import_history(&data_dir, file).map(|r| {
+                let c = r.counts;
+                let mut msg = format!(
+                    "imported {}: {}, {}, {}",
                     file.display(),
-                    data_dir.display()
-                )
+                    count(
+                        c.finished as usize,
+                        "finished exam or session",
+                        "finished exams and sessions"
+                    ),
+                    count(c.answers as usize, "exam answer", "exam answers"),
+                    count(c.reviews as usize, "review", "reviews"),
+                );
+                match &r.kept_aside {
+                    Some(p) => msg.push_str(&format!(
+                        "; your previous history was kept as {}",
+                        p.display()
+                    )),
+                    None => msg.push_str("; there was no previous history to keep"),
+                }
+                msg
             })
         }
     };

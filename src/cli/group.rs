@@ -4,6 +4,7 @@
 use super::Cli;
 use crate::bank::load_banks;
 use crate::group::{ExamPack, FileKind, GroupReport, PackOptions, file_kind};
+use crate::text::escape_controls;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -56,7 +57,9 @@ pub enum GroupCommand {
     /// Member × skill-area table, weakest areas, question statistics; rejected files listed
     Report {
         /// Result files (*.certprep-result.json) or folders of them; a *.certprep-exam.json
-        /// among them fixes the pack the report is for
+        /// among them (or the one pack in a given folder) fixes the pack the report is for.
+        /// Scores are worked out from the answers against the pack's embedded questions or
+        /// the bank it was built from (--banks)
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Also write the report as CSV
@@ -128,7 +131,7 @@ pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
         PackCommand::Open { file } => match ExamPack::load(file) {
             Ok(_) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("{}: {e}", file.display());
+                eprintln!("{}: {}", shown(file), escape_controls(&e.to_string()));
                 ExitCode::from(1)
             }
         },
@@ -138,21 +141,24 @@ pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
 /// A pack file named on the command line, with where it was found.
 type PackArg = Option<(PathBuf, ExamPack)>;
 
-/// Expand folders into their result files; sort out a pack given among the files.
+/// Expand folders into their result files; sort out a pack given among the files, or the
+/// single pack of a given folder.
 fn gather(files: &[PathBuf]) -> Result<(PackArg, Vec<PathBuf>), String> {
     let mut pack = None;
     let mut results = Vec::new();
+    let mut folder_packs = Vec::new();
     for f in files {
         if f.is_dir() {
             let found = crate::group::result_files_in(f)
-                .map_err(|e| format!("{}: cannot list the folder: {e}", f.display()))?;
+                .map_err(|e| format!("{}: cannot list the folder: {e}", shown(f)))?;
             results.extend(found);
+            folder_packs.extend(crate::group::pack_files_in(f).unwrap_or_default());
         } else {
             // A pack is known by its name or, failing that, by its content.
             let p = match ExamPack::load(f) {
                 Ok(p) => Some(p),
                 Err(e) if file_kind(f) == FileKind::Pack => {
-                    return Err(format!("{}: {e}", f.display()));
+                    return Err(format!("{}: {e}", shown(f)));
                 }
                 Err(_) => None,
             };
@@ -163,10 +169,21 @@ fn gather(files: &[PathBuf]) -> Result<(PackArg, Vec<PathBuf>), String> {
             }
         }
     }
+    if pack.is_none()
+        && let [only] = folder_packs.as_slice()
+        && let Ok(p) = ExamPack::load(only)
+    {
+        pack = Some((only.clone(), p));
+    }
     Ok((pack, results))
 }
 
-pub fn run_group(cmd: &GroupCommand) -> ExitCode {
+/// A path for a terminal line: control characters escaped.
+fn shown(p: &Path) -> String {
+    escape_controls(&p.display().to_string())
+}
+
+pub fn run_group(cli: &Cli, cmd: &GroupCommand) -> ExitCode {
     match cmd {
         GroupCommand::Report { files, csv } => {
             let (pack, results) = match gather(files) {
@@ -176,23 +193,28 @@ pub fn run_group(cmd: &GroupCommand) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let report = GroupReport::from_files(pack.as_ref().map(|(_, p)| p), &results);
+            let banks = load_banks(&cli.banks_dir());
+            let report =
+                GroupReport::from_files(pack.as_ref().map(|(_, p)| p), &banks.banks, &results);
             print!("{}", report.to_text());
             if let Some(out) = csv
                 && let Err(e) = write_csv(out, &report)
             {
-                eprintln!("cannot write {}: {e}", out.display());
+                eprintln!("cannot write {}: {e}", shown(out));
                 return ExitCode::from(1);
             }
+            let conflicts = report.members.iter().any(|m| !m.conflict.is_empty());
             if report.members.is_empty() {
                 eprintln!("no usable result files");
                 ExitCode::from(1)
-            } else if report
-                .rejected
-                .iter()
-                .any(|r| !matches!(r.reason, crate::group::Rejection::Copy { .. }))
+            } else if conflicts
+                || report
+                    .rejected
+                    .iter()
+                    .any(|r| !matches!(r.reason, crate::group::Rejection::DuplicateCopy { .. }))
             {
-                // Copies of a result (a sync tool's duplicates) are listed but are no error.
+                // An identical copy of a result (a sync tool's duplicate) is listed but loses
+                // nothing: no error.
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

@@ -36,16 +36,14 @@ pub struct ImportArgs {
 /// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
 /// the window's Import screen).
 pub fn read(path: &Path) -> Result<String, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-            path.display(),
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    use crate::fsutil::ReadError;
+    let bytes = crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::TooLarge { size, max } => format!(
+            "{}: file is {size} bytes, larger than the {max}-byte limit",
+            path.display()
+        ),
+        e => format!("{}: cannot read: {e}", path.display()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: not UTF-8 text (byte {}); save the file as UTF-8",

@@ -142,7 +142,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
             }
             code
         }
-        Command::Group { cmd } => group::run_group(cmd),
+        Command::Group { cmd } => group::run_group(cli, cmd),
         Command::CrashWriter { bank, answers } => crash_writer::run(cli, bank, *answers),
         Command::GenBank {
             questions,

@@ -55,6 +55,13 @@ pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
         if let Some(note) = crate::srs::retired_note(bank, retired) {
             println!("{note}");
         }
+        match memory(&store, bank.id(), now) {
+            Ok(text) => print!("{text}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
     }
     ExitCode::SUCCESS
 }
@@ -114,6 +121,77 @@ pub fn table(
             c.mean_abs_error * 100.0,
             c.bias * 100.0,
             c.inside_band
+        );
+    }
+    out
+}
+
+/// True retention and the calibration table of predicted recall against answers (see
+/// `srs::retention`), from one bank's review log.
+fn memory(
+    store: &Store,
+    bank_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, crate::store::StoreError> {
+    let scheduler = store.scheduler_for(bank_id)?;
+    let logs = store.answer_logs(Some(bank_id))?;
+    let stats = crate::srs::retention::memory_stats(
+        logs.iter().map(|(_, _, l)| l.as_slice()),
+        &scheduler,
+        now,
+    );
+    let params = match store.fit_record()? {
+        Some(r) if !store.study_settings()?.parameters.is_empty() => format!(
+            "parameters fitted to {} on {}",
+            crate::text::count(r.reviews, "review", "reviews"),
+            r.fitted_at.format("%Y-%m-%d")
+        ),
+        _ => "default parameters".to_string(),
+    };
+    Ok(memory_table(&stats, &params))
+}
+
+/// The memory section of `certprep readiness`.
+pub fn memory_table(s: &crate::srs::retention::MemoryStats, params: &str) -> String {
+    use crate::srs::retention::PassCount;
+    let cell = |c: PassCount| match c.rate() {
+        Some(r) => format!("{} ({}/{})", pct(r), c.passed, c.total),
+        None => "–".to_string(),
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "memory (FSRS-6, {params})");
+    let _ = writeln!(
+        out,
+        "true retention  {:>18}  {:>18}  {:>18}",
+        "young (<21 d)", "mature", "all"
+    );
+    for (name, t) in [("last 30 days", &s.month), ("all time", &s.all_time)] {
+        let _ = writeln!(
+            out,
+            "  {:<12}  {:>18}  {:>18}  {:>18}",
+            name,
+            cell(t.young),
+            cell(t.mature),
+            cell(t.all())
+        );
+    }
+    let _ = writeln!(
+        out,
+        "predicted recall vs answers  {:>7}  {:>14}  {:>7}",
+        "answers", "mean predicted", "right"
+    );
+    for b in &s.calibration {
+        let _ = writeln!(
+            out,
+            "  {:>26}  {:>7}  {:>14}  {:>7}",
+            format!("{:.0}–{:.0}%", b.low * 100.0, b.high * 100.0),
+            b.answers,
+            if b.answers > 0 {
+                pct(b.mean_predicted)
+            } else {
+                "–".into()
+            },
+            b.pass_rate().map_or("–".into(), pct)
         );
     }
     out

@@ -130,6 +130,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
     }
 
     let mut domains: Vec<Domain> = Vec::new();
+    let mut domain_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut id_lines: HashMap<String, usize> = HashMap::new();
     let mut questions = Vec::new();
     let mut skipped = Vec::new();
@@ -189,7 +190,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
                     continue;
                 }
                 let (domain_id, name) = domain_of(&row);
-                if !domains.iter().any(|d| d.id == domain_id) {
+                if domain_ids.insert(domain_id.clone()) {
                     domains.push(Domain {
                         id: domain_id.clone(),
                         category: name.clone(),

@@ -135,9 +135,12 @@ pub fn slugify(s: &str) -> String {
 }
 
 /// Hands out ids that are unique within one import: `base`, `base-2`, `base-3`, ...
+/// Each base remembers the next number to try, so 40,000 questions with the same title
+/// take linear time (counting up from 2 every time took 144 s).
 #[derive(Debug, Default)]
 pub(crate) struct UniqueIds {
     used: HashSet<String>,
+    next: std::collections::HashMap<String, u64>,
 }
 
 impl UniqueIds {
@@ -145,10 +148,14 @@ impl UniqueIds {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| self.used.insert(id.clone()))
-            .unwrap_or_default()
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
     pub(crate) fn contains(&self, id: &str) -> bool {
         self.used.contains(id)
@@ -194,9 +201,13 @@ fn title_from_id(id: &str) -> String {
 /// Weights proportional to question counts, as percentages that sum to exactly 100 when
 /// every domain has questions (largest remainder on hundredths).
 pub(crate) fn weights_by_count(domains: &mut [Domain], questions: &[Question]) {
+    let mut per: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for q in questions {
+        *per.entry(q.domain.as_str()).or_default() += 1;
+    }
     let counts: Vec<usize> = domains
         .iter()
-        .map(|d| questions.iter().filter(|q| q.domain == d.id).count())
+        .map(|d| per.get(d.id.as_str()).copied().unwrap_or(0))
         .collect();
     let total: usize = counts.iter().sum();
     if total == 0 {

@@ -5,6 +5,8 @@
 pub mod backup;
 mod group_settings;
 pub mod lock;
+pub mod replace;
+mod schema;
 pub mod srs;
 pub mod sync;
 
@@ -17,8 +19,10 @@ use std::time::Duration;
 pub const DB_FILE: &str = "certprep.sqlite3";
 
 /// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
-/// add a new entry instead, so every existing database can be brought forward.
-const MIGRATIONS: &[&str] = &[
+/// add a new entry instead, so every existing database can be brought forward. Their exact
+/// text is also the schema a database is checked against ([`schema`]): a database holding
+/// anything these statements did not create is refused.
+pub const MIGRATIONS: &[&str] = &[
     // 1: attempts, their items (one row per question, written as each answer is given),
     //    per-area scores and per-question history.
     r#"
@@ -140,7 +144,16 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX review_log_time;
     CREATE INDEX review_log_time ON review_log(bank_id, reviewed_at, state_before);
     "#,
-    // 4: sync through a folder (docs/sync.md). Attempts and reviews get ids that are the same
+    // 4: FSRS-6. A card keeps its (re)learning step and the decay of the forgetting curve its
+    //    stability was computed with (FSRS-5's 0.5 for anything not recomputed); a study
+    //    answer keeps how long it took (the daily time budget). Then every card's memory
+    //    state and due date are recomputed from its review log ([`migration_step`]).
+    r#"
+    ALTER TABLE cards ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN decay REAL NOT NULL DEFAULT 0.5;
+    ALTER TABLE review_log ADD COLUMN duration_ms INTEGER;
+    "#,
+    // 5: sync through a folder (docs/sync.md). Attempts and reviews get ids that are the same
     //    on every computer; every row that is history gets the hybrid-logical-clock stamp of
     //    its last change (`hlc`), which orders changes across computers and marks what is
     //    new since the last export. `attempt_items.correct` keeps a finished attempt's scoring
@@ -189,6 +202,27 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Write one review on an open transaction (benchmarks fill a large log in one transaction;
+/// the app writes each review in its own, see `Store::record_review`).
+#[doc(hidden)]
+/// Rows are stamped at their review time by a made-up device, as an unsynced computer's own
+/// answers would be.
+pub fn bench_write_review(conn: &Connection, r: &crate::srs::Review) -> rusqlite::Result<()> {
+    let hlc = crate::sync::hlc::Hlc::new(r.reviewed_at.timestamp_millis(), 0, "00000000000000be");
+    srs::write_review_on(conn, r, &hlc.to_string())
+}
+
+/// Work an upgrade needs beyond its SQL, by the schema version it upgrades to; runs in the
+/// same transaction, after the SQL.
+fn migration_step(to_version: i64, tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    match to_version {
+        // FSRS-6 memory states and due dates from each card's review log, with the settings
+        // the learner had (new ones at their defaults).
+        4 => srs::reschedule(tx, None).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
@@ -226,6 +260,10 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("the database is closed")]
     Closed,
+    #[error("{path} cannot be read: {detail}. Check the path; nothing was changed.")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("{path} cannot be used: {reason}. Nothing was changed.")]
+    Rejected { path: PathBuf, reason: String },
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -341,6 +379,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
+        harden(&self.conn).map_err(|e| self.err(e))?;
         // Wait briefly for another connection instead of failing at once with SQLITE_BUSY.
         self.conn
             .busy_timeout(Duration::from_millis(2000))
@@ -375,16 +414,45 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
+        if version > 0 {
+            // Only the tables, indexes and columns certprep made: a file with triggers, views
+            // or missing tables is refused before anything runs on it (or is backed up).
+            schema::check(&self.conn, "main", version).map_err(|reason| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: reason,
+            })?;
+        }
+        let mut before = None;
         if version > 0 && version < SCHEMA_VERSION {
             // An upgrade rewrites tables: keep a copy of the old schema's data first.
-            self.backup_now(&format!("before-v{}", version + 1))?;
+            before = Some(self.backup_now(&format!("before-v{}", version + 1))?);
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let upgraded = self.run_migrations(version).and_then(|()| {
+            schema::check(&self.conn, "main", SCHEMA_VERSION).map_err(|reason| {
+                StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: reason,
+                }
+            })
+        });
+        if upgraded.is_err()
+            && let Some(b) = before
+        {
+            // The upgrade rolled back and the file is as it was: a copy of it must not take
+            // a good backup's place in the retention window.
+            let _ = std::fs::remove_file(b.path);
+        }
+        upgraded
+    }
+
+    fn run_migrations(&mut self, from: i64) -> Result<(), StoreError> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
             let tx = self
                 .conn
                 .transaction()
                 .map_err(|e| classify(&self.path, e))?;
             tx.execute_batch(sql)
+                .and_then(|_| migration_step((i + 1) as i64, &tx))
                 .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
                 .and_then(|_| tx.commit())
                 .map_err(|e| classify(&self.path, e))?;
@@ -794,6 +862,18 @@ pub struct LoadedAttempt {
     pub session: ExamSession,
     pub bank_version: String,
     pub pack_id: Option<String>,
+}
+
+/// Every connection certprep opens: defensive mode on (no writable schema, no raw page
+/// writes) and the schema untrusted (a view or trigger in a file from elsewhere cannot call
+/// functions with side effects).
+pub(crate) fn harden(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+        false,
+    )?;
+    conn.execute_batch("PRAGMA trusted_schema=OFF;")
 }
 
 /// Map SQLite's error codes to the cases a user can act on.

@@ -6,7 +6,10 @@
 
 use super::{Store, StoreError, now_utc, parse_time};
 use crate::mastery::{Prediction, Readiness};
-use crate::srs::{Card, CardRecord, Review, StudySettings, state_code, state_from_code};
+use crate::srs::{
+    Card, CardRecord, LoggedAnswer, Review, ReviewSource, Scheduler, StudySettings, state_code,
+    state_from_code,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -48,13 +51,21 @@ pub struct ReviewLogRow {
 
 /// Write one review, stamped `hlc`: the card's new state and its log row, together.
 pub(super) fn write_review(tx: &Transaction, r: &Review, hlc: &str) -> rusqlite::Result<()> {
-    upsert_card(tx, &r.bank_id, &r.after)?;
+    write_review_on(tx, r, hlc)
+}
+
+pub(super) fn write_review_on(
+    tx: &rusqlite::Connection,
+    r: &Review,
+    hlc: &str,
+) -> rusqlite::Result<()> {
+    write_card(tx, &r.bank_id, &r.after)?;
     let c = &r.after.card;
     tx.execute(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id, uid, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                 due_after, source, attempt_id, duration_ms, uid, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             r.bank_id,
             r.after.question_id,
@@ -69,6 +80,7 @@ pub(super) fn write_review(tx: &Transaction, r: &Review, hlc: &str) -> rusqlite:
             ts(c.due),
             r.source.as_str(),
             r.attempt_id,
+            r.duration_ms,
             super::sync::new_uid(),
             hlc,
         ],
@@ -76,42 +88,247 @@ pub(super) fn write_review(tx: &Transaction, r: &Review, hlc: &str) -> rusqlite:
     Ok(())
 }
 
-/// Store one card's state (new or replacing the old).
-pub(super) fn upsert_card(
+/// Insert or update one card row.
+pub(super) fn write_card(
     tx: &rusqlite::Connection,
     bank_id: &str,
-    after: &CardRecord,
+    rec: &CardRecord,
 ) -> rusqlite::Result<()> {
-    let c = &after.card;
-    tx.prepare_cached(
+    let c = &rec.card;
+    tx.execute(
         "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
                             scheduled_days, reps, lapses, state, last_review, reviews, correct,
-                            first_correct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                            first_correct, step, decay)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (bank_id, question_id) DO UPDATE SET
             due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
             elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
             reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
             last_review = excluded.last_review, reviews = excluded.reviews,
-            correct = excluded.correct, first_correct = excluded.first_correct",
-    )?
-    .execute(params![
-        bank_id,
-        after.question_id,
-        ts(c.due),
-        c.stability,
-        c.difficulty,
-        c.elapsed_days,
-        c.scheduled_days,
-        c.reps,
-        c.lapses,
-        state_code(c.state),
-        ts(c.last_review),
-        after.reviews,
-        after.correct,
-        after.first_correct,
-    ])?;
+            correct = excluded.correct, first_correct = excluded.first_correct,
+            step = excluded.step, decay = excluded.decay",
+        params![
+            bank_id,
+            rec.question_id,
+            ts(c.due),
+            c.stability,
+            c.difficulty,
+            c.elapsed_days,
+            c.scheduled_days,
+            c.reps,
+            c.lapses,
+            state_code(c.state),
+            ts(c.last_review),
+            rec.reviews,
+            rec.correct,
+            rec.first_correct,
+            c.step,
+            c.decay,
+        ],
+    )?;
     Ok(())
+}
+
+fn setting_in(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
+/// Study settings as stored; a missing or unreadable value gives the defaults.
+fn study_settings_in(conn: &rusqlite::Connection) -> rusqlite::Result<StudySettings> {
+    Ok(setting_in(conn, "study")?
+        .and_then(|t| serde_json::from_str::<StudySettings>(&t).ok())
+        .unwrap_or_default()
+        .clamped())
+}
+
+/// When a bank's exam day starts (local midnight of its exam date), if it has one.
+fn exam_at_in(
+    conn: &rusqlite::Connection,
+    bank_id: &str,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let day: Option<String> = conn
+        .query_row(
+            "SELECT exam_date FROM study_plans WHERE bank_id = ?1",
+            [bank_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(day
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .and_then(crate::srs::local_midnight))
+}
+
+/// The scheduler for one bank: the learner's settings and parameters, and the bank's exam
+/// date.
+fn scheduler_in(conn: &rusqlite::Connection, bank_id: &str) -> rusqlite::Result<Scheduler> {
+    let settings = study_settings_in(conn)?;
+    Ok(Scheduler::from_settings(&settings).with_exam(exam_at_in(conn, bank_id)?))
+}
+
+/// One review-log row as a replay needs it.
+fn logged_answer(at: &str, rating: i64, source: &str) -> LoggedAnswer {
+    LoggedAnswer {
+        at: parse_time(at),
+        rating: crate::srs::rating_from_code(rating),
+        source: if source == "exam" {
+            ReviewSource::Exam
+        } else {
+            ReviewSource::Study
+        },
+    }
+}
+
+/// The order a card's answers were given in: by hybrid-logical-clock stamp (docs/sync.md),
+/// which no computer's wrong clock can invert; rows from before sync existed have no stamp
+/// and come first, by time. Schema v4's upgrade step replays the log before v5 adds the
+/// stamp: there, every row is unstamped and time alone orders them.
+fn answer_order(conn: &rusqlite::Connection) -> rusqlite::Result<&'static str> {
+    let stamped: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('review_log') WHERE name = 'hlc'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if stamped {
+        "hlc, reviewed_at, id"
+    } else {
+        "reviewed_at, id"
+    })
+}
+
+/// Every answer of the review log, grouped by card (bank, question), each card's oldest
+/// first (see [`answer_order`]). One pass over the log in its question index.
+fn answer_logs_in(
+    conn: &rusqlite::Connection,
+    bank_id: Option<&str>,
+) -> rusqlite::Result<Vec<(String, String, Vec<LoggedAnswer>)>> {
+    let order = answer_order(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT bank_id, question_id, reviewed_at, rating, source FROM review_log
+         WHERE ?1 IS NULL OR bank_id = ?1
+         ORDER BY bank_id, question_id, {order}"
+    ))?;
+    let mut rows = stmt.query([bank_id])?;
+    let mut out: Vec<(String, String, Vec<LoggedAnswer>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let bank: String = r.get(0)?;
+        let question: String = r.get(1)?;
+        let at: String = r.get(2)?;
+        let source: String = r.get(4)?;
+        let answer = logged_answer(&at, r.get(3)?, &source);
+        match out.last_mut() {
+            Some((b, q, log)) if *b == bank && *q == question => log.push(answer),
+            _ => out.push((bank, question, vec![answer])),
+        }
+    }
+    Ok(out)
+}
+
+/// Recompute the memory state and due date of every card (of one bank, or all) from its
+/// review log, as if the learner's current settings, parameters and exam date had always
+/// been in force (py-fsrs's `reschedule_card`). Counts (reviews, right answers, first try)
+/// stay: they are facts, not schedule. Returns how many cards were rescheduled.
+///
+/// Runs on every change that alters the schedule (schema v4, fitted or reset parameters,
+/// desired retention, steps, an exam date), so the stored schedule is always what the
+/// current settings say. Linear in the log: one ordered read, one write per card.
+pub(super) fn reschedule(
+    conn: &rusqlite::Connection,
+    bank_id: Option<&str>,
+) -> rusqlite::Result<usize> {
+    let logs = answer_logs_in(conn, bank_id)?;
+    let mut schedulers: HashMap<String, Scheduler> = HashMap::new();
+    let mut n = 0;
+    for (bank, question, log) in &logs {
+        if !schedulers.contains_key(bank) {
+            schedulers.insert(bank.clone(), scheduler_in(conn, bank)?);
+        }
+        let Some(card) = schedulers.get(bank).and_then(|s| s.replay(log)) else {
+            continue;
+        };
+        n += conn.execute(
+            "UPDATE cards SET due = ?3, stability = ?4, difficulty = ?5, elapsed_days = ?6,
+                    scheduled_days = ?7, reps = ?8, lapses = ?9, state = ?10, last_review = ?11,
+                    step = ?12, decay = ?13
+             WHERE bank_id = ?1 AND question_id = ?2",
+            params![
+                bank,
+                question,
+                ts(card.due),
+                card.stability,
+                card.difficulty,
+                card.elapsed_days,
+                card.scheduled_days,
+                card.reps,
+                card.lapses,
+                state_code(card.state),
+                ts(card.last_review),
+                card.step,
+                card.decay,
+            ],
+        )?;
+    }
+    Ok(n)
+}
+
+/// Recompute the cards whose review log a sync merge changed (answers from another computer
+/// joined the log), with the same replay as [`reschedule`]. Unlike a settings change, the
+/// merge changes the facts too: each card's counts (reviews, right answers, first try) are
+/// counted from its merged log, and a card first answered on the other computer is created.
+/// Log rows stay as the computer that wrote them wrote them.
+pub(super) fn reschedule_merged(
+    conn: &rusqlite::Connection,
+    cards: &std::collections::BTreeSet<(String, String)>,
+) -> rusqlite::Result<usize> {
+    let mut schedulers: HashMap<String, Scheduler> = HashMap::new();
+    let order = answer_order(conn)?;
+    let mut read = conn.prepare_cached(&format!(
+        "SELECT reviewed_at, rating, source FROM review_log
+         WHERE bank_id = ?1 AND question_id = ?2 ORDER BY {order}"
+    ))?;
+    let mut n = 0;
+    for (bank, question) in cards {
+        if !schedulers.contains_key(bank) {
+            schedulers.insert(bank.clone(), scheduler_in(conn, bank)?);
+        }
+        let log: Vec<LoggedAnswer> = read
+            .query_map(params![bank, question], |r| {
+                let at: String = r.get(0)?;
+                let source: String = r.get(2)?;
+                Ok(logged_answer(&at, r.get(1)?, &source))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(card) = schedulers.get(bank).and_then(|s| s.replay(&log)) else {
+            continue;
+        };
+        let right = log.iter().filter(|a| a.rating.is_pass()).count();
+        let record = CardRecord {
+            question_id: question.clone(),
+            card,
+            reviews: u32::try_from(log.len()).unwrap_or(u32::MAX),
+            correct: u32::try_from(right).unwrap_or(u32::MAX),
+            first_correct: log.first().is_some_and(|a| a.rating.is_pass()),
+        };
+        write_card(conn, bank, &record)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// When and how well the learner's parameters were last fitted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitRecord {
+    pub fitted_at: DateTime<Utc>,
+    /// Usable reviews the fit saw.
+    pub reviews: usize,
+    pub log_loss_before: f64,
+    pub log_loss_after: f64,
+    pub rmse_before: f64,
+    pub rmse_after: f64,
+    /// Whether the fitted parameters were kept (they predicted better).
+    pub improved: bool,
 }
 
 impl Store {
@@ -121,7 +338,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT question_id, due, stability, difficulty, elapsed_days, scheduled_days,
-                        reps, lapses, state, last_review, reviews, correct, first_correct
+                        reps, lapses, state, last_review, reviews, correct, first_correct,
+                        step, decay
                  FROM cards WHERE bank_id = ?1",
             )
             .map_err(|e| self.err(e))?;
@@ -141,6 +359,8 @@ impl Store {
                         lapses: r.get(7)?,
                         state: state_from_code(r.get(8)?),
                         last_review: parse_time(&last),
+                        step: r.get(13)?,
+                        decay: r.get(14)?,
                     },
                     reviews: r.get(10)?,
                     correct: r.get(11)?,
@@ -242,19 +462,25 @@ impl Store {
     // Settings kept with the history
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))
+        setting_in(&self.conn, key).map_err(|e| self.err(e))
     }
 
     /// Set a settings-table value; a key that travels (`sync::SYNCED_SETTINGS`) is stamped.
     pub(super) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
+        self.set_setting_on(&tx, key, value)?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// [`Store::set_setting`] inside a write transaction.
+    fn set_setting_on(
+        &self,
+        tx: &rusqlite::Connection,
+        key: &str,
+        value: &str,
+    ) -> Result<(), StoreError> {
         let hlc = if super::sync::SYNCED_SETTINGS.contains(&key) {
-            Some(self.stamp(&tx).map_err(|e| self.err(e))?)
+            Some(self.stamp(tx).map_err(|e| self.err(e))?)
         } else {
             None
         };
@@ -263,38 +489,135 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
             params![key, value, hlc],
         )
-        .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
+        .map(|_| ())
+        .map_err(|e| self.err(e))
     }
 
     /// Study settings; a missing or unreadable value gives the default.
     pub fn study_settings(&self) -> Result<StudySettings, StoreError> {
-        Ok(self
-            .setting("study")?
-            .and_then(|t| serde_json::from_str::<StudySettings>(&t).ok())
-            .unwrap_or_default()
-            .clamped())
+        study_settings_in(&self.conn).map_err(|e| self.err(e))
     }
 
-    /// Save the study settings. When they change how FSRS schedules (the desired
-    /// retention), every card is recomputed from the review log with them, in the same
-    /// transaction: cards are a function of the log and the settings, so a computer that
-    /// receives these settings by sync computes the same cards.
+    /// Save study settings. A change that alters the schedule (retention, steps,
+    /// parameters) reschedules every card from its log in the same transaction.
     pub fn set_study_settings(&self, s: StudySettings) -> Result<(), StoreError> {
-        let before = self.study_settings()?;
-        let text = serde_json::to_string(&s.clamped()).unwrap_or_default();
+        let new = s.clamped();
         let tx = self.write_tx()?;
-        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
-        tx.execute(
-            "INSERT INTO settings (key, value, hlc) VALUES ('study', ?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
-            params![text, hlc],
-        )
-        .map_err(|e| self.err(e))?;
-        if before.desired_retention != s.clamped().desired_retention {
-            super::sync::replay_all_cards(&tx).map_err(|e| self.err(e))?;
+        let old = study_settings_in(&tx).map_err(|e| self.err(e))?;
+        let text = serde_json::to_string(&new).unwrap_or_default();
+        self.set_setting_on(&tx, "study", &text)?;
+        if !old.schedules_like(&new) {
+            reschedule(&tx, None).map_err(|e| self.err(e))?;
         }
         tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Keep fitted (or reset) parameters with a record of the fit, and reschedule every card
+    /// with them, in one transaction. `None` for the record resets to FSRS-6's defaults.
+    pub fn set_fsrs_parameters(
+        &self,
+        parameters: Vec<f32>,
+        record: Option<&FitRecord>,
+    ) -> Result<(), StoreError> {
+        let mut settings = self.study_settings()?;
+        settings.parameters = parameters;
+        self.set_study_settings(settings)?;
+        let text = record
+            .and_then(|r| serde_json::to_string(r).ok())
+            .unwrap_or_default();
+        self.set_setting("fsrs_fit", &text)
+    }
+
+    /// The last fit, if the parameters in use came from one.
+    pub fn fit_record(&self) -> Result<Option<FitRecord>, StoreError> {
+        Ok(self
+            .setting("fsrs_fit")?
+            .and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// The scheduler for a bank: the learner's settings and parameters and the bank's exam
+    /// date.
+    pub fn scheduler_for(&self, bank_id: &str) -> Result<Scheduler, StoreError> {
+        scheduler_in(&self.conn, bank_id).map_err(|e| self.err(e))
+    }
+
+    /// Every card's answers, oldest first, grouped by (bank, question).
+    pub fn answer_logs(
+        &self,
+        bank_id: Option<&str>,
+    ) -> Result<Vec<(String, String, Vec<LoggedAnswer>)>, StoreError> {
+        answer_logs_in(&self.conn, bank_id).map_err(|e| self.err(e))
+    }
+
+    /// Reschedule every card from its log with the current settings (see [`reschedule`]).
+    pub fn reschedule_all(&self) -> Result<usize, StoreError> {
+        let tx = self.write_tx()?;
+        let n = reschedule(&tx, None).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(n)
+    }
+
+    /// Answers a day or more after the previous answer to the same question: what fitting
+    /// can learn from (Settings shows it).
+    pub fn usable_reviews(&self) -> Result<usize, StoreError> {
+        self.usable_reviews_up_to(i64::MAX)
+    }
+
+    /// [`Store::usable_reviews`], counting no further than `limit`: the dashboard only asks
+    /// whether the offer's threshold is reached, and should not read a long log to say so.
+    pub fn usable_reviews_up_to(&self, limit: i64) -> Result<usize, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM review_log
+                 WHERE elapsed_days >= 1 AND state_before != 0 LIMIT ?1)",
+                [limit],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Answers today's time budget still has room for (all banks), or None without a budget.
+    pub fn budget_left_today(
+        &self,
+        settings: &StudySettings,
+        now: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
+        if settings.daily_minutes == 0 {
+            return Ok(None);
+        }
+        let per_day =
+            crate::srs::answers_in_budget(settings.daily_minutes, self.seconds_per_answer()?);
+        let (_, day_start) = crate::srs::local_day_start(now);
+        let done: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM review_log
+                 WHERE bank_id IN (SELECT DISTINCT bank_id FROM cards) AND reviewed_at >= ?1",
+                [ts(day_start)],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Some(per_day.saturating_sub(done.max(0) as usize)))
+    }
+
+    /// Seconds one study answer takes this learner: the median of their last 200 timed
+    /// answers among the last 5,000 (answers left on screen over 20 minutes are not counted), or
+    /// [`crate::srs::DEFAULT_SECONDS_PER_ANSWER`] before there are 10.
+    pub fn seconds_per_answer(&self) -> Result<f64, StoreError> {
+        let mut ms: Vec<i64> = self.query_all(
+            "SELECT duration_ms FROM review_log
+             WHERE duration_ms IS NOT NULL AND duration_ms > 0 AND duration_ms <= 1200000
+               AND id > (SELECT COALESCE(MAX(id), 0) FROM review_log) - 5000
+             ORDER BY id DESC LIMIT 200",
+            [],
+            |r| r.get(0),
+        )?;
+        if ms.len() < 10 {
+            return Ok(crate::srs::DEFAULT_SECONDS_PER_ANSWER);
+        }
+        ms.sort_unstable();
+        Ok(ms[ms.len() / 2] as f64 / 1000.0)
     }
 
     pub fn study_plan(&self, bank_id: &str) -> Result<Option<StudyPlanSettings>, StoreError> {
@@ -314,6 +637,8 @@ impl Store {
         }))
     }
 
+    /// Save a bank's exam date and target; a new exam date reschedules the bank's cards
+    /// (the exam-date cap, see `Scheduler::exam_cap`) in the same transaction.
     pub fn set_study_plan(
         &self,
         bank_id: &str,
@@ -321,6 +646,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
         let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        let before = exam_at_in(&tx, bank_id).map_err(|e| self.err(e))?;
         tx.execute(
             "INSERT INTO study_plans (bank_id, exam_date, target, hlc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
@@ -333,6 +659,9 @@ impl Store {
             ],
         )
         .map_err(|e| self.err(e))?;
+        if exam_at_in(&tx, bank_id).map_err(|e| self.err(e))? != before {
+            reschedule(&tx, Some(bank_id)).map_err(|e| self.err(e))?;
+        }
         tx.commit().map_err(|e| self.err(e))
     }
 

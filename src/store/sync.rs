@@ -4,11 +4,10 @@
 //! the merged review log.
 
 use super::{Store, StoreError, classify};
-use crate::srs::{CardRecord, ReviewOrigin, ReviewSource, Scheduler, rating_from_code, state_code};
 use crate::sync::hlc::{self, Hlc};
 use crate::sync::record::{
-    AttemptStart, AttemptState, Body, ItemRecord, PredictionRecord, Record, ReviewRecord, Score,
-    ValueRecord, keys,
+    AttemptStart, AttemptState, Body, ItemRecord, LoggedSchedule, PredictionRecord, Record,
+    ReviewRecord, Score, ValueRecord, keys,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -17,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Settings-table keys that are history and travel; every other key (the sync folder, the
 /// device id, the group folder: paths and identities of this computer) stays here.
-pub const SYNCED_SETTINGS: &[&str] = &["study"];
+pub const SYNCED_SETTINGS: &[&str] = &["study", "fsrs_fit"];
 
 /// Local-only settings keys.
 const DEVICE_KEY: &str = "sync.device";
@@ -56,10 +55,6 @@ fn legacy_uid(parts: &[&str]) -> String {
 
 fn millis(text: &str) -> i64 {
     DateTime::parse_from_rfc3339(text).map_or(0, |t| t.timestamp_millis())
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// The next stamp of a database's clock, taken inside the write transaction that uses it:
@@ -385,34 +380,6 @@ impl Store {
     }
 }
 
-/// Every (bank, question) with a review.
-fn all_reviewed(tx: &Connection) -> rusqlite::Result<BTreeSet<(String, String)>> {
-    tx.prepare("SELECT DISTINCT bank_id, question_id FROM review_log")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
-}
-
-/// The study settings as stored in this transaction (defaults when unreadable).
-fn settings_in(tx: &Connection) -> rusqlite::Result<crate::srs::StudySettings> {
-    let text: Option<String> = tx
-        .query_row("SELECT value FROM settings WHERE key = 'study'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(text
-        .and_then(|t| serde_json::from_str::<crate::srs::StudySettings>(&t).ok())
-        .unwrap_or_default()
-        .clamped())
-}
-
-/// Recompute every card from the review log with the settings now stored: a card is a
-/// function of (review log, study settings), so when the settings change on any computer,
-/// every computer's cards follow.
-pub(super) fn replay_all_cards(tx: &Connection) -> rusqlite::Result<usize> {
-    let settings = settings_in(tx)?;
-    replay_cards(tx, &settings, &all_reviewed(tx)?)
-}
-
 fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
     let mut n = 0;
     let at = |wall: i64| Hlc::new(wall, 0, device).to_string();
@@ -698,7 +665,9 @@ fn export_since(
     // Reviews.
     {
         let mut st = tx.prepare(
-            "SELECT l.uid, l.bank_id, l.question_id, l.reviewed_at, l.rating, l.source, a.uid, l.hlc
+            "SELECT l.uid, l.bank_id, l.question_id, l.reviewed_at, l.rating, l.source, a.uid, l.hlc,
+                    l.elapsed_days, l.scheduled_days, l.state_before, l.state_after,
+                    l.stability_after, l.due_after, l.duration_ms
              FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id
              WHERE l.hlc > ?1 AND l.hlc <= ?2",
         )?;
@@ -713,6 +682,15 @@ fn export_since(
                     rating: r.get(4)?,
                     source: r.get(5)?,
                     attempt: r.get(6)?,
+                    logged: Some(LoggedSchedule {
+                        elapsed_days: r.get(8)?,
+                        scheduled_days: r.get(9)?,
+                        state_before: r.get(10)?,
+                        state_after: r.get(11)?,
+                        stability_after: r.get(12)?,
+                        due_after: r.get(13)?,
+                    }),
+                    duration_ms: r.get(14)?,
                 }),
             })
         })?;
@@ -823,8 +801,9 @@ fn newer(incoming: &str, stored: Option<&str>) -> bool {
 }
 
 fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlite::Result<Applied> {
-    let settings_before = settings_in(tx)?;
     let mut report = Applied::default();
+    // A study-settings or exam-date record changes every card's schedule.
+    let mut schedule_changed = false;
     // Every record with the file it came from, in apply order.
     let mut all: Vec<(usize, Record)> = files
         .iter_mut()
@@ -858,7 +837,13 @@ fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlit
                 o
             }
             Body::Prediction(p) => apply_prediction(tx, &record.hlc, p)?,
-            Body::Value(v) => apply_value(tx, &record.hlc, v)?,
+            Body::Value(v) => {
+                let o = apply_value(tx, &record.hlc, v)?;
+                if matches!(o, Outcome::Applied) && changes_schedule(&v.key) {
+                    schedule_changed = true;
+                }
+                o
+            }
             Body::Unknown => {
                 report.unknown += 1;
                 file_done[file] = false;
@@ -877,11 +862,12 @@ fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlit
             newest = Some(stamp);
         }
     }
-    report.cards_recomputed = if settings_in(tx)? != settings_before {
-        replay_all_cards(tx)?
-    } else {
-        replay_cards(tx, &settings_before, &dirty_cards)?
-    };
+    // Cards are a function of the merged review log and the settings: recomputed by the
+    // scheduler's one replay (the one schema v4 and every settings change use).
+    report.cards_recomputed = super::srs::reschedule_merged(tx, &dirty_cards)?;
+    if schedule_changed {
+        report.cards_recomputed += super::srs::reschedule(tx, None)?;
+    }
     if let Some(h) = &newest {
         observe(tx, h)?;
     }
@@ -1031,6 +1017,12 @@ fn apply_item(tx: &Connection, hlc: &str, i: &ItemRecord) -> rusqlite::Result<Ou
     Ok(Outcome::Applied)
 }
 
+/// Does a value with this key change how cards are scheduled (study settings with the
+/// fitted parameters, an exam date)?
+fn changes_schedule(key: &str) -> bool {
+    key.strip_prefix(keys::SETTING) == Some("study") || key.starts_with(keys::PLAN)
+}
+
 fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Result<Outcome> {
     let known = tx
         .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
@@ -1049,12 +1041,21 @@ fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Resul
         },
         None => None,
     };
-    // The FSRS columns are filled when the card is replayed, below in the same transaction.
+    // The row as the answering computer wrote it (its schedule columns are what its scheduler
+    // said then); the card is recomputed from the merged log below, in the same transaction.
+    let logged = r.logged.clone().unwrap_or(LoggedSchedule {
+        elapsed_days: 0,
+        scheduled_days: 0,
+        state_before: 0,
+        state_after: 0,
+        stability_after: 0.0,
+        due_after: r.reviewed_at.clone(),
+    });
     tx.prepare_cached(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id, uid, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, 0, ?3, ?6, ?7, ?8, ?9)",
+                                 due_after, source, attempt_id, duration_ms, uid, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         r.bank_id,
@@ -1062,8 +1063,15 @@ fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Resul
         r.reviewed_at,
         r.rating,
         r.rating != 1,
+        logged.elapsed_days,
+        logged.scheduled_days,
+        logged.state_before,
+        logged.state_after,
+        logged.stability_after,
+        logged.due_after,
         r.source,
         attempt,
+        r.duration_ms,
         r.id,
         hlc
     ])?;
@@ -1213,65 +1221,6 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
         params![v.key, v.value, hlc],
     )?;
     Ok(Outcome::Applied)
-}
-
-/// Recompute the FSRS card of each (bank, question) from its whole review log, in stamp
-/// order, with the scheduler this certprep has: the same log gives the same card on every
-/// computer. Each log row's FSRS columns are rewritten as the replay passes them.
-pub(super) fn replay_cards(
-    tx: &Connection,
-    settings: &crate::srs::StudySettings,
-    dirty: &BTreeSet<(String, String)>,
-) -> rusqlite::Result<usize> {
-    let scheduler = Scheduler::new(settings.desired_retention);
-    let mut reviews = tx.prepare_cached(
-        "SELECT id, reviewed_at, rating, source, attempt_id FROM review_log
-         WHERE bank_id = ?1 AND question_id = ?2 ORDER BY hlc, uid, id",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE review_log SET elapsed_days = ?2, scheduled_days = ?3, state_before = ?4,
-                state_after = ?5, stability_after = ?6, due_after = ?7, correct = ?8
-         WHERE id = ?1",
-    )?;
-    for (bank, qid) in dirty {
-        let rows: Vec<(i64, String, i64, String, Option<i64>)> = reviews
-            .query_map(params![bank, qid], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut card: Option<CardRecord> = None;
-        for (id, at, rating, source, attempt) in rows {
-            let at = DateTime::parse_from_rfc3339(&at)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default();
-            let origin = ReviewOrigin {
-                bank_id: bank,
-                source: if source == "exam" {
-                    ReviewSource::Exam
-                } else {
-                    ReviewSource::Study
-                },
-                attempt_id: attempt,
-            };
-            let r = scheduler.review(origin, qid, card.as_ref(), rating_from_code(rating), at);
-            let c = &r.after.card;
-            update.execute(params![
-                id,
-                r.elapsed_days,
-                r.scheduled_days,
-                state_code(r.state_before),
-                state_code(c.state),
-                c.stability,
-                ts(c.due),
-                r.correct
-            ])?;
-            card = Some(r.after);
-        }
-        if let Some(c) = &card {
-            super::srs::upsert_card(tx, bank, c)?;
-        }
-    }
-    Ok(dirty.len())
 }
 
 #[cfg(test)]

@@ -112,6 +112,25 @@ pub struct ReviewRecord {
     pub rating: i64,
     pub source: String,
     pub attempt: Option<String>,
+    /// What the answering computer's scheduler said at the time, kept in the review log as
+    /// it was written there (a fact of that moment, like the rating). Cards themselves are
+    /// recomputed from the merged log with the scheduler and settings in force now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged: Option<LoggedSchedule>,
+    /// How long the answer took (study; the daily time budget reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<i64>,
+}
+
+/// A review-log row's schedule columns, as the computer that wrote the row wrote them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedSchedule {
+    pub elapsed_days: i64,
+    pub scheduled_days: i64,
+    pub state_before: i64,
+    pub state_after: i64,
+    pub stability_after: f64,
+    pub due_after: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,6 +186,15 @@ mod tests {
                 rating: 3,
                 source: "study".into(),
                 attempt: None,
+                logged: Some(LoggedSchedule {
+                    elapsed_days: 0,
+                    scheduled_days: 1,
+                    state_before: 0,
+                    state_after: 1,
+                    stability_after: 2.5,
+                    due_after: "2026-01-02T00:00:00.000Z".into(),
+                }),
+                duration_ms: Some(4200),
             }),
         };
         let text = serde_json::to_string(&r).unwrap();

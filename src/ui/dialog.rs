@@ -6,7 +6,7 @@
 //! keeps drawing (an exam clock must not stop because a dialog is open elsewhere). macOS only
 //! allows dialogs on the main thread; there it blocks, as every macOS app's dialog does.
 
-use super::{Command, GroupCmd, ImportCmd};
+use super::{Command, GroupCmd, HistoryCmd, ImportCmd};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -81,8 +81,8 @@ impl FilePurpose {
             FilePurpose::ResultFile => GroupCmd::AddResults(vec![path]).into(),
             FilePurpose::GroupFolder => GroupCmd::SetFolder(path.display().to_string()).into(),
             FilePurpose::GroupCsv => GroupCmd::ExportCsv(path).into(),
-            FilePurpose::ExportHistory => Command::ExportHistory(path),
-            FilePurpose::ImportHistory => Command::ImportHistory(path),
+            FilePurpose::ExportHistory => HistoryCmd::Export(path).into(),
+            FilePurpose::ImportHistory => HistoryCmd::AskImport(path).into(),
             FilePurpose::SyncFolder => super::SyncCmd::LinkTo(path).into(),
         }
     }

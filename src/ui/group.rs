@@ -388,6 +388,33 @@ fn report_section(
                 .collect();
             ui.label(format!("Weakest areas: {}", w.join(", ")));
         }
+        for m in r.members.iter().filter(|m| !m.conflict.is_empty()) {
+            ui.label(
+                RichText::new(format!(
+                    "Name conflict: {} looks the same as {}. Both are in the table; check who \
+                     sent which file.",
+                    m.name,
+                    m.conflict.join(", ")
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        let rescored: Vec<String> = r
+            .members
+            .iter()
+            .filter(|m| m.rescored > 0)
+            .map(|m| format!("{} ({})", m.name, m.rescored))
+            .collect();
+        if !rescored.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "Scored from the answers against the pack, not from the files' own marks, \
+                     which differ for: {}",
+                    rescored.join(", ")
+                ))
+                .small(),
+            );
+        }
         let times: Vec<String> = r
             .members
             .iter()
@@ -604,7 +631,7 @@ impl CertprepApp {
             return;
         }
         let pack = self.group.opened.as_ref().map(|o| &o.pack);
-        self.group.report = Some(GroupReport::from_files(pack, &files));
+        self.group.report = Some(GroupReport::from_files(pack, &self.banks.banks, &files));
     }
 
     fn open_pack(&mut self, path: &Path) {

@@ -248,26 +248,46 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         if let Some(note) = crate::srs::retired_note(bank, d.retired) {
             ui.label(RichText::new(note).small().weak());
         }
+        exam_day_line(ui, d, out);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            let label = format!(
-                "Study now: {} due, {} new",
-                d.due_now, d.new_available
-            );
+            let (due, new) = d.outlook.study_now.unwrap_or((d.due_now, d.new_available));
+            let label = format!("Study now: {due} due, {new} new");
             if ui.button(RichText::new(label).strong()).clicked() {
-                out.push(Command::StartStudy {
-                    bank_id: d.bank_id.clone(),
-                    area: None,
-                });
+                out.push(
+                    super::StudyCmd::Start {
+                        bank_id: d.bank_id.clone(),
+                        area: None,
+                    }
+                    .into(),
+                );
             }
             ui.label(format!("{} reviewed today", d.reviewed_today));
         });
+        if let Some(b) = &d.outlook.budget {
+            ui.label(RichText::new(budget_text(b)).small().weak());
+        }
+        if let Some(n) = d.outlook.fit_offer {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "You have {n} or more reviews FSRS can learn your memory from."
+                    ))
+                    .small(),
+                );
+                if ui.small_button("Fit FSRS to my reviews…").clicked() {
+                    out.push(Command::OpenSettings);
+                    out.push(super::SettingsCmd::Optimise.into());
+                }
+            });
+        }
         activity_strip(ui, &d.activity);
     });
     ui.add_space(8.0);
     ui.label(RichText::new("Mastery by skill area").strong());
+    let exam_day = !d.outlook.exam_day.is_empty();
     egui::Grid::new("mastery")
-        .num_columns(5)
+        .num_columns(5 + exam_day as usize)
         .striped(true)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
@@ -294,6 +314,19 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                     ));
                 }
                 ui.label(format!("{} / {} seen", a.seen, a.total));
+                if exam_day {
+                    let recall = d.outlook.exam_day.iter().find(|r| r.domain_id == a.domain_id);
+                    match recall.filter(|r| r.seen > 0) {
+                        Some(r) => ui
+                            .label(format!("exam day {}", pct(r.keeping_up)))
+                            .on_hover_text(format!(
+                                "Recall of the {} seen on exam day if you keep up with reviews; {} if you stopped today.",
+                                crate::text::count(r.seen, "question", "questions"),
+                                pct(r.if_stopped)
+                            )),
+                        None => ui.label(""),
+                    };
+                }
                 let name = format!("Study {} only", a.name);
                 let button = ui.small_button("Study").on_hover_text(&name);
                 study_area_on_click(&button, &name, &d.bank_id, a, out);
@@ -352,6 +385,76 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         };
         ui.label(RichText::new(text).small().weak());
     }
+}
+
+/// Recall of the seen questions on exam day, beside today's figures, and in the last days
+/// before the exam the offer of a final review.
+fn exam_day_line(ui: &mut Ui, d: &Dashboard, out: &mut Vec<Command>) {
+    let (Some(date), Some(all)) = (d.outlook.exam_date, d.outlook.exam_day.last()) else {
+        return;
+    };
+    if all.seen > 0 {
+        ui.label(format!(
+            "On exam day ({}): you would recall {} of the {} seen if you keep up with your \
+             reviews, {} if you stopped today.",
+            crate::text::long_date(date),
+            pct(all.keeping_up),
+            crate::text::count(all.seen, "question", "questions"),
+            pct(all.if_stopped)
+        ));
+    }
+    if let Some(n) = d.outlook.final_review {
+        ui.horizontal(|ui| {
+            let label = format!(
+                "Final review: the {} you are most likely to forget by the exam",
+                crate::text::count(n, "question", "questions")
+            );
+            if ui.button(label).clicked() {
+                out.push(
+                    super::StudyCmd::ExamReview {
+                        bank_id: d.bank_id.clone(),
+                    }
+                    .into(),
+                );
+            }
+        });
+    }
+}
+
+/// What the daily time budget fits, what it leaves for tomorrow and what that costs.
+pub fn budget_text(b: &BudgetNote) -> String {
+    let mut t = format!(
+        "Daily budget {} min: about {} at your {:.0} s an answer; {} left today.",
+        b.minutes,
+        crate::text::count(b.per_day, "answer", "answers"),
+        b.seconds_per_answer,
+        b.left_today
+    );
+    if b.due_left_out > 0 {
+        t.push_str(&format!(
+            " {} due wait until tomorrow",
+            crate::text::count(b.due_left_out, "question", "questions")
+        ));
+        match b.exam_day_cost {
+            Some(c) => t.push_str(&format!(
+                ", which lowers exam-day recall by {:.1} points.",
+                c * 100.0
+            )),
+            None => t.push('.'),
+        }
+    }
+    if let (Some(needs), Some((new, projected)), Some(full)) =
+        (b.plan_needs, b.plan_within, b.plan_full)
+    {
+        t.push_str(&format!(
+            " The exam-date plan needs about {needs:.0} answers a day; within the budget it \
+             takes {} a day and projects {} instead of {}.",
+            crate::text::count(new, "new question", "new questions"),
+            pct(projected),
+            pct(full)
+        ));
+    }
+    t
 }
 
 /// The last four weeks as a row of squares, one per day, darker for more answers, and how
@@ -537,10 +640,13 @@ fn study_area_on_click(
 ) {
     super::widgets::name_button(button, name);
     if button.clicked() {
-        out.push(Command::StartStudy {
-            bank_id: bank_id.to_string(),
-            area: Some(area.domain_id.clone()),
-        });
+        out.push(
+            super::StudyCmd::Start {
+                bank_id: bank_id.to_string(),
+                area: Some(area.domain_id.clone()),
+            }
+            .into(),
+        );
     }
 }
 
@@ -718,6 +824,160 @@ fn failures(ui: &mut Ui, banks: &LoadReport, _out: &mut Vec<Command>) {
             },
         );
     }
+}
+
+/// The last days before the exam offer a review of the questions with the lowest exam-day
+/// recall.
+pub const FINAL_REVIEW_DAYS: i64 = 7;
+
+/// What the daily time budget means today, and for the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetNote {
+    pub minutes: u32,
+    pub seconds_per_answer: f64,
+    /// Answers the budget fits in a day, and what is left of it today.
+    pub per_day: usize,
+    pub left_today: usize,
+    /// Due questions that do not fit today.
+    pub due_left_out: usize,
+    /// Mean exam-day recall lost (0–1, over the seen questions) by reviewing them a day late.
+    pub exam_day_cost: Option<f64>,
+    /// Answers a day the exam-date plan needs (reviews + new), and the plan within the
+    /// budget: (new questions a day, projected score) when the full plan does not fit.
+    pub plan_needs: Option<f64>,
+    pub plan_within: Option<(usize, f64)>,
+    /// The full plan's projected score, to compare with.
+    pub plan_full: Option<f64>,
+}
+
+/// FSRS beyond today, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outlook {
+    /// With an exam date ahead: recall of the seen questions on exam day, per skill area in
+    /// the bank's order, then the whole bank.
+    pub exam_day: Vec<crate::srs::ExamDayRecall>,
+    pub exam_date: Option<chrono::NaiveDate>,
+    /// In the last days before the exam: how many questions the final review asks.
+    pub final_review: Option<usize>,
+    pub budget: Option<BudgetNote>,
+    /// Usable reviews, when fitting FSRS to them is worth offering.
+    pub fit_offer: Option<usize>,
+    /// Today's queue within the budget: (due, new) the Study button starts with.
+    pub study_now: Option<(usize, usize)>,
+}
+
+/// Everything in [`Outlook`], read with the dashboard.
+#[allow(clippy::too_many_arguments)]
+pub fn outlook(
+    store: &Store,
+    bank: &crate::bank::Bank,
+    cards: &std::collections::HashMap<String, crate::srs::CardRecord>,
+    report: &crate::mastery::MasteryReport,
+    settings: &crate::srs::StudySettings,
+    plan_settings: &Option<crate::store::srs::StudyPlanSettings>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Outlook, StoreError> {
+    let mut o = Outlook::default();
+    let scheduler = store.scheduler_for(bank.id())?;
+    let (today, day_start) = crate::srs::local_day_start(now);
+    let exam = plan_settings
+        .as_ref()
+        .filter(|p| p.exam_date > today)
+        .and_then(|p| Some((p, crate::srs::local_midnight(p.exam_date)?)));
+    if let Some((p, exam_at)) = exam {
+        o.exam_date = Some(p.exam_date);
+        o.exam_day = crate::srs::exam_day_recall(bank, cards, &scheduler, now, exam_at);
+        let days_left = (p.exam_date - today).num_days();
+        if days_left <= FINAL_REVIEW_DAYS && report.seen > 0 {
+            o.final_review = Some(report.seen.min(super::study::EXAM_REVIEW_SIZE));
+        }
+    }
+    let at_last_fit = store.fit_record()?.map(|r| r.reviews);
+    let threshold = at_last_fit.map_or(crate::srs::fit::OFFER_FIRST_AT, |n| {
+        (n.max(1) as f64 * (1.0 + crate::srs::fit::OFFER_GROWTH)).ceil() as usize
+    });
+    let usable = store.usable_reviews_up_to(threshold as i64)?;
+    if crate::srs::fit::should_offer(usable, at_last_fit) {
+        o.fit_offer = Some(usable);
+    }
+    if settings.daily_minutes > 0 {
+        let seconds_per_answer = store.seconds_per_answer()?;
+        let per_day = crate::srs::answers_in_budget(settings.daily_minutes, seconds_per_answer);
+        let left_today = store.budget_left_today(settings, now)?.unwrap_or(per_day);
+        let mut due: Vec<&crate::srs::CardRecord> =
+            cards.values().filter(|c| c.is_due(now)).collect();
+        due.sort_by(|a, b| {
+            a.card
+                .due
+                .cmp(&b.card.due)
+                .then(a.question_id.cmp(&b.question_id))
+        });
+        let left_out = &due[due.len().min(left_today)..];
+        let exam_day_cost = exam.map(|(_, exam_at)| {
+            crate::srs::exam_day::deferral_cost(
+                left_out.iter().copied(),
+                report.seen,
+                &scheduler,
+                now,
+                exam_at,
+            )
+        });
+        let (new_today, _) = store.reviews_since(bank.id(), day_start)?;
+        let new_allowed = (report.total - report.seen)
+            .min((settings.daily_new_limit as usize).saturating_sub(new_today));
+        let due_now = due.len().min(left_today);
+        o.study_now = Some((due_now, new_allowed.min(left_today - due_now)));
+        let mut note = BudgetNote {
+            minutes: settings.daily_minutes,
+            seconds_per_answer,
+            per_day,
+            left_today,
+            due_left_out: left_out.len(),
+            exam_day_cost,
+            plan_needs: None,
+            plan_within: None,
+            plan_full: None,
+        };
+        if let Some(p) = plan_settings.as_ref().filter(|p| p.exam_date > today) {
+            let (recent_new, _) =
+                store.reviews_since(bank.id(), day_start - chrono::Duration::days(14))?;
+            let pace = recent_new as f64 / 14.0;
+            let full = crate::plan::plan(
+                cards,
+                report,
+                settings,
+                p.exam_date,
+                p.target,
+                now,
+                today,
+                pace,
+            );
+            let needs = full.reviews_per_day
+                + full.new_per_day.min(settings.daily_new_limit as usize) as f64;
+            note.plan_needs = Some(needs);
+            note.plan_full = Some(full.projected);
+            if needs > per_day as f64 {
+                let fits_new = (per_day as f64 - full.reviews_per_day).floor().max(0.0) as u32;
+                let within = crate::srs::StudySettings {
+                    daily_new_limit: fits_new.min(settings.daily_new_limit),
+                    ..settings.clone()
+                };
+                let cut = crate::plan::plan(
+                    cards,
+                    report,
+                    &within,
+                    p.exam_date,
+                    p.target,
+                    now,
+                    today,
+                    pace,
+                );
+                note.plan_within = Some((within.daily_new_limit as usize, cut.projected));
+            }
+        }
+        o.budget = Some(note);
+    }
+    Ok(o)
 }
 
 #[cfg(test)]

@@ -92,21 +92,21 @@ pub struct Preview {
 impl Preview {
     /// (skill area name, question stems) in the order of the areas.
     pub fn by_area(&self) -> Vec<(&str, Vec<&str>)> {
+        // One pass over the questions (a file with 40,000 areas must not scan them all for
+        // each area).
+        let mut stems: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for q in &self.import.questions {
+            stems
+                .entry(q.domain.as_str())
+                .or_default()
+                .push(q.stem.as_str());
+        }
         self.import
             .manifest
             .domains
             .iter()
-            .map(|d| {
-                let stems = self
-                    .import
-                    .questions
-                    .iter()
-                    .filter(|q| q.domain == d.id)
-                    .map(|q| q.stem.as_str())
-                    .collect();
-                (d.name.as_str(), stems)
-            })
-            .filter(|(_, stems): &(&str, Vec<&str>)| !stems.is_empty())
+            .filter_map(|d| Some((d.name.as_str(), stems.remove(d.id.as_str())?)))
             .collect()
     }
 }
@@ -243,8 +243,8 @@ fn write_job(
             ));
         }
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let aside = aside_root.join(format!("{id}-{stamp}"));
-        move_dir(&dir, &aside)
+        let aside = new_folder(aside_root, &format!("{id}-{stamp}"))
+            .and_then(|aside| move_dir(&dir, &aside).map(|()| aside))
             .map_err(|e| format!("Could not move the existing {} aside: {e}", dir.display()))?;
         replaced_to = Some(aside);
     }
@@ -266,7 +266,31 @@ fn write_job(
     }
 }
 
-/// Rename, or copy and delete when the two folders are on different drives.
+/// A new, empty folder in `root` named `name` (or `name-2`, `name-3`, ... when taken):
+/// `create_dir` fails on an existing folder, so a replaced bank is never moved into (or
+/// over) another one, however quickly two imports follow each other.
+fn new_folder(root: &Path, name: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(root)?;
+    for n in 1..10_000 {
+        let path = if n == 1 {
+            root.join(name)
+        } else {
+            root.join(format!("{name}-{n}"))
+        };
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("no free name for {name} in {}", root.display()),
+    ))
+}
+
+/// Rename, or copy and delete when the two folders are on different drives. `to` is an
+/// empty folder made by [`new_folder`] (a rename replaces it), or does not exist.
 fn move_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent)?;

@@ -5,8 +5,9 @@
 pub mod dialog;
 mod exam;
 mod group;
-mod home;
+pub mod home;
 mod import;
+mod loading;
 mod results;
 mod settings;
 mod setup;
@@ -19,18 +20,21 @@ use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning, assembl
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
-use crate::srs::{Scheduler, StudyScope, StudySettings};
-use crate::store::backup::{BackupInfo, list_backups, restore_backup, start_fresh};
+use crate::srs::StudySettings;
+use crate::store::backup::{BackupInfo, list_backups, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
 use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
+use loading::BankLoading;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
+pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::SetupForm;
+pub use study::StudyCmd;
 pub use sync::SyncCmd;
 
 /// How often the used time of a running exam is written, besides every answer.
@@ -78,24 +82,13 @@ pub enum Command {
     Sync(SyncCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
-    /// Study today's queue, optionally one skill area only.
-    StartStudy {
-        bank_id: String,
-        area: Option<String>,
-    },
-    /// Study the questions the attempt on the Results screen got wrong or left unanswered.
-    StudyMissed,
-    /// Today's new questions are used up: study this many more anyway, in the same scope.
-    StudyMoreNew(usize),
-    StudyChoose(String),
-    StudyCheck,
-    /// Rate the checked study answer (a wrong answer is Again whatever is passed).
-    StudyRate(crate::srs::Confidence),
+    /// The Study screen: starting a session, answering, rating.
+    Study(StudyCmd),
+    /// Settings: steps, time budget, fitting FSRS to the learner.
+    Settings(SettingsCmd),
     SetStudySettings(crate::srs::StudySettings),
-    /// Write all history to one file.
-    ExportHistory(PathBuf),
-    /// Replace the history with an exported file (the current one is kept aside).
-    ImportHistory(PathBuf),
+    /// Settings → "Move your history": export, or import after the learner confirms.
+    History(HistoryCmd),
     /// Open the native file dialog for a path field.
     ChooseFile(dialog::FilePurpose),
     /// A path came back from the dialog: fill the field and do what its button does.
@@ -148,16 +141,6 @@ impl ResultsView {
             .map(|(item, _)| item.question_id.clone())
             .collect()
     }
-}
-
-/// Which questions a study session asks.
-pub enum QueuePick {
-    /// Everything due, then new questions up to what is left of today's limit.
-    Today,
-    /// Everything due, then this many new questions whatever today's limit says.
-    MoreNew(usize),
-    /// These questions, in this order, due or not.
-    Exactly(Vec<String>),
 }
 
 /// A spaced-repetition study session on the Study screen.
@@ -214,6 +197,9 @@ pub struct Dashboard {
     pub activity: Vec<(chrono::NaiveDate, usize)>,
     /// Questions with history that the bank no longer holds (see `srs::drop_retired`).
     pub retired: usize,
+    /// FSRS beyond today: recall on exam day, the last-days review, the time budget, the
+    /// offer to fit.
+    pub outlook: home::Outlook,
 }
 
 /// How many days the dashboard's activity strip covers.
@@ -223,6 +209,8 @@ pub struct CertprepApp {
     pub banks_dir: PathBuf,
     pub data_dir: PathBuf,
     pub banks: LoadReport,
+    /// The banks being read on a helper thread (at start-up); commands wait until they are in.
+    loading: Option<BankLoading>,
     pub store: Result<Store, StoreError>,
     _lock: Option<InstanceLock>,
     pub screen: Screen,
@@ -230,8 +218,8 @@ pub struct CertprepApp {
     /// The bank the dashboard shows.
     pub selected_bank: Option<String>,
     pub study_settings: StudySettings,
-    /// The history-file path typed in Settings.
-    pub history_path: String,
+    /// Settings → "Move your history": the file and a pending import's confirmation.
+    pub history: HistoryState,
     pub prefs: Prefs,
     /// Theme and zoom must be pushed into egui on the next frame.
     style_dirty: bool,
@@ -244,6 +232,8 @@ pub struct CertprepApp {
     pub group: group::GroupState,
     /// The Import screen: the file, its preview, the background job.
     pub import: ImportState,
+    /// Settings: the steps as typed, a fit running in the background and its result.
+    pub settings: SettingsState,
     /// Sync through a folder: the link, the helper thread, the last pass.
     pub sync: sync::SyncState,
     /// A file dialog open on its helper thread (one at a time).
@@ -280,20 +270,23 @@ impl CertprepApp {
         app
     }
 
+    /// The app on `banks_dir` and `data_dir`; the banks are read on a helper thread (see
+    /// [`CertprepApp::wait_for_banks`]).
     pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
-        let banks = load_banks(&banks_dir);
         let prefs = Prefs::load(&data_dir);
+        let loading = Some(BankLoading::start(banks_dir.clone()));
         let mut app = CertprepApp {
             banks_dir,
             data_dir,
-            banks,
+            banks: LoadReport::default(),
+            loading,
             store,
             _lock: None,
             screen: Screen::Home,
             home: HomeData::default(),
             selected_bank: None,
             study_settings: StudySettings::default(),
-            history_path: String::new(),
+            history: HistoryState::default(),
             prefs,
             style_dirty: true,
             notice: None,
@@ -301,6 +294,7 @@ impl CertprepApp {
             probe_first_frame: None,
             group: group::GroupState::default(),
             import: ImportState::default(),
+            settings: SettingsState::default(),
             sync: sync::SyncState::default(),
             dialog: None,
             frames: 0,
@@ -310,26 +304,37 @@ impl CertprepApp {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
         app.load_sync_state();
+        app
+    }
+
+    /// The banks are in: pick the dashboard's bank and open the screen of last time.
+    fn banks_loaded(&mut self) {
         // The dashboard opens on the bank last worked on, while it is still loaded.
-        app.selected_bank = app
+        self.selected_bank = self
             .prefs
             .last_bank
             .as_deref()
-            .and_then(|id| app.banks.bank(id))
-            .or_else(|| app.banks.banks.first())
+            .and_then(|id| self.banks.bank(id))
+            .or_else(|| self.banks.banks.first())
             .map(|b| b.id().to_string());
-        app.refresh_home();
+        self.refresh_home();
         // Open on the screen the window last showed (an exam in progress is offered on Home).
-        match app.prefs.last_screen {
+        match self.prefs.last_screen {
             StartScreen::Home => {}
-            StartScreen::Settings => app.run_cmd(Command::OpenSettings),
-            StartScreen::Import => app.run_cmd(Command::Import(ImportCmd::Open)),
+            StartScreen::Settings => self.run_cmd(Command::OpenSettings),
+            StartScreen::Import => self.run_cmd(Command::Import(ImportCmd::Open)),
         }
-        app
     }
 
     pub fn now(&self) -> Instant {
         Instant::now() + self.time_shift
+    }
+
+    /// The wall clock for records and schedules, moved by the same `time_shift` as
+    /// [`CertprepApp::now`] (tests move both without sleeping).
+    pub fn utc_now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::from_std(self.time_shift).unwrap_or(chrono::Duration::zero())
     }
 
     pub fn bank(&self, id: &str) -> Option<&Bank> {
@@ -339,6 +344,10 @@ impl CertprepApp {
     /// Draw one frame, then apply what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.sync_style(ui.ctx());
+        if self.poll_banks(None) {
+            self.show_loading(ui);
+            return;
+        }
         self.tick();
         let mut commands = std::mem::take(&mut self.commands);
         self.draw(ui, &mut commands);
@@ -350,8 +359,13 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() || self.sync.busy() {
-            // Poll the background import, sync or file dialog even when nothing else moves.
+        if self.import.busy()
+            || self.dialog.is_some()
+            || self.sync.busy()
+            || self.settings.fitting()
+        {
+            // Poll the background import, sync, fit or file dialog even when nothing else
+            // moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         } else if self.sync.linked.is_some() {
             // The next timed sync pass.
@@ -451,20 +465,30 @@ impl CertprepApp {
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
-                    study::show(ui, bank, view, out);
+                    let now = chrono::Utc::now()
+                        + chrono::Duration::from_std(self.time_shift)
+                            .unwrap_or(chrono::Duration::zero());
+                    study::show(ui, bank, view, now, out);
                 }
             }
             Screen::Settings(backups) => {
                 widgets::nav_bar(ui, widgets::NavTarget::Settings, out);
                 let data = settings::SettingsData {
-                    study: self.study_settings,
+                    study: &self.study_settings,
                     prefs: &self.prefs,
                     data_dir: &self.data_dir,
                     db_path: self.store.as_ref().ok().map(|s| s.path()),
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.history_path, &mut self.sync, out)
+                settings::show(
+                    ui,
+                    &data,
+                    &mut self.settings,
+                    &mut self.history,
+                    &mut self.sync,
+                    out,
+                )
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -501,6 +525,8 @@ impl CertprepApp {
         self.poll_import();
         self.poll_dialog();
         self.tick_sync();
+        self.poll_fit();
+        self.poll_study();
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
@@ -595,17 +621,9 @@ impl CertprepApp {
                 });
             }
             Command::DismissNotice => self.notice = None,
-            Command::RestoreBackup(path) => {
-                let aside = match &self.store {
-                    Err(StoreError::Corrupt { .. }) => "damaged",
-                    _ => "before-restore",
-                };
-                // Close our connection before the file is moved aside.
-                drop(std::mem::replace(&mut self.store, Err(StoreError::Closed)));
-                let result = restore_backup(&self.data_dir, &path, aside);
-                self.replace_store(result, "Backup restored")
-            }
+            Command::RestoreBackup(path) => self.restore_backup(&path),
             Command::OpenSettings => {
+                self.refresh_settings();
                 self.screen = Screen::Settings(list_backups(&self.data_dir));
                 self.prefs.last_screen = StartScreen::Settings;
                 self.save_prefs();
@@ -621,34 +639,14 @@ impl CertprepApp {
                 self.save_prefs();
             }
             Command::OpenDataFolder => {
-                if let Err(e) = open_folder(&self.data_dir) {
+                if let Err(e) = settings::open_folder(&self.data_dir) {
                     self.notice = Some(error_notice(format!(
                         "Could not open {}: {e}",
                         self.data_dir.display()
                     )));
                 }
             }
-            Command::BackupNow => {
-                let result = match &self.store {
-                    Ok(store) => store.backup_now("manual"),
-                    Err(e) => Err(StoreError::Sqlite {
-                        path: self.data_dir.clone(),
-                        source: rusqlite::Error::InvalidParameterName(e.to_string()),
-                    }),
-                };
-                match result {
-                    Ok(b) => {
-                        self.notice = Some(Notice {
-                            kind: NoticeKind::Info,
-                            text: format!("Backup written to {}", b.path.display()),
-                        })
-                    }
-                    Err(e) => self.notice = Some(error_notice(format!("Backup failed: {e}"))),
-                }
-                if let Screen::Settings(list) = &mut self.screen {
-                    *list = list_backups(&self.data_dir);
-                }
-            }
+            Command::BackupNow => self.backup_now(),
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
@@ -656,100 +654,15 @@ impl CertprepApp {
                 self.focus_bank(&id);
                 self.refresh_home();
             }
-            Command::StartStudy { bank_id, area } => {
-                let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
-                self.start_study(&bank_id, scope, QueuePick::Today)
-            }
-            Command::StudyMoreNew(extra) => {
-                if let Screen::Study(view) = &self.screen {
-                    let bank_id = view.session.bank_id.clone();
-                    let scope = match &view.session.scope {
-                        StudyScope::Area(a) => StudyScope::Area(a.clone()),
-                        _ => StudyScope::Bank,
-                    };
-                    self.start_study(&bank_id, scope, QueuePick::MoreNew(extra));
-                }
-            }
-            Command::StudyMissed => {
-                if let Screen::Results(view) = &self.screen {
-                    let bank_id = view.session.bank_id.clone();
-                    let scope = StudyScope::Missed {
-                        attempt_id: view.session.attempt_id,
-                    };
-                    let missed = view.missed();
-                    self.start_study(&bank_id, scope, QueuePick::Exactly(missed));
-                }
-            }
-            Command::StudyChoose(option) => self.with_study(|v, bank| {
-                v.session.choose(bank, &option);
-            }),
-            Command::StudyCheck => self.with_study(|v, _| {
-                v.session.check();
-            }),
-            Command::StudyRate(confidence) => self.rate_study(confidence),
-            Command::SetStudySettings(new) => {
-                let new = new.clamped();
-                let result = match &self.store {
-                    Ok(store) => store.set_study_settings(new),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                match result {
-                    Ok(()) => self.study_settings = new,
-                    Err(e) => {
-                        self.notice =
-                            Some(error_notice(format!("Study settings were not saved: {e}")))
-                    }
-                }
-            }
+            Command::Study(c) => self.run_study(c),
+            Command::Settings(c) => self.run_settings(c),
+            Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {
                 bank_id,
                 date,
                 target_percent,
             } => self.set_plan(&bank_id, &date, target_percent),
-            Command::ExportHistory(path) => {
-                let result = match &self.store {
-                    Ok(store) => store.export_history(&path),
-                    Err(e) => Err(StoreError::ReadOnly {
-                        path: self.data_dir.clone(),
-                        detail: e.to_string(),
-                    }),
-                };
-                self.notice = Some(match result {
-                    Ok(bytes) => Notice {
-                        kind: NoticeKind::Info,
-                        text: format!(
-                            "History exported to {} ({} KiB).",
-                            path.display(),
-                            bytes / 1024
-                        ),
-                    },
-                    Err(e) => error_notice(format!("Export failed: {e}")),
-                });
-            }
-            Command::ImportHistory(path) => {
-                // Close our connection before the current file is moved aside.
-                let previous = std::mem::replace(&mut self.store, Err(StoreError::Closed));
-                drop(previous);
-                match crate::store::backup::import_history(&self.data_dir, &path) {
-                    Ok(store) => {
-                        self.study_settings = store.study_settings().unwrap_or_default();
-                        self.replace_store(
-                            Ok(store),
-                            &format!("History imported from {}", path.display()),
-                        );
-                    }
-                    Err(e) => {
-                        // Nothing was moved: reopen the database we had.
-                        self.store = Store::open_in(&self.data_dir);
-                        self.notice = Some(error_notice(format!(
-                            "Import failed: {e}. Your own database was either left in place or kept beside it in the data folder."
-                        )));
-                    }
-                }
-            }
+            Command::History(c) => self.run_history(c),
             Command::ChooseFile(purpose) => {
                 if self.dialog.is_some() {
                     return;
@@ -776,7 +689,7 @@ impl CertprepApp {
             P::ResultFile => self.group.add_path = text,
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
-            P::ExportHistory | P::ImportHistory => self.history_path = text,
+            P::ExportHistory | P::ImportHistory => self.history.path = text,
             P::SyncFolder => self.sync.folder_text = text,
         }
     }
@@ -808,98 +721,6 @@ impl CertprepApp {
         }
     }
 
-    fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
-        if let Screen::Study(view) = &mut self.screen
-            && let Some(bank) = self.banks.bank(&view.session.bank_id)
-        {
-            f(view, bank);
-        }
-    }
-
-    /// Open the Study screen on `scope`, with the questions `pick` asks for.
-    fn start_study(&mut self, bank_id: &str, scope: StudyScope, pick: QueuePick) {
-        let Some(bank) = self.banks.bank(bank_id) else {
-            return;
-        };
-        let Ok(store) = &self.store else {
-            self.notice = Some(error_notice(
-                "Cannot study: the database is not available, so answers could not be saved."
-                    .into(),
-            ));
-            return;
-        };
-        let now = chrono::Utc::now();
-        let built = store.load_cards(bank_id).and_then(|cards| {
-            let allowed = match pick {
-                QueuePick::Exactly(due) => {
-                    // Asked for by name, due or not, and nothing new added.
-                    let queue = crate::srs::StudyQueue {
-                        due,
-                        new: Vec::new(),
-                    };
-                    return Ok((cards, queue));
-                }
-                QueuePick::MoreNew(extra) => extra,
-                QueuePick::Today => {
-                    let (_, day_start) = crate::srs::local_day_start(now);
-                    let (new_today, _) = store.reviews_since(bank_id, day_start)?;
-                    (self.study_settings.daily_new_limit as usize).saturating_sub(new_today)
-                }
-            };
-            let report = crate::mastery::report(bank, &cards, now);
-            let queue = crate::srs::build_queue(
-                bank,
-                &cards,
-                &report.by_area(),
-                now,
-                allowed,
-                scope.area(),
-            );
-            Ok((cards, queue))
-        });
-        match built {
-            Ok((cards, queue)) => {
-                let session = crate::srs::StudySession::new(
-                    bank,
-                    &queue,
-                    cards,
-                    scope,
-                    crate::exam::random_seed(),
-                );
-                self.focus_bank(bank_id);
-                self.screen = Screen::Study(Box::new(StudyView { session }));
-            }
-            Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
-        }
-    }
-
-    /// Rate the answer on screen and write the review at once.
-    fn rate_study(&mut self, confidence: crate::srs::Confidence) {
-        let Screen::Study(view) = &mut self.screen else {
-            return;
-        };
-        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
-            return;
-        };
-        let scheduler = Scheduler::new(self.study_settings.desired_retention);
-        let now = chrono::Utc::now();
-        let Some(review) = view.session.rate(bank, &scheduler, confidence, now) else {
-            return;
-        };
-        if let Ok(store) = &self.store {
-            let saved = store.record_review(&review).and_then(|()| {
-                let report = crate::mastery::report(bank, &view.session.cards, now);
-                let (day, _) = crate::srs::local_day_start(now);
-                store.save_readiness_point(bank.id(), day, &report.readiness)
-            });
-            if let Err(e) = saved {
-                self.notice = Some(error_notice(format!(
-                    "Your last answer could not be saved: {e}"
-                )));
-            }
-        }
-    }
-
     fn set_plan(&mut self, bank_id: &str, date: &str, target_percent: f64) {
         let Ok(exam_date) = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
             self.notice = Some(error_notice(format!(
@@ -923,24 +744,6 @@ impl CertprepApp {
             Ok(()) => self.refresh_home(),
             Err(e) => self.notice = Some(error_notice(format!("The plan was not saved: {e}"))),
         }
-    }
-
-    fn replace_store(&mut self, result: Result<Store, StoreError>, done: &str) {
-        match result {
-            Ok(store) => {
-                self.store = Ok(store);
-                self.notice = Some(Notice {
-                    kind: NoticeKind::Info,
-                    text: format!(
-                        "{done}. The previous database file was kept beside it in {}.",
-                        self.data_dir.display()
-                    ),
-                });
-            }
-            Err(e) => self.notice = Some(error_notice(e.to_string())),
-        }
-        self.load_sync_state();
-        self.refresh_home();
     }
 
     fn with_exam(&mut self, f: impl FnOnce(&mut ExamView)) {
@@ -1159,6 +962,7 @@ impl CertprepApp {
 
     fn finish_exam(&mut self) {
         let now = self.now();
+        let utc_now = self.utc_now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
         };
@@ -1171,7 +975,7 @@ impl CertprepApp {
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
         let saved = match &mut self.store {
-            Ok(store) => exam_reviews(store, &view.session, &report).and_then(|reviews| {
+            Ok(store) => exam_reviews(store, &view.session, &report, utc_now).and_then(|reviews| {
                 store.finish_attempt(&view.session, elapsed, &report, &reviews)
             }),
             Err(_) => Ok(()),
@@ -1310,6 +1114,7 @@ pub fn build_dashboard(
     if !report.is_prior_only() {
         let _ = store.save_readiness_point(bank.id(), today, &report.readiness);
     }
+    let outlook = home::outlook(store, bank, &cards, &report, settings, &plan_settings, now)?;
     let readiness_history = store.readiness_history(bank.id())?;
     let first_day = today - chrono::Duration::days(ACTIVITY_DAYS - 1);
     let activity = store.answers_per_day(
@@ -1329,28 +1134,28 @@ pub fn build_dashboard(
             plan,
             activity,
             retired,
+            outlook,
         },
         plan_settings,
     ))
 }
 
-/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again.
+/// The FSRS reviews a finished exam gives: every answered item, right = Good, wrong = Again,
+/// scheduled by the learner's scheduler for the bank (see `Scheduler::exam_next_card`).
 fn exam_reviews(
     store: &Store,
     session: &ExamSession,
     report: &ScoreReport,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<crate::srs::Review>, StoreError> {
-    let settings = store.study_settings()?;
     let cards = store.load_cards(&session.bank_id)?;
-    Ok(
-        crate::srs::Scheduler::new(settings.desired_retention).exam_reviews(
-            &session.bank_id,
-            &cards,
-            &crate::srs::answered_items(report),
-            chrono::Utc::now(),
-            session.attempt_id,
-        ),
-    )
+    Ok(store.scheduler_for(&session.bank_id)?.exam_reviews(
+        &session.bank_id,
+        &cards,
+        &crate::srs::answered_items(report),
+        now,
+        session.attempt_id,
+    ))
 }
 
 /// Larger text than egui's defaults: candidates read long scenarios for hours.
@@ -1392,21 +1197,6 @@ pub fn apply_style(ctx: &egui::Context) {
         style.visuals.error_fg_color = egui::Color32::from_rgb(180, 20, 20);
         style.visuals.hyperlink_color = egui::Color32::from_rgb(0, 85, 170);
     });
-}
-
-/// Show a folder in the platform's file manager.
-fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
-    let program = if cfg!(target_os = "windows") {
-        "explorer"
-    } else if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(program)
-        .arg(path)
-        .spawn()
-        .map(|_| ())
 }
 
 fn error_notice(text: String) -> Notice {

@@ -85,7 +85,7 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
                 )
                 .clicked()
         {
-            out.push(Command::StudyMissed);
+            out.push(super::StudyCmd::Missed.into());
         }
     });
 }

@@ -2,16 +2,54 @@
 //! question at a time, feedback with every explanation, then a one-key confidence rating.
 
 use super::exam::{option_list, picked_option, question_header, study_feedback};
-use super::{Command, StudyView};
+use super::{CertprepApp, Command, Screen, StudyView, error_notice};
 use crate::bank::Bank;
 use crate::srs::{Confidence, StudyScope};
 use egui::{Key, RichText, Ui};
 
+/// What the Study screen (and the buttons that open it) ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StudyCmd {
+    /// Study today's queue, optionally one skill area only.
+    Start {
+        bank_id: String,
+        area: Option<String>,
+    },
+    /// Study the questions the attempt on the Results screen got wrong or left unanswered.
+    Missed,
+    /// Today's new questions are used up: study this many more anyway, in the same scope.
+    MoreNew(usize),
+    /// The last days before the exam: the questions with the lowest recall on exam day.
+    ExamReview {
+        bank_id: String,
+    },
+    Choose(String),
+    Check,
+    /// Rate the checked answer (a wrong answer is Again whatever is passed).
+    Rate(Confidence),
+}
+
+impl From<StudyCmd> for Command {
+    fn from(c: StudyCmd) -> Command {
+        Command::Study(c)
+    }
+}
+
+/// How many questions the last-days review asks.
+pub const EXAM_REVIEW_SIZE: usize = 20;
+
 pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the answer · after a right \
      answer 1 Hard, 2 Good, 3 Easy (Enter = Good) · after a wrong one Enter continues. \
-     Wrong answers come back soon; Hard/Good/Easy set how long until you see a question again.";
+     A wrong answer comes back after a short wait; Hard/Good/Easy set how long until you see a \
+     question again.";
 
-pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut Ui,
+    bank: &Bank,
+    view: &StudyView,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut Vec<Command>,
+) {
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -25,6 +63,10 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                 StudyScope::Missed { .. } => {
                     ui.separator();
                     ui.label("Questions you missed in the exam");
+                }
+                StudyScope::ExamReview => {
+                    ui.separator();
+                    ui.label("Final review before the exam");
                 }
             }
             ui.separator();
@@ -47,6 +89,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     "{}: {:.0}%",
                     match s.scope {
                         StudyScope::Missed { .. } => "Missed questions",
+                        StudyScope::ExamReview => "Final review",
                         _ => "Today's queue",
                     },
                     s.progress() * 100.0
@@ -54,7 +97,11 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
         );
     });
     let Some((item, state)) = &s.current else {
-        finished(ui, bank, view, out);
+        if let Some(at) = s.waiting_until() {
+            waiting(ui, s, at, now, out);
+        } else {
+            finished(ui, bank, view, out);
+        }
         return;
     };
     let Some(q) = bank.question(&item.question_id) else {
@@ -69,7 +116,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     .add_enabled(state.answered(), egui::Button::new("Check answer"))
                     .clicked()
                 {
-                    out.push(Command::StudyCheck);
+                    out.push(StudyCmd::Check.into());
                 }
             }
             Some(true) => {
@@ -80,15 +127,21 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     (Confidence::Easy, "3"),
                 ] {
                     if ui.button(format!("{} ({key})", c.label())).clicked() {
-                        out.push(Command::StudyRate(c));
+                        out.push(StudyCmd::Rate(c).into());
                     }
                 }
             }
             Some(false) => {
                 if ui.button("Continue (Enter)").clicked() {
-                    out.push(Command::StudyRate(Confidence::Good));
+                    out.push(StudyCmd::Rate(Confidence::Good).into());
                 }
-                ui.label(RichText::new("This question will come back soon.").weak());
+                ui.label(
+                    RichText::new(
+                        "This question comes back after a short wait: later in this session, \
+                         or at the start of your next one.",
+                    )
+                    .weak(),
+                );
             }
         });
         ui.label(RichText::new(STUDY_HELP).small().weak());
@@ -107,7 +160,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     !checked,
                     checked,
                 ) {
-                    out.push(Command::StudyChoose(o));
+                    out.push(StudyCmd::Choose(o).into());
                 }
                 if let Some(ok) = result {
                     ui.add_space(8.0);
@@ -131,10 +184,10 @@ fn keyboard(
         match result {
             None => {
                 if let Some(p) = picked_option(i).filter(|p| *p < order.len()) {
-                    out.push(Command::StudyChoose(order[p].clone()));
+                    out.push(StudyCmd::Choose(order[p].clone()).into());
                 }
                 if answered && i.key_pressed(Key::Enter) {
-                    out.push(Command::StudyCheck);
+                    out.push(StudyCmd::Check.into());
                 }
             }
             Some(right) => {
@@ -148,7 +201,7 @@ fn keyboard(
                     None
                 };
                 if let Some(c) = rate {
-                    out.push(Command::StudyRate(c));
+                    out.push(StudyCmd::Rate(c).into());
                 }
             }
         }
@@ -180,16 +233,11 @@ fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
             if let StudyScope::Missed { .. } = s.scope {
                 ui.label("You have been through every question you missed in that exam.");
             }
-            ui.label(format!(
-                "You answered {}, {} of them right ({:.0}%). Every answer is saved and scheduled.",
-                crate::text::count(s.reviewed, "question", "questions"),
-                s.correct,
-                100.0 * s.correct as f64 / s.reviewed as f64
-            ));
+            ui.label(session_summary(s));
         }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if !matches!(s.scope, StudyScope::Missed { .. }) && unseen > 0 {
+            if matches!(s.scope, StudyScope::Bank | StudyScope::Area(_)) && unseen > 0 {
                 let more = unseen.min(MORE_NEW);
                 if ui
                     .button(format!(
@@ -199,7 +247,7 @@ fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
                     .on_hover_text("Beyond today's limit, this once; the limit itself stays as set in Settings.")
                     .clicked()
                 {
-                    out.push(Command::StudyMoreNew(more));
+                    out.push(StudyCmd::MoreNew(more).into());
                 }
             }
             if let StudyScope::Missed { attempt_id } = s.scope
@@ -212,4 +260,252 @@ fn finished(ui: &mut Ui, bank: &Bank, view: &StudyView, out: &mut Vec<Command>) 
             }
         });
     });
+}
+
+/// What a finished session did, counting questions (not answers): a question that came back
+/// after its learning step and was answered again is one question.
+pub fn session_summary(s: &crate::srs::StudySession) -> String {
+    let questions = s.answered.len();
+    let mut text = format!(
+        "You answered {}, {} right the first time ({:.0}%).",
+        crate::text::count(questions, "question", "questions"),
+        s.right_first_time,
+        100.0 * s.right_first_time as f64 / questions.max(1) as f64
+    );
+    let repeats = s.repeats();
+    if repeats > 0 {
+        text.push_str(&format!(
+            " {} at questions that came back after a learning step.",
+            crate::text::count(repeats, "second try", "second tries")
+        ));
+    }
+    text.push_str(" Every answer is saved and scheduled.");
+    text
+}
+
+/// Nothing left but questions coming back after their learning step: say when, count down,
+/// and let the learner stop (they are due at the next session).
+fn waiting(
+    ui: &mut Ui,
+    s: &crate::srs::StudySession,
+    at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut Vec<Command>,
+) {
+    let secs = (at - now).num_seconds().max(0);
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Waiting for a question to come back");
+        ui.label(format!(
+            "{} you answered wrong (or rated Hard) {} back after a short wait, so that it tests \
+             what you remember rather than what is still on screen. The next one is asked in \
+             {}:{:02}; stay on this screen, or stop now and it will be due at your next session.",
+            crate::text::count(s.returning.len(), "question", "questions"),
+            if s.returning.len() == 1 {
+                "comes"
+            } else {
+                "come"
+            },
+            secs / 60,
+            secs % 60
+        ));
+        if s.reviewed > 0 {
+            ui.label(session_summary(s));
+        }
+        ui.add_space(8.0);
+        if ui.button("Stop for now").clicked() {
+            out.push(Command::GoHome);
+        }
+    });
+    // The countdown moves, and the question appears, without anyone touching the mouse.
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(500));
+}
+
+/// Which questions a study session asks.
+pub enum QueuePick {
+    /// Everything due, then new questions up to what is left of today's limit, within the
+    /// daily time budget.
+    Today,
+    /// Everything due, then this many new questions whatever today's limit says.
+    MoreNew(usize),
+    /// These questions, in this order, due or not.
+    Exactly(Vec<String>),
+}
+
+impl CertprepApp {
+    pub(super) fn run_study(&mut self, cmd: StudyCmd) {
+        match cmd {
+            StudyCmd::Start { bank_id, area } => {
+                let scope = area.map_or(StudyScope::Bank, StudyScope::Area);
+                self.start_study(&bank_id, scope, QueuePick::Today)
+            }
+            StudyCmd::MoreNew(extra) => {
+                if let Screen::Study(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = match &view.session.scope {
+                        StudyScope::Area(a) => StudyScope::Area(a.clone()),
+                        _ => StudyScope::Bank,
+                    };
+                    self.start_study(&bank_id, scope, QueuePick::MoreNew(extra));
+                }
+            }
+            StudyCmd::Missed => {
+                if let Screen::Results(view) = &self.screen {
+                    let bank_id = view.session.bank_id.clone();
+                    let scope = StudyScope::Missed {
+                        attempt_id: view.session.attempt_id,
+                    };
+                    let missed = view.missed();
+                    self.start_study(&bank_id, scope, QueuePick::Exactly(missed));
+                }
+            }
+            StudyCmd::ExamReview { bank_id } => self.start_exam_review(&bank_id),
+            StudyCmd::Choose(option) => self.with_study(|v, bank| {
+                v.session.choose(bank, &option);
+            }),
+            StudyCmd::Check => self.with_study(|v, _| {
+                v.session.check();
+            }),
+            StudyCmd::Rate(confidence) => self.rate_study(confidence),
+        }
+    }
+
+    fn with_study(&mut self, f: impl FnOnce(&mut StudyView, &Bank)) {
+        if let Screen::Study(view) = &mut self.screen
+            && let Some(bank) = self.banks.bank(&view.session.bank_id)
+        {
+            f(view, bank);
+        }
+    }
+
+    /// A session waiting for a returning question shows it once its step is over.
+    pub(super) fn poll_study(&mut self) {
+        let now = self.utc_now();
+        self.with_study(|v, bank| {
+            v.session.resume_if_due(bank, now);
+        });
+    }
+
+    /// The last days before the exam: the seen questions with the lowest recall on exam day.
+    fn start_exam_review(&mut self, bank_id: &str) {
+        let Ok(store) = &self.store else {
+            return;
+        };
+        let picked = store.study_plan(bank_id).and_then(|plan| {
+            let exam_at = plan.and_then(|p| crate::srs::local_midnight(p.exam_date));
+            let cards = store.load_cards(bank_id)?;
+            Ok(exam_at.map(|at| {
+                crate::srs::lowest_exam_day_recall(&cards, at, EXAM_REVIEW_SIZE)
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>()
+            }))
+        });
+        match picked {
+            Ok(Some(ids)) => {
+                self.start_study(bank_id, StudyScope::ExamReview, QueuePick::Exactly(ids))
+            }
+            Ok(None) => {}
+            Err(e) => self.notice = Some(error_notice(format!("Cannot start the review: {e}"))),
+        }
+    }
+
+    /// Open the Study screen on `scope`, with the questions `pick` asks for.
+    pub(super) fn start_study(&mut self, bank_id: &str, scope: StudyScope, pick: QueuePick) {
+        let Some(bank) = self.banks.bank(bank_id) else {
+            return;
+        };
+        let Ok(store) = &self.store else {
+            self.notice = Some(error_notice(
+                "Cannot study: the database is not available, so answers could not be saved."
+                    .into(),
+            ));
+            return;
+        };
+        let now = self.utc_now();
+        let settings = &self.study_settings;
+        let today = matches!(pick, QueuePick::Today);
+        let built = store.load_cards(bank_id).and_then(|cards| {
+            let allowed = match pick {
+                QueuePick::Exactly(due) => {
+                    // Asked for by name, due or not, and nothing new added.
+                    let queue = crate::srs::StudyQueue {
+                        due,
+                        new: Vec::new(),
+                    };
+                    return Ok((cards, queue));
+                }
+                QueuePick::MoreNew(extra) => extra,
+                QueuePick::Today => {
+                    let (_, day_start) = crate::srs::local_day_start(now);
+                    let (new_today, _) = store.reviews_since(bank_id, day_start)?;
+                    (settings.daily_new_limit as usize).saturating_sub(new_today)
+                }
+            };
+            let report = crate::mastery::report(bank, &cards, now);
+            let mut queue = crate::srs::build_queue(
+                bank,
+                &cards,
+                &report.by_area(),
+                now,
+                allowed,
+                scope.area(),
+            );
+            if today && let Some(left) = store.budget_left_today(settings, now)? {
+                queue.limit(left);
+            }
+            Ok((cards, queue))
+        });
+        match built {
+            Ok((cards, queue)) => {
+                let session = crate::srs::StudySession::new(
+                    bank,
+                    &queue,
+                    cards,
+                    scope,
+                    crate::exam::random_seed(),
+                    now,
+                );
+                self.focus_bank(bank_id);
+                self.screen = Screen::Study(Box::new(StudyView { session }));
+            }
+            Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
+        }
+    }
+
+    /// Rate the answer on screen and write the review at once.
+    fn rate_study(&mut self, confidence: Confidence) {
+        let now = self.utc_now();
+        let Screen::Study(view) = &mut self.screen else {
+            return;
+        };
+        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
+            return;
+        };
+        let Ok(store) = &self.store else {
+            return;
+        };
+        let scheduler = match store.scheduler_for(bank.id()) {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice = Some(error_notice(format!(
+                    "Your answer could not be scheduled: {e}"
+                )));
+                return;
+            }
+        };
+        let Some(review) = view.session.rate(bank, &scheduler, confidence, now) else {
+            return;
+        };
+        let saved = store.record_review(&review).and_then(|()| {
+            let report = crate::mastery::report(bank, &view.session.cards, now);
+            let (day, _) = crate::srs::local_day_start(now);
+            store.save_readiness_point(bank.id(), day, &report.readiness)
+        });
+        if let Err(e) = saved {
+            self.notice = Some(error_notice(format!(
+                "Your last answer could not be saved: {e}"
+            )));
+        }
+    }
 }

@@ -35,7 +35,9 @@ pub fn harness_with(
     data: &Path,
     size: egui::Vec2,
 ) -> Harness<'static, CertprepApp> {
-    let app = CertprepApp::open(banks, data.to_path_buf());
+    let mut app = CertprepApp::open(banks, data.to_path_buf());
+    // Banks are read on a helper thread; the tests start from a window that has them.
+    assert!(app.wait_for_banks(std::time::Duration::from_secs(120)));
     Harness::builder().with_size(size).build_ui_state(
         |ui, app: &mut CertprepApp| {
             certprep::ui::apply_style(ui.ctx());
