@@ -853,8 +853,13 @@ mod e2e {
 
     fn open(data: &Path) -> CertprepApp {
         let banks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks");
-        let app = CertprepApp::open(banks, data.to_path_buf());
+        let mut app = CertprepApp::open(banks, data.to_path_buf());
         assert!(app.store.is_ok(), "{:?}", app.store.as_ref().err());
+        // Banks load on a helper thread since issue 14; the exam needs them in.
+        assert!(
+            app.wait_for_banks(std::time::Duration::from_secs(60)),
+            "banks loaded"
+        );
         app
     }
 
