@@ -933,7 +933,20 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
     let (stored, was): (Option<String>, String) = tx
         .prepare_cached("SELECT state_hlc, status FROM attempts WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if !newer(hlc, stored.as_deref()) {
+    // A finished exam stays finished: its score is the record of it, and a later "still in
+    // progress" from a computer that had not heard of the finish (its clock ahead) must not
+    // reopen it on some computers and not on others. So a finish beats any unfinished state,
+    // and between two of a kind the newest stamp wins: the same result in any order.
+    let (stored_final, incoming_final) = (
+        FINISHED.contains(&was.as_str()),
+        FINISHED.contains(&s.status.as_str()),
+    );
+    let wins = match (stored_final, incoming_final) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => newer(hlc, stored.as_deref()),
+    };
+    if !wins {
         return Ok(Outcome::Unchanged);
     }
     tx.prepare_cached(

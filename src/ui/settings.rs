@@ -71,11 +71,12 @@ pub fn show(
                 ui.add_space(12.0);
                 data(ui, d, out);
                 ui.add_space(12.0);
-                super::sync::show(ui, sync, d.dialog_open, out);
-                ui.add_space(12.0);
                 history_file(ui, history, d.dialog_open, out);
                 ui.add_space(12.0);
                 memory(ui, d.study, st, out);
+                ui.add_space(12.0);
+                // Last: the sections above keep the places learners know them by.
+                super::sync::show(ui, sync, d.dialog_open, out);
             });
     });
 }
