@@ -17,6 +17,7 @@ pub mod sim;
 pub mod srs;
 pub mod stats;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod text;
 pub mod ui;

@@ -367,6 +367,9 @@ impl Scheduler {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> Review {
+        // Never before the card's last review: a clock set back (or another computer's clock,
+        // when reviews are replayed after a sync) must not give FSRS a negative interval.
+        let now = before.map_or(now, |r| now.max(r.card.last_review));
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let after = match origin.source {
             ReviewSource::Study => self.next_card(&card, rating, now),
@@ -401,14 +404,18 @@ impl Scheduler {
     }
 
     /// A card's state after its whole review log, oldest first, as if this scheduler had
-    /// scheduled it from the start (py-fsrs's `reschedule_card`). None for an empty log.
+    /// scheduled it from the start (py-fsrs's `reschedule_card`). None for an empty log. An
+    /// answer stamped before the card's last review (a merged log whose other computer's
+    /// clock was behind, see docs/sync.md) is taken at that last review: time never runs
+    /// backwards for a card.
     pub fn replay(&self, log: &[LoggedAnswer]) -> Option<Card> {
         let mut card: Option<Card> = None;
         for a in log {
             let before = card.unwrap_or_else(|| Self::new_card(a.at));
+            let at = a.at.max(before.last_review);
             card = Some(match a.source {
-                ReviewSource::Study => self.next_card(&before, a.rating, a.at),
-                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), a.at),
+                ReviewSource::Study => self.next_card(&before, a.rating, at),
+                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), at),
             });
         }
         card

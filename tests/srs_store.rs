@@ -658,7 +658,8 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
         ("ops-1", &[(60, 3, "exam")]),
     ];
     {
-        // The schema as v3 shipped it: the first three migrations' own text.
+        // A v3 database: the first three migrations, as certprep 0.x left it (built from the
+        // migrations themselves, so later versions' additions never need undoing here).
         let c = rusqlite::Connection::open(&path).unwrap();
         for sql in &certprep::store::MIGRATIONS[..3] {
             c.execute_batch(sql).unwrap();

@@ -26,14 +26,8 @@ impl Store {
         let value = folder
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [GROUP_FOLDER_KEY, value.as_str()],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        // A path on this computer: it does not travel with the history (see store::sync).
+        self.set_setting(GROUP_FOLDER_KEY, &value)
     }
 }
 

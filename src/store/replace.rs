@@ -402,9 +402,12 @@ fn fill_attached(
         } else {
             ""
         };
+        // OR REPLACE: the fresh database already holds the rows opening it seeds (the sync
+        // clock, this database's device id); the file's own take their place. The file's
+        // rows cannot conflict among themselves: its schema was checked to be certprep's.
         tx.execute(
             &format!(
-                "INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"{filter}"
+                "INSERT OR REPLACE INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"{filter}"
             ),
             [],
         )

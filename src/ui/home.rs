@@ -15,6 +15,7 @@ pub fn show(
     banks: &LoadReport,
     store: &Result<Store, StoreError>,
     backups: &[BackupInfo],
+    sync_warning: Option<&str>,
     home: &mut HomeData,
     out: &mut Vec<Command>,
 ) {
@@ -26,11 +27,18 @@ pub fn show(
             if let Err(e) = store {
                 store_problem(ui, e, backups, out);
             }
-            if let Some((a, answered)) = &home.unfinished {
+            if let Some(w) = sync_warning {
+                ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
+                if ui.button("Set up sync through a folder").clicked() {
+                    out.push(Command::OpenSettings);
+                }
+                ui.add_space(8.0);
+            }
+            if let Some(u) = &home.unfinished {
                 let title = banks
-                    .bank(&a.bank_id)
-                    .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str());
-                resume_banner(ui, title, a, *answered, out);
+                    .bank(&u.attempt.bank_id)
+                    .map_or(u.attempt.bank_id.as_str(), |b| b.manifest.title.as_str());
+                resume_banner(ui, title, u, out);
             }
             bank_list(ui, banks, store.is_ok(), out);
             ui.add_space(12.0);
@@ -82,24 +90,31 @@ fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut 
     ui.add_space(8.0);
 }
 
-fn resume_banner(
-    ui: &mut Ui,
-    title: &str,
-    a: &crate::store::AttemptSummary,
-    answered: usize,
-    out: &mut Vec<Command>,
-) {
+fn resume_banner(ui: &mut Ui, title: &str, u: &super::Unfinished, out: &mut Vec<Command>) {
+    let a = &u.attempt;
     egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
-            ui.label(RichText::new("You have an unfinished exam").strong());
+            match &u.elsewhere {
+                Some(name) => ui.label(
+                    RichText::new(format!("You have an unfinished exam — in progress on {name}"))
+                        .strong(),
+                ),
+                None => ui.label(RichText::new("You have an unfinished exam").strong()),
+            };
             ui.label(format!(
                 "{title}: {} started {}, {} of {} answered.",
                 a.mode.as_str(),
                 super::widgets::local_time(a.started_at),
-                answered,
+                u.answered,
                 a.question_count
             ));
+            if u.elsewhere.is_some() {
+                ui.label(
+                    "Resume it here to carry on with the answers and time from there; close it on the other computer first, or answers given there after the last sync will \
+                     arrive later.",
+                );
+            }
             ui.label("Time while certprep was closed does not count against you.");
             ui.horizontal(|ui| {
                 if ui.button("Resume exam").clicked() {

@@ -12,6 +12,7 @@ mod results;
 mod settings;
 mod setup;
 mod study;
+mod sync;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
@@ -34,6 +35,7 @@ pub use import::{ImportCmd, ImportState};
 pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::SetupForm;
 pub use study::StudyCmd;
+pub use sync::SyncCmd;
 
 /// How often the used time of a running exam is written, besides every answer.
 const HEARTBEAT: Duration = Duration::from_secs(5);
@@ -76,6 +78,8 @@ pub enum Command {
     Group(GroupCmd),
     /// Import a GIFT or CSV file as a new bank.
     Import(ImportCmd),
+    /// Sync through a folder (Settings).
+    Sync(SyncCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// The Study screen: starting a session, answering, rating.
@@ -161,12 +165,20 @@ pub enum Screen {
 #[derive(Default)]
 pub struct HomeData {
     pub recent: Vec<AttemptSummary>,
-    pub unfinished: Option<(AttemptSummary, usize)>,
+    pub unfinished: Option<Unfinished>,
     /// The dashboard of the selected bank.
     pub dashboard: Option<Dashboard>,
     /// The exam-date form as typed.
     pub plan_date: String,
     pub plan_target: f64,
+}
+
+/// The exam Home offers to resume.
+pub struct Unfinished {
+    pub attempt: AttemptSummary,
+    pub answered: usize,
+    /// The other computer's name, when it was last answered there (sync).
+    pub elsewhere: Option<String>,
 }
 
 /// Readiness, mastery per area, today's work, history and the exam-date plan of one bank.
@@ -222,6 +234,8 @@ pub struct CertprepApp {
     pub import: ImportState,
     /// Settings: the steps as typed, a fit running in the background and its result.
     pub settings: SettingsState,
+    /// Sync through a folder: the link, the helper thread, the last pass.
+    pub sync: sync::SyncState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
     frames: u64,
@@ -281,6 +295,7 @@ impl CertprepApp {
             group: group::GroupState::default(),
             import: ImportState::default(),
             settings: SettingsState::default(),
+            sync: sync::SyncState::default(),
             dialog: None,
             frames: 0,
             commands: Vec::new(),
@@ -288,6 +303,7 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
+        app.load_sync_state();
         app
     }
 
@@ -343,9 +359,17 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() || self.settings.fitting() {
-            // Poll the background import or file dialog even when nothing else moves.
+        if self.import.busy()
+            || self.dialog.is_some()
+            || self.sync.busy()
+            || self.settings.fitting()
+        {
+            // Poll the background import, sync, fit or file dialog even when nothing else
+            // moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
+        } else if self.sync.linked.is_some() {
+            // The next timed sync pass.
+            ui.ctx().request_repaint_after(sync::PASS_EVERY);
         }
     }
 
@@ -404,7 +428,13 @@ impl CertprepApp {
 
     fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         let dropped = group::dropped_files(ui.ctx());
-        if !dropped.is_empty() {
+        if !dropped.is_empty()
+            && matches!(self.screen, Screen::Settings(_))
+            && self.sync.linked.is_none()
+            && dropped[0].is_dir()
+        {
+            out.push(SyncCmd::LinkTo(dropped[0].clone()).into());
+        } else if !dropped.is_empty() {
             let on_import = matches!(self.screen, Screen::Import);
             out.push(if import::wants_drop(on_import, &dropped) {
                 ImportCmd::Dropped(dropped).into()
@@ -422,7 +452,16 @@ impl CertprepApp {
                     _ => Vec::new(),
                 };
                 widgets::nav_bar(ui, widgets::NavTarget::Home, out);
-                home::show(ui, &self.banks, &self.store, &backups, &mut self.home, out)
+                let warning = self.sync.data_dir_warning.as_deref();
+                home::show(
+                    ui,
+                    &self.banks,
+                    &self.store,
+                    &backups,
+                    warning,
+                    &mut self.home,
+                    out,
+                )
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
@@ -442,7 +481,14 @@ impl CertprepApp {
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.settings, &mut self.history, out)
+                settings::show(
+                    ui,
+                    &data,
+                    &mut self.settings,
+                    &mut self.history,
+                    &mut self.sync,
+                    out,
+                )
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -478,6 +524,7 @@ impl CertprepApp {
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
+        self.tick_sync();
         self.poll_fit();
         self.poll_study();
         let now = self.now();
@@ -557,6 +604,7 @@ impl CertprepApp {
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
+            Command::Sync(c) => self.run_sync(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -642,6 +690,7 @@ impl CertprepApp {
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
             P::ExportHistory | P::ImportHistory => self.history.path = text,
+            P::SyncFolder => self.sync.folder_text = text,
         }
     }
 
@@ -761,7 +810,12 @@ impl CertprepApp {
                 .ok()
                 .flatten()
                 .map_or(0, |l| l.session.answered_count());
-            (a, answered)
+            let elsewhere = store.remote_progress(a.id).ok().flatten().map(|r| r.name);
+            Unfinished {
+                attempt: a,
+                answered,
+                elsewhere,
+            }
         });
         let bank = self
             .selected_bank

@@ -1,6 +1,7 @@
 //! Settings: appearance, study (daily new questions, desired retention, learning steps, a
-//! daily time budget), the pass mark of each bank, the FSRS parameters fitted to the learner and what the review log says
-//! about their memory (true retention, calibration), the data folder, backups.
+//! daily time budget), the pass mark of each bank, the FSRS parameters fitted to the learner and
+//! what the review log says about their memory (true retention, calibration), the data folder,
+//! backups, moving the history, sync through a folder (drawn by `ui::sync`).
 
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
@@ -55,6 +56,7 @@ pub fn show(
     d: &SettingsData,
     st: &mut SettingsState,
     history: &mut HistoryState,
+    sync: &mut super::sync::SyncState,
     out: &mut Vec<Command>,
 ) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -75,6 +77,9 @@ pub fn show(
                 pass_marks(ui, &mut st.pass_marks, out);
                 ui.add_space(12.0);
                 memory(ui, d.study, st, out);
+                ui.add_space(12.0);
+                // Last: the sections above keep the places learners know them by.
+                super::sync::show(ui, sync, d.dialog_open, out);
             });
     });
 }
@@ -953,6 +958,9 @@ impl CertprepApp {
                 }
             }
         }
+        // The database in place decides the link (an imported history from another computer
+        // has none; a restored backup has this computer's).
+        self.load_sync_state();
         self.refresh_home();
     }
 }
