@@ -1,7 +1,6 @@
 //! The study-group folder setting, kept with the history in the `settings` table.
 
 use super::{Store, StoreError};
-use rusqlite::OptionalExtension;
 use std::path::PathBuf;
 
 const GROUP_FOLDER_KEY: &str = "group_folder";
@@ -9,15 +8,7 @@ const GROUP_FOLDER_KEY: &str = "group_folder";
 impl Store {
     /// The folder whose `*.certprep-result.json` files the group report reads, if set.
     pub fn group_folder(&self) -> Result<Option<PathBuf>, StoreError> {
-        let v: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [GROUP_FOLDER_KEY],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let v = super::srs::setting_in(&self.conn, GROUP_FOLDER_KEY).map_err(|e| self.err(e))?;
         Ok(v.filter(|s| !s.trim().is_empty()).map(PathBuf::from))
     }
 

@@ -164,7 +164,11 @@ pub(super) fn write_card(
     Ok(())
 }
 
-fn setting_in(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+/// One settings-table value, read on any connection (the one query every settings read uses).
+pub(super) fn setting_in(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
         r.get(0)
     })

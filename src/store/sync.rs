@@ -126,13 +126,7 @@ enum Outcome {
 
 impl Store {
     pub(super) fn load_device(conn: &Connection) -> rusqlite::Result<String> {
-        let existing: Option<String> = conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [DEVICE_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let existing = super::srs::setting_in(conn, DEVICE_KEY)?;
         if let Some(d) = existing.filter(|d| hlc::is_device_id(d)) {
             return Ok(d);
         }
@@ -173,12 +167,7 @@ impl Store {
     }
 
     fn local_value(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))
+        super::srs::setting_in(&self.conn, key).map_err(|e| self.err(e))
     }
 
     /// The linked sync folder, if any.
@@ -378,6 +367,21 @@ impl Store {
         tx.commit().map_err(|e| classify(&self.path, e))?;
         Ok(applied)
     }
+}
+
+/// Keep the records this computer stamped: each computer exports only its own changes.
+fn keep_mine(
+    rows: impl Iterator<Item = rusqlite::Result<Record>>,
+    mine: &impl Fn(&str) -> bool,
+    out: &mut Vec<Record>,
+) -> rusqlite::Result<()> {
+    for r in rows {
+        let r = r?;
+        if mine(&r.hlc) {
+            out.push(r);
+        }
+    }
+    Ok(())
 }
 
 fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
@@ -655,12 +659,7 @@ fn export_since(
                 }),
             })
         })?;
-        for r in rows {
-            let r = r?;
-            if mine(&r.hlc) {
-                out.push(r);
-            }
-        }
+        keep_mine(rows, &mine, &mut out)?;
     }
     // Reviews.
     {
@@ -694,12 +693,7 @@ fn export_since(
                 }),
             })
         })?;
-        for r in rows {
-            let r = r?;
-            if mine(&r.hlc) {
-                out.push(r);
-            }
-        }
+        keep_mine(rows, &mine, &mut out)?;
     }
     // Predictions.
     {
@@ -723,12 +717,7 @@ fn export_since(
                 }),
             })
         })?;
-        for r in rows {
-            let r = r?;
-            if mine(&r.hlc) {
-                out.push(r);
-            }
-        }
+        keep_mine(rows, &mine, &mut out)?;
     }
     // Values: synced settings, plans, readiness days, device names and unknown keys.
     let value_queries: [(&str, fn(&rusqlite::Row) -> rusqlite::Result<(String, Option<String>)>); 4] = [
