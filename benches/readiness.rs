@@ -72,7 +72,9 @@ fn history(c: &mut Criterion) {
     g.bench_function("mastery_readiness_1M_log", |b| {
         b.iter(|| {
             let cards = store.load_cards(bank.id()).expect("cards");
-            let m = certprep::mastery::report(&bank, &cards, chrono::Utc::now());
+            let m = store
+                .mastery_report(&bank, &cards, chrono::Utc::now())
+                .expect("report");
             black_box(m.readiness.predicted)
         })
     });

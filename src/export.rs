@@ -188,7 +188,7 @@ pub const MASTERY_COLUMNS: [&str; 8] = [
 ];
 
 /// One row per skill area in manifest order, then an `overall` row with the predicted exam
-/// score (blueprint-weighted) and its 95% band.
+/// score (blueprint-weighted) and its 80% band.
 pub fn mastery_csv(report: &MasteryReport) -> Result<String, ExportError> {
     let mut rows = vec![
         MASTERY_COLUMNS

@@ -6,12 +6,15 @@
 //! seen card and a representative new card of each day are walked forward with the FSRS
 //! scheduler (rated Good each time) and their reviews before the exam are counted.
 //!
-//! The same walks give the projected score: each walked card's FSRS recall on the exam date,
-//! lowered when the learner's own repeat answers are less often right than the walk assumes
-//! (see [`RepeatAccuracy`]). Questions not seen by the exam keep their area's prior. The model
-//! is written up in `docs/readiness.md`, "Exam-date plan".
+//! The same walks give the projected score, through the very function today's readiness uses
+//! ([`mastery::chance_right`]): each question's chance on the exam date from its area's ability,
+//! its own record (with the walk's reviews answered as often right as the learner's reviews
+//! so far, see [`RepeatAccuracy`]), its FSRS recall on the exam date, and the learner's
+//! realism. Questions not seen by the exam keep their area's ability. The model is written up
+//! in `docs/readiness.md`, "Exam-date plan".
 
-use crate::mastery::MasteryReport;
+use crate::bank::Bank;
+use crate::mastery::{self, MasteryReport, SeenItem};
 use crate::srs::{CardRecord, Scheduler, StudySettings};
 #[cfg(test)]
 use crate::srs::{Rating, ReviewOrigin};
@@ -33,24 +36,25 @@ pub struct AreaPlan {
     pub unseen: usize,
     pub total: usize,
     pub mastery: f64,
+    /// The area's projected mastery on the exam date if the plan is followed.
+    pub projected: f64,
     /// New questions of this area per day, on average.
     pub new_per_day: f64,
 }
 
 /// How often the learner's answers after the first to the same question were right, and what
-/// the plan makes of it.
+/// the plan expects of the reviews it schedules.
 ///
-/// The FSRS walk rates every simulated review Good, i.e. assumes every review is answered
-/// right. FSRS schedules a review when recall has fallen to the desired retention r, so a
-/// learner FSRS describes well gets about r of their repeat answers right. With n repeat
-/// answers of which k were right and c = [`ACCURACY_PSEUDO_ANSWERS`]:
+/// The FSRS walk rates every simulated review Good to find when reviews fall due; whether
+/// each is answered right is a separate question. FSRS schedules a review when recall has
+/// fallen to the desired retention r, so a learner FSRS describes well gets about r of their
+/// repeat answers right. With n repeat answers of which k were right and
+/// c = [`ACCURACY_PSEUDO_ANSWERS`], the plan expects each of its reviews to be right with
 ///
-/// * shrunk accuracy  a' = (k + c·r) / (n + c)
-/// * recall scale     s  = min(1, a' / r)
+/// * shrunk accuracy  a' = (k + c·r) / (n + c),
 ///
-/// Each exam-date recall that rests on at least one simulated review is multiplied by s. The
-/// scale never exceeds 1: the walk already assumes every review goes right, so a good record
-/// does not raise the forecast further.
+/// and a question's record on the exam date (the T of `docs/readiness.md`) counts its
+/// simulated reviews at that rate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RepeatAccuracy {
     /// Answers to a question already answered before (reviews after the first), n.
@@ -59,8 +63,6 @@ pub struct RepeatAccuracy {
     pub right: u64,
     /// The accuracy the plan uses, a': the record shrunk toward the desired retention.
     pub shrunk: f64,
-    /// What each simulated exam-date recall is multiplied by, s.
-    pub recall_scale: f64,
     /// The desired retention r the record is measured against.
     pub desired_retention: f64,
 }
@@ -92,16 +94,14 @@ pub fn repeat_accuracy<'a>(
     let r = desired_retention;
     let shrunk =
         (right as f64 + ACCURACY_PSEUDO_ANSWERS * r) / (answers as f64 + ACCURACY_PSEUDO_ANSWERS);
-    let recall_scale = if r > 0.0 && shrunk.is_finite() {
-        (shrunk / r).clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
     RepeatAccuracy {
         answers,
         right,
-        shrunk,
-        recall_scale,
+        shrunk: if shrunk.is_finite() {
+            shrunk.clamp(0.0, 1.0)
+        } else {
+            r
+        },
         desired_retention: r,
     }
 }
@@ -118,16 +118,14 @@ pub struct ExamPlan {
     /// Average reviews a day the plan implies (FSRS-simulated).
     pub reviews_per_day: f64,
     /// Predicted score on the exam date if the plan is followed (at most the daily limit of
-    /// new questions, every review done on its due day): Σ blueprint weight × the area's
-    /// projected mastery (see `plan`). A seen or newly introduced question counts with its FSRS
-    /// recall on the exam date, scaled by [`RepeatAccuracy::recall_scale`]; a question not
-    /// seen by then keeps its area's prior.
+    /// new questions, every review done on its due day), by the same model as today's
+    /// readiness: Σ exam share × the area's mean chance per question on the exam date.
     pub projected: f64,
     pub target: f64,
     /// New questions a day over the last two weeks.
     pub recent_pace: f64,
-    /// The learner's record on repeat answers and the scale it puts on the projection, so
-    /// the dashboard can say what the projection assumes.
+    /// The learner's record on repeat answers, which the plan expects its reviews to match,
+    /// so the dashboard can say what the projection assumes.
     pub repeat_accuracy: RepeatAccuracy,
     pub areas: Vec<AreaPlan>,
     /// Empty when the plan is reachable.
@@ -167,25 +165,66 @@ fn walk_to_exam(
                 reviews: 1,
                 correct: 1,
                 first_correct: true,
+                last_correct: true,
+                first_at: first_at,
             }
             .retrievability(until)
         }),
     }
 }
 
-/// A walked card's recall on the exam date, tempered by the learner's repeat accuracy when
-/// it rests on simulated (all-Good) reviews. A card that does not come due before the exam
-/// keeps FSRS's recall as it is, the way today's mastery counts it.
-fn projected_recall(walk: Walk, accuracy: &RepeatAccuracy) -> f64 {
-    if walk.reviews > 0 {
-        walk.recall_at_exam * accuracy.recall_scale
-    } else {
-        walk.recall_at_exam
+/// A question's record on the exam date, as the counts T is made of: answers, right ones
+/// (expected), and the chance the latest one is right.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ExpectedRecord {
+    answers: f64,
+    right: f64,
+    last_right: f64,
+}
+
+impl ExpectedRecord {
+    fn of(card: &CardRecord) -> ExpectedRecord {
+        ExpectedRecord {
+            answers: f64::from(card.reviews),
+            right: f64::from(card.correct.min(card.reviews)),
+            last_right: if card.last_correct { 1.0 } else { 0.0 },
+        }
+    }
+
+    /// A question met for the first time, right with the area's ability.
+    fn first_try(ability: f64) -> ExpectedRecord {
+        ExpectedRecord {
+            answers: 1.0,
+            right: ability,
+            last_right: ability,
+        }
+    }
+
+    /// After `reviews` more answers, each right with `accuracy`.
+    fn after(self, reviews: usize, accuracy: f64) -> ExpectedRecord {
+        if reviews == 0 {
+            return self;
+        }
+        ExpectedRecord {
+            answers: self.answers + reviews as f64,
+            right: self.right + reviews as f64 * accuracy,
+            last_right: accuracy,
+        }
+    }
+
+    /// T, as [`mastery::item_target`] reads a card (linear in the counts, so the expected
+    /// record gives the expected T).
+    fn target(self, guess: f64) -> f64 {
+        let share = (self.right / self.answers.max(1.0)).clamp(0.0, 1.0);
+        let known = mastery::LAST_ANSWER_SHARE * self.last_right
+            + (1.0 - mastery::LAST_ANSWER_SHARE) * share;
+        known * (1.0 - mastery::SLIP) + (1.0 - known) * guess
     }
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn plan(
+    bank: &Bank,
     cards: &HashMap<String, CardRecord>,
     report: &MasteryReport,
     settings: &StudySettings,
@@ -209,23 +248,57 @@ pub fn plan(
     let exam_at = now + chrono::Duration::days(days_left.max(0));
     let scheduler =
         Scheduler::from_settings(settings).with_exam(crate::srs::local_midnight(exam_date));
-    let seen_cards = || cards.values().filter(|c| c.reviews > 0);
-    let accuracy = repeat_accuracy(seen_cards(), settings.desired_retention);
+    let accuracy = repeat_accuracy(
+        cards.values().filter(|c| c.reviews > 0),
+        settings.desired_retention,
+    );
+    let a_rate = accuracy.shrunk;
+    let rho = report.realism;
+    let area_index: HashMap<&str, usize> = report
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.domain_id.as_str(), i))
+        .collect();
 
-    // Cards already seen: each one's own walk.
+    // Questions seen today: each one's own walk and record, by the per-question function.
     let mut reviews = 0;
-    let (mut seen_walked, mut seen_recall_sum) = (0usize, 0.0);
-    for c in seen_cards() {
-        let walk = walk_to_exam(&scheduler, Some(c), now, exam_at);
-        reviews += walk.reviews;
-        seen_walked += 1;
-        seen_recall_sum += projected_recall(walk, &accuracy);
+    let mut seen_chance = vec![0.0; report.areas.len()];
+    // The mean guessing chance of each area's unseen questions, for those introduced later.
+    let mut unseen_guess = vec![(0.0, 0usize); report.areas.len()];
+    for q in &bank.questions {
+        let Some(&i) = area_index.get(q.domain.as_str()) else {
+            continue;
+        };
+        let guess = mastery::guess_chance(q);
+        let Some(start) = report.learner.start(q) else {
+            continue;
+        };
+        match cards.get(&q.id).filter(|c| c.reviews > 0) {
+            Some(c) => {
+                let walk = walk_to_exam(&scheduler, Some(c), now, exam_at);
+                reviews += walk.reviews;
+                let seen = SeenItem {
+                    target: ExpectedRecord::of(c)
+                        .after(walk.reviews, a_rate)
+                        .target(guess),
+                    recall: walk.recall_at_exam,
+                };
+                seen_chance[i] += mastery::chance_right(start.chance, Some(seen), rho);
+            }
+            None => {
+                unseen_guess[i].0 += guess;
+                unseen_guess[i].1 += 1;
+            }
+        }
     }
-    // Cards still to come, introduced `rate` a day: one representative walk per day serves
-    // all of that day's new cards (they start from the same state at the same time).
+
+    // Questions still to come, introduced `rate` a day: one representative walk per day serves
+    // all of that day's new questions (they start from the same state at the same time); they
+    // go to the areas in proportion to each area's unseen questions.
     let rate = new_per_day.min(settings.daily_new_limit as usize);
     let mut left = unseen;
-    let mut new_recall_sum = 0.0;
+    let mut introduced_chance = vec![0.0; report.areas.len()];
     for day in 0..new_days {
         if left == 0 || rate == 0 {
             break;
@@ -235,7 +308,22 @@ pub fn plan(
         let first = now + chrono::Duration::days(day);
         let walk = walk_to_exam(&scheduler, None, first, exam_at);
         reviews += today_new * walk.reviews;
-        new_recall_sum += today_new as f64 * projected_recall(walk, &accuracy);
+        for (i, a) in report.areas.iter().enumerate() {
+            let (guess_sum, n) = unseen_guess[i];
+            if n == 0 {
+                continue;
+            }
+            let start = a.unseen_chance;
+            let seen = SeenItem {
+                target: ExpectedRecord::first_try(start)
+                    .after(walk.reviews.saturating_sub(1), a_rate)
+                    .target(guess_sum / n as f64),
+                recall: walk.recall_at_exam,
+            };
+            let share = n as f64 / unseen as f64;
+            introduced_chance[i] +=
+                today_new as f64 * share * mastery::chance_right(start, Some(seen), rho);
+        }
     }
     let will_see = unseen - left;
     let reviews_per_day = if days_left > 0 {
@@ -244,45 +332,30 @@ pub fn plan(
         0.0
     };
 
-    // Projected mastery of an area: the mean over its questions of
-    //   seen now            → the mean projected recall of all seen cards (why: below),
-    //   introduced by then  → its day's walk, new questions going to areas by unseen share,
-    //   still unseen        → the area's prior.
-    // `plan` gets the cards without their areas, so a seen card is not attributed to its own
-    // area: every area's seen questions count with the bank-wide mean. Under the plan each
-    // card is reviewed whenever its recall falls to the desired retention, so its recall on the
-    // exam date depends mostly on where the exam falls between two reviews, not on its area.
-    let seen_recall_mean = (seen_walked > 0).then(|| seen_recall_sum / seen_walked as f64);
     let mut areas = Vec::new();
     let mut projected = 0.0;
-    for a in &report.areas {
+    for (i, a) in report.areas.iter().enumerate() {
         let a_unseen = a.total - a.seen;
         let share = if unseen == 0 {
             0.0
         } else {
             a_unseen as f64 / unseen as f64
         };
-        let introduced = will_see as f64 * share;
+        let still_unseen = a_unseen as f64 - will_see as f64 * share;
         let m = if a.total == 0 {
-            a.prior
+            a.ability
         } else {
-            // Seen questions without any walked card mean the inputs disagree (cards and
-            // report from different moments); today's mastery of them is the best figure left.
-            let seen_recall = match seen_recall_mean {
-                Some(mean) => a.seen as f64 * mean,
-                None => a.mastery * a.total as f64 - a_unseen as f64 * a.prior,
-            };
-            let sum =
-                seen_recall + new_recall_sum * share + (a_unseen as f64 - introduced) * a.prior;
+            let sum = seen_chance[i] + introduced_chance[i] + still_unseen * a.unseen_chance;
             (sum / a.total as f64).clamp(0.0, 1.0)
         };
-        projected += a.weight * m;
+        projected += a.exam_share * m;
         areas.push(AreaPlan {
             domain_id: a.domain_id.clone(),
             name: a.name.clone(),
             unseen: a_unseen,
             total: a.total,
             mastery: a.mastery,
+            projected: m,
             new_per_day: new_per_day as f64 * share,
         });
     }
@@ -345,7 +418,7 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mastery::{self, AreaMastery, OverallRate};
+    use crate::mastery::ModelInputs;
     use chrono::TimeZone;
 
     fn t0() -> DateTime<Utc> {
@@ -360,11 +433,14 @@ mod tests {
             reviews,
             correct,
             first_correct,
+            last_correct: true,
+            first_at: t0(),
         }
     }
 
     /// A card answered right `reviews` times, each time it came due, the first `days_ago`
-    /// days before t0; the counts are then set to `correct` right answers (first one right).
+    /// days before t0; the counts are then set to `correct` right answers (the latest one
+    /// right only when all are).
     fn studied(id: &str, days_ago: i64, reviews: u32, correct: u32) -> CardRecord {
         let s = Scheduler::new(0.9);
         let mut card: Option<CardRecord> = None;
@@ -382,28 +458,17 @@ mod tests {
         }
         let mut c = card.expect("at least one review");
         c.correct = correct;
+        c.last_correct = correct == reviews;
         c
     }
 
-    /// A one-area bank of `total` questions q0, q1, ... as `mastery::report` would see it.
-    fn one_area_report(total: usize, cards: &HashMap<String, CardRecord>) -> MasteryReport {
-        let ids: Vec<String> = (0..total).map(|i| format!("q{i}")).collect();
-        let evidence = mastery::area_evidence(ids.iter().map(|s| s.as_str()), cards, t0());
-        let overall = OverallRate::from_areas(&[evidence]);
-        let areas = vec![AreaMastery {
-            domain_id: "a".into(),
-            name: "Area".into(),
-            weight: 1.0,
-            ..mastery::area_mastery(&evidence, &overall)
-        }];
-        let readiness = mastery::readiness(&areas, &overall, 0.7, 50);
-        MasteryReport {
-            bank_id: "b".into(),
-            seen: evidence.seen,
-            total,
-            areas,
-            readiness,
-        }
+    /// A one-area bank of `total` questions q-0, q-1, ... (mock exams of all of them).
+    fn one_area(total: usize) -> Bank {
+        crate::synth::small_bank(&[("q", 1.0, total)], total as u32)
+    }
+
+    fn report_of(bank: &Bank, cards: &HashMap<String, CardRecord>) -> MasteryReport {
+        mastery::report(bank, cards, &ModelInputs::for_bank(bank), t0())
     }
 
     fn by_id(cards: Vec<CardRecord>) -> HashMap<String, CardRecord> {
@@ -413,15 +478,12 @@ mod tests {
             .collect()
     }
 
-    fn plan_at(
-        cards: &HashMap<String, CardRecord>,
-        report: &MasteryReport,
-        days_left: i64,
-    ) -> ExamPlan {
+    fn plan_at(bank: &Bank, cards: &HashMap<String, CardRecord>, days_left: i64) -> ExamPlan {
         let today = t0().date_naive();
         plan(
+            bank,
             cards,
-            report,
+            &report_of(bank, cards),
             &StudySettings::default(),
             today + chrono::Duration::days(days_left),
             0.8,
@@ -432,43 +494,25 @@ mod tests {
     }
 
     #[test]
-    fn repeat_accuracy_hand_computed_shrinkage_and_scale() {
+    fn repeat_accuracy_hand_computed_shrinkage() {
         // 10 repeats with 7 right (the first answer, also right, is not a repeat) and 20
         // repeats with 14 right (first answer wrong): k = 21 of n = 30, observed 0.7.
-        // a' = (21 + 10·0.9) / (30 + 10) = 30/40 = 0.75; s = 0.75/0.9 = 5/6.
+        // a' = (21 + 10·0.9) / (30 + 10) = 30/40 = 0.75.
         let cards = [counts("q1", 11, 8, true), counts("q2", 21, 14, false)];
         let acc = repeat_accuracy(&cards, 0.9);
         assert_eq!((acc.answers, acc.right), (30, 21));
         assert!((acc.observed().unwrap() - 0.7).abs() < 1e-12);
         assert!((acc.shrunk - 0.75).abs() < 1e-12);
-        assert!((acc.recall_scale - 5.0 / 6.0).abs() < 1e-12);
 
-        // The scale applies to a recall that rests on simulated reviews: 0.96 · 5/6 = 0.8.
-        let reviewed = Walk {
-            reviews: 2,
-            recall_at_exam: 0.96,
-        };
-        assert!((projected_recall(reviewed, &acc) - 0.8).abs() < 1e-12);
-        // A card not due before the exam keeps FSRS's recall, as today's mastery does.
-        let untouched = Walk {
-            reviews: 0,
-            recall_at_exam: 0.96,
-        };
-        assert_eq!(projected_recall(untouched, &acc), 0.96);
-
-        // No repeats yet: a' is the desired retention and nothing is scaled.
+        // No repeats yet: a' is the desired retention.
         let first_only = [counts("q1", 1, 0, false), counts("q2", 1, 1, true)];
         let acc = repeat_accuracy(&first_only, 0.9);
         assert_eq!((acc.answers, acc.observed()), (0, None));
         assert!((acc.shrunk - 0.9).abs() < 1e-12);
-        assert_eq!(acc.recall_scale, 1.0);
 
-        // Better than the desired retention: a' = (30 + 9)/40 = 0.975, but the scale stops
-        // at 1 (the walk already assumes every review is right).
+        // Better than the desired retention: a' = (30 + 9)/40 = 0.975.
         let perfect = [counts("q1", 31, 31, true)];
-        let acc = repeat_accuracy(&perfect, 0.9);
-        assert!((acc.shrunk - 0.975).abs() < 1e-12);
-        assert_eq!(acc.recall_scale, 1.0);
+        assert!((repeat_accuracy(&perfect, 0.9).shrunk - 0.975).abs() < 1e-12);
 
         // Counts that contradict each other (more right than answered) count every repeat
         // as right at most, instead of an accuracy above 100%.
@@ -477,31 +521,43 @@ mod tests {
     }
 
     #[test]
+    fn expected_record_hand_computed() {
+        // 1 of 2 right, the latest wrong, then 3 reviews the plan expects right at 0.8:
+        // answers 5, right 1 + 2.4 = 3.4, latest right 0.8;
+        // K = 0.6·0.8 + 0.4·3.4/5 = 0.752, T = 0.752·0.95 + 0.248·0.25 = 0.7764.
+        let mut c = counts("q", 2, 1, true);
+        c.last_correct = false;
+        let t = ExpectedRecord::of(&c).after(3, 0.8).target(0.25);
+        assert!((t - 0.7764).abs() < 1e-12, "{t}");
+        // No simulated review: T is the card's own, as today's readiness reads it.
+        let today = ExpectedRecord::of(&c).after(0, 0.8).target(0.25);
+        assert!((today - mastery::item_target(&c, 0.25)).abs() < 1e-12);
+        // A new question (first try right with the ability 0.6) and 2 reviews at 0.9:
+        // answers 3, right 2.4, K = 0.54 + 0.4·0.8 = 0.86, T = 0.817 + 0.035 = 0.852.
+        let t = ExpectedRecord::first_try(0.6).after(2, 0.9).target(0.25);
+        assert!((t - 0.852).abs() < 1e-12, "{t}");
+    }
+
+    #[test]
     fn poor_repeat_accuracy_projects_lower_than_perfect_all_else_equal() {
         // The same FSRS states and first tries; only how often the repeats were right differs.
+        let bank = one_area(20);
         let perfect: Vec<CardRecord> = (0..10)
-            .map(|i| studied(&format!("q{i}"), 20 + i, 3, 3))
+            .map(|i| studied(&format!("q-{i}"), 20 + i, 3, 3))
             .collect();
         let poor: Vec<CardRecord> = perfect
             .iter()
             .map(|c| CardRecord {
                 correct: 1,
+                last_correct: false,
                 ..c.clone()
             })
             .collect();
         let (perfect, poor) = (by_id(perfect), by_id(poor));
-        let report = one_area_report(20, &perfect);
-        assert_eq!(
-            report,
-            one_area_report(20, &poor),
-            "today's readiness is equal"
-        );
-
-        let good = plan_at(&perfect, &report, 60);
-        let bad = plan_at(&poor, &report, 60);
-        assert_eq!(good.repeat_accuracy.recall_scale, 1.0);
-        // 20 repeats, none right: a' = 9/30 = 0.3, s = 1/3.
-        assert!((bad.repeat_accuracy.recall_scale - 1.0 / 3.0).abs() < 1e-12);
+        let good = plan_at(&bank, &perfect, 60);
+        let bad = plan_at(&bank, &poor, 60);
+        // 20 repeats, none right: a' = 9/30 = 0.3.
+        assert!((bad.repeat_accuracy.shrunk - 0.3).abs() < 1e-12);
         assert_eq!(good.reviews_per_day, bad.reviews_per_day);
         assert!(
             bad.projected + 0.2 < good.projected,
@@ -512,62 +568,75 @@ mod tests {
     }
 
     #[test]
-    fn far_exam_for_a_fully_seen_bank_follows_fsrs_recall_not_desired_retention() {
+    fn far_exam_for_a_fully_seen_bank_is_the_per_question_function_at_exam_date_recall() {
         // 30 questions, all seen, started on different days, every answer right.
+        let bank = one_area(30);
         let cards = by_id(
             (0..30)
-                .map(|i| studied(&format!("q{i}"), 5 + 3 * i, 4, 4))
+                .map(|i| studied(&format!("q-{i}"), 5 + 3 * i, 4, 4))
                 .collect(),
         );
-        let report = one_area_report(30, &cards);
-        let p = plan_at(&cards, &report, 300);
+        let report = report_of(&bank, &cards);
+        let p = plan_at(&bank, &cards, 300);
         assert_eq!(p.unseen, 0);
-        assert_eq!(p.repeat_accuracy.recall_scale, 1.0);
 
-        // Each card's FSRS recall on the exam date after being reviewed (Good) whenever due.
+        // Each card walked to the exam (Good whenever due); its record gains the walk's
+        // reviews, each expected right at the learner's shrunk accuracy a'.
         let s = Scheduler::new(0.9);
         let exam_at = t0() + chrono::Duration::days(300);
-        let recalls: Vec<f64> = cards
-            .values()
-            .map(|c| {
-                let mut c = c.clone();
-                let mut at = c.card.due.max(t0());
-                while at < exam_at {
-                    c = s
-                        .review(ReviewOrigin::study("b"), "", Some(&c), Rating::Good, at)
-                        .after;
-                    at = c.card.due;
-                }
-                c.retrievability(exam_at)
-            })
-            .collect();
-        let mean = recalls.iter().sum::<f64>() / recalls.len() as f64;
+        let a = p.repeat_accuracy.shrunk;
+        let ability = report.areas[0].ability;
+        let mut recalls = Vec::new();
+        let mut sum = 0.0;
+        for c in cards.values() {
+            let mut walked = c.clone();
+            let mut at = walked.card.due.max(t0());
+            let mut k = 0;
+            while at < exam_at {
+                walked = s
+                    .review(
+                        ReviewOrigin::study("b"),
+                        "",
+                        Some(&walked),
+                        Rating::Good,
+                        at,
+                    )
+                    .after;
+                at = walked.card.due;
+                k += 1;
+            }
+            let recall = walked.retrievability(exam_at);
+            recalls.push(recall);
+            let target = ExpectedRecord::of(c).after(k, a).target(0.25);
+            sum +=
+                mastery::chance_right(ability, Some(SeenItem { target, recall }), report.realism);
+        }
+        let mean = sum / 30.0;
         assert!(
             (p.projected - mean).abs() < 1e-9,
             "{} vs {mean}",
             p.projected
         );
         // FSRS reviews a card when its recall has fallen to about the desired retention, so on
-        // the exam date each sits between that and 1: below 100%, and above the flat 90% the
-        // old formula claimed.
+        // the exam date each sits between that and 1.
         assert!(
             recalls.iter().all(|r| (0.85..1.0).contains(r)),
             "{recalls:?}"
         );
-        assert!(p.projected < 0.999, "{}", p.projected);
-        assert!(p.projected > 0.9 + 0.005, "{}", p.projected);
+        assert!(p.projected < 0.96 && p.projected > 0.8, "{}", p.projected);
     }
 
     #[test]
     fn exam_today_projects_todays_readiness() {
         // Nothing can be reviewed or introduced any more: the projection is today's figure.
+        let bank = one_area(15);
         let cards = by_id(
             (0..6)
-                .map(|i| studied(&format!("q{i}"), 10 + i, 2, 1 + (i as u32 % 2)))
+                .map(|i| studied(&format!("q-{i}"), 10 + i, 2, 1 + (i as u32 % 2)))
                 .collect(),
         );
-        let report = one_area_report(15, &cards);
-        let p = plan_at(&cards, &report, 0);
+        let report = report_of(&bank, &cards);
+        let p = plan_at(&bank, &cards, 0);
         assert!(!p.reachable());
         assert!(
             (p.projected - report.readiness.predicted).abs() < 1e-12,
@@ -575,21 +644,28 @@ mod tests {
             p.projected,
             report.readiness.predicted
         );
+        assert!((p.areas[0].projected - report.areas[0].mastery).abs() < 1e-12);
     }
 
     #[test]
-    fn unseen_questions_keep_the_prior_and_new_ones_count_with_their_walk() {
+    fn unseen_questions_keep_the_ability_and_new_ones_count_with_their_walk() {
         // A fresh learner: 10 unseen questions, the daily limit (20) lets all of them in.
+        let bank = one_area(10);
         let cards = HashMap::new();
-        let report = one_area_report(10, &cards);
-        let prior = report.areas[0].prior;
-        let p = plan_at(&cards, &report, 30);
+        let report = report_of(&bank, &cards);
+        let ability = report.areas[0].ability;
+        let p = plan_at(&bank, &cards, 30);
         assert_eq!(p.new_per_day, 1);
-        // Every question is introduced and reviewed to the exam: above the prior, below 1.
-        assert!(p.projected > prior && p.projected < 1.0, "{}", p.projected);
+        // Every question is introduced and reviewed to the exam: above the ability, below 1.
+        assert!(
+            p.projected > ability && p.projected < 1.0,
+            "{}",
+            p.projected
+        );
 
-        // With a daily limit of 0 nothing new is seen: the prior stays.
+        // With a daily limit of 0 nothing new is seen: the ability stays.
         let none = plan(
+            &bank,
             &cards,
             &report,
             &StudySettings {
@@ -602,6 +678,6 @@ mod tests {
             t0().date_naive(),
             0.0,
         );
-        assert!((none.projected - prior).abs() < 1e-12);
+        assert!((none.projected - ability).abs() < 1e-12);
     }
 }

@@ -303,6 +303,11 @@ pub struct CardRecord {
     pub correct: u32,
     /// Whether the very first answer was right: the best evidence for unseen questions.
     pub first_correct: bool,
+    /// Whether the latest answer was right: with FSRS's recall, what the question's own
+    /// record says about answering it now (a wrong answer leaves recall near 1 too).
+    pub last_correct: bool,
+    /// When the question was first answered: first tries are weighted by how recent they are.
+    pub first_at: DateTime<Utc>,
 }
 
 impl CardRecord {
@@ -362,6 +367,9 @@ impl Scheduler {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> Review {
+        // Never before the card's last review: a clock set back (or another computer's clock,
+        // when reviews are replayed after a sync) must not give FSRS a negative interval.
+        let now = before.map_or(now, |r| now.max(r.card.last_review));
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let after = match origin.source {
             ReviewSource::Study => self.next_card(&card, rating, now),
@@ -396,14 +404,18 @@ impl Scheduler {
     }
 
     /// A card's state after its whole review log, oldest first, as if this scheduler had
-    /// scheduled it from the start (py-fsrs's `reschedule_card`). None for an empty log.
+    /// scheduled it from the start (py-fsrs's `reschedule_card`). None for an empty log. An
+    /// answer stamped before the card's last review (a merged log whose other computer's
+    /// clock was behind, see docs/sync.md) is taken at that last review: time never runs
+    /// backwards for a card.
     pub fn replay(&self, log: &[LoggedAnswer]) -> Option<Card> {
         let mut card: Option<Card> = None;
         for a in log {
             let before = card.unwrap_or_else(|| Self::new_card(a.at));
+            let at = a.at.max(before.last_review);
             card = Some(match a.source {
-                ReviewSource::Study => self.next_card(&before, a.rating, a.at),
-                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), a.at),
+                ReviewSource::Study => self.next_card(&before, a.rating, at),
+                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), at),
             });
         }
         card
@@ -421,9 +433,9 @@ impl Review {
         now: DateTime<Utc>,
     ) -> Review {
         let correct = rating.is_pass();
-        let (reviews, correct_count, first_correct) = match before {
-            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct),
-            _ => (0, 0, correct),
+        let (reviews, correct_count, first_correct, first_at) = match before {
+            Some(r) if r.reviews > 0 => (r.reviews, r.correct, r.first_correct, r.first_at),
+            _ => (0, 0, correct, now),
         };
         Review {
             bank_id: origin.bank_id.to_string(),
@@ -442,6 +454,8 @@ impl Review {
                 reviews: reviews + 1,
                 correct: correct_count + correct as u32,
                 first_correct,
+                last_correct: correct,
+                first_at,
             },
         }
     }
@@ -530,6 +544,9 @@ mod tests {
             (r2.after.reviews, r2.after.correct, r2.after.first_correct),
             (2, 1, true)
         );
+        // The latest answer and the time of the first are what readiness reads.
+        assert!(r1.after.last_correct && !r2.after.last_correct);
+        assert_eq!((r1.after.first_at, r2.after.first_at), (t0(), t0()));
         assert_eq!(r2.after.card.reps, 2);
         assert_eq!(r2.rating, Rating::Again);
         // A wrong exam answer is due at once (in the next study session), in relearning.

@@ -156,6 +156,51 @@ pub fn bank(n: usize, seed: u64) -> Bank {
     }
 }
 
+/// A small bank for worked examples: areas (id, weight, questions), every question a single
+/// answer of four options with id `<area>-<n>`, and mock exams of `exam_questions`.
+pub fn small_bank(areas: &[(&str, f64, usize)], exam_questions: u32) -> Bank {
+    let mut m = manifest("small");
+    m.exam.questions = exam_questions;
+    m.domains = areas
+        .iter()
+        .map(|(id, w, _)| Domain {
+            id: id.to_string(),
+            name: id.to_string(),
+            category: "Small".into(),
+            weight: *w,
+        })
+        .collect();
+    let questions = areas
+        .iter()
+        .flat_map(|(area, _, n)| {
+            (0..*n).map(move |i| Question {
+                id: format!("{area}-{i}"),
+                domain: area.to_string(),
+                kind: QuestionType::Single,
+                scenario: None,
+                stem: format!("Question {i} of {area}?"),
+                options: ["a", "b", "c", "d"]
+                    .iter()
+                    .map(|o| AnswerOption {
+                        id: o.to_string(),
+                        text: format!("Option {o}"),
+                        correct: *o == "a",
+                        explanation: None,
+                    })
+                    .collect(),
+                explanation: None,
+                difficulty: None,
+                tags: Vec::new(),
+                reference: None,
+            })
+        })
+        .collect();
+    match Bank::from_parts(m, PathBuf::from("small"), Vec::new(), questions) {
+        Ok(b) => b,
+        Err(e) => panic!("small bank is invalid: {e:?}"),
+    }
+}
+
 /// Write a bank folder: `bank.json` plus one question file per area (as authors do).
 pub fn write_bank(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

@@ -27,6 +27,25 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()
 }
 
+/// A share as a percentage with no more digits than it has: 0.7 → "70%", 0.725 → "72.5%".
+pub fn percent(share: f64) -> String {
+    let p = (share * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// The pass mark as it must be read wherever a chance of passing is shown: the real exam
+/// reports a scaled score and does not publish its raw cut, so the mark is an assumption.
+pub fn pass_mark_note(pass_mark: f64) -> String {
+    format!(
+        "pass mark {} (your assumption; the real exam's cut is not published)",
+        percent(pass_mark)
+    )
+}
+
 /// Text from someone else's file, made safe to print on a terminal or in a CSV cell: control
 /// characters (newlines, ESC and the rest of C0 and C1, DEL) become visible escapes such as
 /// `\n` and `\u{1b}`, so they cannot add report lines or send terminal commands.
@@ -67,5 +86,11 @@ mod tests {
         assert_eq!(count(12, "day", "days"), "12 days");
         let d = NaiveDate::from_ymd_opt(2027, 3, 5).unwrap();
         assert_eq!(long_date(d), "March 5, 2027");
+        assert_eq!(percent(0.7), "70%");
+        assert_eq!(percent(0.725), "72.5%");
+        assert_eq!(
+            pass_mark_note(0.75),
+            "pass mark 75% (your assumption; the real exam's cut is not published)"
+        );
     }
 }

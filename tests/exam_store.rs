@@ -153,7 +153,7 @@ fn finishing_records_scores_per_area_and_history() {
     s.submit(Instant::now(), false);
     let report = s.score(&bank);
     store
-        .finish_attempt(&s, Duration::from_secs(100), &report, &[])
+        .finish_attempt(&s, Duration::from_secs(100), &report, &Default::default())
         .unwrap();
     drop(store);
     let store = Store::open_in(dir.path()).unwrap();

@@ -61,10 +61,17 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
         .iter()
         .map(|it| (it.question_id.clone(), it.is_correct))
         .collect();
-    let reviews =
-        Scheduler::new(0.9).exam_reviews(bank.id(), &cards, &answered, chrono::Utc::now(), id);
+    let evidence = certprep::mastery::exam_evidence(
+        bank,
+        &cards,
+        &store.model_inputs(bank).unwrap(),
+        &Scheduler::new(0.9),
+        &answered,
+        chrono::Utc::now(),
+        id,
+    );
     store
-        .finish_attempt(&s, Duration::from_secs(90), &report, &reviews)
+        .finish_attempt(&s, Duration::from_secs(90), &report, &evidence)
         .unwrap();
     id
 }
@@ -157,7 +164,9 @@ fn mastery_has_one_row_per_area_and_the_prediction() {
     let bank = mini();
     let cards = store.load_cards(bank.id()).unwrap();
     assert!(!cards.is_empty());
-    let report = certprep::mastery::report(&bank, &cards, chrono::Utc::now());
+    let report = store
+        .mastery_report(&bank, &cards, chrono::Utc::now())
+        .unwrap();
     let text = mastery_csv(&report).unwrap();
     let r = rows(&text);
     assert_eq!(r[0], MASTERY_COLUMNS);

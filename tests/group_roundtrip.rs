@@ -284,6 +284,91 @@ fn two_members_give_the_expected_report() {
     }
 }
 
+/// A group folder shared through a sync tool: conflict copies and duplicates of a result are
+/// read and counted once, a half-arrived file is reported as such, and a *different* second
+/// result of one member is shown as a name conflict, never silently dropped.
+#[test]
+fn a_synced_group_folder_counts_copies_once_and_names_half_arrived_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = mini();
+    let pack = ExamPack::build(&bank, &opts(7, false)).unwrap();
+    let alice = sit(&pack, &bank, "Alice", |_| true);
+    let bob = sit(&pack, &bank, "Bob", |d| d == "plan");
+    let carol = sit(&pack, &bank, "Carol", |d| d == "ops");
+    let bob_again = sit(&pack, &bank, "Bob", |_| false);
+    write(dir.path(), "alice.certprep-result.json", &alice.to_json());
+    write(
+        dir.path(),
+        "alice.certprep-result.sync-conflict-20261130-101010-ABCDEFG.json",
+        &alice.to_json(),
+    );
+    write(
+        dir.path(),
+        "alice.certprep-result (1).json",
+        &alice.to_json(),
+    );
+    write(dir.path(), "bob.certprep-result.json", &bob.to_json());
+    write(
+        dir.path(),
+        "bob.certprep-result (conflicted copy 2026-11-30).json",
+        &bob_again.to_json(),
+    );
+    let text = carol.to_json();
+    write(
+        dir.path(),
+        "carol.certprep-result.json",
+        &text[..text.len() / 2],
+    );
+    let files = certprep::group::result_files_in(dir.path()).unwrap();
+    assert_eq!(files.len(), 6, "copies are found too: {files:?}");
+    let report = GroupReport::from_files(Some(&pack), std::slice::from_ref(&bank), &files);
+    let members: Vec<&str> = report.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        members,
+        ["Alice", "Bob", "Bob"],
+        "Alice once; Bob's two different results both shown: {members:?}"
+    );
+    let reasons: Vec<String> = report
+        .rejected
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.path.file_name().unwrap().to_string_lossy(),
+                r.reason
+            )
+        })
+        .collect();
+    let copies = report
+        .rejected
+        .iter()
+        .filter(|r| matches!(r.reason, Rejection::DuplicateCopy { .. }))
+        .count();
+    assert_eq!(copies, 2, "{reasons:#?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("carol") && r.contains("still be arriving")),
+        "{reasons:#?}"
+    );
+    assert_eq!(
+        report.rejected.len(),
+        3,
+        "two copies and Carol's: {reasons:#?}"
+    );
+    let bobs: Vec<&certprep::group::MemberRow> =
+        report.members.iter().filter(|m| m.name == "Bob").collect();
+    assert!(
+        bobs.iter().all(|m| m.conflict.len() == 1),
+        "each Bob names the other as a conflict: {bobs:?}"
+    );
+    assert!(
+        bobs.iter()
+            .any(|m| m.conflict[0].contains("conflicted copy")),
+        "{bobs:?}"
+    );
+}
+
 /// A result with exactly these items right (by position in the pack).
 fn synthetic(pack: &ExamPack, member: &str, right: &[usize]) -> MemberResult {
     let bank = mini();

@@ -112,15 +112,19 @@ fn submitting_an_exam_updates_every_answered_card() {
     let report = s.score(&bank);
     let answered = certprep::srs::answered_items(&report, &bank);
     let now = Utc::now();
-    let reviews = Scheduler::new(0.9).exam_reviews(
-        bank.id(),
+    let evidence = certprep::mastery::exam_evidence(
+        &bank,
         &store.load_cards(bank.id()).unwrap(),
+        &store.model_inputs(&bank).unwrap(),
+        &Scheduler::new(0.9),
         &answered,
         now,
         id,
     );
+    // Nothing was seen before this exam: no realism evidence, only reviews.
+    assert_eq!(evidence.realism.answers, 0);
     store
-        .finish_attempt(&s, Duration::from_secs(60), &report, &reviews)
+        .finish_attempt(&s, Duration::from_secs(60), &report, &evidence)
         .unwrap();
     drop(store);
 
@@ -153,7 +157,8 @@ fn submitting_an_exam_updates_every_answered_card() {
 
 #[test]
 fn mastery_from_a_stored_history_matches_hand_computation() {
-    // Two plan questions reviewed; everything else unseen. Planning has 5 questions.
+    // Two plan questions answered for the first time together, one right, one wrong;
+    // everything else unseen. Planning has 5 single-answer questions of 4 options.
     let dir = tempfile::tempdir().unwrap();
     let bank = mini();
     let store = Store::open_in(dir.path()).unwrap();
@@ -176,28 +181,61 @@ fn mastery_from_a_stored_history_matches_hand_computation() {
     store.record_review(&right).unwrap();
     store.record_review(&wrong).unwrap();
     let cards = store.load_cards("mini").unwrap();
+    assert!(cards["plan-1"].last_correct && !cards["plan-2"].last_correct);
+    assert_eq!(cards["plan-1"].first_at, t0);
     let now = t0 + Days::days(2);
-    let m = certprep::mastery::report(&bank, &cards, now);
+    let m = store.mastery_report(&bank, &cards, now).unwrap();
     let plan = m.areas.iter().find(|a| a.domain_id == "plan").unwrap();
+    // First tries 1 right (plan-1, labelled 2), 1 wrong (plan-2, labelled 3), equally
+    // recent: overall Beta(2, 2) = 0.5; Planning's ability Beta(4·0.5 + 1, 4·0.5 + 1) = 0.5.
+    assert!((plan.ability - 0.5).abs() < 1e-12);
+    // The label step: label 2's rate (1 + 2·0.5)/3 = 2/3 (logit ln 2), label 3's 1/3
+    // (logit −ln 2); over labels 2.5 ± 0.5 the slope with its prior s₀ worth W₀ is
+    // (−ln 2 + W₀·s₀)/(0.5 + W₀) (−0.5422 with s₀ = −0.5, W₀ = 10).
+    let ln2 = 2f64.ln();
+    let (s0, w0) = (
+        certprep::mastery::LABEL_STEP_PRIOR,
+        certprep::mastery::LABEL_STEP_PRIOR_WEIGHT,
+    );
+    let step = (-ln2 + w0 * s0) / (0.5 + w0);
+    // Planning's first tries average (0 + step·1)/(2 + 4) above the middle, so its middle
+    // is λ = 0 − step/6, and each question starts at σ(λ + step·(label − 2)).
+    let sigma = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let lambda = -step / 6.0;
+    let start = |label: f64| sigma(lambda + step * (label - 2.0));
     // FSRS-6: R(t) = (1 + F · t/S)^-d, F = 0.9^(-1/d) - 1, d = 0.1542 (the default decay),
     // with the stabilities FSRS gave, t = 2 days.
     let d = f64::from(0.1542f32);
     let f = 0.9f64.powf(-1.0 / d) - 1.0;
     let r = |st: f64| (1.0 + f * 2.0 / st).powf(-d);
-    let r1 = r(right.after.card.stability);
-    let r2 = r(wrong.after.card.stability);
-    // First tries: 1 right of 2 → Beta(2, 2) → prior 0.5 for the 3 unseen.
-    let want = (r1 + r2 + 3.0 * 0.5) / 5.0;
+    // No mock exam yet: ρ is its prior. The right one (T = 0.95) and the wrong one (T = 0.25,
+    // one of four options by guessing) move from their start toward T by ρ·R.
+    let rho = certprep::mastery::REALISM_PRIOR;
+    let (b1, b2) = (start(2.0), start(3.0));
+    let p1 = b1 + rho * (0.95 - b1) * r(right.after.card.stability);
+    let p2 = b2 + rho * (0.25 - b2) * r(wrong.after.card.stability);
+    // Unseen: plan-3 (label 1), plan-4 (2), plan-5 (3).
+    let want = (p1 + p2 + start(1.0) + start(2.0) + start(3.0)) / 5.0;
     assert_eq!((plan.seen, plan.total), (2, 5));
     assert!(
         (plan.mastery - want).abs() < 1e-9,
         "{} vs {want}",
         plan.mastery
     );
+    // Operations (all labelled 2, none seen) sits at its ability; Data is unlabelled.
     let ops = m.areas.iter().find(|a| a.domain_id == "ops").unwrap();
     assert!((ops.mastery - 0.5).abs() < 1e-12 && ops.seen == 0);
-    let predicted = 0.5 * plan.mastery + 0.3 * 0.5 + 0.2 * 0.5;
+    // A mock exam of 6 draws 3 planning, 2 operations, 1 data question.
+    assert_eq!(
+        m.areas.iter().map(|a| a.drawn).collect::<Vec<_>>(),
+        [3, 2, 1]
+    );
+    let predicted = 0.5 * plan.mastery + 2.0 / 6.0 * 0.5 + 1.0 / 6.0 * 0.5;
     assert!((m.readiness.predicted - predicted).abs() < 1e-9);
+    assert_eq!(
+        m.readiness.pass_mark, 0.5,
+        "the bank's own until the learner sets one"
+    );
 }
 
 #[test]
@@ -574,6 +612,8 @@ fn the_forgetting_curve_matches_py_fsrs_6() {
             reviews: 1,
             correct: 1,
             first_correct: true,
+            last_correct: true,
+            first_at: p.last_review,
         };
         let r = card.retrievability(p.at);
         assert!(
@@ -619,15 +659,13 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
         ("ops-1", &[(60, 3, "exam")]),
     ];
     {
-        // Today's schema, taken back to v3: the columns v4 and v5 add removed.
-        drop(Store::open(&path).unwrap());
+        // A v3 database: the first three migrations, as certprep 0.x left it (built from the
+        // migrations themselves, so later versions' additions never need undoing here).
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "ALTER TABLE cards DROP COLUMN step; ALTER TABLE cards DROP COLUMN decay;
-             ALTER TABLE review_log DROP COLUMN duration_ms; ALTER TABLE attempts DROP COLUMN title;
-             PRAGMA user_version = 3;",
-        )
-        .unwrap();
+        for sql in &certprep::store::MIGRATIONS[..3] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 3).unwrap();
         let ts =
             |m: i64| (t0 + Days::minutes(m)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         for (q, log) in &logs {
@@ -740,4 +778,236 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
         (untouched.stability, untouched.decay),
         (12.5, certprep::srs::FSRS5_DECAY)
     );
+}
+
+/// Schema v5 keeps each card's latest answer and the time of its first on the card, so
+/// readiness never reads the log. A v3 database gets them from its own review log.
+#[test]
+fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certprep.sqlite3");
+    let s = Scheduler::new(0.9);
+    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 18, 0, 0).unwrap();
+    // plan-1: right, then wrong; plan-2: wrong, then right; ops-1: one right answer.
+    let history: [(&str, &[Rating]); 3] = [
+        ("plan-1", &[Rating::Good, Rating::Again]),
+        ("plan-2", &[Rating::Again, Rating::Good]),
+        ("ops-1", &[Rating::Good]),
+    ];
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for sql in &certprep::store::MIGRATIONS[..3] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 3).unwrap();
+        let ts = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        for (k, (id, ratings)) in history.iter().enumerate() {
+            let mut card = None;
+            let mut at = t0 + Days::hours(k as i64);
+            for rating in *ratings {
+                let r = s.review(ReviewOrigin::study("mini"), id, card.as_ref(), *rating, at);
+                let cd = &r.after.card;
+                // The v3 tables, written as v3 wrote them.
+                c.execute(
+                    "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct,
+                        elapsed_days, scheduled_days, state_before, state_after, stability_after,
+                        due_after, source)
+                     VALUES ('mini', ?1, ?2, ?3, ?4, 0, 0, 0, 2, ?5, ?6, 'study')",
+                    rusqlite::params![
+                        id,
+                        ts(at),
+                        *rating as i64,
+                        r.correct,
+                        cd.stability,
+                        ts(cd.due)
+                    ],
+                )
+                .unwrap();
+                c.execute(
+                    "INSERT OR REPLACE INTO cards (bank_id, question_id, due, stability, difficulty,
+                        elapsed_days, scheduled_days, reps, lapses, state, last_review, reviews,
+                        correct, first_correct)
+                     VALUES ('mini', ?1, ?2, ?3, ?4, 0, 0, ?5, 0, 2, ?6, ?7, ?8, ?9)",
+                    rusqlite::params![
+                        id,
+                        ts(cd.due),
+                        cd.stability,
+                        cd.difficulty,
+                        cd.reps,
+                        ts(cd.last_review),
+                        r.after.reviews,
+                        r.after.correct,
+                        r.after.first_correct
+                    ],
+                )
+                .unwrap();
+                at = cd.due.max(at + Days::days(1));
+                card = Some(r.after);
+            }
+        }
+    }
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
+    let backups = certprep::store::backup::list_backups(dir.path());
+    assert!(
+        backups.iter().any(|b| b.reason == "before-v4"),
+        "{backups:?}"
+    );
+    let cards = store.load_cards("mini").unwrap();
+    assert_eq!(cards.len(), 3);
+    assert!(
+        !cards["plan-1"].last_correct,
+        "plan-1's latest answer was wrong"
+    );
+    assert!(
+        cards["plan-2"].last_correct,
+        "plan-2's latest answer was right"
+    );
+    assert!(cards["ops-1"].last_correct);
+    for (k, (id, _)) in history.iter().enumerate() {
+        assert_eq!(cards[*id].first_at, t0 + Days::hours(k as i64), "{id}");
+    }
+    // No mock exam evidence yet; the model reads the upgraded cards as any others.
+    assert_eq!(store.realism("mini").unwrap(), Default::default());
+    let m = store
+        .mastery_report(&mini(), &cards, t0 + Days::days(30))
+        .unwrap();
+    assert_eq!(m.seen, 3);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// Issue 15: after a fortnight of study a learner fails a mock exam at 65%. The old model
+/// then said "Predicted 89%, chance of passing 100%": a question just answered, right or
+/// wrong, has FSRS recall near 1. Right after the exam the prediction must sit within a few
+/// points of 65%, and a day later it must not have jumped above it.
+#[test]
+fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = load_bank(&repo().join("question-banks/cetl")).expect("the CETL bank loads");
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let s = Scheduler::new(0.9);
+    let exam_at = Utc::now();
+    let start = exam_at - Days::days(14);
+    // 14 evenings: everything due, then 15 new questions. First tries are right 13 times in
+    // 20 (65%), answers to questions seen before 17 in 20.
+    let mut answers = 0usize;
+    for day in 0..14 {
+        let evening = start + Days::days(day) + Days::hours(19);
+        let mut cards = store.load_cards(bank.id()).unwrap();
+        let report = store.mastery_report(&bank, &cards, evening).unwrap();
+        let queue = certprep::srs::build_queue(&bank, &cards, &report.by_area(), evening, 15, None);
+        for (k, qid) in queue.order().iter().enumerate() {
+            let before = cards.get(qid);
+            let right = match before {
+                None => answers % 20 < 13,
+                Some(_) => answers % 20 < 17,
+            };
+            answers += 1;
+            let at = evening + Days::minutes(k as i64);
+            let rating = certprep::srs::rating_for(right, certprep::srs::Confidence::Good);
+            let r = s.review(ReviewOrigin::study(bank.id()), qid, before, rating, at);
+            store.record_review(&r).unwrap();
+            cards.insert(qid.clone(), r.after);
+        }
+    }
+    let cards = store.load_cards(bank.id()).unwrap();
+    assert!(cards.len() > 180, "{} questions seen", cards.len());
+    let before = store.mastery_report(&bank, &cards, exam_at).unwrap();
+
+    // The mock exam: 100 questions by the blueprint, 65 right.
+    let items = assemble(&bank, 100, 15);
+    let id = store
+        .create_attempt(&NewAttempt {
+            bank_id: bank.id(),
+            bank_version: &bank.manifest.version,
+            mode: Mode::Exam,
+            seed: 15,
+            pass_percent: 70.0,
+            time_limit: None,
+            items: &items,
+            pack_id: None,
+            title: None,
+        })
+        .unwrap();
+    let mut session = ExamSession::new(id, bank.id(), Mode::Exam, 15, 70.0, items, None);
+    for i in 0..session.len() {
+        let q = bank
+            .question(&session.items[i].question_id)
+            .unwrap()
+            .clone();
+        // A wrong answer is still a whole one: as many picks as the question asks for,
+        // wrong ones first (one pick of a "choose two" would be a partial answer, no review).
+        let pick = if i % 20 < 13 {
+            q.correct_ids()
+        } else {
+            let n = match q.picks() {
+                certprep::bank::Picks::Exactly(n) => n,
+                certprep::bank::Picks::AnyNumber => 1,
+            };
+            let mut wrong_first: Vec<_> = q.options.iter().filter(|o| !o.correct).collect();
+            wrong_first.extend(q.options.iter().filter(|o| o.correct));
+            wrong_first.iter().take(n).map(|o| o.id.clone()).collect()
+        };
+        for p in pick {
+            session.choose(i, &p, &q);
+        }
+    }
+    session.submit(Instant::now(), false);
+    let score = session.score(&bank);
+    assert_eq!(score.correct, 65);
+    let evidence = certprep::mastery::exam_evidence(
+        &bank,
+        &cards,
+        &store.model_inputs(&bank).unwrap(),
+        &s,
+        &certprep::srs::answered_items(&score, &bank),
+        exam_at,
+        id,
+    );
+    assert!(evidence.realism.answers > 20, "{:?}", evidence.realism);
+    store
+        .finish_attempt(&session, Duration::from_secs(5400), &score, &evidence)
+        .unwrap();
+
+    let cards = store.load_cards(bank.id()).unwrap();
+    let after = store.mastery_report(&bank, &cards, exam_at).unwrap();
+    let r = &after.readiness;
+    // Within 5 points: 69.7% with FSRS-6's recall (its flatter curve keeps the study record
+    // of the questions this exam did not draw, 85% right, remembered longer), 4 points with
+    // FSRS-5's; the prediction before the exam was 72%.
+    assert!(
+        (r.predicted - 0.65).abs() <= 0.05,
+        "right after a 65% mock exam: predicted {:.3} (before it: {:.3}, realism {:.2})",
+        r.predicted,
+        before.readiness.predicted,
+        after.realism
+    );
+    assert!(r.low < 0.65 && 0.65 < r.high, "{r:?}");
+    // 69.7% against a 70% mark: about even (51%), down from 67% before the exam.
+    assert!(
+        r.pass_probability < 0.6 && r.pass_probability < before.readiness.pass_probability - 0.1,
+        "{r:?} (before: {:?})",
+        before.readiness
+    );
+    let next_day = store
+        .mastery_report(&bank, &cards, exam_at + Days::days(1))
+        .unwrap();
+    // A day later it has not jumped: not above the figure right after the exam (a point of
+    // room for recall fading on both sides), and still within 5 points of the score.
+    assert!(
+        next_day.readiness.predicted <= r.predicted + 0.01
+            && next_day.readiness.predicted <= 0.65 + 0.05,
+        "a day later: {:.3} (right after: {:.3})",
+        next_day.readiness.predicted,
+        r.predicted
+    );
+    // The realism evidence is stored with the exam, and reopening reads the same figures.
+    drop(store);
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.realism(bank.id()).unwrap(), evidence.realism);
+    let again = store.mastery_report(&bank, &cards, exam_at).unwrap();
+    assert_eq!(again.readiness, after.readiness);
 }

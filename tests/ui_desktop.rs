@@ -412,3 +412,103 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
         }
     }
 }
+
+/// The pass mark is the learner's assumption (the real exam's raw cut is not published):
+/// Home says so next to the chance of passing, Settings changes it per bank (refusing what is
+/// not a percentage), and readiness and new exams follow it.
+#[test]
+fn the_pass_mark_is_set_per_bank_and_said_to_be_an_assumption() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // One answer, so Home shows a prediction.
+        let store = certprep::store::Store::open_in(dir.path()).unwrap();
+        let r = certprep::srs::Scheduler::new(0.9).review(
+            certprep::srs::ReviewOrigin::study("mini"),
+            "plan-1",
+            None,
+            certprep::srs::Rating::Good,
+            chrono::Utc::now(),
+        );
+        store.record_review(&r).unwrap();
+    }
+    let mut h = harness(dir.path());
+    h.run();
+    let caveat = |mark: &str| {
+        format!(
+            "Pass mark {mark} (your assumption; the real exam's cut is not published). Change \
+             it in Settings."
+        )
+    };
+    h.get_by_label(&caveat("50%"));
+    let pass_mark = |h: &Harness<'_, CertprepApp>| {
+        h.state()
+            .home
+            .dashboard
+            .as_ref()
+            .expect("the mini bank's dashboard")
+            .report
+            .readiness
+            .pass_mark
+    };
+    assert_eq!(pass_mark(&h), 0.5);
+
+    h.get_by_label("Settings").click();
+    h.run();
+    let field = "Pass mark for Mini test bank (%)";
+    let type_into = |h: &mut Harness<'_, CertprepApp>, text: &str| {
+        h.get_by_label(field).click();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+        h.get_by_label(field).type_text(text);
+        h.run();
+        h.get_by_label("Save the pass mark for Mini test bank")
+            .click();
+        h.run();
+    };
+    let stored = |h: &Harness<'_, CertprepApp>| {
+        let store = h.state().store.as_ref().expect("database open");
+        store.pass_mark("mini").expect("setting read")
+    };
+    // Not a percentage: a clear message, nothing stored, the text kept to correct.
+    type_into(&mut h, "seventy");
+    let notice = h.state().notice.clone().expect("a message");
+    assert!(
+        notice.text.contains("\"seventy\" is not a pass mark"),
+        "{notice:?}"
+    );
+    assert_eq!(stored(&h), None);
+    type_into(&mut h, "150");
+    assert!(
+        h.state()
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("from 1 to 100")
+    );
+    assert_eq!(stored(&h), None);
+    type_into(&mut h, "72.5%");
+    assert_eq!(stored(&h), Some(72.5));
+
+    h.get_by_label("Home").click();
+    h.run();
+    h.get_by_label(&caveat("72.5%"));
+    assert_eq!(pass_mark(&h), 0.725);
+    // A mock exam started now is marked against it.
+    common::start_exam(&mut h, "Mini test bank");
+    common::review_and_submit(&mut h);
+    h.get_by_label("— pass mark 72.5% (your assumption; the real exam's cut is not published)");
+
+    // Back to the bank's own.
+    h.get_by_label("Home").click();
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Use the bank's 50% for Mini test bank")
+        .click();
+    h.run();
+    assert_eq!(stored(&h), None);
+    h.get_by_label("Home").click();
+    h.run();
+    assert_eq!(pass_mark(&h), 0.5);
+}

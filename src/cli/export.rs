@@ -121,11 +121,22 @@ fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
         }
         ExportCommand::Mastery { bank, out } => {
             let bank = find_bank(cli, bank)?;
-            let cards = match open_store(cli)? {
-                Some(store) => store.load_cards(bank.id()).map_err(|e| e.to_string())?,
-                None => HashMap::new(),
+            let now = chrono::Utc::now();
+            let report = match open_store(cli)? {
+                Some(store) => store
+                    .load_cards(bank.id())
+                    .and_then(|mut cards| {
+                        crate::srs::drop_retired(&bank, &mut cards);
+                        store.mastery_report(&bank, &cards, now)
+                    })
+                    .map_err(|e| e.to_string())?,
+                None => crate::mastery::report(
+                    &bank,
+                    &HashMap::new(),
+                    &crate::mastery::ModelInputs::for_bank(&bank),
+                    now,
+                ),
             };
-            let report = crate::mastery::report(&bank, &cards, chrono::Utc::now());
             let text = crate::export::mastery_csv(&report).map_err(|e| e.to_string())?;
             write_out(out, &text)?;
             Ok(format!(

@@ -207,7 +207,14 @@ pub fn run_group(cli: &Cli, cmd: &GroupCommand) -> ExitCode {
             if report.members.is_empty() {
                 eprintln!("no usable result files");
                 ExitCode::from(1)
-            } else if !report.rejected.is_empty() || conflicts {
+            } else if conflicts
+                || report
+                    .rejected
+                    .iter()
+                    .any(|r| !matches!(r.reason, crate::group::Rejection::DuplicateCopy { .. }))
+            {
+                // An identical copy of a result (a sync tool's duplicate) is listed but loses
+                // nothing: no error.
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

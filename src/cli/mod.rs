@@ -9,6 +9,7 @@ pub mod import;
 mod lint;
 mod readiness;
 mod stats;
+mod sync;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -81,6 +82,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: data::DataCommand,
     },
+    /// Share your history with your other computers through a folder your sync tool copies
+    Sync {
+        #[command(subcommand)]
+        cmd: sync::SyncCommand,
+    },
     /// Print mastery per skill area, predicted score and pass probability from your history
     Readiness {
         /// Bank id (default: every bank)
@@ -125,6 +131,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
         Command::Readiness { bank } => readiness::run(cli, bank.as_deref()),
         Command::Data { cmd } => data::run(cli, cmd),
+        Command::Sync { cmd } => sync::run(cli, cmd),
         Command::Import { format } => import::run(format),
         Command::Export { what } => export::run(cli, what),
         Command::Pack { cmd } => {

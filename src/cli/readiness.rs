@@ -46,7 +46,13 @@ pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
             }
         };
         let retired = crate::srs::drop_retired(bank, &mut cards);
-        let m = crate::mastery::report(bank, &cards, now);
+        let m = match store.mastery_report(bank, &cards, now) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        };
         let calibration = store
             .predictions(bank.id())
             .ok()
@@ -88,7 +94,7 @@ pub fn table(
     let _ = writeln!(
         out,
         "{:<width$}  {:>6}  {:>7}  {:>15}  {:>9}",
-        "area", "weight", "mastery", "band (95%)", "seen"
+        "area", "weight", "mastery", "band (80%)", "seen"
     );
     for a in &m.areas {
         let _ = writeln!(
@@ -104,12 +110,12 @@ pub fn table(
     let r = &m.readiness;
     let _ = writeln!(
         out,
-        "predicted score {} (band {}–{}), pass mark {}, pass probability {}, seen {}/{}",
+        "predicted score {} on the next mock exam (80% band {}–{}), pass probability {}, {}, seen {}/{}",
         pct(r.predicted),
         pct(r.low),
         pct(r.high),
-        pct(r.pass_mark),
         pct(r.pass_probability),
+        crate::text::pass_mark_note(r.pass_mark),
         m.seen,
         m.total
     );

@@ -77,6 +77,11 @@ pub enum FileError {
     TooLarge { size: u64, max: u64 },
     #[error("not a JSON file ({0})")]
     NotJson(String),
+    #[error(
+        "the file ends early: it may still be arriving from your sync tool (it is read again \
+         next time), or it was cut short"
+    )]
+    Incomplete,
     #[error("not a certprep file: it has no \"format\" field")]
     NoFormat,
     #[error("unknown format version \"{found}\"; this version of certprep reads \"{expected}\"")]
@@ -202,6 +207,8 @@ fn parse_versioned<T: serde::de::DeserializeOwned>(
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let head: Head = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => FileError::NoFormat,
+        // A sync tool that has delivered only the start of the file.
+        serde_json::error::Category::Eof => FileError::Incomplete,
         _ => FileError::NotJson(e.to_string()),
     })?;
     let format = head.format.ok_or(FileError::NoFormat)?;

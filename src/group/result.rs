@@ -304,8 +304,14 @@ impl AnswerKey {
     }
 }
 
-/// Every `*.certprep-result.json` directly in `dir`, sorted by name.
+/// Every `*.certprep-result.json` directly in `dir`, and the copies sync tools make of them
+/// (`ann.certprep-result (1).json`, `ann.certprep-result.sync-conflict-….json`, …), sorted by
+/// name. A copy is read like the original; the report counts identical copies once.
 pub fn result_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let is_result = |n: &str| {
+        n.ends_with(RESULT_SUFFIX)
+            || crate::sync::copies::copy_of(n).is_some_and(|o| o.ends_with(RESULT_SUFFIX))
+    };
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -313,7 +319,7 @@ pub fn result_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             p.is_file()
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(RESULT_SUFFIX))
+                    .is_some_and(is_result)
         })
         .collect();
     out.sort();

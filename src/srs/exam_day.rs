@@ -172,6 +172,8 @@ mod tests {
             reviews: 3,
             correct: 3,
             first_correct: true,
+            last_correct: true,
+            first_at: t0(),
         }
     }
 

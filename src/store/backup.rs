@@ -211,7 +211,11 @@ pub fn restore_backup(data_dir: &Path, backup: &Path, aside: &str) -> Result<Rep
 /// SQLite's backup API, checked, copied row by row into a fresh database, and only then put
 /// in place; the current database is kept as `certprep.sqlite3.before-import-<time>`.
 pub fn import_history(data_dir: &Path, file: &Path) -> Result<Replaced, StoreError> {
-    replace_database(data_dir, file, Purpose::Import)
+    let mut replaced = replace_database(data_dir, file, Purpose::Import)?;
+    // The file may come from another computer: this one must not write journals under that
+    // computer's id, nor use its sync folder path (docs/sync.md).
+    replaced.store.forget_sync_identity()?;
+    Ok(replaced)
 }
 
 /// Put the damaged database aside and start with an empty one; returns the new store and

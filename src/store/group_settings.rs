@@ -1,7 +1,6 @@
 //! The study-group folder setting, kept with the history in the `settings` table.
 
 use super::{Store, StoreError};
-use rusqlite::OptionalExtension;
 use std::path::PathBuf;
 
 const GROUP_FOLDER_KEY: &str = "group_folder";
@@ -9,15 +8,7 @@ const GROUP_FOLDER_KEY: &str = "group_folder";
 impl Store {
     /// The folder whose `*.certprep-result.json` files the group report reads, if set.
     pub fn group_folder(&self) -> Result<Option<PathBuf>, StoreError> {
-        let v: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [GROUP_FOLDER_KEY],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let v = super::srs::setting_in(&self.conn, GROUP_FOLDER_KEY).map_err(|e| self.err(e))?;
         Ok(v.filter(|s| !s.trim().is_empty()).map(PathBuf::from))
     }
 
@@ -26,14 +17,8 @@ impl Store {
         let value = folder
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [GROUP_FOLDER_KEY, value.as_str()],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        // A path on this computer: it does not travel with the history (see store::sync).
+        self.set_setting(GROUP_FOLDER_KEY, &value)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod lock;
 pub mod replace;
 mod schema;
 pub mod srs;
+pub mod sync;
 
 use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
 use chrono::{DateTime, Utc};
@@ -152,7 +153,69 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE cards ADD COLUMN decay REAL NOT NULL DEFAULT 0.5;
     ALTER TABLE review_log ADD COLUMN duration_ms INTEGER;
     "#,
-    // 5: an attempt's own title, where it is not its bank's: a study-group pack is sat under
+    // 5: readiness reads each question's latest answer and the time of its first from the
+    //    card (not the log, which can hold a million rows), both filled from the log for the
+    //    cards already there; `realism` keeps, per bank, the sums mock exams give about how
+    //    far a question's own record predicts the exam's answer to it (docs/readiness.md).
+    //    The two columns are filled from the log by [`FILL_READINESS_COLUMNS`].
+    r#"
+    ALTER TABLE cards ADD COLUMN last_correct INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN first_at TEXT NOT NULL DEFAULT '';
+    CREATE TABLE realism (
+        bank_id      TEXT PRIMARY KEY,
+        sum_mx       REAL    NOT NULL,
+        sum_mm       REAL    NOT NULL,
+        answers      INTEGER NOT NULL
+    );
+    "#,
+    // 6: sync through a folder (docs/sync.md). Attempts and reviews get ids that are the same
+    //    on every computer; every row that is history gets the hybrid-logical-clock stamp of
+    //    its last change (`hlc`), which orders changes across computers and marks what is
+    //    new since the last export. `attempt_items.correct` keeps a finished attempt's scoring
+    //    per question so it can travel. `sync_clock` is the one clock every connection stamps
+    //    from; `sync_values` keeps device names and keys a later certprep may send;
+    //    `sync_files` the journal files already read in full.
+    r#"
+    ALTER TABLE attempts ADD COLUMN uid TEXT;
+    ALTER TABLE attempts ADD COLUMN start_hlc TEXT;
+    ALTER TABLE attempts ADD COLUMN state_hlc TEXT;
+    CREATE UNIQUE INDEX attempts_uid ON attempts(uid);
+    CREATE INDEX attempts_start_hlc ON attempts(start_hlc);
+    CREATE INDEX attempts_state_hlc ON attempts(state_hlc);
+    ALTER TABLE attempt_items ADD COLUMN hlc TEXT;
+    ALTER TABLE attempt_items ADD COLUMN correct INTEGER;
+    CREATE INDEX attempt_items_hlc ON attempt_items(hlc);
+    ALTER TABLE review_log ADD COLUMN uid TEXT;
+    ALTER TABLE review_log ADD COLUMN hlc TEXT;
+    CREATE UNIQUE INDEX review_log_uid ON review_log(uid);
+    CREATE INDEX review_log_hlc ON review_log(hlc);
+    ALTER TABLE settings ADD COLUMN hlc TEXT;
+    CREATE INDEX settings_hlc ON settings(hlc);
+    ALTER TABLE study_plans ADD COLUMN hlc TEXT;
+    CREATE INDEX study_plans_hlc ON study_plans(hlc);
+    ALTER TABLE predictions ADD COLUMN hlc TEXT;
+    CREATE INDEX predictions_hlc ON predictions(hlc);
+    ALTER TABLE readiness_history ADD COLUMN hlc TEXT;
+    CREATE INDEX readiness_history_hlc ON readiness_history(hlc);
+    CREATE TABLE sync_clock (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        wall_ms INTEGER NOT NULL,
+        counter INTEGER NOT NULL
+    );
+    INSERT INTO sync_clock (id, wall_ms, counter) VALUES (1, 0, 0);
+    CREATE TABLE sync_values (
+        key   TEXT PRIMARY KEY,
+        value TEXT,
+        hlc   TEXT NOT NULL
+    );
+    CREATE INDEX sync_values_hlc ON sync_values(hlc);
+    CREATE TABLE sync_files (
+        name     TEXT PRIMARY KEY,
+        len      INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL
+    );
+    "#,
+    // 7: an attempt's own title, where it is not its bank's: a study-group pack is sat under
     //    the pack's title, also when it is resumed after a restart and on Results later.
     r#"
     ALTER TABLE attempts ADD COLUMN title TEXT;
@@ -162,17 +225,43 @@ pub const MIGRATIONS: &[&str] = &[
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;
 /// the app writes each review in its own, see `Store::record_review`).
 #[doc(hidden)]
+/// Rows are stamped at their review time by a made-up device, as an unsynced computer's own
+/// answers would be.
 pub fn bench_write_review(conn: &Connection, r: &crate::srs::Review) -> rusqlite::Result<()> {
-    srs::write_review_on(conn, r)
+    let hlc = crate::sync::hlc::Hlc::new(r.reviewed_at.timestamp_millis(), 0, "00000000000000be");
+    srs::write_review_on(conn, r, &hlc.to_string())
 }
+
+/// Each card's latest answer and the time of its first, from its review log (a card without
+/// log rows: right if most of its answers were, first answered when last). Run by the upgrade
+/// to v5 and after importing a history written before v5, whose cards lack both.
+pub(crate) const FILL_READINESS_COLUMNS: &str = r#"
+    UPDATE cards SET
+        last_correct = COALESCE(
+            (SELECT l.correct FROM review_log l
+             WHERE l.bank_id = cards.bank_id AND l.question_id = cards.question_id
+             ORDER BY l.id DESC LIMIT 1),
+            correct * 2 > reviews),
+        first_at = COALESCE(
+            (SELECT MIN(l.reviewed_at) FROM review_log l
+             WHERE l.bank_id = cards.bank_id AND l.question_id = cards.question_id),
+            last_review);
+"#;
 
 /// Work an upgrade needs beyond its SQL, by the schema version it upgrades to; runs in the
 /// same transaction, after the SQL.
 fn migration_step(to_version: i64, tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     match to_version {
+        // v4 (FSRS-6) reschedules every card from its log, but the rescheduled card is written
+        // whole, with v5's columns: so the rescheduling runs at v5, once those exist. No
+        // released certprep stopped at v4, so no database needs it in between.
+        4 => Ok(()),
         // FSRS-6 memory states and due dates from each card's review log, with the settings
-        // the learner had (new ones at their defaults).
-        4 => srs::reschedule(tx, None).map(|_| ()),
+        // the learner had (new ones at their defaults); then the readiness columns for cards
+        // without a log.
+        5 => tx
+            .execute_batch(FILL_READINESS_COLUMNS)
+            .and_then(|()| srs::reschedule(tx, None).map(|_| ())),
         _ => Ok(()),
     }
 }
@@ -214,6 +303,8 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("the database is closed")]
     Closed,
+    #[error("certprep cannot store {what}")]
+    Invalid { what: String },
     #[error("{path} cannot be read: {detail}. Check the path; nothing was changed.")]
     Unreadable { path: PathBuf, detail: String },
     #[error("{path} cannot be used: {reason}. Nothing was changed.")]
@@ -271,6 +362,10 @@ pub struct NewAttempt<'a> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This computer's id in sync journals and clock stamps (see `store::sync`).
+    device: String,
+    /// Added to the wall clock when stamping (clock-skew tests only).
+    skew_ms: i64,
 }
 
 fn now_utc() -> String {
@@ -298,9 +393,12 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            device: String::new(),
+            skew_ms: 0,
         };
         store.configure()?;
         store.migrate()?;
+        store.device = Store::load_device(&store.conn).map_err(|e| store.err(e))?;
         Ok(store)
     }
 
@@ -429,11 +527,12 @@ impl Store {
     /// Create the attempt and one row per item in one transaction; returns its id.
     pub fn create_attempt(&mut self, a: &NewAttempt) -> Result<i64, StoreError> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
         tx.execute(
             "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                                   status, started_at, pack_id, title)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9)",
+                                   status, started_at, pack_id, uid, start_hlc, state_hlc, title)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?10, ?11)",
             params![
                 a.bank_id,
                 a.bank_version,
@@ -443,6 +542,8 @@ impl Store {
                 a.time_limit.map(|d| d.as_secs() as i64),
                 now_utc(),
                 a.pack_id,
+                sync::new_uid(),
+                hlc,
                 a.title,
             ],
         )
@@ -477,10 +578,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let selected = serde_json::to_string(&state.selected).unwrap_or_else(|_| "[]".into());
         let answered_at = state.has_pick().then(now_utc);
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
         tx.execute(
             "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5,
-                    answered_at = COALESCE(?6, answered_at)
+                    answered_at = COALESCE(?6, answered_at), hlc = ?7
              WHERE attempt_id = ?1 AND position = ?2",
             params![
                 attempt_id,
@@ -488,13 +590,14 @@ impl Store {
                 selected,
                 state.flagged,
                 state.checked,
-                answered_at
+                answered_at,
+                hlc
             ],
         )
         .map_err(|e| self.err(e))?;
         tx.execute(
-            "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3 WHERE id = ?1",
-            params![attempt_id, elapsed.as_millis() as i64, current as i64],
+            "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3, state_hlc = ?4 WHERE id = ?1",
+            params![attempt_id, elapsed.as_millis() as i64, current as i64, hlc],
         )
         .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
@@ -507,14 +610,29 @@ impl Store {
         elapsed: Duration,
         current: usize,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3
-                 WHERE id = ?1 AND status = 'in_progress'",
+        let tx = self.write_tx()?;
+        // Only a change is stamped: an exam left open on one computer must not keep
+        // overwriting the time used where the learner continued it on another.
+        let unchanged: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM attempts WHERE id = ?1 AND status = 'in_progress'
+                   AND elapsed_ms = ?2 AND current_index = ?3",
                 params![attempt_id, elapsed.as_millis() as i64, current as i64],
+                |r| r.get(0),
             )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if unchanged.is_some() {
+            return Ok(());
+        }
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3, state_hlc = ?4
+             WHERE id = ?1 AND status = 'in_progress'",
+            params![attempt_id, elapsed.as_millis() as i64, current as i64, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Close an attempt with its score, per-area scores and the per-question history, all
@@ -524,14 +642,15 @@ impl Store {
         session: &ExamSession,
         elapsed: Duration,
         report: &ScoreReport,
-        reviews: &[crate::srs::Review],
+        evidence: &crate::mastery::ExamEvidence,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let now = now_utc();
-        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
         tx.execute(
             "UPDATE attempts SET status = ?2, finished_at = ?3, elapsed_ms = ?4,
-                    score_correct = ?5, score_total = ?6
+                    score_correct = ?5, score_total = ?6, state_hlc = ?7
              WHERE id = ?1",
             params![
                 session.attempt_id,
@@ -539,7 +658,8 @@ impl Store {
                 now,
                 elapsed.as_millis() as i64,
                 report.correct as i64,
-                report.total as i64
+                report.total as i64,
+                hlc
             ],
         )
         .map_err(|e| classify(&path, e))?;
@@ -551,21 +671,35 @@ impl Store {
             )
             .map_err(|e| classify(&path, e))?;
         }
-        for item in &report.items {
-            tx.execute(
-                "INSERT INTO question_history (bank_id, question_id, seen, correct, last_seen_at, last_correct)
-                 VALUES (?1, ?2, 1, ?3, ?4, ?3)
-                 ON CONFLICT (bank_id, question_id) DO UPDATE SET
-                    seen = seen + 1, correct = correct + excluded.correct,
-                    last_seen_at = excluded.last_seen_at, last_correct = excluded.last_correct",
-                params![session.bank_id, item.question_id, item.is_correct as i64, now],
+        for (position, item) in report.items.iter().enumerate() {
+            count_question_seen(
+                &tx,
+                &session.bank_id,
+                &item.question_id,
+                item.is_correct,
+                &now,
             )
+            .and_then(|_| {
+                tx.execute(
+                    "UPDATE attempt_items SET correct = ?3
+                         WHERE attempt_id = ?1 AND position = ?2 AND question_id = ?4",
+                    params![
+                        session.attempt_id,
+                        position as i64,
+                        item.is_correct,
+                        item.question_id
+                    ],
+                )
+            })
             .map_err(|e| classify(&path, e))?;
         }
         // Exam answers are reviews too: the cards they touched move in the same transaction.
-        for r in reviews {
-            srs::write_review(&tx, r).map_err(|e| classify(&path, e))?;
+        for r in &evidence.reviews {
+            let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
+            srs::write_review(&tx, r, &hlc).map_err(|e| classify(&path, e))?;
         }
+        srs::add_realism(&tx, &session.bank_id, &evidence.realism)
+            .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }
 
@@ -577,17 +711,19 @@ impl Store {
         attempt_id: i64,
         reviews: &[crate::srs::Review],
     ) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
         let closed = tx
             .execute(
-                "UPDATE attempts SET status = 'abandoned', finished_at = ?2
+                "UPDATE attempts SET status = 'abandoned', finished_at = ?2, state_hlc = ?3
                  WHERE id = ?1 AND status = 'in_progress'",
-                params![attempt_id, now_utc()],
+                params![attempt_id, now_utc(), hlc],
             )
             .map_err(|e| self.err(e))?;
         if closed == 1 {
             for r in reviews {
-                srs::write_review(&tx, r).map_err(|e| self.err(e))?;
+                let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+                srs::write_review(&tx, r, &hlc).map_err(|e| self.err(e))?;
             }
         }
         tx.commit().map_err(|e| self.err(e))
@@ -778,6 +914,26 @@ impl Store {
             .optional()
             .map_err(|e| self.err(e))
     }
+}
+
+/// Count one scored answer in the per-question history.
+pub(crate) fn count_question_seen(
+    tx: &Connection,
+    bank_id: &str,
+    question_id: &str,
+    correct: bool,
+    when: &str,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO question_history (bank_id, question_id, seen, correct, last_seen_at, last_correct)
+         VALUES (?1, ?2, 1, ?3, ?4, ?3)
+         ON CONFLICT (bank_id, question_id) DO UPDATE SET
+            seen = seen + 1, correct = correct + excluded.correct,
+            last_seen_at = max(COALESCE(last_seen_at, ''), excluded.last_seen_at),
+            last_correct = CASE WHEN excluded.last_seen_at >= COALESCE(last_seen_at, '')
+                                THEN excluded.last_correct ELSE last_correct END",
+    )?
+    .execute(params![bank_id, question_id, correct as i64, when])
 }
 
 #[derive(Debug, Clone)]

@@ -402,9 +402,12 @@ fn fill_attached(
         } else {
             ""
         };
+        // OR REPLACE: the fresh database already holds the rows opening it seeds (the sync
+        // clock, this database's device id); the file's own take their place. The file's
+        // rows cannot conflict among themselves: its schema was checked to be certprep's.
         tx.execute(
             &format!(
-                "INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"{filter}"
+                "INSERT OR REPLACE INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"{filter}"
             ),
             [],
         )
@@ -416,6 +419,12 @@ fn fill_attached(
             [folder],
         )
         .map_err(FillError::Write)?;
+    }
+    if version < 5 {
+        // A history from before schema v5: its cards lack the latest answer and the time of
+        // the first, which readiness reads; the copied log gives them, as the upgrade does.
+        tx.execute_batch(super::FILL_READINESS_COLUMNS)
+            .map_err(FillError::Write)?;
     }
     check_values(&tx)?;
     let counts = HistoryCounts {

@@ -5,7 +5,7 @@
 //! read at most one row per question however long the review log grows.
 
 use super::{Store, StoreError, now_utc, parse_time};
-use crate::mastery::{Prediction, Readiness};
+use crate::mastery::{ModelInputs, Prediction, Readiness, RealismSums};
 use crate::srs::{
     Card, CardRecord, LoggedAnswer, Review, ReviewSource, Scheduler, StudySettings, state_code,
     state_from_code,
@@ -13,6 +13,11 @@ use crate::srs::{
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
+
+/// `text` as a time, or `fallback` when it is empty or unreadable.
+fn parse_time_or(text: &str, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map_or(fallback, |t| t.with_timezone(&Utc))
+}
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -49,19 +54,49 @@ pub struct ReviewLogRow {
     pub source: String,
 }
 
-/// Write one review: the card's new state and its log row, together.
-pub(super) fn write_review(tx: &Transaction, r: &Review) -> rusqlite::Result<()> {
-    write_review_on(tx, r)
+fn pass_mark_key(bank_id: &str) -> String {
+    format!("pass_mark:{bank_id}")
 }
 
-pub(super) fn write_review_on(tx: &rusqlite::Connection, r: &Review) -> rusqlite::Result<()> {
+fn valid_pass_percent(p: f64) -> bool {
+    p.is_finite() && (1.0..=100.0).contains(&p)
+}
+
+/// Add a mock exam's realism evidence to its bank's sums (in the exam's transaction).
+pub(super) fn add_realism(
+    tx: &Transaction,
+    bank_id: &str,
+    r: &RealismSums,
+) -> rusqlite::Result<()> {
+    if r.answers == 0 {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO realism (bank_id, sum_mx, sum_mm, answers) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (bank_id) DO UPDATE SET sum_mx = sum_mx + excluded.sum_mx,
+            sum_mm = sum_mm + excluded.sum_mm, answers = answers + excluded.answers",
+        params![bank_id, r.sum_mx, r.sum_mm, r.answers],
+    )
+    .map(|_| ())
+}
+
+/// Write one review, stamped `hlc`: the card's new state and its log row, together.
+pub(super) fn write_review(tx: &Transaction, r: &Review, hlc: &str) -> rusqlite::Result<()> {
+    write_review_on(tx, r, hlc)
+}
+
+pub(super) fn write_review_on(
+    tx: &rusqlite::Connection,
+    r: &Review,
+    hlc: &str,
+) -> rusqlite::Result<()> {
     write_card(tx, &r.bank_id, &r.after)?;
     let c = &r.after.card;
     tx.execute(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id, duration_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                 due_after, source, attempt_id, duration_ms, uid, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             r.bank_id,
             r.after.question_id,
@@ -77,26 +112,34 @@ pub(super) fn write_review_on(tx: &rusqlite::Connection, r: &Review) -> rusqlite
             r.source.as_str(),
             r.attempt_id,
             r.duration_ms,
+            super::sync::new_uid(),
+            hlc,
         ],
     )?;
     Ok(())
 }
 
 /// Insert or update one card row.
-fn write_card(tx: &rusqlite::Connection, bank_id: &str, rec: &CardRecord) -> rusqlite::Result<()> {
+pub(super) fn write_card(
+    tx: &rusqlite::Connection,
+    bank_id: &str,
+    rec: &CardRecord,
+) -> rusqlite::Result<()> {
     let c = &rec.card;
     tx.execute(
         "INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
                             scheduled_days, reps, lapses, state, last_review, reviews, correct,
-                            first_correct, step, decay)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                            first_correct, step, decay, last_correct, first_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)
          ON CONFLICT (bank_id, question_id) DO UPDATE SET
             due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
             elapsed_days = excluded.elapsed_days, scheduled_days = excluded.scheduled_days,
             reps = excluded.reps, lapses = excluded.lapses, state = excluded.state,
             last_review = excluded.last_review, reviews = excluded.reviews,
             correct = excluded.correct, first_correct = excluded.first_correct,
-            step = excluded.step, decay = excluded.decay",
+            step = excluded.step, decay = excluded.decay,
+            last_correct = excluded.last_correct, first_at = excluded.first_at",
         params![
             bank_id,
             rec.question_id,
@@ -114,12 +157,18 @@ fn write_card(tx: &rusqlite::Connection, bank_id: &str, rec: &CardRecord) -> rus
             rec.first_correct,
             c.step,
             c.decay,
+            rec.last_correct,
+            ts(rec.first_at),
         ],
     )?;
     Ok(())
 }
 
-fn setting_in(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+/// One settings-table value, read on any connection (the one query every settings read uses).
+pub(super) fn setting_in(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
         r.get(0)
     })
@@ -158,17 +207,48 @@ fn scheduler_in(conn: &rusqlite::Connection, bank_id: &str) -> rusqlite::Result<
     Ok(Scheduler::from_settings(&settings).with_exam(exam_at_in(conn, bank_id)?))
 }
 
+/// One review-log row as a replay needs it.
+fn logged_answer(at: &str, rating: i64, source: &str) -> LoggedAnswer {
+    LoggedAnswer {
+        at: parse_time(at),
+        rating: crate::srs::rating_from_code(rating),
+        source: if source == "exam" {
+            ReviewSource::Exam
+        } else {
+            ReviewSource::Study
+        },
+    }
+}
+
+/// The order a card's answers were given in: by hybrid-logical-clock stamp (docs/sync.md),
+/// which no computer's wrong clock can invert; rows from before sync existed have no stamp
+/// and come first, by time. Schema v4's upgrade step replays the log before v5 adds the
+/// stamp: there, every row is unstamped and time alone orders them.
+fn answer_order(conn: &rusqlite::Connection) -> rusqlite::Result<&'static str> {
+    let stamped: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('review_log') WHERE name = 'hlc'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if stamped {
+        "hlc, reviewed_at, id"
+    } else {
+        "reviewed_at, id"
+    })
+}
+
 /// Every answer of the review log, grouped by card (bank, question), each card's oldest
-/// first. One pass over the log in its question index.
+/// first (see [`answer_order`]). One pass over the log in its question index.
 fn answer_logs_in(
     conn: &rusqlite::Connection,
     bank_id: Option<&str>,
 ) -> rusqlite::Result<Vec<(String, String, Vec<LoggedAnswer>)>> {
-    let mut stmt = conn.prepare_cached(
+    let order = answer_order(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT bank_id, question_id, reviewed_at, rating, source FROM review_log
          WHERE ?1 IS NULL OR bank_id = ?1
-         ORDER BY bank_id, question_id, reviewed_at, id",
-    )?;
+         ORDER BY bank_id, question_id, {order}"
+    ))?;
     let mut rows = stmt.query([bank_id])?;
     let mut out: Vec<(String, String, Vec<LoggedAnswer>)> = Vec::new();
     while let Some(r) = rows.next()? {
@@ -176,15 +256,7 @@ fn answer_logs_in(
         let question: String = r.get(1)?;
         let at: String = r.get(2)?;
         let source: String = r.get(4)?;
-        let answer = LoggedAnswer {
-            at: parse_time(&at),
-            rating: crate::srs::rating_from_code(r.get(3)?),
-            source: if source == "exam" {
-                ReviewSource::Exam
-            } else {
-                ReviewSource::Study
-            },
-        };
+        let answer = logged_answer(&at, r.get(3)?, &source);
         match out.last_mut() {
             Some((b, q, log)) if *b == bank && *q == question => log.push(answer),
             _ => out.push((bank, question, vec![answer])),
@@ -240,6 +312,53 @@ pub(super) fn reschedule(
     Ok(n)
 }
 
+/// Recompute the cards whose review log a sync merge changed (answers from another computer
+/// joined the log), with the same replay as [`reschedule`]. Unlike a settings change, the
+/// merge changes the facts too: each card's counts (reviews, right answers, first try) are
+/// counted from its merged log, and a card first answered on the other computer is created.
+/// Log rows stay as the computer that wrote them wrote them.
+pub(super) fn reschedule_merged(
+    conn: &rusqlite::Connection,
+    cards: &std::collections::BTreeSet<(String, String)>,
+) -> rusqlite::Result<usize> {
+    let mut schedulers: HashMap<String, Scheduler> = HashMap::new();
+    let order = answer_order(conn)?;
+    let mut read = conn.prepare_cached(&format!(
+        "SELECT reviewed_at, rating, source FROM review_log
+         WHERE bank_id = ?1 AND question_id = ?2 ORDER BY {order}"
+    ))?;
+    let mut n = 0;
+    for (bank, question) in cards {
+        if !schedulers.contains_key(bank) {
+            schedulers.insert(bank.clone(), scheduler_in(conn, bank)?);
+        }
+        let log: Vec<LoggedAnswer> = read
+            .query_map(params![bank, question], |r| {
+                let at: String = r.get(0)?;
+                let source: String = r.get(2)?;
+                Ok(logged_answer(&at, r.get(1)?, &source))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(card) = schedulers.get(bank).and_then(|s| s.replay(&log)) else {
+            continue;
+        };
+        let right = log.iter().filter(|a| a.rating.is_pass()).count();
+        let first_at = log.first().map_or(card.last_review, |a| a.at);
+        let record = CardRecord {
+            question_id: question.clone(),
+            card,
+            reviews: u32::try_from(log.len()).unwrap_or(u32::MAX),
+            correct: u32::try_from(right).unwrap_or(u32::MAX),
+            first_correct: log.first().is_some_and(|a| a.rating.is_pass()),
+            last_correct: log.last().is_some_and(|a| a.rating.is_pass()),
+            first_at,
+        };
+        write_card(conn, bank, &record)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// When and how well the learner's parameters were last fitted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FitRecord {
@@ -262,7 +381,7 @@ impl Store {
             .prepare_cached(
                 "SELECT question_id, due, stability, difficulty, elapsed_days, scheduled_days,
                         reps, lapses, state, last_review, reviews, correct, first_correct,
-                        step, decay
+                        step, decay, last_correct, first_at
                  FROM cards WHERE bank_id = ?1",
             )
             .map_err(|e| self.err(e))?;
@@ -270,6 +389,8 @@ impl Store {
             .query_map([bank_id], |r| {
                 let due: String = r.get(1)?;
                 let last: String = r.get(9)?;
+                let first: String = r.get(16)?;
+                let last_review = parse_time(&last);
                 Ok(CardRecord {
                     question_id: r.get(0)?,
                     card: Card {
@@ -281,13 +402,17 @@ impl Store {
                         reps: r.get(6)?,
                         lapses: r.get(7)?,
                         state: state_from_code(r.get(8)?),
-                        last_review: parse_time(&last),
+                        last_review,
                         step: r.get(13)?,
                         decay: r.get(14)?,
                     },
                     reviews: r.get(10)?,
                     correct: r.get(11)?,
                     first_correct: r.get(12)?,
+                    last_correct: r.get(15)?,
+                    // Written by every review since schema v5 and filled from the log by
+                    // the upgrade; a row without one is read as first answered when last.
+                    first_at: parse_time_or(&first, last_review),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -301,8 +426,10 @@ impl Store {
 
     /// Durably record one study rating (card and log row in one transaction).
     pub fn record_review(&self, review: &Review) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        write_review(&tx, review).map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        self.stamp(&tx)
+            .and_then(|hlc| write_review(&tx, review, &hlc))
+            .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }
 
@@ -386,13 +513,32 @@ impl Store {
         setting_in(&self.conn, key).map_err(|e| self.err(e))
     }
 
-    fn set_setting_in(conn: &rusqlite::Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
+    /// Set a settings-table value; a key that travels (`sync::SYNCED_SETTINGS`) is stamped.
+    pub(super) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        self.set_setting_on(&tx, key, value)?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// [`Store::set_setting`] inside a write transaction.
+    fn set_setting_on(
+        &self,
+        tx: &rusqlite::Connection,
+        key: &str,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        let hlc = if super::sync::SYNCED_SETTINGS.contains(&key) {
+            Some(self.stamp(tx).map_err(|e| self.err(e))?)
+        } else {
+            None
+        };
+        tx.execute(
+            "INSERT INTO settings (key, value, hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+            params![key, value, hlc],
         )
         .map(|_| ())
+        .map_err(|e| self.err(e))
     }
 
     /// Study settings; a missing or unreadable value gives the default.
@@ -404,10 +550,10 @@ impl Store {
     /// parameters) reschedules every card from its log in the same transaction.
     pub fn set_study_settings(&self, s: StudySettings) -> Result<(), StoreError> {
         let new = s.clamped();
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         let old = study_settings_in(&tx).map_err(|e| self.err(e))?;
         let text = serde_json::to_string(&new).unwrap_or_default();
-        Self::set_setting_in(&tx, "study", &text).map_err(|e| self.err(e))?;
+        self.set_setting_on(&tx, "study", &text)?;
         if !old.schedules_like(&new) {
             reschedule(&tx, None).map_err(|e| self.err(e))?;
         }
@@ -427,7 +573,7 @@ impl Store {
         let text = record
             .and_then(|r| serde_json::to_string(r).ok())
             .unwrap_or_default();
-        Self::set_setting_in(&self.conn, "fsrs_fit", &text).map_err(|e| self.err(e))
+        self.set_setting("fsrs_fit", &text)
     }
 
     /// The last fit, if the parameters in use came from one.
@@ -453,7 +599,7 @@ impl Store {
 
     /// Reschedule every card from its log with the current settings (see [`reschedule`]).
     pub fn reschedule_all(&self) -> Result<usize, StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         let n = reschedule(&tx, None).map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(n)
@@ -546,16 +692,18 @@ impl Store {
         bank_id: &str,
         plan: &StudyPlanSettings,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
         let before = exam_at_in(&tx, bank_id).map_err(|e| self.err(e))?;
         tx.execute(
-            "INSERT INTO study_plans (bank_id, exam_date, target) VALUES (?1, ?2, ?3)
+            "INSERT INTO study_plans (bank_id, exam_date, target, hlc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
-                                                 target = excluded.target",
+                                                 target = excluded.target, hlc = excluded.hlc",
             params![
                 bank_id,
                 plan.exam_date.format("%Y-%m-%d").to_string(),
-                plan.target
+                plan.target,
+                hlc
             ],
         )
         .map_err(|e| self.err(e))?;
@@ -563,6 +711,84 @@ impl Store {
             reschedule(&tx, Some(bank_id)).map_err(|e| self.err(e))?;
         }
         tx.commit().map_err(|e| self.err(e))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What the readiness model reads besides the cards
+
+    /// The realism evidence mock exams have left for a bank (none yet: all zero).
+    pub fn realism(&self, bank_id: &str) -> Result<RealismSums, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT sum_mx, sum_mm, answers FROM realism WHERE bank_id = ?1",
+                [bank_id],
+                |r| {
+                    Ok(RealismSums {
+                        sum_mx: r.get(0)?,
+                        sum_mm: r.get(1)?,
+                        answers: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The pass mark the learner set for a bank, in percent (None: the bank's own).
+    pub fn pass_mark(&self, bank_id: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self
+            .setting(&pass_mark_key(bank_id))?
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|p| valid_pass_percent(*p)))
+    }
+
+    /// Set the pass mark of a bank in percent, or with `None` go back to the bank's own.
+    /// A mark outside 1–100 is refused, not clamped: the learner typed something else.
+    pub fn set_pass_mark(&self, bank_id: &str, percent: Option<f64>) -> Result<(), StoreError> {
+        let key = pass_mark_key(bank_id);
+        match percent {
+            Some(p) if valid_pass_percent(p) => self.set_setting(&key, &p.to_string()),
+            Some(p) => Err(StoreError::Invalid {
+                what: format!("a pass mark of {p}%: it must be between 1% and 100%"),
+            }),
+            None => self
+                .conn
+                .execute("DELETE FROM settings WHERE key = ?1", [key])
+                .map(|_| ())
+                .map_err(|e| self.err(e)),
+        }
+    }
+
+    /// The learner's pass mark for `bank` (percent): theirs if set, else the bank's.
+    pub fn effective_pass_percent(&self, bank: &crate::bank::Bank) -> Result<f64, StoreError> {
+        Ok(self
+            .pass_mark(bank.id())?
+            .unwrap_or(bank.manifest.exam.pass_percent))
+    }
+
+    /// Everything readiness reads for `bank` besides its cards.
+    pub fn model_inputs(&self, bank: &crate::bank::Bank) -> Result<ModelInputs, StoreError> {
+        Ok(ModelInputs {
+            realism: self.realism(bank.id())?,
+            pass_mark: self.effective_pass_percent(bank)? / 100.0,
+            ..ModelInputs::for_bank(bank)
+        })
+    }
+
+    /// Mastery and readiness of `bank` from `cards`, with the realism and pass mark kept here.
+    pub fn mastery_report(
+        &self,
+        bank: &crate::bank::Bank,
+        cards: &HashMap<String, CardRecord>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::mastery::MasteryReport, StoreError> {
+        Ok(crate::mastery::report(
+            bank,
+            cards,
+            &self.model_inputs(bank)?,
+            now,
+        ))
     }
 
     // -----------------------------------------------------------------------------------------
@@ -575,23 +801,25 @@ impl Store {
         bank_id: &str,
         r: &Readiness,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO predictions
-                    (attempt_id, bank_id, made_at, predicted, low, high, pass_probability)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    attempt_id,
-                    bank_id,
-                    now_utc(),
-                    r.predicted,
-                    r.low,
-                    r.high,
-                    r.pass_probability
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        let tx = self.write_tx()?;
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT OR REPLACE INTO predictions
+                (attempt_id, bank_id, made_at, predicted, low, high, pass_probability, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                attempt_id,
+                bank_id,
+                now_utc(),
+                r.predicted,
+                r.low,
+                r.high,
+                r.pass_probability,
+                hlc
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Predictions of a bank, oldest first, with the exam score where the exam was submitted.
@@ -625,24 +853,32 @@ impl Store {
         day: NaiveDate,
         r: &Readiness,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO readiness_history (bank_id, day, predicted, low, high, pass_probability)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (bank_id, day) DO UPDATE SET predicted = excluded.predicted,
-                    low = excluded.low, high = excluded.high,
-                    pass_probability = excluded.pass_probability",
-                params![
-                    bank_id,
-                    day.format("%Y-%m-%d").to_string(),
-                    r.predicted,
-                    r.low,
-                    r.high,
-                    r.pass_probability
-                ],
+        let tx = self.write_tx()?;
+        let day = day.format("%Y-%m-%d").to_string();
+        // Only a change is stamped (the dashboard saves the day's point on every visit).
+        let same: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM readiness_history WHERE bank_id = ?1 AND day = ?2
+                   AND predicted = ?3 AND low = ?4 AND high = ?5 AND pass_probability = ?6",
+                params![bank_id, day, r.predicted, r.low, r.high, r.pass_probability],
+                |row| row.get(0),
             )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if same.is_some() {
+            return Ok(());
+        }
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO readiness_history (bank_id, day, predicted, low, high, pass_probability, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (bank_id, day) DO UPDATE SET predicted = excluded.predicted,
+                low = excluded.low, high = excluded.high,
+                pass_probability = excluded.pass_probability, hlc = excluded.hlc",
+            params![bank_id, day, r.predicted, r.low, r.high, r.pass_probability, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     pub fn readiness_history(&self, bank_id: &str) -> Result<Vec<ReadinessPoint>, StoreError> {

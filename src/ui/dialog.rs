@@ -24,6 +24,8 @@ pub enum FilePurpose {
     /// Where to write the history file (a save dialog).
     ExportHistory,
     ImportHistory,
+    /// The folder a sync tool copies, for Settings → Sync through a folder.
+    SyncFolder,
 }
 
 impl FilePurpose {
@@ -36,6 +38,7 @@ impl FilePurpose {
             FilePurpose::GroupCsv => "Save the group report",
             FilePurpose::ExportHistory => "Export your history",
             FilePurpose::ImportHistory => "Import a history file",
+            FilePurpose::SyncFolder => "Choose the sync folder",
         }
     }
 
@@ -47,7 +50,7 @@ impl FilePurpose {
             FilePurpose::ExamPack => Open("certprep exam pack", &["json"]),
             FilePurpose::ResultFile => Open("certprep result", &["json"]),
             FilePurpose::ImportHistory => Open("certprep history", &["sqlite3"]),
-            FilePurpose::GroupFolder => Folder,
+            FilePurpose::GroupFolder | FilePurpose::SyncFolder => Folder,
             FilePurpose::GroupCsv => Save("group-report.csv", "CSV", &["csv"]),
             FilePurpose::ExportHistory => {
                 Save("certprep-history.sqlite3", "certprep history", &["sqlite3"])
@@ -80,6 +83,7 @@ impl FilePurpose {
             FilePurpose::GroupCsv => GroupCmd::ExportCsv(path).into(),
             FilePurpose::ExportHistory => HistoryCmd::Export(path).into(),
             FilePurpose::ImportHistory => HistoryCmd::AskImport(path).into(),
+            FilePurpose::SyncFolder => super::SyncCmd::LinkTo(path).into(),
         }
     }
 }
@@ -162,7 +166,7 @@ pub fn choose_button(
     out: &mut Vec<Command>,
 ) {
     let label = match purpose {
-        FilePurpose::GroupFolder => "Choose folder…",
+        FilePurpose::GroupFolder | FilePurpose::SyncFolder => "Choose folder…",
         FilePurpose::GroupCsv | FilePurpose::ExportHistory => "Save as…",
         _ => "Choose file…",
     };

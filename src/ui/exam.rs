@@ -765,8 +765,10 @@ impl CertprepApp {
                 return Ok(None);
             };
             let reviews = match self.banks.bank(&l.session.bank_id) {
+                // The reviews only: an abandoned exam is no mock, so it teaches readiness's
+                // realism nothing (that compares a whole sitting with the record before it).
                 Some(bank) => {
-                    exam_reviews(store, bank, &l.session, &l.session.score(bank), utc_now)?
+                    exam_evidence(store, bank, &l.session, &l.session.score(bank), utc_now)?.reviews
                 }
                 // Without its bank the answers cannot be marked; the attempt still goes.
                 None => Vec::new(),
@@ -799,14 +801,13 @@ impl CertprepApp {
         };
         let report = view.session.score(bank);
         let elapsed = view.session.clock.used(now);
-        let saved = match &mut self.store {
-            Ok(store) => {
-                exam_reviews(store, bank, &view.session, &report, utc_now).and_then(|reviews| {
-                    store.finish_attempt(&view.session, elapsed, &report, &reviews)
-                })
-            }
-            Err(_) => Ok(()),
-        };
+        let saved =
+            match &mut self.store {
+                Ok(store) => exam_evidence(store, bank, &view.session, &report, utc_now).and_then(
+                    |evidence| store.finish_attempt(&view.session, elapsed, &report, &evidence),
+                ),
+                Err(_) => Ok(()),
+            };
         if let Err(e) = saved {
             self.notice = Some(error_notice(format!(
                 "Your result could not be saved: {e}. Your answers up to now are in the database."
@@ -862,8 +863,9 @@ pub(crate) fn record_prediction(
     bank: &Bank,
     attempt_id: i64,
 ) -> Result<(), StoreError> {
-    let cards = store.load_cards(bank.id())?;
-    let report = crate::mastery::report(bank, &cards, chrono::Utc::now());
+    let mut cards = store.load_cards(bank.id())?;
+    crate::srs::drop_retired(bank, &mut cards);
+    let report = store.mastery_report(bank, &cards, chrono::Utc::now())?;
     // Before any answer the "prediction" is the bare prior; scoring it against the exam
     // would blame the model for what it was never told (see "No prediction yet").
     if report.is_prior_only() {
@@ -872,20 +874,24 @@ pub(crate) fn record_prediction(
     store.save_prediction(attempt_id, bank.id(), &report.readiness)
 }
 
-/// The FSRS reviews an exam gives when it ends (submitted, timed out or discarded): every
-/// item with a whole answer, right = Good, wrong = Again, scheduled by the learner's
-/// scheduler for the bank (see `Scheduler::exam_next_card`).
-pub(super) fn exam_reviews(
+/// What an exam teaches when it ends (submitted, timed out or discarded): the FSRS review of
+/// every item with a whole answer (right = Good, wrong = Again, scheduled by the learner's
+/// scheduler for the bank, see `Scheduler::exam_next_card`) and the realism evidence of
+/// those seen before (docs/readiness.md).
+pub(super) fn exam_evidence(
     store: &Store,
     bank: &Bank,
     session: &ExamSession,
     report: &ScoreReport,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<crate::srs::Review>, StoreError> {
-    let cards = store.load_cards(&session.bank_id)?;
-    Ok(store.scheduler_for(&session.bank_id)?.exam_reviews(
-        &session.bank_id,
+) -> Result<crate::mastery::ExamEvidence, StoreError> {
+    let mut cards = store.load_cards(&session.bank_id)?;
+    crate::srs::drop_retired(bank, &mut cards);
+    Ok(crate::mastery::exam_evidence(
+        bank,
         &cards,
+        &store.model_inputs(bank)?,
+        &store.scheduler_for(&session.bank_id)?,
         &crate::srs::answered_items(report, bank),
         now,
         session.attempt_id,

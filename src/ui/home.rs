@@ -18,6 +18,7 @@ pub fn show(
     banks: &LoadReport,
     store: &Result<Store, StoreError>,
     backups: &[BackupInfo],
+    sync_warning: Option<&str>,
     home: &mut HomeData,
     out: &mut Vec<Command>,
 ) {
@@ -28,6 +29,13 @@ pub fn show(
             ui.add_space(8.0);
             if let Err(e) = store {
                 store_problem(ui, e, backups, out);
+            }
+            if let Some(w) = sync_warning {
+                ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
+                if ui.button("Set up sync through a folder").clicked() {
+                    out.push(Command::OpenSettings);
+                }
+                ui.add_space(8.0);
             }
             if let Some(u) = &home.unfinished {
                 resume_banner(ui, u, &mut home.confirm_discard, out);
@@ -67,11 +75,18 @@ pub(super) fn unfinished(store: &Store, banks: &LoadReport) -> Option<Unfinished
         .and_then(|l| l.title)
         .or_else(|| bank.map(|b| b.manifest.title.clone()))
         .unwrap_or_else(|| summary.bank_id.clone());
+    // Answered on another computer last (sync): it can be continued here all the same.
+    let elsewhere = store
+        .remote_progress(summary.id)
+        .ok()
+        .flatten()
+        .map(|r| r.name);
     Some(Unfinished {
         summary,
         title,
         answered,
         counted,
+        elsewhere,
     })
 }
 
@@ -135,7 +150,13 @@ fn resume_banner(ui: &mut Ui, u: &Unfinished, confirm: &mut bool, out: &mut Vec<
     egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
-            ui.label(RichText::new("You have an unfinished exam").strong());
+            match &u.elsewhere {
+                Some(name) => ui.label(
+                    RichText::new(format!("You have an unfinished exam — in progress on {name}"))
+                        .strong(),
+                ),
+                None => ui.label(RichText::new("You have an unfinished exam").strong()),
+            };
             ui.label(format!(
                 "{}: {} started {}, {} of {} answered.",
                 u.title,
@@ -144,6 +165,12 @@ fn resume_banner(ui: &mut Ui, u: &Unfinished, confirm: &mut bool, out: &mut Vec<
                 u.answered,
                 a.question_count
             ));
+            if u.elsewhere.is_some() {
+                ui.label(
+                    "Resume it here to carry on with the answers and time from there; close it on the other computer first, or answers given there after the last sync will \
+                     arrive later.",
+                );
+            }
             ui.label("Time while certprep was closed does not count against you.");
             ui.horizontal_wrapped(|ui| {
                 if ui.button("Resume exam").clicked() {
@@ -292,6 +319,14 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// What the pass mark is: the learner's assumption, since the real exam's cut is not
+/// published (said wherever a chance of passing is shown).
+fn pass_mark_caveat(pass_mark: f64) -> String {
+    let note = crate::text::pass_mark_note(pass_mark);
+    // Capitalised: it starts a sentence here.
+    format!("P{}. Change it in Settings.", &note[1..])
+}
+
 fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec<Command>) {
     let r = &d.report.readiness;
     ui.heading(format!("Readiness · {}", bank.manifest.title));
@@ -302,11 +337,11 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             ui.label(RichText::new("No prediction yet").size(22.0).strong());
             ui.label(format!(
                 "Answer questions in Study or sit a mock exam: your predicted score, its likely \
-                 range and your chance of passing (pass mark {}) appear here, and narrow as you \
-                 go. {} questions to work through.",
-                pct(r.pass_mark),
+                 range and your chance of passing appear here, and narrow as you go. {} \
+                 questions to work through.",
                 d.report.total
             ));
+            ui.label(RichText::new(pass_mark_caveat(r.pass_mark)).small().weak());
         } else {
             ui.horizontal_wrapped(|ui| {
                 ui.label(
@@ -315,14 +350,14 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                         .strong(),
                 );
                 ui.label(format!(
-                    "likely {}–{} · pass mark {} · chance of passing {}",
+                    "your next mock exam: {}–{} (80% likely) · chance of passing {}",
                     pct(r.low),
                     pct(r.high),
-                    pct(r.pass_mark),
                     pct(r.pass_probability)
                 ));
             });
             band_bar(ui, r.predicted, r.low, r.high, Some(r.pass_mark), ui.available_width().min(640.0));
+            ui.label(RichText::new(pass_mark_caveat(r.pass_mark)).small().weak());
             ui.label(
                 RichText::new(format!(
                     "Seen {} of {} questions. The band narrows as you answer more; the orange line is the pass mark.",
@@ -851,9 +886,10 @@ fn plan_section(
                     ui.label(&a.name);
                     ui.label(format!("{} of {} unseen", a.unseen, a.total));
                     ui.label(format!(
-                        "{:.1} new a day · mastery now {}",
+                        "{:.1} new a day · mastery now {}, on the exam date {}",
                         a.new_per_day,
-                        pct(a.mastery)
+                        pct(a.mastery),
+                        pct(a.projected)
                     ));
                     ui.end_row();
                 }
@@ -865,33 +901,24 @@ fn plan_section(
 /// every review of the plan is done, and they go as well as the learner's record says.
 fn projection_assumes(p: &ExamPlan) -> String {
     let acc = &p.repeat_accuracy;
+    let aim = pct(acc.desired_retention);
     let Some(observed) = acc.observed() else {
-        return "Assumes you do every review on the day it is due and remember as well as the \
-                review schedule expects (you have not answered any question a second time yet)."
-            .to_string();
+        return format!(
+            "Assumes you do every review on the day it is due and get about {aim} of them \
+             right, as the review schedule expects (you have not answered any question a \
+             second time yet)."
+        );
     };
-    let record = format!(
-        "Assumes you do every review on the day it is due. Your reviews so far are {} right \
-         ({} of {})",
+    format!(
+        "Assumes you do every review on the day it is due and get {} of them right, as in \
+         your reviews so far ({} right, {} of {}, counted with {} more at the {aim} the review \
+         schedule is set for until there are many of your own).",
+        pct(acc.shrunk),
         pct(observed),
         acc.right,
-        acc.answers
-    );
-    let aim = pct(acc.desired_retention);
-    if acc.recall_scale < 1.0 - 1e-9 {
-        // 89.6% shows as 90%: do not claim "90% right, below the 90%".
-        let below = if pct(observed) == aim {
-            "just below"
-        } else {
-            "below"
-        };
-        format!(
-            "{record}, {below} the {aim} the review schedule is set for, so the projection is \
-             lowered to allow for that."
-        )
-    } else {
-        format!("{record}, at least the {aim} the review schedule is set for.")
-    }
+        acc.answers,
+        crate::plan::ACCURACY_PSEUDO_ANSWERS as u32,
+    )
 }
 
 fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Command>) {
@@ -1076,6 +1103,7 @@ pub fn outlook(
                 store.reviews_since(bank.id(), day_start - chrono::Duration::days(14))?;
             let pace = recent_new as f64 / 14.0;
             let full = crate::plan::plan(
+                bank,
                 cards,
                 report,
                 settings,
@@ -1096,6 +1124,7 @@ pub fn outlook(
                     ..settings.clone()
                 };
                 let cut = crate::plan::plan(
+                    bank,
                     cards,
                     report,
                     &within,
@@ -1127,7 +1156,8 @@ mod tests {
         assert_eq!(axis_date(first, -1.0), "");
     }
 
-    fn plan_with(answers: u64, right: u64, recall_scale: f64) -> ExamPlan {
+    fn plan_with(answers: u64, right: u64) -> ExamPlan {
+        let c = crate::plan::ACCURACY_PSEUDO_ANSWERS;
         ExamPlan {
             exam_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
             days_left: 30,
@@ -1141,8 +1171,7 @@ mod tests {
             repeat_accuracy: RepeatAccuracy {
                 answers,
                 right,
-                shrunk: 0.0,
-                recall_scale,
+                shrunk: (right as f64 + c * 0.9) / (answers as f64 + c),
                 desired_retention: 0.9,
             },
             areas: Vec::new(),
@@ -1152,19 +1181,13 @@ mod tests {
 
     #[test]
     fn the_projection_says_what_it_assumes() {
-        assert!(projection_assumes(&plan_with(0, 0, 1.0)).contains("a second time yet"));
+        assert!(projection_assumes(&plan_with(0, 0)).contains("a second time yet"));
+        // 31 of 37 right: (31 + 9)/(37 + 10) = 85%.
         assert_eq!(
-            projection_assumes(&plan_with(37, 31, 0.95)),
-            "Assumes you do every review on the day it is due. Your reviews so far are 84% \
-             right (31 of 37), below the 90% the review schedule is set for, so the \
-             projection is lowered to allow for that."
-        );
-        assert!(projection_assumes(&plan_with(1000, 896, 0.996)).contains("90% right"));
-        assert!(projection_assumes(&plan_with(1000, 896, 0.996)).contains("just below the 90%"));
-        assert!(
-            projection_assumes(&plan_with(20, 19, 1.0)).ends_with(
-                "95% right (19 of 20), at least the 90% the review schedule is set for."
-            )
+            projection_assumes(&plan_with(37, 31)),
+            "Assumes you do every review on the day it is due and get 85% of them right, as in \
+             your reviews so far (84% right, 31 of 37, counted with 10 more at the 90% the \
+             review schedule is set for until there are many of your own)."
         );
     }
 }

@@ -16,6 +16,7 @@ mod results;
 mod settings;
 mod setup;
 mod study;
+mod sync;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
@@ -40,6 +41,7 @@ pub use results::ResultsView;
 pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::{SetupCmd, SetupForm};
 pub use study::{StudyCmd, StudyView};
+pub use sync::SyncCmd;
 
 /// Everything a user can ask for. Drawing code creates these; `run_cmd` carries them out,
 /// handing a screen's own commands to that screen.
@@ -70,6 +72,8 @@ pub enum Command {
     Group(GroupCmd),
     /// Import a GIFT or CSV file as a new bank.
     Import(ImportCmd),
+    /// Sync through a folder (Settings).
+    Sync(SyncCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Settings: steps, time budget, fitting FSRS to the learner.
@@ -139,6 +143,8 @@ pub struct Unfinished {
     /// Answers that become reviews if it is discarded (as on submit); `None` when its bank
     /// is not loaded and they cannot be marked.
     pub counted: Option<usize>,
+    /// The other computer's name, when it was last answered there (sync).
+    pub elsewhere: Option<String>,
 }
 
 /// Readiness, mastery per area, today's work, history and the exam-date plan of one bank.
@@ -194,6 +200,8 @@ pub struct CertprepApp {
     pub import: ImportState,
     /// Settings: the steps as typed, a fit running in the background and its result.
     pub settings: SettingsState,
+    /// Sync through a folder: the link, the helper thread, the last pass.
+    pub sync: sync::SyncState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
     frames: u64,
@@ -240,6 +248,7 @@ impl CertprepApp {
             group: group::GroupState::default(),
             import: ImportState::default(),
             settings: SettingsState::default(),
+            sync: sync::SyncState::default(),
             dialog: None,
             frames: 0,
             commands: Vec::new(),
@@ -247,6 +256,7 @@ impl CertprepApp {
         if let Ok(store) = &app.store {
             app.study_settings = store.study_settings().unwrap_or_default();
         }
+        app.load_sync_state();
         app
     }
 
@@ -308,9 +318,17 @@ impl CertprepApp {
             // The countdown must move even when nobody touches the mouse.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        if self.import.busy() || self.dialog.is_some() || self.settings.fitting() {
-            // Poll the background import or file dialog even when nothing else moves.
+        if self.import.busy()
+            || self.dialog.is_some()
+            || self.sync.busy()
+            || self.settings.fitting()
+        {
+            // Poll the background import, sync, fit or file dialog even when nothing else
+            // moves.
             ui.ctx().request_repaint_after(Duration::from_millis(50));
+        } else if self.sync.linked.is_some() {
+            // The next timed sync pass.
+            ui.ctx().request_repaint_after(sync::PASS_EVERY);
         }
     }
 
@@ -369,7 +387,13 @@ impl CertprepApp {
 
     fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         let dropped = group::dropped_files(ui.ctx());
-        if !dropped.is_empty() {
+        if !dropped.is_empty()
+            && matches!(self.screen, Screen::Settings(_))
+            && self.sync.linked.is_none()
+            && dropped[0].is_dir()
+        {
+            out.push(SyncCmd::LinkTo(dropped[0].clone()).into());
+        } else if !dropped.is_empty() {
             let on_import = matches!(self.screen, Screen::Import);
             out.push(if import::wants_drop(on_import, &dropped) {
                 ImportCmd::Dropped(dropped).into()
@@ -387,7 +411,16 @@ impl CertprepApp {
                     _ => Vec::new(),
                 };
                 widgets::nav_bar(ui, widgets::NavTarget::Home, out);
-                home::show(ui, &self.banks, &self.store, &backups, &mut self.home, out)
+                let warning = self.sync.data_dir_warning.as_deref();
+                home::show(
+                    ui,
+                    &self.banks,
+                    &self.store,
+                    &backups,
+                    warning,
+                    &mut self.home,
+                    out,
+                )
             }
             Screen::Study(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
@@ -407,7 +440,14 @@ impl CertprepApp {
                     backups,
                     dialog_open: self.dialog.is_some(),
                 };
-                settings::show(ui, &data, &mut self.settings, &mut self.history, out)
+                settings::show(
+                    ui,
+                    &data,
+                    &mut self.settings,
+                    &mut self.history,
+                    &mut self.sync,
+                    out,
+                )
             }
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
@@ -442,6 +482,7 @@ impl CertprepApp {
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
+        self.tick_sync();
         self.poll_fit();
         self.poll_study();
         self.tick_exam();
@@ -458,6 +499,7 @@ impl CertprepApp {
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
+            Command::Sync(c) => self.run_sync(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);
                 let n = self.banks.failures.len();
@@ -543,6 +585,7 @@ impl CertprepApp {
             P::GroupFolder => self.group.folder = text,
             P::GroupCsv => self.group.csv_path = text,
             P::ExportHistory | P::ImportHistory => self.history.path = text,
+            P::SyncFolder => self.sync.folder_text = text,
         }
     }
 
@@ -640,7 +683,7 @@ impl CertprepApp {
                     .as_ref()
                     .map(|p| p.exam_date.format("%Y-%m-%d").to_string())
                     .unwrap_or_default();
-                let pass = bank.map_or(70.0, |b| b.manifest.exam.pass_percent);
+                let pass = d.report.readiness.pass_mark * 100.0;
                 home.plan_target = plan.map_or(pass + 5.0, |p| p.target * 100.0).min(100.0);
                 home.dashboard = Some(d);
             }
@@ -698,7 +741,7 @@ pub fn build_dashboard(
 ) -> Result<(Dashboard, Option<StudyPlanSettings>), StoreError> {
     let mut cards = store.load_cards(bank.id())?;
     let retired = crate::srs::drop_retired(bank, &mut cards);
-    let report = crate::mastery::report(bank, &cards, now);
+    let report = store.mastery_report(bank, &cards, now)?;
     let (today, day_start) = crate::srs::local_day_start(now);
     let (new_today, reviewed_today) = store.reviews_since(bank.id(), day_start)?;
     let due_now = cards.values().filter(|c| c.is_due(now)).count();
@@ -718,6 +761,7 @@ pub fn build_dashboard(
             let (recent_new, _) =
                 store.reviews_since(bank.id(), day_start - chrono::Duration::days(14))?;
             Some(crate::plan::plan(
+                bank,
                 &cards,
                 &report,
                 settings,

@@ -71,17 +71,17 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
     );
     if view.session.mode == Mode::Exam {
         let (text, color) = if r.passed() {
-            (
-                format!("Pass — the pass mark is {}%", r.pass_percent),
-                good_color(ui),
-            )
+            ("Pass", good_color(ui))
         } else {
-            (
-                format!("Below the pass mark of {}%", r.pass_percent),
-                bad_color(ui),
-            )
+            ("Below the pass mark", bad_color(ui))
         };
-        ui.label(RichText::new(text).color(color).strong());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(text).color(color).strong());
+            ui.label(format!(
+                "— {}",
+                crate::text::pass_mark_note(r.pass_percent / 100.0)
+            ));
+        });
     }
     // The seed that drew the exam is not the candidate's business (a pack's lives in the
     // pack file); the time is.

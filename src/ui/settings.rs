@@ -1,6 +1,7 @@
 //! Settings: appearance, study (daily new questions, desired retention, learning steps, a
-//! daily time budget), the FSRS parameters fitted to the learner and what the review log says
-//! about their memory (true retention, calibration), the data folder, backups.
+//! daily time budget), the pass mark of each bank, the FSRS parameters fitted to the learner and
+//! what the review log says about their memory (true retention, calibration), the data folder,
+//! backups, moving the history, sync through a folder (drawn by `ui::sync`).
 
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
@@ -55,6 +56,7 @@ pub fn show(
     d: &SettingsData,
     st: &mut SettingsState,
     history: &mut HistoryState,
+    sync: &mut super::sync::SyncState,
     out: &mut Vec<Command>,
 ) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -71,7 +73,13 @@ pub fn show(
                 ui.add_space(12.0);
                 history_file(ui, history, d.dialog_open, out);
                 ui.add_space(12.0);
+                // After the sections that were here before it, so they stay where they were.
+                pass_marks(ui, &mut st.pass_marks, out);
+                ui.add_space(12.0);
                 memory(ui, d.study, st, out);
+                ui.add_space(12.0);
+                // Last: the sections above keep the places learners know them by.
+                super::sync::show(ui, sync, d.dialog_open, out);
             });
     });
 }
@@ -189,6 +197,90 @@ fn study(
     });
     if s != *current {
         out.push(Command::SetStudySettings(s));
+    }
+}
+
+/// The pass mark of each bank: the learner's assumption, since the real exam's raw cut is not
+/// published.
+fn pass_marks(ui: &mut Ui, fields: &mut [PassMarkField], out: &mut Vec<Command>) {
+    ui.label(RichText::new("Pass mark").strong());
+    ui.label(
+        "The real CETL exam reports a scaled score (600 of 800 passes) and does not publish how \
+         many questions that takes. The pass mark certprep predicts your chance of passing \
+         against is therefore your assumption; it starts at the bank's own.",
+    );
+    egui::Grid::new("pass-marks")
+        .num_columns(4)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            for f in fields.iter_mut() {
+                ui.label(&f.title);
+                let field = ui.add(egui::TextEdit::singleline(&mut f.typed).desired_width(60.0));
+                // The field's accessible name says which bank it is for.
+                let label = format!("Pass mark for {} (%)", f.title);
+                let typed = f.typed.clone();
+                field.widget_info(|| {
+                    let mut info = egui::WidgetInfo::text_edit(true, &typed, &typed, "");
+                    info.label = Some(label.clone());
+                    info
+                });
+                let save = ui.button("Save");
+                super::widgets::name_button(&save, &format!("Save the pass mark for {}", f.title));
+                if save.clicked() || super::widgets::enter_pressed(ui, &field) {
+                    out.push(
+                        SettingsCmd::SetPassMark {
+                            bank_id: f.bank_id.clone(),
+                            typed: Some(f.typed.clone()),
+                        }
+                        .into(),
+                    );
+                }
+                let reset = format!("Use the bank's {}%", percent_text(f.bank_default));
+                let back = ui.add_enabled(f.chosen.is_some(), egui::Button::new(&reset));
+                super::widgets::name_button(&back, &format!("{reset} for {}", f.title));
+                if back.clicked() {
+                    out.push(
+                        SettingsCmd::SetPassMark {
+                            bank_id: f.bank_id.clone(),
+                            typed: None,
+                        }
+                        .into(),
+                    );
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// One bank's pass mark as the learner sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassMarkField {
+    pub bank_id: String,
+    pub title: String,
+    /// The bank's own pass mark (percent): the default.
+    pub bank_default: f64,
+    /// The learner's own, if set.
+    pub chosen: Option<f64>,
+    /// The field as typed.
+    pub typed: String,
+}
+
+fn percent_text(p: f64) -> String {
+    format!("{}", (p * 10.0).round() / 10.0)
+}
+
+/// A typed pass mark ("75", "75%", " 72.5 ") as a percentage, or why it is not one.
+pub fn parse_pass_mark(typed: &str) -> Result<f64, String> {
+    let t = typed.trim().trim_end_matches('%').trim();
+    match t.parse::<f64>() {
+        Ok(p) if p.is_finite() && (1.0..=100.0).contains(&p) => Ok(p),
+        Ok(_) => Err(format!(
+            "A pass mark of {t}% is not possible: type a percentage from 1 to 100, e.g. 70."
+        )),
+        Err(_) => Err(format!(
+            "\"{}\" is not a pass mark: type a percentage from 1 to 100, e.g. 70.",
+            typed.trim()
+        )),
     }
 }
 
@@ -347,6 +439,11 @@ pub enum SettingsCmd {
     CancelOptimise,
     /// Go back to FSRS-6's default parameters.
     ResetParameters,
+    /// Set a bank's pass mark from the typed text, or with `None` go back to the bank's own.
+    SetPassMark {
+        bank_id: String,
+        typed: Option<String>,
+    },
 }
 
 impl From<SettingsCmd> for Command {
@@ -365,6 +462,8 @@ pub struct SettingsState {
     pub fit_record: Option<crate::store::srs::FitRecord>,
     pub usable_reviews: usize,
     pub stats: Option<crate::srs::retention::MemoryStats>,
+    /// Each loaded bank's pass mark, read when the screen opens (not every frame).
+    pub pass_marks: Vec<PassMarkField>,
 }
 
 impl SettingsState {
@@ -379,7 +478,24 @@ impl CertprepApp {
         let st = &mut self.settings;
         st.learning_steps = crate::srs::format_steps(&self.study_settings.learning_steps_min);
         st.relearning_steps = crate::srs::format_steps(&self.study_settings.relearning_steps_min);
-        let Ok(store) = &self.store else {
+        let store = self.store.as_ref().ok();
+        st.pass_marks = self
+            .banks
+            .banks
+            .iter()
+            .map(|b| {
+                let chosen = store.and_then(|s| s.pass_mark(b.id()).ok().flatten());
+                let bank_default = b.manifest.exam.pass_percent;
+                PassMarkField {
+                    bank_id: b.id().to_string(),
+                    title: b.manifest.title.clone(),
+                    bank_default,
+                    chosen,
+                    typed: percent_text(chosen.unwrap_or(bank_default)),
+                }
+            })
+            .collect();
+        let Some(store) = store else {
             return;
         };
         st.fit_record = store.fit_record().ok().flatten();
@@ -396,6 +512,7 @@ impl CertprepApp {
 
     pub(super) fn run_settings(&mut self, cmd: SettingsCmd) {
         match cmd {
+            SettingsCmd::SetPassMark { bank_id, typed } => self.set_pass_mark(&bank_id, typed),
             SettingsCmd::SaveSteps => {
                 let parsed = crate::srs::parse_steps(&self.settings.learning_steps).and_then(|l| {
                     crate::srs::parse_steps(&self.settings.relearning_steps).map(|r| (l, r))
@@ -439,6 +556,47 @@ impl CertprepApp {
                 }
                 self.refresh_settings();
             }
+        }
+    }
+
+    /// Save a bank's pass mark as typed (or go back to the bank's own with `None`); a typed
+    /// text that is not a percentage stays in its field, with a message, to be corrected.
+    fn set_pass_mark(&mut self, bank_id: &str, typed: Option<String>) {
+        let percent = match typed.as_deref().map(parse_pass_mark).transpose() {
+            Ok(p) => p,
+            Err(why) => {
+                self.notice = Some(error_notice(why));
+                return;
+            }
+        };
+        let saved = match &self.store {
+            Ok(store) => store.set_pass_mark(bank_id, percent),
+            Err(e) => Err(StoreError::ReadOnly {
+                path: self.data_dir.clone(),
+                detail: e.to_string(),
+            }),
+        };
+        if let Err(e) = saved {
+            self.notice = Some(error_notice(format!("The pass mark was not saved: {e}")));
+            return;
+        }
+        if let Some(f) = self
+            .settings
+            .pass_marks
+            .iter_mut()
+            .find(|f| f.bank_id == bank_id)
+        {
+            f.chosen = percent;
+            let shown = percent.unwrap_or(f.bank_default);
+            f.typed = percent_text(shown);
+            self.notice = Some(Notice {
+                kind: NoticeKind::Info,
+                text: format!(
+                    "Readiness for {} now predicts against a pass mark of {}%.",
+                    f.title,
+                    percent_text(shown)
+                ),
+            });
         }
     }
 
@@ -800,6 +958,9 @@ impl CertprepApp {
                 }
             }
         }
+        // The database in place decides the link (an imported history from another computer
+        // has none; a restored backup has this computer's).
+        self.load_sync_state();
         self.refresh_home();
     }
 }

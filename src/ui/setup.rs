@@ -233,10 +233,17 @@ impl CertprepApp {
             return;
         };
         let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
+        // The learner's own pass mark (Settings), which readiness predicts against too.
+        let pass_percent = self
+            .store
+            .as_ref()
+            .ok()
+            .and_then(|s| s.effective_pass_percent(bank).ok())
+            .unwrap_or(bank.manifest.exam.pass_percent);
         let attempt = AttemptSpec {
             mode: form.mode,
             seed,
-            pass_percent: bank.manifest.exam.pass_percent,
+            pass_percent,
             time_limit: (form.mode == Mode::Exam)
                 .then(|| Duration::from_secs(u64::from(form.minutes) * 60)),
             items: assemble(bank, form.questions, seed),

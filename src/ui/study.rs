@@ -463,7 +463,7 @@ impl CertprepApp {
                     (settings.daily_new_limit as usize).saturating_sub(new_today)
                 }
             };
-            let report = crate::mastery::report(bank, &cards, now);
+            let report = store.mastery_report(bank, &cards, now)?;
             let mut queue = crate::srs::build_queue(
                 bank,
                 &cards,
@@ -519,7 +519,7 @@ impl CertprepApp {
             return;
         };
         let saved = store.record_review(&review).and_then(|()| {
-            let report = crate::mastery::report(bank, &view.session.cards, now);
+            let report = store.mastery_report(bank, &view.session.cards, now)?;
             let (day, _) = crate::srs::local_day_start(now);
             store.save_readiness_point(bank.id(), day, &report.readiness)
         });

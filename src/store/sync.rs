@@ -1,0 +1,1240 @@
+//! The database side of syncing through a folder (the model is in `crate::sync` and
+//! docs/sync.md): this computer's device id and clock, stamping every change, turning local
+//! changes into records, applying other computers' records, and recomputing FSRS cards from
+//! the merged review log.
+
+use super::{Store, StoreError, classify};
+use crate::sync::hlc::{self, Hlc};
+use crate::sync::record::{
+    AttemptStart, AttemptState, Body, ItemRecord, LoggedSchedule, PredictionRecord, Record,
+    ReviewRecord, Score, ValueRecord, keys,
+};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Settings-table keys that are history and travel; every other key (the sync folder, the
+/// device id, the group folder: paths and identities of this computer) stays here.
+pub const SYNCED_SETTINGS: &[&str] = &["study", "fsrs_fit"];
+
+/// Local-only settings keys.
+const DEVICE_KEY: &str = "sync.device";
+const FOLDER_KEY: &str = "sync.folder";
+const EXPORTED_KEY: &str = "sync.exported";
+
+/// Statuses of a finished attempt (the per-question history counts them once).
+const FINISHED: &[&str] = &["submitted", "expired"];
+
+/// A fresh random id (128 bits, hex) for an attempt or review.
+pub fn new_uid() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_device_id() -> String {
+    let bytes: [u8; 8] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A stable id for a row written before sync existed: the same row on two computers (a
+/// history moved by `data export`/`import`, then used on both) gets the same id, so linking
+/// them does not count it twice.
+fn legacy_uid(parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn millis(text: &str) -> i64 {
+    DateTime::parse_from_rfc3339(text).map_or(0, |t| t.timestamp_millis())
+}
+
+/// The next stamp of a database's clock, taken inside the write transaction that uses it:
+/// the clock row is shared by every connection (the window's and the background sync's), so
+/// stamps follow commit order and are above everything merged so far.
+fn stamp_at(tx: &Connection, device: &str, now_ms: i64) -> rusqlite::Result<String> {
+    let (wall, counter): (i64, i64) = tx.query_row(
+        "SELECT wall_ms, counter FROM sync_clock WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (wall, counter) = hlc::next(wall, counter as u32, now_ms);
+    tx.execute(
+        "UPDATE sync_clock SET wall_ms = ?1, counter = ?2 WHERE id = 1",
+        params![wall, counter],
+    )?;
+    Ok(Hlc::new(wall, counter, device).to_string())
+}
+
+/// Move the clock up to a stamp seen from another computer.
+fn observe(tx: &Connection, seen: &Hlc) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE sync_clock SET wall_ms = ?1, counter = ?2
+         WHERE id = 1 AND (wall_ms < ?1 OR (wall_ms = ?1 AND counter < ?2))",
+        params![seen.wall_ms, seen.counter],
+    )
+    .map(|_| ())
+}
+
+/// What a pass did with the records it read.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    /// Records that changed this database.
+    pub applied: usize,
+    /// Records already here (or older than what is here).
+    pub unchanged: usize,
+    /// Records that need another not yet arrived (an answer before its exam).
+    pub pending: usize,
+    /// Records of a kind from a newer certprep.
+    pub unknown: usize,
+    /// Cards recomputed from the merged review log.
+    pub cards_recomputed: usize,
+}
+
+/// One file's records for [`Store::apply_records`].
+pub struct FileBatch {
+    pub name: String,
+    pub len: u64,
+    pub mtime_ms: i64,
+    /// No bad line and no half line: once every record is applied, the file need not be
+    /// read again while it stays the same.
+    pub clean: bool,
+    pub records: Vec<Record>,
+}
+
+/// An unfinished attempt last worked on by another computer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteProgress {
+    pub device: String,
+    /// The other computer's name, or its id while its name has not arrived.
+    pub name: String,
+}
+
+enum Outcome {
+    Applied,
+    Unchanged,
+    Pending,
+}
+
+impl Store {
+    pub(super) fn load_device(conn: &Connection) -> rusqlite::Result<String> {
+        let existing = super::srs::setting_in(conn, DEVICE_KEY)?;
+        if let Some(d) = existing.filter(|d| hlc::is_device_id(d)) {
+            return Ok(d);
+        }
+        let d = new_device_id();
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [DEVICE_KEY, d.as_str()],
+        )?;
+        Ok(d)
+    }
+
+    /// The next stamp of this database's clock (see [`stamp_at`]).
+    pub(super) fn stamp(&self, tx: &Connection) -> rusqlite::Result<String> {
+        stamp_at(
+            tx,
+            &self.device,
+            Utc::now().timestamp_millis() + self.skew_ms,
+        )
+    }
+
+    /// Tests only: pretend this computer's clock is `ms` off (clock-skew tests).
+    #[doc(hidden)]
+    pub fn simulate_clock_skew(&mut self, ms: i64) {
+        self.skew_ms = ms;
+    }
+
+    /// This computer's id in journals (16 hex digits).
+    pub fn device_id(&self) -> &str {
+        &self.device
+    }
+
+    /// A write transaction that holds the write lock from its start (so the clock read and
+    /// the write it stamps cannot be split by the other connection).
+    pub(super) fn write_tx(&self) -> Result<Transaction<'_>, StoreError> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))
+    }
+
+    fn local_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        super::srs::setting_in(&self.conn, key).map_err(|e| self.err(e))
+    }
+
+    /// The linked sync folder, if any.
+    pub fn sync_folder(&self) -> Result<Option<PathBuf>, StoreError> {
+        Ok(self
+            .local_value(FOLDER_KEY)?
+            .filter(|s| !s.trim().is_empty())
+            .map(PathBuf::from))
+    }
+
+    /// Link this history to `folder` (or with `None`, unlink). Linking starts from scratch:
+    /// every record is written again and every file read again (duplicates are harmless), so
+    /// a first link merges both histories. Unlinking only forgets the folder.
+    pub fn set_sync_folder(&self, folder: Option<&Path>) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        let result = (|| {
+            match folder {
+                Some(f) => {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        params![FOLDER_KEY, f.to_string_lossy()],
+                    )?;
+                }
+                None => {
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [FOLDER_KEY])?;
+                }
+            }
+            tx.execute("DELETE FROM settings WHERE key = ?1", [EXPORTED_KEY])?;
+            tx.execute("DELETE FROM sync_files", [])?;
+            Ok(())
+        })();
+        result
+            .and_then(|()| tx.commit())
+            .map_err(|e: rusqlite::Error| self.err(e))
+    }
+
+    /// Forget this computer's identity and link (after a history file from another computer
+    /// was imported: two computers must never write under one id).
+    pub fn forget_sync_identity(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("DELETE FROM settings WHERE key LIKE 'sync.%'; DELETE FROM sync_files;")
+            .map_err(|e| self.err(e))?;
+        self.device = Self::load_device(&self.conn).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The name this computer goes by on others ("in progress on <name>").
+    pub fn device_name(&self, device: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM sync_values WHERE key = ?1",
+                [format!("{}{device}", keys::DEVICE)],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Set this computer's name (travels with the journal).
+    pub fn set_device_name(&self, name: &str) -> Result<(), StoreError> {
+        let name = name.trim();
+        let key = format!("{}{}", keys::DEVICE, self.device);
+        let tx = self.write_tx()?;
+        self.stamp(&tx)
+            .and_then(|h| {
+                tx.execute(
+                    "INSERT INTO sync_values (key, value, hlc) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+                    params![key, name, h],
+                )
+            })
+            .and_then(|_| tx.commit())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Names of every computer seen, by id.
+    pub fn device_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.query_all(
+            "SELECT substr(key, ?1), value FROM sync_values
+             WHERE key LIKE 'device/%' AND value IS NOT NULL ORDER BY value",
+            [keys::DEVICE.len() as i64 + 1],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// If the attempt is unfinished and another computer answered in it last (or, before any
+    /// answer, started it): which one. The clock's heartbeat does not count, so a window left
+    /// open on an exam does not claim it.
+    pub fn remote_progress(&self, attempt_id: i64) -> Result<Option<RemoteProgress>, StoreError> {
+        let stamp: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT COALESCE((SELECT max(hlc) FROM attempt_items i WHERE i.attempt_id = a.id),
+                                 a.start_hlc)
+                 FROM attempts a WHERE a.id = ?1 AND a.status = 'in_progress'",
+                [attempt_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some(device) = stamp
+            .flatten()
+            .as_deref()
+            .and_then(Hlc::device_of)
+            .map(str::to_string)
+        else {
+            return Ok(None);
+        };
+        if device == self.device {
+            return Ok(None);
+        }
+        let name = self.device_name(&device)?.unwrap_or_else(|| device.clone());
+        Ok(Some(RemoteProgress { device, name }))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Rows from before sync
+
+    /// Give ids and stamps to rows written before this version (or by code that does not
+    /// stamp): their own times, so a first link orders both computers' old history by when it
+    /// happened. Anything stamped resets the export mark, so it is written out.
+    pub fn stamp_legacy(&self) -> Result<usize, StoreError> {
+        let tx = self.write_tx()?;
+        let n = stamp_legacy_rows(&tx, &self.device).map_err(|e| self.err(e))?;
+        if n > 0 {
+            tx.execute("DELETE FROM settings WHERE key = ?1", [EXPORTED_KEY])
+                .map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(n)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Export
+
+    /// This computer's changes since the last export, as records in stamp order, and the mark
+    /// to save once they are written ([`Store::mark_exported`]).
+    pub fn export_records(&self) -> Result<(Vec<Record>, String), StoreError> {
+        let since = self.local_value(EXPORTED_KEY)?.unwrap_or_default();
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let out = export_since(&tx, &self.device, &since).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(out)
+    }
+
+    /// Remember what was exported and the segments just written (so they are not read back).
+    pub fn mark_exported(
+        &self,
+        mark: &str,
+        written: &[crate::sync::journal::Written],
+    ) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        let r = (|| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [EXPORTED_KEY, mark],
+            )?;
+            for w in written {
+                tx.execute(
+                    "INSERT OR REPLACE INTO sync_files (name, len, mtime_ms) VALUES (?1, ?2, ?3)",
+                    params![w.name, w.len as i64, w.mtime_ms],
+                )?;
+            }
+            tx.commit()
+        })();
+        r.map_err(|e| classify(&self.path, e))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Import
+
+    /// Files already read and fully applied, as (length, modification time) by name.
+    pub fn sync_file_cache(&self) -> Result<HashMap<String, (u64, i64)>, StoreError> {
+        let rows: Vec<(String, i64, i64)> =
+            self.query_all("SELECT name, len, mtime_ms FROM sync_files", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        Ok(rows
+            .into_iter()
+            .map(|(n, l, m)| (n, (l as u64, m)))
+            .collect())
+    }
+
+    /// Apply other computers' records in one transaction: attempts first, then their states,
+    /// answers, reviews and predictions, then values; each by its own rule (see
+    /// `sync::record`). Cards touched by new reviews are recomputed from the merged log. A file
+    /// whose every record is applied (and that had no bad line) is remembered, so later passes
+    /// skip it while it does not change.
+    pub fn apply_records(&mut self, files: Vec<FileBatch>) -> Result<Applied, StoreError> {
+        let device = self.device.clone();
+        let tx = self.write_tx()?;
+        let result = apply_in(&tx, &device, files);
+        let applied = result.map_err(|e| classify(&self.path, e))?;
+        tx.commit().map_err(|e| classify(&self.path, e))?;
+        Ok(applied)
+    }
+}
+
+/// Keep the records this computer stamped: each computer exports only its own changes.
+fn keep_mine(
+    rows: impl Iterator<Item = rusqlite::Result<Record>>,
+    mine: &impl Fn(&str) -> bool,
+    out: &mut Vec<Record>,
+) -> rusqlite::Result<()> {
+    for r in rows {
+        let r = r?;
+        if mine(&r.hlc) {
+            out.push(r);
+        }
+    }
+    Ok(())
+}
+
+fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
+    let mut n = 0;
+    let at = |wall: i64| Hlc::new(wall, 0, device).to_string();
+    {
+        let rows: Vec<(i64, String, i64, String, Option<String>)> = tx
+            .prepare(
+                "SELECT id, bank_id, seed, started_at, finished_at FROM attempts WHERE uid IS NULL",
+            )?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, bank, seed, started, finished) in rows {
+            let uid = legacy_uid(&[&bank, &seed.to_string(), &started]);
+            let start = at(millis(&started));
+            let state = at(finished.as_deref().map_or(millis(&started), millis));
+            n += tx.execute(
+                "UPDATE attempts SET uid = ?2, start_hlc = ?3, state_hlc = ?4 WHERE id = ?1",
+                params![id, uid, start, state],
+            )?;
+        }
+    }
+    {
+        let rows: Vec<(i64, i64, String)> = tx
+            .prepare(
+                "SELECT i.attempt_id, i.position, COALESCE(i.answered_at, a.started_at)
+                 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+                 WHERE i.hlc IS NULL AND (i.selected != '[]' OR i.flagged OR i.checked)",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (attempt, pos, when) in rows {
+            n += tx.execute(
+                "UPDATE attempt_items SET hlc = ?3 WHERE attempt_id = ?1 AND position = ?2",
+                params![attempt, pos, at(millis(&when))],
+            )?;
+        }
+    }
+    {
+        let rows: Vec<(i64, String, String, String, i64)> = tx
+            .prepare(
+                "SELECT id, bank_id, question_id, reviewed_at, rating FROM review_log
+                 WHERE uid IS NULL ORDER BY id",
+            )?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, bank, qid, when, rating) in rows {
+            let uid = legacy_uid(&[&bank, &qid, &when, &rating.to_string()]);
+            // Two rows with the same content (the same instant and rating) are one review seen
+            // twice only if a history was merged by hand; keep both by telling them apart.
+            let uid = match tx
+                .query_row(
+                    "SELECT 1 FROM review_log WHERE uid = ?1",
+                    [&uid],
+                    |_| Ok(()),
+                )
+                .optional()?
+            {
+                Some(()) => legacy_uid(&[&uid, &id.to_string()]),
+                None => uid,
+            };
+            n += tx.execute(
+                "UPDATE review_log SET uid = ?2, hlc = ?3 WHERE id = ?1",
+                params![id, uid, at(millis(&when))],
+            )?;
+        }
+    }
+    for key in SYNCED_SETTINGS {
+        n += tx.execute(
+            "UPDATE settings SET hlc = ?2 WHERE key = ?1 AND hlc IS NULL",
+            params![key, at(0)],
+        )?;
+    }
+    n += tx.execute("UPDATE study_plans SET hlc = ?1 WHERE hlc IS NULL", [at(0)])?;
+    {
+        let rows: Vec<(i64, String)> = tx
+            .prepare("SELECT attempt_id, made_at FROM predictions WHERE hlc IS NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, made) in rows {
+            n += tx.execute(
+                "UPDATE predictions SET hlc = ?2 WHERE attempt_id = ?1",
+                params![id, at(millis(&made))],
+            )?;
+        }
+    }
+    {
+        let rows: Vec<(String, String)> = tx
+            .prepare("SELECT bank_id, day FROM readiness_history WHERE hlc IS NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (bank, day) in rows {
+            let wall = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(23, 59, 59))
+                .map_or(0, |t| t.and_utc().timestamp_millis());
+            n += tx.execute(
+                "UPDATE readiness_history SET hlc = ?3 WHERE bank_id = ?1 AND day = ?2",
+                params![bank, day, at(wall)],
+            )?;
+        }
+    }
+    // The clock must stay above every stamp just given (they are in the past, but a wrong
+    // system clock may have put rows in the future).
+    let max: Option<String> = tx.query_row(
+        "SELECT max(x) FROM (SELECT max(start_hlc) x FROM attempts UNION ALL
+                             SELECT max(state_hlc) FROM attempts UNION ALL
+                             SELECT max(hlc) FROM review_log UNION ALL
+                             SELECT max(hlc) FROM attempt_items)",
+        [],
+        |r| r.get(0),
+    )?;
+    if let Some(h) = max.as_deref().and_then(Hlc::parse) {
+        observe(tx, &h)?;
+    }
+    Ok(n)
+}
+
+/// Rows stamped by `device` in (since, now]: the records to write.
+fn export_since(
+    tx: &Connection,
+    device: &str,
+    since: &str,
+) -> rusqlite::Result<(Vec<Record>, String)> {
+    let (wall, counter): (i64, i64) = tx.query_row(
+        "SELECT wall_ms, counter FROM sync_clock WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    // Above every stamp of this clock value, whatever the device ('~' sorts after hex).
+    let upto = format!("{wall:018}-{counter:06}-~");
+    let mine = |hlc: &str| Hlc::device_of(hlc) == Some(device);
+    let mut out: Vec<Record> = Vec::new();
+
+    // Attempts as created.
+    {
+        let mut st = tx.prepare(
+            "SELECT id, uid, bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
+                    started_at, pack_id, start_hlc, title
+             FROM attempts WHERE start_hlc > ?1 AND start_hlc <= ?2",
+        )?;
+        let heads: Vec<(i64, AttemptStart, String)> = st
+            .query_map(params![since, upto], |r| {
+                Ok((
+                    r.get(0)?,
+                    AttemptStart {
+                        attempt: r.get(1)?,
+                        bank_id: r.get(2)?,
+                        bank_version: r.get(3)?,
+                        mode: r.get(4)?,
+                        seed: r.get(5)?,
+                        pass_percent: r.get(6)?,
+                        time_limit_secs: r.get(7)?,
+                        started_at: r.get(8)?,
+                        pack_id: r.get(9)?,
+                        title: r.get(11)?,
+                        items: Vec::new(),
+                    },
+                    r.get(10)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut items = tx.prepare(
+            "SELECT question_id, option_order FROM attempt_items WHERE attempt_id = ?1
+             ORDER BY position",
+        )?;
+        for (id, mut head, hlc) in heads {
+            if !mine(&hlc) {
+                continue;
+            }
+            head.items = items
+                .query_map([id], |r| {
+                    let order: String = r.get(1)?;
+                    Ok((r.get(0)?, serde_json::from_str(&order).unwrap_or_default()))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            out.push(Record {
+                hlc,
+                body: Body::AttemptStart(head),
+            });
+        }
+    }
+    // Attempt states, with the score once finished.
+    {
+        let mut st = tx.prepare(
+            "SELECT id, uid, status, finished_at, elapsed_ms, current_index, score_correct,
+                    score_total, state_hlc
+             FROM attempts WHERE state_hlc > ?1 AND state_hlc <= ?2",
+        )?;
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            String,
+        );
+        let rows: Vec<Row> = st
+            .query_map(params![since, upto], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut domains = tx.prepare(
+            "SELECT domain_id, correct, total FROM attempt_domain_scores WHERE attempt_id = ?1
+             ORDER BY domain_id",
+        )?;
+        let mut items = tx.prepare(
+            "SELECT question_id, correct FROM attempt_items
+             WHERE attempt_id = ?1 AND correct IS NOT NULL ORDER BY position",
+        )?;
+        for (id, uid, status, finished_at, elapsed, current, sc, stot, hlc) in rows {
+            if !mine(&hlc) {
+                continue;
+            }
+            let score = match (sc, stot) {
+                (Some(correct), Some(total)) => Some(Score {
+                    correct,
+                    total,
+                    domains: domains
+                        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<rusqlite::Result<_>>()?,
+                    items: items
+                        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<_>>()?,
+                }),
+                _ => None,
+            };
+            out.push(Record {
+                hlc,
+                body: Body::AttemptState(AttemptState {
+                    attempt: uid,
+                    status,
+                    finished_at,
+                    elapsed_ms: elapsed,
+                    current_index: current,
+                    score,
+                }),
+            });
+        }
+    }
+    // Answers, flags, "checked".
+    {
+        let mut st = tx.prepare(
+            "SELECT a.uid, i.position, i.selected, i.flagged, i.checked, i.answered_at, i.hlc
+             FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+             WHERE i.hlc > ?1 AND i.hlc <= ?2",
+        )?;
+        let rows = st.query_map(params![since, upto], |r| {
+            let selected: String = r.get(2)?;
+            Ok(Record {
+                hlc: r.get(6)?,
+                body: Body::Item(ItemRecord {
+                    attempt: r.get(0)?,
+                    position: r.get(1)?,
+                    selected: serde_json::from_str(&selected).unwrap_or_default(),
+                    flagged: r.get(3)?,
+                    checked: r.get(4)?,
+                    answered_at: r.get(5)?,
+                }),
+            })
+        })?;
+        keep_mine(rows, &mine, &mut out)?;
+    }
+    // Reviews.
+    {
+        let mut st = tx.prepare(
+            "SELECT l.uid, l.bank_id, l.question_id, l.reviewed_at, l.rating, l.source, a.uid, l.hlc,
+                    l.elapsed_days, l.scheduled_days, l.state_before, l.state_after,
+                    l.stability_after, l.due_after, l.duration_ms
+             FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id
+             WHERE l.hlc > ?1 AND l.hlc <= ?2",
+        )?;
+        let rows = st.query_map(params![since, upto], |r| {
+            Ok(Record {
+                hlc: r.get(7)?,
+                body: Body::Review(ReviewRecord {
+                    id: r.get(0)?,
+                    bank_id: r.get(1)?,
+                    question_id: r.get(2)?,
+                    reviewed_at: r.get(3)?,
+                    rating: r.get(4)?,
+                    source: r.get(5)?,
+                    attempt: r.get(6)?,
+                    logged: Some(LoggedSchedule {
+                        elapsed_days: r.get(8)?,
+                        scheduled_days: r.get(9)?,
+                        state_before: r.get(10)?,
+                        state_after: r.get(11)?,
+                        stability_after: r.get(12)?,
+                        due_after: r.get(13)?,
+                    }),
+                    duration_ms: r.get(14)?,
+                }),
+            })
+        })?;
+        keep_mine(rows, &mine, &mut out)?;
+    }
+    // Predictions.
+    {
+        let mut st = tx.prepare(
+            "SELECT a.uid, p.bank_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability,
+                    p.hlc
+             FROM predictions p JOIN attempts a ON a.id = p.attempt_id
+             WHERE p.hlc > ?1 AND p.hlc <= ?2",
+        )?;
+        let rows = st.query_map(params![since, upto], |r| {
+            Ok(Record {
+                hlc: r.get(7)?,
+                body: Body::Prediction(PredictionRecord {
+                    attempt: r.get(0)?,
+                    bank_id: r.get(1)?,
+                    made_at: r.get(2)?,
+                    predicted: r.get(3)?,
+                    low: r.get(4)?,
+                    high: r.get(5)?,
+                    pass_probability: r.get(6)?,
+                }),
+            })
+        })?;
+        keep_mine(rows, &mine, &mut out)?;
+    }
+    // Values: synced settings, plans, readiness days, device names and unknown keys.
+    let value_queries: [(&str, fn(&rusqlite::Row) -> rusqlite::Result<(String, Option<String>)>); 4] = [
+        (
+            "SELECT key, value, hlc FROM settings WHERE hlc > ?1 AND hlc <= ?2",
+            |r| Ok((format!("{}{}", keys::SETTING, r.get::<_, String>(0)?), r.get(1)?)),
+        ),
+        (
+            "SELECT bank_id, exam_date, target, hlc FROM study_plans WHERE hlc > ?1 AND hlc <= ?2",
+            |r| {
+                let v = serde_json::json!({"exam_date": r.get::<_, String>(1)?, "target": r.get::<_, f64>(2)?});
+                Ok((format!("{}{}", keys::PLAN, r.get::<_, String>(0)?), Some(v.to_string())))
+            },
+        ),
+        (
+            "SELECT bank_id, day, predicted, low, high, pass_probability, hlc FROM readiness_history
+             WHERE hlc > ?1 AND hlc <= ?2",
+            |r| {
+                let v = serde_json::json!({
+                    "predicted": r.get::<_, f64>(2)?, "low": r.get::<_, f64>(3)?,
+                    "high": r.get::<_, f64>(4)?, "pass_probability": r.get::<_, f64>(5)?});
+                Ok((
+                    format!("{}{}/{}", keys::READINESS, r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                    Some(v.to_string()),
+                ))
+            },
+        ),
+        (
+            "SELECT key, value, hlc FROM sync_values WHERE hlc > ?1 AND hlc <= ?2",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        ),
+    ];
+    for (sql, map) in value_queries {
+        let mut st = tx.prepare(sql)?;
+        let hlc_col = st.column_count() - 1;
+        let rows = st.query_map(params![since, upto], |r| {
+            let (key, value) = map(r)?;
+            Ok((key, value, r.get::<_, String>(hlc_col)?))
+        })?;
+        for row in rows {
+            let (key, value, hlc) = row?;
+            if !mine(&hlc) {
+                continue;
+            }
+            if let Some(setting) = key.strip_prefix(keys::SETTING)
+                && !SYNCED_SETTINGS.contains(&setting)
+            {
+                continue;
+            }
+            out.push(Record {
+                hlc,
+                body: Body::Value(ValueRecord { key, value }),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.hlc.cmp(&b.hlc).then(a.body.rank().cmp(&b.body.rank())));
+    Ok((out, upto))
+}
+
+/// The local id of an attempt by its uid.
+fn attempt_id(tx: &Connection, uid: &str) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached("SELECT id FROM attempts WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()
+}
+
+/// Is `incoming` newer than what is stored (`None`: nothing stored or never stamped)?
+fn newer(incoming: &str, stored: Option<&str>) -> bool {
+    stored.is_none_or(|s| incoming > s)
+}
+
+fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlite::Result<Applied> {
+    let mut report = Applied::default();
+    // A study-settings or exam-date record changes every card's schedule.
+    let mut schedule_changed = false;
+    // Every record with the file it came from, in apply order.
+    let mut all: Vec<(usize, Record)> = files
+        .iter_mut()
+        .enumerate()
+        .flat_map(|(i, f)| {
+            std::mem::take(&mut f.records)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
+        .collect();
+    all.sort_by(|(_, a), (_, b)| a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc)));
+    let mut file_done = vec![true; files.len()];
+    let mut dirty_cards: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut newest: Option<Hlc> = None;
+    for (file, record) in all {
+        let Some(stamp) = Hlc::parse(&record.hlc) else {
+            // A record with no valid stamp cannot be ordered; it is not ours to guess.
+            report.unknown += 1;
+            file_done[file] = false;
+            continue;
+        };
+        let outcome = match &record.body {
+            Body::AttemptStart(a) => apply_start(tx, &record.hlc, a)?,
+            Body::AttemptState(s) => apply_state(tx, &record.hlc, s)?,
+            Body::Item(i) => apply_item(tx, &record.hlc, i)?,
+            Body::Review(r) => {
+                let o = apply_review(tx, &record.hlc, r)?;
+                if matches!(o, Outcome::Applied) {
+                    dirty_cards.insert((r.bank_id.clone(), r.question_id.clone()));
+                }
+                o
+            }
+            Body::Prediction(p) => apply_prediction(tx, &record.hlc, p)?,
+            Body::Value(v) => {
+                let o = apply_value(tx, &record.hlc, v)?;
+                if matches!(o, Outcome::Applied) && changes_schedule(&v.key) {
+                    schedule_changed = true;
+                }
+                o
+            }
+            Body::Unknown => {
+                report.unknown += 1;
+                file_done[file] = false;
+                continue;
+            }
+        };
+        match outcome {
+            Outcome::Applied => report.applied += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Pending => {
+                report.pending += 1;
+                file_done[file] = false;
+            }
+        }
+        if stamp.device != device && newest.as_ref().is_none_or(|n| &stamp > n) {
+            newest = Some(stamp);
+        }
+    }
+    // Cards are a function of the merged review log and the settings: recomputed by the
+    // scheduler's one replay (the one schema v4 and every settings change use).
+    report.cards_recomputed = super::srs::reschedule_merged(tx, &dirty_cards)?;
+    if schedule_changed {
+        report.cards_recomputed += super::srs::reschedule(tx, None)?;
+    }
+    if let Some(h) = &newest {
+        observe(tx, h)?;
+    }
+    for (f, done) in files.iter().zip(file_done) {
+        if done && f.clean {
+            tx.execute(
+                "INSERT OR REPLACE INTO sync_files (name, len, mtime_ms) VALUES (?1, ?2, ?3)",
+                params![f.name, f.len as i64, f.mtime_ms],
+            )?;
+        } else {
+            tx.execute("DELETE FROM sync_files WHERE name = ?1", [&f.name])?;
+        }
+    }
+    Ok(report)
+}
+
+fn apply_start(tx: &Connection, hlc: &str, a: &AttemptStart) -> rusqlite::Result<Outcome> {
+    if attempt_id(tx, &a.attempt)?.is_some() {
+        return Ok(Outcome::Unchanged);
+    }
+    if !matches!(a.mode.as_str(), "exam" | "study") {
+        return Ok(Outcome::Pending);
+    }
+    tx.prepare_cached(
+        "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
+                               status, started_at, pack_id, uid, start_hlc, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        a.bank_id,
+        a.bank_version,
+        a.mode,
+        a.seed,
+        a.pass_percent,
+        a.time_limit_secs,
+        a.started_at,
+        a.pack_id,
+        a.attempt,
+        hlc,
+        a.title
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut st = tx.prepare_cached(
+        "INSERT INTO attempt_items (attempt_id, position, question_id, option_order)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (pos, (qid, order)) in a.items.iter().enumerate() {
+        let order = serde_json::to_string(order).unwrap_or_else(|_| "[]".into());
+        st.execute(params![id, pos as i64, qid, order])?;
+    }
+    Ok(Outcome::Applied)
+}
+
+fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result<Outcome> {
+    let Some(id) = attempt_id(tx, &s.attempt)? else {
+        return Ok(Outcome::Pending);
+    };
+    if !matches!(
+        s.status.as_str(),
+        "in_progress" | "submitted" | "expired" | "abandoned"
+    ) {
+        return Ok(Outcome::Pending);
+    }
+    let (stored, was): (Option<String>, String) = tx
+        .prepare_cached("SELECT state_hlc, status FROM attempts WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // A finished exam stays finished: its score is the record of it, and a later "still in
+    // progress" from a computer that had not heard of the finish (its clock ahead) must not
+    // reopen it on some computers and not on others. So a finish beats any unfinished state,
+    // and between two of a kind the newest stamp wins: the same result in any order.
+    let (stored_final, incoming_final) = (
+        FINISHED.contains(&was.as_str()),
+        FINISHED.contains(&s.status.as_str()),
+    );
+    let wins = match (stored_final, incoming_final) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => newer(hlc, stored.as_deref()),
+    };
+    if !wins {
+        return Ok(Outcome::Unchanged);
+    }
+    tx.prepare_cached(
+        "UPDATE attempts SET status = ?2, finished_at = ?3, elapsed_ms = ?4, current_index = ?5,
+                score_correct = ?6, score_total = ?7, state_hlc = ?8
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        s.status,
+        s.finished_at,
+        s.elapsed_ms,
+        s.current_index,
+        s.score.as_ref().map(|x| x.correct),
+        s.score.as_ref().map(|x| x.total),
+        hlc
+    ])?;
+    if let Some(score) = &s.score {
+        tx.execute(
+            "DELETE FROM attempt_domain_scores WHERE attempt_id = ?1",
+            [id],
+        )?;
+        for (domain, correct, total) in &score.domains {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![id, domain, correct, total])?;
+        }
+        let first_finish =
+            !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
+        let when = s.finished_at.clone().unwrap_or_default();
+        for (pos, (qid, correct)) in score.items.iter().enumerate() {
+            tx.prepare_cached(
+                "UPDATE attempt_items SET correct = ?3 WHERE attempt_id = ?1 AND position = ?2",
+            )?
+            .execute(params![id, pos as i64, correct])?;
+            if first_finish {
+                // Counted once per attempt, however many computers finish it.
+                let bank: String =
+                    tx.query_row("SELECT bank_id FROM attempts WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })?;
+                super::count_question_seen(tx, &bank, qid, *correct, &when)?;
+            }
+        }
+    }
+    Ok(Outcome::Applied)
+}
+
+fn apply_item(tx: &Connection, hlc: &str, i: &ItemRecord) -> rusqlite::Result<Outcome> {
+    let Some(id) = attempt_id(tx, &i.attempt)? else {
+        return Ok(Outcome::Pending);
+    };
+    let stored: Option<Option<String>> = tx
+        .prepare_cached("SELECT hlc FROM attempt_items WHERE attempt_id = ?1 AND position = ?2")?
+        .query_row(params![id, i.position], |r| r.get(0))
+        .optional()?;
+    let Some(stored) = stored else {
+        // A position the attempt does not have: not something certprep writes.
+        return Ok(Outcome::Pending);
+    };
+    if !newer(hlc, stored.as_deref()) {
+        return Ok(Outcome::Unchanged);
+    }
+    let selected = serde_json::to_string(&i.selected).unwrap_or_else(|_| "[]".into());
+    tx.prepare_cached(
+        "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5, answered_at = ?6,
+                hlc = ?7
+         WHERE attempt_id = ?1 AND position = ?2",
+    )?
+    .execute(params![
+        id,
+        i.position,
+        selected,
+        i.flagged,
+        i.checked,
+        i.answered_at,
+        hlc
+    ])?;
+    Ok(Outcome::Applied)
+}
+
+/// Does a value with this key change how cards are scheduled (study settings with the
+/// fitted parameters, an exam date)?
+fn changes_schedule(key: &str) -> bool {
+    key.strip_prefix(keys::SETTING) == Some("study") || key.starts_with(keys::PLAN)
+}
+
+fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Result<Outcome> {
+    let known = tx
+        .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
+        .query_row([&r.id], |_| Ok(()))
+        .optional()?;
+    if known.is_some() {
+        return Ok(Outcome::Unchanged);
+    }
+    if !(1..=4).contains(&r.rating) || !matches!(r.source.as_str(), "study" | "exam") {
+        return Ok(Outcome::Pending);
+    }
+    let attempt = match &r.attempt {
+        Some(uid) => match attempt_id(tx, uid)? {
+            Some(id) => Some(id),
+            None => return Ok(Outcome::Pending),
+        },
+        None => None,
+    };
+    // The row as the answering computer wrote it (its schedule columns are what its scheduler
+    // said then); the card is recomputed from the merged log below, in the same transaction.
+    let logged = r.logged.clone().unwrap_or(LoggedSchedule {
+        elapsed_days: 0,
+        scheduled_days: 0,
+        state_before: 0,
+        state_after: 0,
+        stability_after: 0.0,
+        due_after: r.reviewed_at.clone(),
+    });
+    tx.prepare_cached(
+        "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
+                                 scheduled_days, state_before, state_after, stability_after,
+                                 due_after, source, attempt_id, duration_ms, uid, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        r.bank_id,
+        r.question_id,
+        r.reviewed_at,
+        r.rating,
+        r.rating != 1,
+        logged.elapsed_days,
+        logged.scheduled_days,
+        logged.state_before,
+        logged.state_after,
+        logged.stability_after,
+        logged.due_after,
+        r.source,
+        attempt,
+        r.duration_ms,
+        r.id,
+        hlc
+    ])?;
+    Ok(Outcome::Applied)
+}
+
+fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlite::Result<Outcome> {
+    let Some(id) = attempt_id(tx, &p.attempt)? else {
+        return Ok(Outcome::Pending);
+    };
+    let stored: Option<Option<String>> = tx
+        .query_row(
+            "SELECT hlc FROM predictions WHERE attempt_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if !newer(hlc, stored.flatten().as_deref()) {
+        return Ok(Outcome::Unchanged);
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO predictions
+            (attempt_id, bank_id, made_at, predicted, low, high, pass_probability, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            p.bank_id,
+            p.made_at,
+            p.predicted,
+            p.low,
+            p.high,
+            p.pass_probability,
+            hlc
+        ],
+    )?;
+    Ok(Outcome::Applied)
+}
+
+fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<Outcome> {
+    if let Some(key) = v.key.strip_prefix(keys::SETTING) {
+        if !SYNCED_SETTINGS.contains(&key) {
+            // Another computer's local setting: never ours to change.
+            return Ok(Outcome::Unchanged);
+        }
+        let stored: Option<Option<String>> = tx
+            .query_row("SELECT hlc FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if !newer(hlc, stored.flatten().as_deref()) {
+            return Ok(Outcome::Unchanged);
+        }
+        match &v.value {
+            Some(value) => tx.execute(
+                "INSERT INTO settings (key, value, hlc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+                params![key, value, hlc],
+            )?,
+            None => tx.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+        };
+        return Ok(Outcome::Applied);
+    }
+    if let Some(bank) = v.key.strip_prefix(keys::PLAN) {
+        let stored: Option<Option<String>> = tx
+            .query_row(
+                "SELECT hlc FROM study_plans WHERE bank_id = ?1",
+                [bank],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if !newer(hlc, stored.flatten().as_deref()) {
+            return Ok(Outcome::Unchanged);
+        }
+        let parsed = v
+            .value
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+        match parsed {
+            Some(p) => {
+                let (Some(date), Some(target)) = (p["exam_date"].as_str(), p["target"].as_f64())
+                else {
+                    return Ok(Outcome::Pending);
+                };
+                tx.execute(
+                    "INSERT INTO study_plans (bank_id, exam_date, target, hlc) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (bank_id) DO UPDATE SET exam_date = excluded.exam_date,
+                        target = excluded.target, hlc = excluded.hlc",
+                    params![bank, date, target, hlc],
+                )?;
+            }
+            None => {
+                tx.execute("DELETE FROM study_plans WHERE bank_id = ?1", [bank])?;
+            }
+        }
+        return Ok(Outcome::Applied);
+    }
+    if let Some(rest) = v.key.strip_prefix(keys::READINESS)
+        && let Some((bank, day)) = rest.rsplit_once('/')
+    {
+        let stored: Option<Option<String>> = tx
+            .query_row(
+                "SELECT hlc FROM readiness_history WHERE bank_id = ?1 AND day = ?2",
+                [bank, day],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if !newer(hlc, stored.flatten().as_deref()) {
+            return Ok(Outcome::Unchanged);
+        }
+        let p = v
+            .value
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .unwrap_or_default();
+        let (Some(pr), Some(lo), Some(hi), Some(pp)) = (
+            p["predicted"].as_f64(),
+            p["low"].as_f64(),
+            p["high"].as_f64(),
+            p["pass_probability"].as_f64(),
+        ) else {
+            return Ok(Outcome::Pending);
+        };
+        tx.execute(
+            "INSERT INTO readiness_history (bank_id, day, predicted, low, high, pass_probability, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (bank_id, day) DO UPDATE SET predicted = excluded.predicted,
+                low = excluded.low, high = excluded.high,
+                pass_probability = excluded.pass_probability, hlc = excluded.hlc",
+            params![bank, day, pr, lo, hi, pp, hlc],
+        )?;
+        return Ok(Outcome::Applied);
+    }
+    // Device names, and keys a later certprep adds: kept as they are.
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT hlc FROM sync_values WHERE key = ?1",
+            [&v.key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if !newer(hlc, stored.as_deref()) {
+        return Ok(Outcome::Unchanged);
+    }
+    tx.execute(
+        "INSERT INTO sync_values (key, value, hlc) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+        params![v.key, v.value, hlc],
+    )?;
+    Ok(Outcome::Applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_uids_are_stable_and_distinct() {
+        assert_eq!(legacy_uid(&["a", "b"]), legacy_uid(&["a", "b"]));
+        assert_ne!(legacy_uid(&["a", "b"]), legacy_uid(&["ab", ""]));
+        assert_eq!(new_uid().len(), 32);
+    }
+}

@@ -1,0 +1,206 @@
+//! What travels between computers: one record per change, each a whole value (not a diff),
+//! so applying a record twice, or an older one after a newer one, changes nothing.
+//!
+//! Kinds and how they merge:
+//! - `attempt_start`: an exam or study attempt as it was created (bank, seed, questions,
+//!   option order). Never changes; keyed by the attempt's uid.
+//! - `attempt_state`: status, time used, current question, and the score once finished.
+//!   Last writer wins by stamp.
+//! - `item`: one question of an attempt: options chosen, flag, checked. Last writer wins.
+//! - `review`: one rating of one question (study or exam). Keyed by its uid; the card's FSRS
+//!   state is never sent: each computer recomputes it from the merged review log.
+//! - `prediction`: what readiness predicted as a mock exam started. Last writer wins.
+//! - `value`: a key and a value, last writer wins: study settings (`setting/<key>`), exam
+//!   dates and targets (`plan/<bank>`), readiness per day (`readiness/<bank>/<day>`), device
+//!   names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
+//!   reports, fitted FSRS parameters): unknown keys are stored as they are, so nothing a newer
+//!   version wrote is lost by an older one.
+//! - anything else: a kind from a newer certprep. It is not applied, and its file is read
+//!   again on every pass, so an update picks it up.
+
+use serde::{Deserialize, Serialize};
+
+/// One line of a journal: the stamp of the change and what changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The hybrid-logical-clock stamp, text form (see [`super::hlc`]).
+    pub hlc: String,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    AttemptStart(AttemptStart),
+    AttemptState(AttemptState),
+    Item(ItemRecord),
+    Review(ReviewRecord),
+    Prediction(PredictionRecord),
+    Value(ValueRecord),
+    /// A kind this version does not know (written by a newer certprep).
+    #[serde(other)]
+    Unknown,
+}
+
+impl Body {
+    /// Apply order within one pass: an attempt must exist before its state, items, reviews
+    /// and prediction can be applied.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Body::AttemptStart(_) => 0,
+            Body::AttemptState(_) | Body::Item(_) | Body::Prediction(_) => 1,
+            Body::Review(_) => 2,
+            Body::Value(_) => 3,
+            Body::Unknown => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptStart {
+    pub attempt: String,
+    pub bank_id: String,
+    pub bank_version: String,
+    pub mode: String,
+    pub seed: i64,
+    pub pass_percent: f64,
+    pub time_limit_secs: Option<i64>,
+    pub started_at: String,
+    pub pack_id: Option<String>,
+    /// A study-group pack's own title (schema v7); absent from journals of earlier builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// (question id, option order) per position.
+    pub items: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptState {
+    pub attempt: String,
+    pub status: String,
+    pub finished_at: Option<String>,
+    pub elapsed_ms: i64,
+    pub current_index: i64,
+    pub score: Option<Score>,
+}
+
+/// A finished attempt's score: what the results, history and per-question counts need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub correct: i64,
+    pub total: i64,
+    /// (skill area, correct, total).
+    pub domains: Vec<(String, i64, i64)>,
+    /// (question id, right?) per scored question, for the per-question history.
+    pub items: Vec<(String, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    pub attempt: String,
+    pub position: i64,
+    pub selected: Vec<String>,
+    pub flagged: bool,
+    pub checked: bool,
+    pub answered_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    pub id: String,
+    pub bank_id: String,
+    pub question_id: String,
+    pub reviewed_at: String,
+    /// FSRS rating 1..=4.
+    pub rating: i64,
+    pub source: String,
+    pub attempt: Option<String>,
+    /// What the answering computer's scheduler said at the time, kept in the review log as
+    /// it was written there (a fact of that moment, like the rating). Cards themselves are
+    /// recomputed from the merged log with the scheduler and settings in force now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged: Option<LoggedSchedule>,
+    /// How long the answer took (study; the daily time budget reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<i64>,
+}
+
+/// A review-log row's schedule columns, as the computer that wrote the row wrote them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedSchedule {
+    pub elapsed_days: i64,
+    pub scheduled_days: i64,
+    pub state_before: i64,
+    pub state_after: i64,
+    pub stability_after: f64,
+    pub due_after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictionRecord {
+    pub attempt: String,
+    pub bank_id: String,
+    pub made_at: String,
+    pub predicted: f64,
+    pub low: f64,
+    pub high: f64,
+    pub pass_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueRecord {
+    pub key: String,
+    /// `None`: the key was cleared.
+    pub value: Option<String>,
+}
+
+/// Keys of [`ValueRecord`]s.
+pub mod keys {
+    /// A study setting kept in the database's `settings` table.
+    pub const SETTING: &str = "setting/";
+    /// An exam date and target: `plan/<bank>`.
+    pub const PLAN: &str = "plan/";
+    /// One day's readiness: `readiness/<bank>/<YYYY-MM-DD>`.
+    pub const READINESS: &str = "readiness/";
+    /// A computer's name: `device/<id>`.
+    pub const DEVICE: &str = "device/";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_kinds_parse_as_unknown() {
+        let r: Record =
+            serde_json::from_str(r#"{"hlc":"x","body":{"kind":"note","text":"hi"}}"#).unwrap();
+        assert_eq!(r.body, Body::Unknown);
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let r = Record {
+            hlc: "h".into(),
+            body: Body::Review(ReviewRecord {
+                id: "r1".into(),
+                bank_id: "b".into(),
+                question_id: "q".into(),
+                reviewed_at: "2026-01-01T00:00:00.000Z".into(),
+                rating: 3,
+                source: "study".into(),
+                attempt: None,
+                logged: Some(LoggedSchedule {
+                    elapsed_days: 0,
+                    scheduled_days: 1,
+                    state_before: 0,
+                    state_after: 1,
+                    stability_after: 2.5,
+                    due_after: "2026-01-02T00:00:00.000Z".into(),
+                }),
+                duration_ms: Some(4200),
+            }),
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), r);
+    }
+}
