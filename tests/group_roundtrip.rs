@@ -439,10 +439,27 @@ fn negative_discrimination_is_flagged_in_a_group_of_eight() {
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     let q0 = &report.questions[0];
     assert!(q0.discrimination.unwrap() < 0.0);
-    assert_eq!(q0.flags, vec![QuestionFlag::NegativeDiscrimination]);
+    // A negative discrimination is also a negative discriminative efficiency, which Moodle
+    // flags (under 15%).
+    assert_eq!(
+        q0.flags,
+        vec![
+            QuestionFlag::NegativeDiscrimination,
+            QuestionFlag::LowEfficiency
+        ]
+    );
     let q1 = &report.questions[1];
     assert!(!q1.flags.contains(&QuestionFlag::NegativeDiscrimination));
-    assert!(report.to_csv().contains("negative-discrimination"));
+    // Question 1 correlates weakly but positively with the rest (r = 0.092); its marks
+    // reach a ninth of the covariance they could have: efficiency 11.1%, under Moodle's 15%.
+    assert!((q1.discrimination.unwrap() - 0.092_450_03).abs() < 1e-8);
+    assert!((q1.stats.discriminative_efficiency.unwrap() - 100.0 / 9.0).abs() < 1e-9);
+    assert_eq!(q1.flags, vec![QuestionFlag::LowEfficiency]);
+    let csv = report.to_csv();
+    assert!(
+        csv.contains("negative-discrimination low-efficiency"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -787,4 +804,102 @@ fn a_group_of_one_or_two_flags_no_question() {
     let three = report_of(&[("A", &[0, 1]), ("B", &[1]), ("C", &[1, 2])]);
     let flagged: Vec<&str> = three.flagged().map(|q| q.question_id.as_str()).collect();
     assert_eq!(flagged.len(), 3, "items 3, 4 and 5 nobody got: {flagged:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moodle's quiz statistics fixture (quiz 00): the same marks give Moodle's figures.
+
+mod moodle_fixture {
+    use certprep::group::stats::{Item, Marks, QuizStatistics};
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    fn data(name: &str) -> Vec<Vec<String>> {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/moodle_stats")
+            .join(name);
+        let text = std::fs::read_to_string(&path).expect("fixture data (see convert.py)");
+        text.lines()
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn number(cell: &str) -> f64 {
+        cell.parse()
+            .unwrap_or_else(|_| panic!("not a number: {cell}"))
+    }
+
+    /// Moodle's own test allows a relative error of `rel` (1e-6 for most question figures,
+    /// 1e-5 for covariance, discrimination index, discriminative efficiency and effective
+    /// weight, 1.5e-5 for the quiz figures).
+    fn assert_close(what: &str, actual: Option<f64>, expected: f64, rel: f64) {
+        let actual = actual.unwrap_or_else(|| panic!("{what}: undefined, Moodle has {expected}"));
+        assert!(
+            (actual - expected).abs() <= expected.abs() * rel,
+            "{what}: {actual} vs Moodle's {expected} (relative {rel})"
+        );
+    }
+
+    fn statistics() -> QuizStatistics {
+        let rows = data("marks00.csv");
+        let items = rows[0].len() - 1;
+        let mut marks = Marks::new(vec![Item::right_wrong(None); items]).unwrap();
+        for row in &rows[1..] {
+            let m: Vec<f64> = row[1..].iter().map(|c| number(c)).collect();
+            marks.push(&m).unwrap();
+        }
+        QuizStatistics::compute(&marks)
+    }
+
+    #[test]
+    fn quiz_figures_match_moodle() {
+        let s = statistics();
+        let expected: HashMap<String, f64> = data("expected_test00.csv")[1..]
+            .iter()
+            .map(|r| (r[0].clone(), number(&r[1])))
+            .collect();
+        assert_eq!(s.test.attempts as f64, expected["attempts"]);
+        let t = &s.test;
+        for (name, actual) in [
+            ("mean", t.mean),
+            ("median", t.median),
+            ("sd", t.sd),
+            ("skewness", t.skewness),
+            ("kurtosis", t.kurtosis),
+            ("cic", t.cic),
+            ("error_ratio", t.error_ratio),
+            ("standard_error", t.standard_error),
+        ] {
+            assert_close(name, actual, expected[name], 1.5e-5);
+        }
+    }
+
+    #[test]
+    fn question_figures_match_moodle() {
+        let s = statistics();
+        let rows = data("expected_items00.csv");
+        let header = &rows[0];
+        assert_eq!(rows.len() - 1, s.items.len());
+        for (row, item) in rows[1..].iter().zip(&s.items) {
+            for (col, cell) in header.iter().zip(row).skip(1) {
+                let (actual, rel) = match col.as_str() {
+                    "facility" => (item.facility, 1e-6),
+                    "sd" => (item.sd, 1e-6),
+                    "mark_variance" => (item.mark_variance, 1e-6),
+                    "other_mark_variance" => (item.other_mark_variance, 1e-6),
+                    "covariance_max" => (item.covariance_max, 1e-6),
+                    "covariance" => (item.covariance, 1e-5),
+                    "effective_weight" => (item.effective_weight, 1e-5),
+                    "discrimination_index" => (item.discrimination_index, 1e-5),
+                    "discriminative_efficiency" => (item.discriminative_efficiency, 1e-5),
+                    other => panic!("unexpected column {other}"),
+                };
+                assert_close(&format!("{} {col}", row[0]), actual, number(cell), rel);
+            }
+        }
+        // Every item has the same maximum mark: equal intended weights.
+        for item in &s.items {
+            assert!((item.intended_weight - 100.0 / 7.0).abs() < 1e-12);
+        }
+    }
 }

@@ -292,12 +292,24 @@ fn load_results_from_the_group_folder_and_see_the_table() {
     h.get_by_label("Weakest areas: Operations (50.0%), Data (50.0%), Planning (100.0%)");
     h.get_by_label_contains("junk.certprep-result.json: not a JSON file");
     h.get_by_label("Questions to check (0)");
+    // Moodle's test statistics, each with its one-line meaning: totals 6 and 3.
+    h.get_by_label("Test statistics");
+    h.get_by_label("Mean score");
+    // Mean and median are both 4.5 of 6.
+    assert_eq!(h.query_all_by_label("4.50 of 6 (75.0%)").count(), 2);
+    h.get_by_label("the average number of questions right");
+    h.get_by_label("Internal consistency (CIC)");
+    // Two members are too few for skewness and alpha: shown as undefined, not NaN.
+    assert!(h.query_by_label_contains("NaN").is_none());
 
-    // CSV export into the group folder.
+    // CSV export into the group folder, with the test statistics after the questions.
     h.get_by_label("Export CSV").click();
     h.run();
     let csv = std::fs::read_to_string(folder.join("group-report.csv")).unwrap();
     assert!(csv.contains("Bob,50.0,100.0,0.0,0.0\n"), "{csv}");
+    assert!(csv.contains("\nTest statistic,Value,Meaning\n"), "{csv}");
+    assert!(csv.contains("\nMean score,4.5,the average number"), "{csv}");
+    assert!(csv.contains("\nSkewness,,"), "{csv}");
 
     // The folder is remembered: after a restart a third result appears on opening.
     drop(h);
@@ -308,6 +320,10 @@ fn load_results_from_the_group_folder_and_see_the_table() {
     h.run();
     h.get_by_label("3 members, 6 questions, 1 file rejected");
     h.get_by_label("Carol");
+    // Totals 6, 3, 3: mean 4, median 3, SD √3.
+    h.get_by_label("4.00 of 6 (66.7%)");
+    h.get_by_label("3.00 of 6 (50.0%)");
+    h.get_by_label(&format!("{:.2} (28.9%)", 3f64.sqrt()));
 }
 
 /// The file dialogs cannot be driven headless; what is tested is everything around them:

@@ -236,6 +236,7 @@ mod names;
 mod pack;
 mod report;
 mod result;
+pub mod stats;
 
 pub use names::{MemberName, name_key, normalise_name};
 pub use pack::*;

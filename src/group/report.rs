@@ -2,6 +2,7 @@
 //! text for a terminal and as CSV.
 
 use super::names::MemberName;
+use super::stats::{Item, ItemStats, Marks, QuizStatistics, TestStats};
 use super::*;
 use crate::bank::Bank;
 use crate::exam::percent;
@@ -9,42 +10,6 @@ use crate::text::escape_controls;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-// ---------------------------------------------------------------------------------------------
-// Statistics
-
-/// Point-biserial correlation between a right/wrong item and a score: Pearson's r with the
-/// item coded 1/0, i.e. `(M1 - M0) / s * sqrt(p q)` with `s` the population standard
-/// deviation of the scores. `None` when it is undefined (fewer than two people, everyone
-/// right or everyone wrong, or all scores equal).
-pub fn point_biserial(item: &[bool], scores: &[f64]) -> Option<f64> {
-    let n = item.len();
-    if n < 2 || scores.len() != n {
-        return None;
-    }
-    let nf = n as f64;
-    let ones = item.iter().filter(|&&x| x).count();
-    if ones == 0 || ones == n {
-        return None;
-    }
-    let mean = scores.iter().sum::<f64>() / nf;
-    let var = scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / nf;
-    if var <= 1e-12 {
-        return None;
-    }
-    let (mut sum1, mut sum0) = (0.0, 0.0);
-    for (x, s) in item.iter().zip(scores) {
-        if *x {
-            sum1 += s;
-        } else {
-            sum0 += s;
-        }
-    }
-    let p = ones as f64 / nf;
-    let m1 = sum1 / ones as f64;
-    let m0 = sum0 / (n - ones) as f64;
-    Some((m1 - m0) / var.sqrt() * (p * (1.0 - p)).sqrt())
-}
 
 // ---------------------------------------------------------------------------------------------
 // The group report
@@ -101,6 +66,9 @@ pub enum QuestionFlag {
     TooHard,
     /// Members who did worse overall got it right more often than those who did better.
     NegativeDiscrimination,
+    /// Moodle's warning: discriminative efficiency under 15%, the question separates
+    /// stronger from weaker members far less than it could.
+    LowEfficiency,
 }
 
 impl QuestionFlag {
@@ -110,12 +78,16 @@ impl QuestionFlag {
             QuestionFlag::NegativeDiscrimination => {
                 "negative discrimination: weaker members did better on it"
             }
+            QuestionFlag::LowEfficiency => {
+                "discriminative efficiency under 15%: it hardly separates stronger from weaker members"
+            }
         }
     }
     pub fn code(self) -> &'static str {
         match self {
             QuestionFlag::TooHard => "too-hard",
             QuestionFlag::NegativeDiscrimination => "negative-discrimination",
+            QuestionFlag::LowEfficiency => "low-efficiency",
         }
     }
 }
@@ -129,10 +101,25 @@ pub struct QuestionStat {
     pub members: usize,
     /// Share correct (0..=1): the classical "difficulty" index.
     pub difficulty: f64,
-    /// Point-biserial against the rest score (the member's total without this question);
-    /// `None` when undefined.
+    /// Correlation (-1..=1) between getting it right and the rest score (the member's
+    /// total without this question): Moodle's discrimination index / 100. `None` when
+    /// undefined.
     pub discrimination: Option<f64>,
     pub flags: Vec<QuestionFlag>,
+    /// Moodle's item figures for this question.
+    pub stats: ItemStats,
+}
+
+/// One whole-test figure, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestFigure {
+    pub name: &'static str,
+    /// For reading: "4.62 of 7 (66.0%)", or "-" when undefined.
+    pub shown: String,
+    /// For a spreadsheet: the number itself.
+    pub value: Option<f64>,
+    /// What the figure means, in one line.
+    pub meaning: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +143,8 @@ pub struct GroupReport {
     pub weakest: Vec<usize>,
     /// In pack order.
     pub questions: Vec<QuestionStat>,
+    /// Moodle's whole-test figures over the members' totals (number right).
+    pub test: TestStats,
     pub rejected: Vec<RejectedFile>,
 }
 
@@ -169,6 +158,58 @@ fn pack_ids(results: &[(PathBuf, MemberResult)]) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Moodle's statistics over the right/wrong matrix (members × questions, in question order).
+fn quiz_statistics(key: &AnswerKey, question_ids: &[&str], matrix: &[Vec<bool>]) -> QuizStatistics {
+    let items = question_ids
+        .iter()
+        .map(|q| Item::right_wrong(key.random_guess(q)))
+        .collect();
+    // Every row has one mark per question and a random-guess score is 1/n: the statistics
+    // cannot refuse this input, and if they ever did the report would show no figures.
+    let mut marks = match Marks::new(items) {
+        Ok(m) => m,
+        Err(_) => return empty_statistics(question_ids.len()),
+    };
+    for row in matrix {
+        if marks.push_right_wrong(row).is_err() {
+            return empty_statistics(question_ids.len());
+        }
+    }
+    QuizStatistics::compute(&marks)
+}
+
+fn empty_statistics(questions: usize) -> QuizStatistics {
+    QuizStatistics {
+        test: TestStats::default(),
+        items: vec![ItemStats::default(); questions],
+    }
+}
+
+/// The report's flags for one question. Each needs a group big enough for the figure to
+/// mean something: with one or two members a miss says more about the member than the
+/// question, and under eight one member's luck flips a correlation's sign.
+fn question_flags(members: usize, difficulty: f64, stats: &ItemStats) -> Vec<QuestionFlag> {
+    let mut flags = Vec::new();
+    if members >= MIN_MEMBERS_FOR_DIFFICULTY_FLAG && difficulty < FLAG_DIFFICULTY_BELOW {
+        flags.push(QuestionFlag::TooHard);
+    }
+    if members >= MIN_MEMBERS_FOR_DISCRIMINATION_FLAG {
+        if stats
+            .discrimination_index
+            .is_some_and(|d| d / 100.0 < FLAG_DISCRIMINATION_BELOW)
+        {
+            flags.push(QuestionFlag::NegativeDiscrimination);
+        }
+        if stats
+            .flags
+            .contains(&super::stats::ItemFlag::LowDiscriminativeEfficiency)
+        {
+            flags.push(QuestionFlag::LowEfficiency);
+        }
+    }
+    flags
 }
 
 impl GroupReport {
@@ -420,34 +461,12 @@ impl GroupReport {
         order.truncate(WEAKEST_AREAS);
         report.weakest = order;
 
-        let totals: Vec<f64> = matrix
-            .iter()
-            .map(|row| row.iter().filter(|&&x| x).count() as f64)
-            .collect();
         let nm = matrix.len();
-        let mut column = vec![false; nm];
-        let mut rest = vec![0.0; nm];
-        for (q, (qid, area)) in questions.iter().enumerate() {
-            for m in 0..nm {
-                column[m] = matrix[m][q];
-                rest[m] = totals[m] - column[m] as u8 as f64;
-            }
-            let correct = column.iter().filter(|&&x| x).count();
-            let difficulty = if nm == 0 {
-                0.0
-            } else {
-                correct as f64 / nm as f64
-            };
-            let discrimination = point_biserial(&column, &rest);
-            let mut flags = Vec::new();
-            if nm >= MIN_MEMBERS_FOR_DIFFICULTY_FLAG && difficulty < FLAG_DIFFICULTY_BELOW {
-                flags.push(QuestionFlag::TooHard);
-            }
-            if nm >= MIN_MEMBERS_FOR_DISCRIMINATION_FLAG
-                && discrimination.is_some_and(|d| d < FLAG_DISCRIMINATION_BELOW)
-            {
-                flags.push(QuestionFlag::NegativeDiscrimination);
-            }
+        let statistics = quiz_statistics(&key, &question_ids, &matrix);
+        for (q, ((qid, area), stats)) in questions.iter().zip(statistics.items).enumerate() {
+            let correct = matrix.iter().filter(|row| row[q]).count();
+            let difficulty = stats.facility.unwrap_or(0.0);
+            let discrimination = stats.discrimination_index.map(|d| d / 100.0);
             report.questions.push(QuestionStat {
                 question_id: qid.clone(),
                 area: area.clone(),
@@ -455,12 +474,88 @@ impl GroupReport {
                 members: nm,
                 difficulty,
                 discrimination,
-                flags,
+                flags: question_flags(nm, difficulty, &stats),
+                stats,
             });
         }
+        report.test = statistics.test;
         report.pack_id = Some(expected);
         report.pack_title = pack.map(|p| p.title.clone());
         report
+    }
+
+    /// The whole-test figures as (name, value for reading, value for a spreadsheet, what it
+    /// means): one list for the text report, the CSV and the screen. Marks are numbers of
+    /// questions right; undefined figures are "-" and an empty cell.
+    pub fn test_figures(&self) -> Vec<TestFigure> {
+        let t = &self.test;
+        let max = self.questions.len() as f64;
+        let of_max = |v: f64| format!("{v:.2} of {max} ({:.1}%)", 100.0 * v / max.max(1.0));
+        let spread = |v: f64| format!("{v:.2} ({:.1}%)", 100.0 * v / max.max(1.0));
+        let plain = |v: f64| format!("{v:.3}");
+        let percent = |v: f64| format!("{v:.1}%");
+        let fig = |name, value: Option<f64>, shown: &dyn Fn(f64) -> String, meaning| TestFigure {
+            name,
+            shown: value.map_or("-".into(), shown),
+            value,
+            meaning,
+        };
+        vec![
+            fig(
+                "Members",
+                Some(t.attempts as f64),
+                &|v| format!("{v}"),
+                "results in these figures, one attempt each",
+            ),
+            fig(
+                "Mean score",
+                t.mean,
+                &of_max,
+                "the average number of questions right",
+            ),
+            fig(
+                "Median score",
+                t.median,
+                &of_max,
+                "half the group scored this or less",
+            ),
+            fig(
+                "Standard deviation",
+                t.sd,
+                &spread,
+                "how far scores typically lie from the mean",
+            ),
+            fig(
+                "Skewness",
+                t.skewness,
+                &plain,
+                "below 0: scores bunch toward the top; above 0: toward the bottom",
+            ),
+            fig(
+                "Kurtosis",
+                t.kurtosis,
+                &plain,
+                "above 0: scores pile up near the middle; below 0: spread flat",
+            ),
+            fig(
+                "Internal consistency (CIC)",
+                t.cic,
+                &percent,
+                "Cronbach's alpha (KR-20): how consistently the questions rank members; higher is more reliable",
+            ),
+            fig(
+                "Error ratio",
+                t.error_ratio,
+                &percent,
+                "the share of the spread in scores that is measurement noise; lower is better",
+            ),
+            fig(
+                "Standard error",
+                t.standard_error,
+                &spread,
+                "a member's score is uncertain by about this much either way",
+            ),
+        ]
     }
 
     pub fn flagged(&self) -> impl Iterator<Item = &QuestionStat> {
@@ -563,12 +658,20 @@ impl GroupReport {
                     .collect();
                 let _ = writeln!(s, "\nWeakest areas: {}", w.join(", "));
             }
+            let _ = writeln!(s, "\nTest statistics:");
+            let figures: Vec<Vec<String>> = self
+                .test_figures()
+                .into_iter()
+                .map(|f| vec![f.name.to_string(), f.shown, f.meaning.to_string()])
+                .collect();
+            s.push_str(&align(&figures));
             let _ = writeln!(s, "\nQuestions:");
             let mut rows = vec![vec![
                 "Question".to_string(),
                 "Area".to_string(),
                 "Correct".to_string(),
                 "Discrimination".to_string(),
+                "Efficiency".to_string(),
                 "Flags".to_string(),
             ]];
             for q in &self.questions {
@@ -577,6 +680,7 @@ impl GroupReport {
                     q.area.clone(),
                     format!("{}/{} ({:.0}%)", q.correct, q.members, q.difficulty * 100.0),
                     disc(q.discrimination),
+                    pct(q.stats.discriminative_efficiency),
                     q.flags
                         .iter()
                         .map(|f| f.code())
@@ -618,6 +722,14 @@ impl GroupReport {
                 "Difficulty".into(),
                 "Discrimination".into(),
                 "Flags".into(),
+                "Facility %".into(),
+                "SD %".into(),
+                "Random guess %".into(),
+                "Intended weight %".into(),
+                "Effective weight %".into(),
+                "Discrimination index %".into(),
+                "Discriminative efficiency %".into(),
+                "Needs checking".into(),
             ],
         );
         for q in &self.questions {
@@ -636,8 +748,27 @@ impl GroupReport {
                         .map(|f| f.code())
                         .collect::<Vec<_>>()
                         .join(" "),
+                    number(q.stats.facility.map(|f| 100.0 * f)),
+                    // Moodle shows an item's SD as a share of its maximum mark (1 here).
+                    number(q.stats.sd.map(|d| 100.0 * d)),
+                    number(q.stats.random_guess.map(|g| 100.0 * g)),
+                    number(Some(q.stats.intended_weight)),
+                    number(q.stats.effective_weight),
+                    number(q.stats.discrimination_index),
+                    number(q.stats.discriminative_efficiency),
+                    q.stats
+                        .needs_checking
+                        .map_or(String::new(), |n| n.describe().to_string()),
                 ],
             );
+        }
+        s.push('\n');
+        csv_row(
+            &mut s,
+            &["Test statistic".into(), "Value".into(), "Meaning".into()],
+        );
+        for f in self.test_figures() {
+            csv_row(&mut s, &[f.name.into(), number(f.value), f.meaning.into()]);
         }
         s
     }
@@ -646,6 +777,15 @@ impl GroupReport {
 /// "66.7", or "-" for no value.
 pub fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |p| format!("{p:.1}"))
+}
+
+/// A spreadsheet number with up to 4 decimals, or an empty cell when undefined.
+fn number(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    })
 }
 
 /// "0.58", or "-" when undefined.
@@ -705,56 +845,6 @@ fn file_name(p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-9
-    }
-
-    #[test]
-    fn point_biserial_matches_hand_computation() {
-        // Scores 1..=5, item right for the top two.
-        // mean 3, population var = (4+1+0+1+4)/5 = 2, s = sqrt 2; M1 = 4.5, M0 = 2;
-        // p = 0.4, q = 0.6 -> r = 2.5 / sqrt(2) * sqrt(0.24) = 0.8660254...
-        let item = [false, false, false, true, true];
-        let scores = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let r = point_biserial(&item, &scores).unwrap();
-        assert!(close(r, 2.5 / 2f64.sqrt() * 0.24f64.sqrt()), "{r}");
-        assert!(close(r, 0.75f64.sqrt()), "{r}");
-        // Reversed item: the same magnitude, negative.
-        let rev = [true, true, true, false, false];
-        assert!(close(
-            point_biserial(&rev, &scores).unwrap(),
-            -(0.75f64.sqrt())
-        ));
-        // Perfect split of two people: r = 1.
-        assert!(close(
-            point_biserial(&[true, false], &[3.0, 1.0]).unwrap(),
-            1.0
-        ));
-        // Undefined cases.
-        assert_eq!(point_biserial(&[true, true], &[1.0, 2.0]), None);
-        assert_eq!(point_biserial(&[true, false], &[2.0, 2.0]), None);
-        assert_eq!(point_biserial(&[true], &[1.0]), None);
-        assert_eq!(point_biserial(&[true, false], &[1.0]), None);
-    }
-
-    #[test]
-    fn point_biserial_equals_pearson() {
-        let item = [true, false, true, true, false, false, true];
-        let scores = [7.0, 3.0, 5.0, 2.0, 4.0, 1.0, 6.0];
-        let x: Vec<f64> = item.iter().map(|&b| b as u8 as f64).collect();
-        let n = x.len() as f64;
-        let (mx, my) = (x.iter().sum::<f64>() / n, scores.iter().sum::<f64>() / n);
-        let cov: f64 = x
-            .iter()
-            .zip(&scores)
-            .map(|(a, b)| (a - mx) * (b - my))
-            .sum();
-        let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
-        let vy: f64 = scores.iter().map(|b| (b - my).powi(2)).sum();
-        let pearson = cov / (vx * vy).sqrt();
-        assert!(close(point_biserial(&item, &scores).unwrap(), pearson));
-    }
 
     #[test]
     fn slugs_and_csv_escaping() {

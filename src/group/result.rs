@@ -295,6 +295,15 @@ impl AnswerKey {
             && selected.iter().all(|s| correct.contains(s))
     }
 
+    /// The chance that a blind guess is right: one over the number of ways to pick as many
+    /// options as the question has correct ones (1/4 for one of four, 1/6 for two of four),
+    /// since only exactly the right set scores. `None` for a question with no key.
+    pub fn random_guess(&self, question_id: &str) -> Option<f64> {
+        let (shown, correct) = self.keys.get(question_id)?;
+        let ways = choose(shown.len(), correct.len());
+        (ways > 0.0).then(|| 1.0 / ways)
+    }
+
     /// Every answer of `r` scored again: right or wrong, in the result's order.
     pub fn score(&self, r: &MemberResult) -> Vec<bool> {
         r.answers
@@ -302,6 +311,14 @@ impl AnswerKey {
             .map(|a| self.is_right(&a.question_id, &a.selected))
             .collect()
     }
+}
+
+/// n choose k, as a float (0 when k > n).
+fn choose(n: usize, k: usize) -> f64 {
+    if k > n {
+        return 0.0;
+    }
+    (0..k.min(n - k)).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }
 
 /// Every `*.certprep-result.json` directly in `dir`, and the copies sync tools make of them

@@ -392,6 +392,9 @@ fn report_section(
         ui.label(RichText::new(format!("Time used: {}", times.join(" · "))).small());
 
         ui.add_space(8.0);
+        test_statistics(ui, r);
+
+        ui.add_space(8.0);
         let flagged: Vec<_> = r.flagged().collect();
         ui.label(RichText::new(format!("Questions to check ({})", flagged.len())).strong());
         if r.members.len() < crate::group::MIN_MEMBERS_FOR_DIFFICULTY_FLAG {
@@ -431,9 +434,10 @@ fn report_section(
             ui.indent(("flag-why", &q.question_id), |ui| {
                 ui.label(
                     RichText::new(format!(
-                        "{:.0}% correct · discrimination {} · {}",
+                        "{:.0}% correct · discrimination {} · efficiency {} · {}",
                         q.difficulty * 100.0,
                         q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
+                        percent_or_dash(q.stats.discriminative_efficiency),
                         why.join("; ")
                     ))
                     .small(),
@@ -443,11 +447,28 @@ fn report_section(
         egui::CollapsingHeader::new("All questions")
             .id_salt("group-questions")
             .show(ui, |ui| {
+                ui.label(
+                    RichText::new(
+                        "Discrimination: correlation with the rest of the pack (above 0.3 is \
+                         good). Efficiency: how much of the best possible separation of \
+                         stronger from weaker members it achieves (Moodle flags under 15%). \
+                         Weight: its share of the spread in scores.",
+                    )
+                    .small()
+                    .weak(),
+                );
                 egui::Grid::new("group-q")
-                    .num_columns(4)
+                    .num_columns(6)
                     .striped(true)
                     .show(ui, |ui| {
-                        for h in ["Question", "Area", "Correct", "Discrimination"] {
+                        for h in [
+                            "Question",
+                            "Area",
+                            "Correct",
+                            "Discrimination",
+                            "Efficiency",
+                            "Weight",
+                        ] {
                             ui.label(RichText::new(h).strong());
                         }
                         ui.end_row();
@@ -456,6 +477,8 @@ fn report_section(
                             ui.label(&q.area);
                             ui.label(format!("{}/{}", q.correct, q.members));
                             ui.label(crate::group::disc(q.discrimination));
+                            ui.label(percent_or_dash(q.stats.discriminative_efficiency));
+                            ui.label(percent_or_dash(q.stats.effective_weight));
                             ui.end_row();
                         }
                     });
@@ -910,4 +933,25 @@ mod tests {
         assert_eq!(alpha(-5.0), 110);
         assert_eq!(alpha(120.0), 0);
     }
+}
+
+/// Moodle's whole-test figures, each with what it means in one line.
+fn test_statistics(ui: &mut egui::Ui, r: &crate::group::GroupReport) {
+    ui.label(RichText::new("Test statistics").strong());
+    egui::Grid::new("group-test-stats")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for f in r.test_figures() {
+                ui.label(f.name);
+                ui.label(&f.shown);
+                ui.label(RichText::new(f.meaning).small().weak());
+                ui.end_row();
+            }
+        });
+}
+
+/// "12.5%", or "-" when undefined.
+fn percent_or_dash(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.1}%"))
 }
