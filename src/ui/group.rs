@@ -914,27 +914,6 @@ fn bank_of_report<'a>(r: &GroupReport, banks: &'a LoadReport) -> Option<&'a Bank
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::low_score_tint;
-    use egui::Color32;
-
-    #[test]
-    fn low_scores_get_the_strongest_tint_and_full_marks_none() {
-        let red = Color32::from_rgb(200, 40, 40);
-        let alpha = |p: f64| low_score_tint(red, p).a();
-        assert_eq!(alpha(100.0), 0);
-        assert_eq!(alpha(0.0), 110);
-        // Quadratic: a 50% cell gets a quarter of the strongest tint, a 90% cell almost none.
-        assert!((26..=29).contains(&alpha(50.0)), "{}", alpha(50.0));
-        assert!(alpha(90.0) <= 2);
-        assert!(alpha(33.3) > alpha(66.7));
-        // Out-of-range input clamps instead of wrapping.
-        assert_eq!(alpha(-5.0), 110);
-        assert_eq!(alpha(120.0), 0);
-    }
-}
-
 /// Moodle's whole-test figures, each with what it means in one line.
 fn test_statistics(ui: &mut egui::Ui, r: &crate::group::GroupReport) {
     ui.label(RichText::new("Test statistics").strong());
@@ -954,4 +933,25 @@ fn test_statistics(ui: &mut egui::Ui, r: &crate::group::GroupReport) {
 /// "12.5%", or "-" when undefined.
 fn percent_or_dash(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{x:.1}%"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::low_score_tint;
+    use egui::Color32;
+
+    #[test]
+    fn low_scores_get_the_strongest_tint_and_full_marks_none() {
+        let red = Color32::from_rgb(200, 40, 40);
+        let alpha = |p: f64| low_score_tint(red, p).a();
+        assert_eq!(alpha(100.0), 0);
+        assert_eq!(alpha(0.0), 110);
+        // Quadratic: a 50% cell gets a quarter of the strongest tint, a 90% cell almost none.
+        assert!((26..=29).contains(&alpha(50.0)), "{}", alpha(50.0));
+        assert!(alpha(90.0) <= 2);
+        assert!(alpha(33.3) > alpha(66.7));
+        // Out-of-range input clamps instead of wrapping.
+        assert_eq!(alpha(-5.0), 110);
+        assert_eq!(alpha(120.0), 0);
+    }
 }
