@@ -23,6 +23,14 @@ const DEVICE_KEY: &str = "sync.device";
 const FOLDER_KEY: &str = "sync.folder";
 const EXPORTED_KEY: &str = "sync.exported";
 
+/// The page cache a merge pass may use, in KiB (SQLite's default is 2 MiB). A large merge
+/// dirties most pages of the tables it grows (every index of `review_log` takes entries all
+/// along its length); with 2 MiB, SQLite spills dirty pages into the WAL in the middle of the
+/// transaction and reads them back for the next insert, which was a third of a 100,000-record
+/// merge (docs/PERFORMANCE.md). Pages are only allocated as they are used, so a small pass
+/// costs nothing more, and the memory is given back when the pass ends.
+pub const MERGE_CACHE_KIB: i64 = 128 * 1024;
+
 /// Statuses of a finished attempt (the per-question history counts them once).
 const FINISHED: &[&str] = &["submitted", "expired"];
 
@@ -359,12 +367,34 @@ impl Store {
     /// `sync::record`). Cards touched by new reviews are recomputed from the merged log. A file
     /// whose every record is applied (and that had no bad line) is remembered, so later passes
     /// skip it while it does not change.
+    ///
+    /// For the length of the merge the connection's page cache may grow to
+    /// [`MERGE_CACHE_KIB`]; afterwards it is set back and the memory given back.
     pub fn apply_records(&mut self, files: Vec<FileBatch>) -> Result<Applied, StoreError> {
         let device = self.device.clone();
-        let tx = self.write_tx()?;
-        let result = apply_in(&tx, &device, files);
-        let applied = result.map_err(|e| classify(&self.path, e))?;
-        tx.commit().map_err(|e| classify(&self.path, e))?;
+        let previous: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
+            .map_err(|e| self.err(e))?;
+        let result = (|| {
+            let tx = self.write_tx()?;
+            let applied = apply_in(&tx, &device, files).map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
+            Ok(applied)
+        })();
+        // The merge is committed (or rolled back) either way; a cache left large would only
+        // cost memory, so a failure here is reported only when the merge itself succeeded.
+        let restored = self
+            .conn
+            .execute_batch(&format!(
+                "PRAGMA cache_size = {previous}; PRAGMA shrink_memory;"
+            ))
+            .map_err(|e| self.err(e));
+        let applied = result?;
+        restored?;
         Ok(applied)
     }
 }
@@ -954,10 +984,8 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
         hlc
     ])?;
     if let Some(score) = &s.score {
-        tx.execute(
-            "DELETE FROM attempt_domain_scores WHERE attempt_id = ?1",
-            [id],
-        )?;
+        tx.prepare_cached("DELETE FROM attempt_domain_scores WHERE attempt_id = ?1")?
+            .execute([id])?;
         for (domain, correct, total) in &score.domains {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
@@ -968,6 +996,9 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
         let first_finish =
             !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
         let when = s.finished_at.clone().unwrap_or_default();
+        let bank: String = tx
+            .prepare_cached("SELECT bank_id FROM attempts WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
         for (pos, (qid, correct)) in score.items.iter().enumerate() {
             tx.prepare_cached(
                 "UPDATE attempt_items SET correct = ?3 WHERE attempt_id = ?1 AND position = ?2",
@@ -975,10 +1006,6 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
             .execute(params![id, pos as i64, correct])?;
             if first_finish {
                 // Counted once per attempt, however many computers finish it.
-                let bank: String =
-                    tx.query_row("SELECT bank_id FROM attempts WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })?;
                 super::count_question_seen(tx, &bank, qid, *correct, &when)?;
             }
         }
@@ -1026,38 +1053,52 @@ fn changes_schedule(key: &str) -> bool {
 }
 
 fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Result<Outcome> {
-    let known = tx
-        .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
-        .query_row([&r.id], |_| Ok(()))
-        .optional()?;
-    if known.is_some() {
-        return Ok(Outcome::Unchanged);
-    }
+    // A review already here is unchanged whatever else is true of it; one that is not waits
+    // if it cannot be applied yet. The common case (a valid review) needs no look-up of its
+    // own: the insert below skips a known id through the unique index.
+    let waits = || -> rusqlite::Result<Outcome> {
+        let known = tx
+            .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
+            .query_row([&r.id], |_| Ok(()))
+            .optional()?;
+        Ok(match known {
+            Some(()) => Outcome::Unchanged,
+            None => Outcome::Pending,
+        })
+    };
     if !(1..=4).contains(&r.rating) || !matches!(r.source.as_str(), "study" | "exam") {
-        return Ok(Outcome::Pending);
+        return waits();
     }
     let attempt = match &r.attempt {
         Some(uid) => match attempt_id(tx, uid)? {
             Some(id) => Some(id),
-            None => return Ok(Outcome::Pending),
+            None => return waits(),
         },
         None => None,
     };
     // The row as the answering computer wrote it (its schedule columns are what its scheduler
     // said then); the card is recomputed from the merged log below, in the same transaction.
-    let logged = r.logged.clone().unwrap_or(LoggedSchedule {
-        elapsed_days: 0,
-        scheduled_days: 0,
-        state_before: 0,
-        state_after: 0,
-        stability_after: 0.0,
-        due_after: r.reviewed_at.clone(),
-    });
-    tx.prepare_cached(
+    let unlogged;
+    let logged = match &r.logged {
+        Some(l) => l,
+        None => {
+            unlogged = LoggedSchedule {
+                elapsed_days: 0,
+                scheduled_days: 0,
+                state_before: 0,
+                state_after: 0,
+                stability_after: 0.0,
+                due_after: r.reviewed_at.clone(),
+            };
+            &unlogged
+        }
+    };
+    let inserted = tx.prepare_cached(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
                                  due_after, source, attempt_id, duration_ms, uid, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (uid) DO NOTHING",
     )?
     .execute(params![
         r.bank_id,
@@ -1077,7 +1118,11 @@ fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Resul
         r.id,
         hlc
     ])?;
-    Ok(Outcome::Applied)
+    Ok(if inserted == 0 {
+        Outcome::Unchanged
+    } else {
+        Outcome::Applied
+    })
 }
 
 fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlite::Result<Outcome> {
