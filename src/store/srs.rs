@@ -56,7 +56,7 @@ pub struct ReviewLogRow {
 }
 
 fn pass_mark_key(bank_id: &str) -> String {
-    format!("pass_mark:{bank_id}")
+    format!("{}{bank_id}", crate::sync::record::keys::PASS_MARK)
 }
 
 fn valid_pass_percent(p: f64) -> bool {
@@ -65,7 +65,7 @@ fn valid_pass_percent(p: f64) -> bool {
 
 /// Add a mock exam's realism evidence to its bank's sums (in the exam's transaction).
 pub(super) fn add_realism(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     bank_id: &str,
     r: &RealismSums,
 ) -> rusqlite::Result<()> {
@@ -600,7 +600,7 @@ impl Store {
         setting_in(&self.conn, key).map_err(|e| self.err(e))
     }
 
-    /// Set a settings-table value; a key that travels (`sync::SYNCED_SETTINGS`) is stamped.
+    /// Set a settings-table value; a key that travels (`sync::synced_setting`) is stamped.
     pub(super) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
         self.set_setting_on(&tx, key, value)?;
@@ -614,7 +614,7 @@ impl Store {
         key: &str,
         value: &str,
     ) -> Result<(), StoreError> {
-        let hlc = if super::sync::SYNCED_SETTINGS.contains(&key) {
+        let hlc = if super::sync::synced_setting(key) {
             Some(self.stamp(tx).map_err(|e| self.err(e))?)
         } else {
             None
@@ -839,11 +839,10 @@ impl Store {
             Some(p) => Err(StoreError::Invalid {
                 what: format!("a pass mark of {p}%: it must be between 1% and 100%"),
             }),
-            None => self
-                .conn
-                .execute("DELETE FROM settings WHERE key = ?1", [key])
-                .map(|_| ())
-                .map_err(|e| self.err(e)),
+            // Kept as an empty, stamped value rather than deleted: pass marks travel, and a
+            // deleted row could not tell the other computers (nor win over a mark they set
+            // earlier). An empty value reads as "none" everywhere.
+            None => self.set_setting(&key, ""),
         }
     }
 

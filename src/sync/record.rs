@@ -10,9 +10,10 @@
 //! - `review`: one rating of one question (study or exam). Keyed by its uid; the card's FSRS
 //!   state is never sent: each computer recomputes it from the merged review log.
 //! - `prediction`: what readiness predicted as a mock exam started. Last writer wins.
-//! - `value`: a key and a value, last writer wins: study settings (`setting/<key>`), exam
-//!   dates and targets (`plan/<bank>`), readiness per day (`readiness/<bank>/<day>`), device
-//!   names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
+//! - `value`: a key and a value, last writer wins: study settings and pass marks
+//!   (`setting/<key>`), exam dates and targets (`plan/<bank>`), readiness per day
+//!   (`readiness/<bank>/<day>`), each mock exam's realism evidence (`realism/<bank>/<attempt>`),
+//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
 //!   reports, fitted FSRS parameters): unknown keys are stored as they are, so nothing a newer
 //!   version wrote is lost by an older one.
 //! - anything else: a kind from a newer certprep. It is not applied, and its file is read
@@ -259,6 +260,11 @@ pub mod keys {
     pub const READINESS: &str = "readiness/";
     /// A computer's name: `device/<id>`.
     pub const DEVICE: &str = "device/";
+    /// One mock exam's realism evidence for the readiness model: `realism/<bank>/<attempt>`;
+    /// evidence from before it travelled, one computer's total: `realism/<bank>/before-<device>`.
+    pub const REALISM: &str = "realism/";
+    /// A bank's pass mark chosen by the learner, a study setting: `setting/pass_mark:<bank>`.
+    pub const PASS_MARK: &str = "pass_mark:";
 }
 
 #[cfg(test)]
