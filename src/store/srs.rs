@@ -1002,8 +1002,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         let conn = store.connection();
-        // (bank, question, reviewed_at, rating, source, hlc)
-        let rows: &[(&str, &str, &str, i64, &str, Option<&str>)] = &[
+        /// (bank, question, reviewed_at, rating, source, hlc)
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static str,
+            i64,
+            &'static str,
+            Option<&'static str>,
+        );
+        let rows: &[Row] = &[
             (
                 "b",
                 "q1",
