@@ -544,10 +544,11 @@ fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
     }
     // Pass marks set before they travelled (a prefix compared as text: LIKE would read the
     // key's '_' as a wildcard).
-    n += tx.execute(
-        "UPDATE settings SET hlc = ?2 WHERE substr(key, 1, length(?1)) = ?1 AND hlc IS NULL",
-        params![keys::PASS_MARK, at(0)],
-    )?;
+    n += tx
+        .prepare_cached(
+            "UPDATE settings SET hlc = ?2 WHERE substr(key, 1, length(?1)) = ?1 AND hlc IS NULL",
+        )?
+        .execute(params![keys::PASS_MARK, at(0)])?;
     n += tx.execute("UPDATE study_plans SET hlc = ?1 WHERE hlc IS NULL", [at(0)])?;
     {
         let rows: Vec<(i64, String)> = tx

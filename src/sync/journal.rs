@@ -170,6 +170,11 @@ pub fn read(file: &JournalFile) -> std::io::Result<Parsed> {
 /// every file is read even if no helper thread can be started.
 pub fn read_many(files: &[JournalFile]) -> Vec<std::io::Result<Parsed>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    if files.len() < 2 {
+        // The steady pass reads nothing: no need to ask how many cores there are (on Linux
+        // that reads the process's cgroup files).
+        return files.iter().map(read).collect();
+    }
     let helpers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len())
