@@ -17,8 +17,8 @@ const EXAM_ITEMS: usize = 50;
 
 /// An id shaped like the app's (32 hex digits, random: `store::sync::new_uid`), but the same
 /// on every run. Real ids arrive in random order, and that is what the id indexes of a merge
-/// pay for: ids counted up in order ("…-r1", "…-r2") made the 100k merge look 0.3-0.5 s
-/// cheaper than it is.
+/// pay for: ids counted up in order ("…-r1", "…-r2") made the 100k merge look 0.8-1.0 s
+/// cheaper than it is (docs/PERFORMANCE.md).
 fn uid(device: &str, kind: &str, n: usize) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(format!("{device}/{kind}/{n}"))[..16]
