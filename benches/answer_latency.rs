@@ -26,6 +26,7 @@ fn main() {
             time_limit: Some(Duration::from_secs(3600)),
             items: &items,
             pack_id: None,
+            title: None,
         })
         .expect("attempt");
     let mut times = Vec::with_capacity(n);

@@ -1,7 +1,7 @@
 //! CPU time of one frame of the exam screen, through the egui_kittest harness (layout and
 //! tessellation-free egui pass, which is what runs on the CPU each frame).
 use certprep::srs::ReviewOrigin;
-use certprep::ui::{CertprepApp, Command, SetupForm};
+use certprep::ui::{CertprepApp, SetupCmd, SetupForm};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 
@@ -24,13 +24,16 @@ fn exam_frame(c: &mut Criterion) {
     certprep::synth::write_bank(&banks.path().join("synthetic"), 2000, 1).expect("bank");
     let mut app = CertprepApp::open(banks.path().to_path_buf(), data.path().to_path_buf());
     app.wait_for_banks(std::time::Duration::from_secs(120));
-    app.push(Command::Start(SetupForm {
-        bank_id: "synthetic".into(),
-        questions: 150,
-        minutes: 180,
-        mode: certprep::exam::Mode::Exam,
-        seed: Some(1),
-    }));
+    app.push(
+        SetupCmd::Start(SetupForm {
+            bank_id: "synthetic".into(),
+            questions: 150,
+            minutes: 180,
+            mode: certprep::exam::Mode::Exam,
+            seed: Some(1),
+        })
+        .into(),
+    );
     let mut h = harness(app);
     h.run_steps(3);
     c.bench_function("exam_screen_frame", |b| b.iter(|| h.step()));

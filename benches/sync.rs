@@ -64,6 +64,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
                 time_limit_secs: Some(3600),
                 started_at: at(&h),
                 pack_id: None,
+                title: None,
                 items,
             }),
             hlc: h,

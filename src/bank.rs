@@ -78,6 +78,32 @@ impl QuestionType {
     }
 }
 
+/// How many options a question takes (see [`Question::picks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picks {
+    Exactly(usize),
+    /// Any number, at least one ("choose all that apply").
+    AnyNumber,
+}
+
+impl Picks {
+    /// `n` picks make a whole answer (fewer is a partial one, which scores zero).
+    pub fn complete(self, n: usize) -> bool {
+        match self {
+            Picks::Exactly(k) => n == k,
+            Picks::AnyNumber => n > 0,
+        }
+    }
+
+    /// One more pick is allowed after `n`.
+    pub fn room_after(self, n: usize) -> bool {
+        match self {
+            Picks::Exactly(k) => n < k,
+            Picks::AnyNumber => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerOption {
@@ -122,6 +148,28 @@ impl Question {
             .filter(|o| o.correct)
             .map(|o| o.id.clone())
             .collect()
+    }
+
+    /// How many options a candidate picks: one for `single` and `true_false`; for `multiple`
+    /// the number the stem asks for ("Choose two"), the same reading `certprep lint` checks
+    /// against the keys; a `multiple` stem that names no number lets any number be picked.
+    pub fn picks(&self) -> Picks {
+        match self.kind {
+            QuestionType::Single | QuestionType::TrueFalse => Picks::Exactly(1),
+            QuestionType::Multiple => {
+                crate::lint::stated_count(&self.stem).map_or(Picks::AnyNumber, Picks::Exactly)
+            }
+        }
+    }
+
+    /// What the runner shows above the options: "choose one", "choose two", "choose all
+    /// that apply", "true or false".
+    pub fn instruction(&self) -> String {
+        match (self.kind, self.picks()) {
+            (QuestionType::TrueFalse, _) => "true or false".into(),
+            (_, Picks::Exactly(n)) => format!("choose {}", crate::text::number_word(n)),
+            (_, Picks::AnyNumber) => "choose all that apply".into(),
+        }
     }
 
     /// All-or-nothing: the chosen set must equal the correct set exactly.

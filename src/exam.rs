@@ -368,24 +368,39 @@ pub struct ItemState {
 }
 
 impl ItemState {
-    pub fn answered(&self) -> bool {
+    /// At least one option is picked (for a choose-N question perhaps fewer than N).
+    pub fn has_pick(&self) -> bool {
         !self.selected.is_empty()
     }
 
-    /// Single/true-false: the option replaces the selection; multiple: it toggles, and the
-    /// selection stays in display order. False once the answer is checked.
-    pub fn choose(&mut self, order: &[String], option_id: &str, kind: QuestionType) -> bool {
+    /// A whole answer: as many picks as `q` asks for ([`Question::picks`]). One pick of a
+    /// "choose two" question is a partial answer, not an answered question.
+    pub fn answered(&self, q: &Question) -> bool {
+        q.picks().complete(self.selected.len())
+    }
+
+    /// Some but not enough picks for `q`.
+    pub fn partial(&self, q: &Question) -> bool {
+        self.has_pick() && !self.answered(q)
+    }
+
+    /// Single/true-false: the option replaces the selection; multiple: it toggles, up to the
+    /// number the question asks for (a pick beyond it is refused: one must be cleared
+    /// first), and the selection stays in display order. False when nothing changed.
+    pub fn choose(&mut self, order: &[String], option_id: &str, q: &Question) -> bool {
         if self.checked {
             return false;
         }
-        match kind {
+        match q.kind {
             QuestionType::Multiple => {
                 if let Some(pos) = self.selected.iter().position(|o| o == option_id) {
                     self.selected.remove(pos);
-                } else {
+                } else if q.picks().room_after(self.selected.len()) {
                     self.selected.push(option_id.to_string());
                     self.selected
                         .sort_by_key(|o| order.iter().position(|x| x == o));
+                } else {
+                    return false;
                 }
             }
             QuestionType::Single | QuestionType::TrueFalse => {
@@ -451,14 +466,40 @@ impl ExamSession {
         self.status == ExamStatus::InProgress
     }
 
-    pub fn answered_count(&self) -> usize {
-        self.states.iter().filter(|s| s.answered()).count()
+    /// Whether item `index` holds a whole answer (a question the bank no longer has counts
+    /// as answered once anything is picked; it is not scored).
+    pub fn is_answered(&self, bank: &Bank, index: usize) -> bool {
+        let state = &self.states[index];
+        match bank.question(&self.items[index].question_id) {
+            Some(q) => state.answered(q),
+            None => state.has_pick(),
+        }
     }
 
+    /// Items with a whole answer.
+    pub fn answered_count(&self, bank: &Bank) -> usize {
+        (0..self.len())
+            .filter(|&i| self.is_answered(bank, i))
+            .count()
+    }
+
+    /// Items with nothing picked.
     pub fn unanswered(&self) -> Vec<usize> {
         (0..self.len())
-            .filter(|&i| !self.states[i].answered())
+            .filter(|&i| !self.states[i].has_pick())
             .collect()
+    }
+
+    /// Items with some picks but fewer than the question asks for (they score zero).
+    pub fn partly_answered(&self, bank: &Bank) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| self.states[i].has_pick() && !self.is_answered(bank, i))
+            .collect()
+    }
+
+    /// Items with anything picked (partly answered ones included).
+    pub fn with_picks(&self) -> usize {
+        self.states.iter().filter(|s| s.has_pick()).count()
     }
 
     pub fn flagged(&self) -> Vec<usize> {
@@ -483,10 +524,11 @@ impl ExamSession {
         }
     }
 
-    /// Apply a choice for the item at `index`: for single/true-false the option replaces the
-    /// selection, for multiple it toggles. Returns false when the change is not allowed
-    /// (exam closed, study answer already checked, unknown option).
-    pub fn choose(&mut self, index: usize, option_id: &str, kind: QuestionType) -> bool {
+    /// Apply a choice of option `option_id` of `q`, the question of the item at `index`:
+    /// for single/true-false the option replaces the selection, for multiple it toggles (up to
+    /// the number the stem asks for). Returns false when the change is not allowed (exam
+    /// closed, study answer already checked, unknown option, enough picked already).
+    pub fn choose(&mut self, index: usize, option_id: &str, q: &Question) -> bool {
         if !self.is_open() || index >= self.len() {
             return false;
         }
@@ -498,7 +540,7 @@ impl ExamSession {
             return false;
         }
         let order = &self.items[index].option_order;
-        self.states[index].choose(order, option_id, kind)
+        self.states[index].choose(order, option_id, q)
     }
 
     pub fn toggle_flag(&mut self, index: usize) -> bool {
@@ -509,9 +551,9 @@ impl ExamSession {
         true
     }
 
-    /// Study mode: lock the answer and reveal feedback.
-    pub fn check(&mut self, index: usize) -> bool {
-        if !self.is_open() || index >= self.len() || !self.states[index].answered() {
+    /// Study mode: lock the (whole) answer to `q`, the item's question, and reveal feedback.
+    pub fn check(&mut self, index: usize, q: &Question) -> bool {
+        if !self.is_open() || index >= self.len() || !self.states[index].answered(q) {
             return false;
         }
         self.states[index].checked = true;
@@ -853,7 +895,8 @@ mod tests {
         // Answer the first 7 correctly ("a"), the 8th wrong, leave 2 blank.
         for i in 0..8 {
             let opt = if i < 7 { "a" } else { "b" };
-            assert!(s.choose(i, opt, QuestionType::Single));
+            let q = b.question(&s.items[i].question_id).unwrap();
+            assert!(s.choose(i, opt, q));
         }
         s.toggle_flag(9);
         assert_eq!(s.unanswered(), vec![8, 9]);
@@ -861,10 +904,8 @@ mod tests {
         assert!(!s.submit_if_expired(t0 + Duration::from_secs(59)));
         assert!(s.submit_if_expired(t0 + Duration::from_secs(61)));
         assert_eq!(s.status, ExamStatus::Expired);
-        assert!(
-            !s.choose(8, "a", QuestionType::Single),
-            "closed exam is read-only"
-        );
+        let q8 = b.question(&s.items[8].question_id).unwrap();
+        assert!(!s.choose(8, "a", q8), "closed exam is read-only");
         let r = s.score(&b);
         assert_eq!((r.correct, r.total), (7, 10));
         assert!(r.passed());
@@ -877,10 +918,91 @@ mod tests {
         let b = bank();
         let mut s = ExamSession::new(1, "t", Mode::Study, 1, 70.0, assemble(&b, 3, 1), None);
         assert!(s.clock.limit.is_none());
-        assert!(!s.check(0), "cannot check before answering");
-        s.choose(0, "b", QuestionType::Single);
-        assert!(s.check(0));
-        assert!(!s.choose(0, "a", QuestionType::Single));
+        let q = b.question(&s.items[0].question_id).unwrap();
+        assert!(!s.check(0, q), "cannot check before answering");
+        s.choose(0, "b", q);
+        assert!(s.check(0, q));
+        assert!(!s.choose(0, "a", q));
         assert_eq!(s.states[0].selected, vec!["b"]);
+    }
+
+    fn choose_n(stem: &str, keys: usize) -> Question {
+        let mut q = question("m", "x", None);
+        q.kind = QuestionType::Multiple;
+        q.stem = stem.into();
+        for (i, o) in q.options.iter_mut().enumerate() {
+            o.correct = i < keys;
+        }
+        q
+    }
+
+    #[test]
+    fn choose_two_takes_exactly_two_picks_and_one_is_partial() {
+        let q = choose_n("Which two apply? Choose two.", 2);
+        assert_eq!(q.picks(), crate::bank::Picks::Exactly(2));
+        assert_eq!(q.instruction(), "choose two");
+        let order: Vec<String> = ["c", "a", "d", "b"].map(String::from).to_vec();
+        let mut st = ItemState::default();
+        assert!(st.choose(&order, "a", &q));
+        assert!(
+            st.partial(&q) && !st.answered(&q),
+            "one of two is not an answer"
+        );
+        assert!(st.choose(&order, "c", &q));
+        assert!(st.answered(&q));
+        // A third pick is refused and changes nothing; clearing one makes room again.
+        assert!(!st.choose(&order, "b", &q));
+        assert_eq!(st.selected, vec!["c", "a"], "kept in display order");
+        assert!(st.choose(&order, "c", &q));
+        assert!(st.choose(&order, "b", &q));
+        assert_eq!(st.selected, vec!["a", "b"]);
+        assert!(q.is_correct(&st.selected));
+    }
+
+    #[test]
+    fn a_stem_that_names_no_number_takes_any_number_of_picks() {
+        let q = choose_n("Which of these apply?", 3);
+        assert_eq!(q.picks(), crate::bank::Picks::AnyNumber);
+        assert_eq!(q.instruction(), "choose all that apply");
+        let order: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let mut st = ItemState::default();
+        for o in ["a", "b", "c", "d"] {
+            assert!(st.choose(&order, o, &q));
+        }
+        assert!(st.answered(&q) && !st.partial(&q));
+        assert_eq!(question("s", "x", None).instruction(), "choose one");
+    }
+
+    #[test]
+    fn the_session_counts_partial_answers_apart() {
+        let mut b = bank();
+        // Make x0 a choose-two question; put it first in a one-item exam.
+        let mut qs = b.questions.clone();
+        qs[0] = {
+            let mut q = choose_n("Pick the pair. Choose two.", 2);
+            q.id = "x0".into();
+            q
+        };
+        b = Bank::from_parts(
+            b.manifest.clone(),
+            PathBuf::from("/t"),
+            b.scenarios.values().cloned().collect(),
+            qs,
+        )
+        .unwrap();
+        let items = vec![ExamItem {
+            question_id: "x0".into(),
+            option_order: ["a", "b", "c", "d"].map(String::from).to_vec(),
+        }];
+        let mut s = ExamSession::new(1, "t", Mode::Exam, 1, 70.0, items, None);
+        let q = b.question("x0").unwrap().clone();
+        s.choose(0, "a", &q);
+        assert_eq!(s.answered_count(&b), 0);
+        assert_eq!(s.partly_answered(&b), vec![0]);
+        assert!(s.unanswered().is_empty());
+        assert_eq!(s.with_picks(), 1);
+        s.choose(0, "b", &q);
+        assert_eq!(s.answered_count(&b), 1);
+        assert!(s.partly_answered(&b).is_empty());
     }
 }

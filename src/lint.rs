@@ -573,10 +573,10 @@ impl LintReport {
         }
         let _ = writeln!(
             s,
-            "\n{} leaking cue(s), {} warning(s), {} error(s)",
-            leaks.len(),
-            self.warnings(),
-            self.errors()
+            "\n{}, {}, {}",
+            crate::text::count(leaks.len(), "leaking cue", "leaking cues"),
+            crate::text::count(self.warnings(), "warning", "warnings"),
+            crate::text::count(self.errors(), "error", "errors")
         );
         s
     }

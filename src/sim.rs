@@ -515,7 +515,7 @@ impl Run<'_> {
             for o in picks(q, right) {
                 session.choose(self.bank, &o);
             }
-            session.check();
+            session.check(self.bank);
             if session
                 .rate(self.bank, &self.scheduler, Confidence::Good, at)
                 .is_none()

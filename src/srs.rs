@@ -461,13 +461,22 @@ impl Review {
     }
 }
 
-/// The (question, right?) pairs of a scored exam that count as reviews: the answered items.
-/// Unanswered items were perhaps never read, so they are left unscheduled.
-pub fn answered_items(report: &crate::exam::ScoreReport) -> Vec<(String, bool)> {
+/// The (question, right?) pairs of a scored exam that count as reviews: the items with a
+/// whole answer (as many picks as the question asks for, see `Question::picks`). Unanswered
+/// items were perhaps never read and a partly answered one was never finished (one pick of
+/// a "choose two"), so they are left unscheduled, as the exam screen does not call them
+/// answered either.
+pub fn answered_items(
+    report: &crate::exam::ScoreReport,
+    bank: &crate::bank::Bank,
+) -> Vec<(String, bool)> {
     report
         .items
         .iter()
-        .filter(|r| !r.selected.is_empty())
+        .filter(|r| {
+            bank.question(&r.question_id)
+                .is_some_and(|q| q.picks().complete(r.selected.len()))
+        })
         .map(|r| (r.question_id.clone(), r.is_correct))
         .collect()
 }

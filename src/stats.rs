@@ -89,8 +89,10 @@ impl BankStats {
         };
         let _ = writeln!(
             s,
-            "bank {} — {} ({} questions)",
-            self.bank_id, self.title, self.total
+            "bank {} — {} ({})",
+            self.bank_id,
+            self.title,
+            crate::text::count(self.total, "question", "questions")
         );
         // The area column is as wide as the longest area id, so every row lines up.
         let w = self

@@ -12,6 +12,16 @@ pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// Small numbers in words, as instructions read ("choose two"); digits from ten on.
+pub fn number_word(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
+}
+
 /// A calendar date as people write it ("March 15, 2027").
 pub fn long_date(d: NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()

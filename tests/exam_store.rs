@@ -68,6 +68,7 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
                 time_limit: Some(Duration::from_secs(600)),
                 items: &items,
                 pack_id: None,
+                title: None,
             })
             .unwrap();
         let mut s = ExamSession::new(
@@ -84,7 +85,7 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
         for i in 0..4 {
             let q = bank.question(&s.items[i].question_id).unwrap();
             let opt = s.items[i].option_order[i % 2].clone();
-            assert!(s.choose(i, &opt, q.kind));
+            assert!(s.choose(i, &opt, q));
             if i == 2 {
                 s.toggle_flag(i);
             }
@@ -111,7 +112,7 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
     let loaded = store.load_session(attempt_id).unwrap().unwrap().session;
     assert_eq!(loaded.items, items);
     assert_eq!(&loaded.states[..4], &expected[..]);
-    assert!(loaded.states[4..].iter().all(|s| !s.answered()));
+    assert!(loaded.states[4..].iter().all(|s| !s.has_pick()));
     assert_eq!(loaded.current, 3);
     assert_eq!(
         loaded.clock.remaining(Instant::now()),
@@ -136,6 +137,7 @@ fn finishing_records_scores_per_area_and_history() {
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, 5, 50.0, items, None);
@@ -143,9 +145,9 @@ fn finishing_records_scores_per_area_and_history() {
     for i in 0..s.len() {
         let q = bank.question(&s.items[i].question_id).unwrap().clone();
         if q.kind == QuestionType::Multiple {
-            s.choose(i, "a", q.kind);
+            s.choose(i, "a", &q);
         } else {
-            s.choose(i, &q.correct_ids()[0], q.kind);
+            s.choose(i, &q.correct_ids()[0], &q);
         }
     }
     s.submit(Instant::now(), false);

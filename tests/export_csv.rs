@@ -34,6 +34,7 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, seed, 50.0, items, None);
@@ -42,11 +43,11 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
         let correct = q.correct_ids();
         if right(i) {
             for c in &correct {
-                s.choose(i, c, q.kind);
+                s.choose(i, c, &q);
             }
         } else {
             let wrong = q.options.iter().find(|o| !o.correct).unwrap().id.clone();
-            s.choose(i, &wrong, q.kind);
+            s.choose(i, &wrong, &q);
             if q.kind == QuestionType::Multiple {
                 assert!(!s.states[i].selected.is_empty());
             }
@@ -110,6 +111,7 @@ fn data_dir_with_history() -> (tempfile::TempDir, Vec<i64>) {
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     (dir, vec![a, b])

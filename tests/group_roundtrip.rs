@@ -61,7 +61,7 @@ fn sit(pack: &ExamPack, bank: &Bank, member: &str, right: impl Fn(&str) -> bool)
             vec![wrong]
         };
         for p in picks {
-            assert!(s.choose(i, &p, q.kind));
+            assert!(s.choose(i, &p, &q));
         }
     }
     s.submit(t0 + Duration::from_secs(300), false);
@@ -681,8 +681,8 @@ fn opening_a_pack_says_which_questions_differ_and_uses_the_embedded_copy() {
         bank.question("plan-1").unwrap().content_hash()
     );
     let msgs = src.messages(&embedded).join("\n");
-    assert!(msgs.contains("1 question(s) in your bank differ from the facilitator's: plan-1"));
-    assert!(msgs.contains("1 question(s) are not in your bank: ops-1"));
+    assert!(msgs.contains("1 question in your bank differs from the facilitator's: plan-1"));
+    assert!(msgs.contains("1 question is not in your bank: ops-1"));
 
     // Without an embedded copy a missing question stops it, with the ids said.
     assert_eq!(
@@ -759,4 +759,32 @@ fn mutated_files_never_panic() {
             let _ = (report.to_text(), report.to_csv());
         }
     }
+}
+
+/// One or two members are too few to call a question too hard: every miss of theirs would
+/// be flagged. From three members up, a question nobody got right is flagged.
+#[test]
+fn a_group_of_one_or_two_flags_no_question() {
+    let bank = mini();
+    let pack = ExamPack::build(&bank, &opts(7, false)).unwrap();
+    let report_of = |members: &[(&str, &[usize])]| {
+        let inputs = members
+            .iter()
+            .map(|(name, right)| ReportInput {
+                path: PathBuf::from(*name),
+                result: Ok(synthetic(&pack, name, right)),
+            })
+            .collect();
+        GroupReport::build(Some(&pack), std::slice::from_ref(&bank), inputs)
+    };
+    let solo = report_of(&[("Solo", &[0, 1])]);
+    assert_eq!(solo.members.len(), 1);
+    assert!(solo.questions.iter().any(|q| q.difficulty == 0.0));
+    assert_eq!(solo.flagged().count(), 0);
+    assert!(!solo.to_csv().contains("too-hard"));
+    let pair = report_of(&[("A", &[0, 1]), ("B", &[1])]);
+    assert_eq!(pair.flagged().count(), 0);
+    let three = report_of(&[("A", &[0, 1]), ("B", &[1]), ("C", &[1, 2])]);
+    let flagged: Vec<&str> = three.flagged().map(|q| q.question_id.as_str()).collect();
+    assert_eq!(flagged.len(), 3, "items 3, 4 and 5 nobody got: {flagged:?}");
 }

@@ -561,7 +561,7 @@ fn cli_import_gift_writes_a_valid_bank_and_reports_skips() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.starts_with("imported 1 questions, skipped 12\n"),
+        stdout.starts_with("imported 1 question, skipped 12\n"),
         "{stdout}"
     );
     assert!(stdout.contains("line 3: essay"), "{stdout}");

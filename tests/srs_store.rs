@@ -92,6 +92,7 @@ fn submitting_an_exam_updates_every_answered_card() {
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, 3, 50.0, items, None);
@@ -104,12 +105,12 @@ fn submitting_an_exam_updates_every_answered_card() {
             vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
         };
         for p in pick {
-            s.choose(i, &p, q.kind);
+            s.choose(i, &p, &q);
         }
     }
     s.submit(Instant::now(), false);
     let report = s.score(&bank);
-    let answered = certprep::srs::answered_items(&report);
+    let answered = certprep::srs::answered_items(&report, &bank);
     let now = Utc::now();
     let evidence = certprep::mastery::exam_evidence(
         &bank,
@@ -781,18 +782,19 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
 
 /// Schema v5 keeps each card's latest answer and the time of its first on the card, so
 /// readiness never reads the log. A v3 database gets them from its own review log.
-#[test]
-fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("certprep.sqlite3");
+/// plan-1: right, then wrong; plan-2: wrong, then right; ops-1: one right answer; the first
+/// answers an hour apart from `t0`.
+const V3_HISTORY: [(&str, &[Rating]); 3] = [
+    ("plan-1", &[Rating::Good, Rating::Again]),
+    ("plan-2", &[Rating::Again, Rating::Good]),
+    ("ops-1", &[Rating::Good]),
+];
+
+/// A v3 database at `path` (the first three migrations, as certprep 0.x left it) holding
+/// [`V3_HISTORY`]: review log and cards written as v3 wrote them.
+fn write_v3_history(path: &std::path::Path, t0: chrono::DateTime<Utc>) {
     let s = Scheduler::new(0.9);
-    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 18, 0, 0).unwrap();
-    // plan-1: right, then wrong; plan-2: wrong, then right; ops-1: one right answer.
-    let history: [(&str, &[Rating]); 3] = [
-        ("plan-1", &[Rating::Good, Rating::Again]),
-        ("plan-2", &[Rating::Again, Rating::Good]),
-        ("ops-1", &[Rating::Good]),
-    ];
+    let history = V3_HISTORY;
     {
         let c = rusqlite::Connection::open(&path).unwrap();
         for sql in &certprep::store::MIGRATIONS[..3] {
@@ -830,7 +832,9 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
                     rusqlite::params![
                         id,
                         ts(cd.due),
-                        cd.stability,
+                        // Not FSRS-6's stability: v3 kept rs-fsrs's FSRS-5 state, which the
+                        // upgrade (and an import) replaces by replaying the log.
+                        cd.stability * 1.25,
                         cd.difficulty,
                         cd.reps,
                         ts(cd.last_review),
@@ -845,6 +849,13 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
             }
         }
     }
+}
+
+#[test]
+fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 18, 0, 0).unwrap();
+    write_v3_history(&dir.path().join("certprep.sqlite3"), t0);
     let store = Store::open_in(dir.path()).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),
@@ -866,7 +877,7 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
         "plan-2's latest answer was right"
     );
     assert!(cards["ops-1"].last_correct);
-    for (k, (id, _)) in history.iter().enumerate() {
+    for (k, (id, _)) in V3_HISTORY.iter().enumerate() {
         assert_eq!(cards[*id].first_at, t0 + Days::hours(k as i64), "{id}");
     }
     // No mock exam evidence yet; the model reads the upgraded cards as any others.
@@ -876,6 +887,50 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
         .unwrap();
     assert_eq!(m.seen, 3);
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// A history file exported before schema v5 and imported (Settings → Import history) is read
+/// as the upgrade of the same database reads it: the same latest answers, first tries and
+/// FSRS-6 memory states, not an FSRS-5 card the model would misread.
+#[test]
+fn a_history_file_from_before_v5_is_imported_as_the_upgrade_reads_it() {
+    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 18, 0, 0).unwrap();
+    let upgraded = tempfile::tempdir().unwrap();
+    write_v3_history(&upgraded.path().join("certprep.sqlite3"), t0);
+    let upgraded = Store::open_in(upgraded.path()).unwrap();
+
+    let file_dir = tempfile::tempdir().unwrap();
+    let file = file_dir.path().join("history-2026-06.certprep-history");
+    write_v3_history(&file, t0);
+    let imported_dir = tempfile::tempdir().unwrap();
+    drop(Store::open_in(imported_dir.path()).unwrap());
+    let imported = certprep::store::backup::import_history(imported_dir.path(), &file)
+        .unwrap()
+        .store;
+
+    let (want, got) = (
+        upgraded.load_cards("mini").unwrap(),
+        imported.load_cards("mini").unwrap(),
+    );
+    assert_eq!(got.len(), 3);
+    assert!(!got["plan-1"].last_correct && got["plan-2"].last_correct);
+    for (id, _) in V3_HISTORY {
+        let (w, g) = (&want[id], &got[id]);
+        assert_eq!(g.last_correct, w.last_correct, "{id}");
+        assert_eq!(g.first_at, w.first_at, "{id}");
+        assert_eq!(g.card.due, w.card.due, "{id}");
+        assert!(
+            (g.card.stability - w.card.stability).abs() < 1e-9
+                && (g.card.difficulty - w.card.difficulty).abs() < 1e-9,
+            "{id}: imported {:?}, upgraded {:?}",
+            g.card,
+            w.card
+        );
+    }
+    assert_eq!(
+        imported.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
 }
 
 /// Issue 15: after a fortnight of study a learner fails a mock exam at 65%. The old model
@@ -928,6 +983,7 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
             time_limit: None,
             items: &items,
             pack_id: None,
+            title: None,
         })
         .unwrap();
     let mut session = ExamSession::new(id, bank.id(), Mode::Exam, 15, 70.0, items, None);
@@ -936,13 +992,21 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
             .question(&session.items[i].question_id)
             .unwrap()
             .clone();
+        // A wrong answer is still a whole one: as many picks as the question asks for,
+        // wrong ones first (one pick of a "choose two" would be a partial answer, no review).
         let pick = if i % 20 < 13 {
             q.correct_ids()
         } else {
-            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+            let n = match q.picks() {
+                certprep::bank::Picks::Exactly(n) => n,
+                certprep::bank::Picks::AnyNumber => 1,
+            };
+            let mut wrong_first: Vec<_> = q.options.iter().filter(|o| !o.correct).collect();
+            wrong_first.extend(q.options.iter().filter(|o| o.correct));
+            wrong_first.iter().take(n).map(|o| o.id.clone()).collect()
         };
         for p in pick {
-            session.choose(i, &p, q.kind);
+            session.choose(i, &p, &q);
         }
     }
     session.submit(Instant::now(), false);
@@ -953,7 +1017,7 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
         &cards,
         &store.model_inputs(&bank).unwrap(),
         &s,
-        &certprep::srs::answered_items(&score),
+        &certprep::srs::answered_items(&score, &bank),
         exam_at,
         id,
     );

@@ -80,7 +80,7 @@ fn answer(session: &mut StudySession, bank: &certprep::bank::Bank, right: bool) 
         let wrong = q.options.iter().find(|o| !o.correct).unwrap().id.clone();
         assert!(session.choose(bank, &wrong));
     }
-    assert!(session.check());
+    assert!(session.check(&bank));
     item.question_id
 }
 

@@ -64,8 +64,10 @@ impl Computer {
         self.store.record_review(&review).unwrap();
     }
 
+    /// A mock exam; an odd seed makes it a study-group pack's, sat under the pack's title.
     fn start_exam(&mut self, bank: &Bank, n: usize, seed: u64) -> i64 {
         let items = assemble(bank, n, seed);
+        let title = (seed % 2 == 1).then(|| format!("Region 4 pack {seed}"));
         self.store
             .create_attempt(&NewAttempt {
                 bank_id: bank.id(),
@@ -76,6 +78,7 @@ impl Computer {
                 time_limit: Some(Duration::from_secs(3600)),
                 items: &items,
                 pack_id: None,
+                title: title.as_deref(),
             })
             .unwrap()
     }
@@ -90,9 +93,9 @@ impl Computer {
         let pos = pos % s.len();
         let item = s.items[pos].clone();
         let option = item.option_order[opt % item.option_order.len()].clone();
-        let kind = bank.question(&item.question_id).unwrap().kind;
+        let question = bank.question(&item.question_id).unwrap();
         s.states[pos] = Default::default();
-        s.choose(pos, &option, kind);
+        s.choose(pos, &option, question);
         self.store
             .save_item(id, pos, &s.states[pos], used, pos)
             .unwrap();
@@ -109,7 +112,7 @@ impl Computer {
             &cards,
             &inputs,
             &self.scheduler(bank),
-            &certprep::srs::answered_items(&report),
+            &certprep::srs::answered_items(&report, bank),
             self.now(),
             id,
         );
@@ -133,7 +136,7 @@ fn snapshot(store: &Store) -> Vec<String> {
     let queries = [
         "SELECT uid, bank_id, bank_version, mode, seed, pass_percent, time_limit_secs, status,
                 started_at, finished_at, elapsed_ms, current_index, score_correct, score_total,
-                pack_id, start_hlc, state_hlc FROM attempts ORDER BY uid",
+                pack_id, start_hlc, state_hlc, title FROM attempts ORDER BY uid",
         "SELECT a.uid, i.position, i.question_id, i.option_order, i.selected, i.flagged,
                 i.checked, i.answered_at, i.correct, i.hlc
          FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id ORDER BY a.uid, i.position",
@@ -362,6 +365,16 @@ fn an_exam_started_on_one_computer_is_continued_on_another() {
     );
     assert_eq!(on_b.states, on_a.states, "the answers carried over");
     assert_eq!(
+        b.store
+            .load_session(unfinished.id)
+            .unwrap()
+            .unwrap()
+            .title
+            .as_deref(),
+        Some("Region 4 pack 21"),
+        "under the pack's title"
+    );
+    assert_eq!(
         on_b.clock.used(std::time::Instant::now()),
         Duration::from_secs(95),
         "and the time used"
@@ -511,7 +524,7 @@ fn an_answer_whose_exam_has_not_arrived_waits_for_it() {
     let r = b.pass(fb.path());
     assert_eq!(r.pending, 0, "{r:?}");
     let on_b = b.store.unfinished_attempt().unwrap().unwrap();
-    assert!(b.session(on_b.id).states[2].answered());
+    assert!(b.session(on_b.id).states[2].has_pick());
 }
 
 #[test]
@@ -1012,7 +1025,7 @@ proptest! {
 
 mod e2e {
     use super::*;
-    use certprep::ui::{CertprepApp, Command, SetupForm};
+    use certprep::ui::{CertprepApp, ExamCmd, SetupCmd, SetupForm};
     use std::time::Instant;
 
     fn env(key: &str) -> PathBuf {
@@ -1047,7 +1060,7 @@ mod e2e {
         let mut form = SetupForm::for_bank(&app.banks, Some("mini"));
         form.questions = n;
         form.seed = Some(n as u64 * 7 + answer as u64);
-        app.run_cmd(Command::Start(form));
+        app.run_cmd(SetupCmd::Start(form).into());
         let certprep::ui::Screen::Exam(view) = &app.screen else {
             panic!("the exam screen opens");
         };
@@ -1057,12 +1070,12 @@ mod e2e {
             .map(|i| i.option_order[0].clone())
             .collect();
         for (index, option) in options.into_iter().enumerate() {
-            app.run_cmd(Command::Choose { index, option });
+            app.run_cmd(ExamCmd::Choose { index, option }.into());
         }
         if submit {
-            app.run_cmd(Command::Submit);
+            app.run_cmd(ExamCmd::Submit.into());
         } else {
-            app.run_cmd(Command::GoHome);
+            app.run_cmd(ExamCmd::SaveAndLeave.into());
         }
         id
     }
@@ -1304,8 +1317,9 @@ mod window {
         let certprep::ui::Screen::Exam(view) = &h.state().screen else {
             panic!("the exam resumes here");
         };
+        let mini = h.state().banks.bank("mini").expect("mini bank loaded");
         assert_eq!(
-            view.session.answered_count(),
+            view.session.answered_count(mini),
             2,
             "with the answers from there"
         );

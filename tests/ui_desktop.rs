@@ -97,9 +97,14 @@ fn a_whole_exam_by_keyboard_alone() {
     press(&mut h, Key::Space);
     assert_eq!(exam(&h).session.len(), 6);
 
-    // Answer every question with the first option; flag the second; move with N and P.
+    // Answer every question with the first option (and the second too where the question
+    // says "choose two"); flag the second; move with N and P.
     for i in 0..6 {
         press(&mut h, Key::Num1);
+        let s = &exam(&h).session;
+        if s.items[i].question_id == "data-1" {
+            press(&mut h, Key::Num2);
+        }
         if i == 1 {
             press(&mut h, Key::F);
         }
@@ -114,7 +119,7 @@ fn a_whole_exam_by_keyboard_alone() {
     press(&mut h, Key::ArrowRight);
     assert_eq!(exam(&h).session.current, 4);
     let s = &exam(&h).session;
-    assert_eq!(s.answered_count(), 6);
+    assert_eq!(s.answered_count(h.state().bank(&s.bank_id).unwrap()), 6);
     assert!(s.states[1].flagged);
 
     // R opens the review page, Escape goes back, R again.
@@ -200,6 +205,212 @@ fn the_dashboard_follows_the_bank_last_practised_across_a_restart() {
     let mut h = open(dir.path());
     h.run();
     h.get_by_label("Readiness · CETL-style practice bank");
+}
+
+/// Scroll the widget labelled `label` (or, with `contains`, whose label contains it) into
+/// view and assert it lies inside the window: reachable with the mouse, not cut off.
+fn assert_reachable(h: &mut Harness<'_, CertprepApp>, what: &str, label: &str, contains: bool) {
+    let node = if contains {
+        h.get_by_label_contains(label)
+    } else {
+        h.get_by_label(label)
+    };
+    node.scroll_to_me();
+    h.run();
+    let rect = if contains {
+        h.get_by_label_contains(label).rect()
+    } else {
+        h.get_by_label(label).rect()
+    };
+    let screen = h.ctx.content_rect();
+    assert!(
+        screen.expand(0.5).contains_rect(rect) && rect.width() > 0.0,
+        "{what}: \"{label}\" at {rect:?} is outside the window {screen:?}"
+    );
+}
+
+/// Scroll the widget into view and click it, as a user with the mouse would.
+fn tap(h: &mut Harness<'_, CertprepApp>, label: &str, contains: bool) {
+    let node = if contains {
+        h.get_by_label_contains(label)
+    } else {
+        h.get_by_label(label)
+    };
+    node.scroll_to_me();
+    h.run();
+    if contains {
+        h.get_by_label_contains(label).click();
+    } else {
+        h.get_by_label(label).click();
+    }
+    h.run();
+}
+
+/// Every screen at 100%, 150% and 200% text, in a small (1024×600) and a large (1920×1080)
+/// window: each screen's main actions can be scrolled into the window, none is cut off
+/// or left beyond an edge it cannot be scrolled from.
+#[test]
+fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
+    use certprep::ui::{Command, ExamCmd, SetupCmd, SetupForm};
+    let dir = tempfile::tempdir().unwrap();
+    let banks = common::repo().join("question-banks");
+    let cetl = certprep::bank::load_bank(&banks.join("cetl")).unwrap();
+    {
+        // History to show: one mock exam sat (ten answers), another left unfinished.
+        let mut h = common::harness_with(banks.clone(), dir.path(), egui::vec2(1100.0, 800.0));
+        h.run();
+        for finish in [true, false] {
+            h.state_mut().push(
+                SetupCmd::Start(SetupForm {
+                    bank_id: "cetl".into(),
+                    questions: 100,
+                    minutes: 120,
+                    mode: certprep::exam::Mode::Exam,
+                    seed: Some(7),
+                })
+                .into(),
+            );
+            h.run();
+            for _ in 0..10 {
+                h.key_press(Key::Num1);
+                h.run();
+                h.key_press(Key::N);
+                h.run();
+            }
+            let cmd = if finish {
+                ExamCmd::Submit
+            } else {
+                ExamCmd::SaveAndLeave
+            };
+            h.state_mut().push(cmd.into());
+            h.run();
+        }
+    }
+    for size in [egui::vec2(1024.0, 600.0), egui::vec2(1920.0, 1080.0)] {
+        for zoom in [1.0, 1.5, 2.0] {
+            let mut h = common::harness_with(banks.clone(), dir.path(), size);
+            h.state_mut().push(Command::SetZoom(zoom));
+            h.run();
+            if !matches!(h.state().screen, Screen::Home) {
+                h.state_mut().push(Command::GoHome);
+                h.run();
+            }
+            let at =
+                |screen: &str| format!("{screen} at {}% in {}×{}", zoom * 100.0, size.x, size.y);
+
+            let home = at("Home");
+            for label in [
+                "Practice CETL-style practice bank",
+                "Practice School IT technician fundamentals",
+                "Resume exam",
+                "Discard…",
+                "Save plan",
+            ] {
+                assert_reachable(&mut h, &home, label, false);
+            }
+            assert_reachable(&mut h, &home, "Study now:", true);
+            assert_reachable(&mut h, &home, "Review #", true);
+            for d in &cetl.manifest.domains {
+                assert_reachable(&mut h, &home, &format!("Study {} only", d.name), false);
+            }
+            // By keyboard too: Tab scrolls the focused widget into view.
+            h.get_by_label("Practice CETL-style practice bank")
+                .scroll_to_me();
+            h.run();
+            let last = cetl.manifest.domains.last().unwrap();
+            let label = format!("Study {} only", last.name);
+            tab_to(&mut h, &label);
+            let r = h.get_by_label(&label).rect();
+            let screen = h.ctx.content_rect();
+            assert!(
+                screen.contains_rect(r),
+                "{home}: Tab to {label:?} left it at {r:?}"
+            );
+
+            tap(&mut h, "Resume exam", false);
+            let exam = at("Exam");
+            let first = {
+                let Screen::Exam(v) = &h.state().screen else {
+                    panic!("{exam}: not on the exam screen")
+                };
+                common::option_label(
+                    &h,
+                    &v.session.items[v.session.current],
+                    &v.session.items[v.session.current].option_order[0],
+                )
+            };
+            for label in [
+                "Previous",
+                "Next",
+                "Flag for review",
+                "Review and submit",
+                "Save and leave",
+                &first,
+            ] {
+                assert_reachable(&mut h, &exam, label, false);
+            }
+            tap(&mut h, "Review and submit", false);
+            let review = at("Review page");
+            for label in [
+                "Return to the exam",
+                "Submit exam",
+                "Save and leave",
+                "Unanswered (90)",
+            ] {
+                assert_reachable(&mut h, &review, label, false);
+            }
+            tap(&mut h, "Save and leave", false);
+
+            tap(&mut h, "Practice CETL-style practice bank", false);
+            let setup = at("Setup");
+            for label in ["Start exam", "Back", "Question bank"] {
+                assert_reachable(&mut h, &setup, label, false);
+            }
+            tap(&mut h, "Back", false);
+
+            tap(&mut h, "Study now:", true);
+            let study = at("Study");
+            for label in ["Check answer", "Stop for now"] {
+                assert_reachable(&mut h, &study, label, false);
+            }
+            tap(&mut h, "Stop for now", false);
+
+            tap(&mut h, "Review #", true);
+            let results = at("Results");
+            for label in ["Home", "New session"] {
+                assert_reachable(&mut h, &results, label, false);
+            }
+            assert_reachable(&mut h, &results, "Practice the ", true);
+            tap(&mut h, "Home", false);
+
+            tap(&mut h, "Settings", false);
+            let settings = at("Settings");
+            for label in [
+                "Back up now",
+                "Open folder",
+                "Export history",
+                "Import history",
+            ] {
+                assert_reachable(&mut h, &settings, label, false);
+            }
+            tap(&mut h, "Study group", false);
+            let group = at("Study group");
+            for label in [
+                "Open exam pack",
+                "Use folder",
+                "Add result",
+                "Choose the group folder",
+            ] {
+                assert_reachable(&mut h, &group, label, false);
+            }
+            tap(&mut h, "Import", false);
+            let import = at("Import");
+            for label in ["Preview", "Choose a GIFT or CSV file"] {
+                assert_reachable(&mut h, &import, label, false);
+            }
+            tap(&mut h, "Home", false);
+        }
+    }
 }
 
 /// The pass mark is the learner's assumption (the real exam's raw cut is not published):

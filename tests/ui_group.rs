@@ -7,7 +7,7 @@ use certprep::group::{ExamPack, MemberResult, PackOptions};
 use certprep::store::Store;
 use certprep::ui::{CertprepApp, Command, GroupCmd, Screen};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -102,6 +102,9 @@ fn open_a_pack_sit_it_submit_and_export_the_result() {
     h.get_by_label_contains("6 questions · 10 minutes · pass mark 50%");
     h.get_by_label("Start pack exam").click();
     h.run();
+    // Sat under the pack's title, not the bank's.
+    h.get_by_label("Spring mock");
+    assert!(h.query_by_label("Mini test bank").is_none());
 
     // Exactly the pack's exam: items, option order, time limit, pass mark.
     {
@@ -115,12 +118,30 @@ fn open_a_pack_sit_it_submit_and_export_the_result() {
         assert_eq!(s.seed, pack.seed);
     }
     drop(h);
+    // After a restart Home offers the unfinished pack exam by its title, and resumes it so.
+    let mut h = harness_with(banks_dir(), &data);
+    h.run();
+    h.get_by_label_contains("Spring mock: exam started");
+    h.get_by_label("Resume exam").click();
+    h.run();
+    h.get_by_label("Spring mock");
+    drop(h);
     // Sit it again from the start through the screens (the first attempt is left open).
     let mut h = harness_with(banks_dir(), &data);
     open_and_sit(&mut h, &pack_file);
     h.get_by_label_contains("Score:");
+    h.get_by_label("Results — Spring mock");
     h.get_by_label("This was a study-group exam pack: send your result to the facilitator.");
+    // Until a name is typed the disabled button says why, in the bar itself.
+    let why = "Type your name first: the facilitator's report lists each member by it.";
+    h.get_by_label(why);
+    assert!(
+        h.get_by_label("Export result…")
+            .accesskit_node()
+            .is_disabled()
+    );
     type_into(&mut h, "Your name", "Alice");
+    assert!(h.query_by_label(why).is_none());
     h.get_by_label("Export result…").click();
     h.run();
 
@@ -188,7 +209,7 @@ fn result(pack: &ExamPack, member: &str, right: impl Fn(&str) -> bool) -> Member
         let q = bank.question(&s.items[i].question_id).unwrap().clone();
         if right(&q.domain) {
             for c in q.correct_ids() {
-                s.choose(i, &c, q.kind);
+                s.choose(i, &c, &q);
             }
         }
     }
@@ -426,4 +447,42 @@ fn a_flagged_question_opens_on_its_text_and_key() {
     h.run();
     let right = data_q.options.iter().find(|o| o.correct).unwrap();
     h.get_by_label_contains(&right.text);
+}
+
+/// Sideways scrolling of the member table keeps the member names in view.
+#[test]
+fn member_names_stay_in_view_when_the_table_scrolls_sideways() {
+    let g = Group::new();
+    g.member(&g.folder, "Alice", |_| true);
+    g.member(&g.folder, "Bob", |d| d == "plan");
+    let mut h = common::harness_with(banks_dir(), &g.data(), egui::vec2(640.0, 900.0));
+    h.state_mut().push(certprep::ui::Command::SetZoom(2.0));
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    type_into(&mut h, "Group folder", &g.folder.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let screen = h.ctx.content_rect();
+    // Down to the table first (egui scrolls only the innermost area to a widget), then
+    // sideways to the last area.
+    h.get_by_label("Group mean").scroll_to_me();
+    h.run();
+    let before = h.get_by_label("Overall").rect();
+    h.get_by_label("Data").scroll_to_me();
+    h.run();
+    let data = h.get_by_label("Data").rect();
+    assert!(
+        screen.contains_rect(data),
+        "Data scrolled into view: {data:?} in {screen:?}"
+    );
+    let after = h.get_by_label("Overall").rect();
+    assert!(
+        after.left() < before.left(),
+        "the scores scrolled: {before:?} -> {after:?}"
+    );
+    for name in ["Member", "Alice", "Bob", "Group mean"] {
+        let r = h.get_by_label(name).rect();
+        assert!(screen.contains_rect(r), "{name} stays in view: {r:?}");
+    }
 }

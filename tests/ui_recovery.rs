@@ -13,13 +13,18 @@ fn harness(data: &std::path::Path) -> Harness<'static, CertprepApp> {
     common::harness_with(common::fixture_banks(), data, egui::vec2(1100.0, 800.0))
 }
 
+/// A second window says the history is open in another window: a lock, not damage (no
+/// "cannot be opened"), and takes it over with "Try again" once the first has closed.
 #[test]
 fn second_window_on_the_same_data_folder_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = InstanceLock::acquire(dir.path()).unwrap();
+    let first = InstanceLock::acquire(dir.path()).unwrap();
     let mut h = harness(dir.path());
     h.run();
+    h.get_by_label("Your history is open in another certprep window.");
     h.get_by_label_contains("certprep is already open on the data folder");
+    assert!(h.query_by_label_contains("cannot be opened").is_none());
+    assert!(h.query_by_label_contains("damaged").is_none());
     assert!(
         h.state().store.is_err(),
         "the second window must not open the database"
@@ -28,6 +33,19 @@ fn second_window_on_the_same_data_folder_gets_a_clear_message() {
     h.get_by_label("Practice Mini test bank").click();
     h.run();
     h.get_by_label("Question banks");
+    // While the first window is open, trying again says so; once it is closed, it works.
+    h.get_by_label("Try again").click();
+    h.run();
+    h.get_by_label_contains("Still not available");
+    assert!(h.state().store.is_err());
+    drop(first);
+    h.get_by_label("Try again").click();
+    h.run();
+    h.get_by_label("Your history is open here now.");
+    assert!(h.state().store.is_ok());
+    assert!(h.query_by_label("Try again").is_none());
+    // And it now holds the lock: a third window is refused.
+    assert!(InstanceLock::acquire(dir.path()).is_err());
 }
 
 #[test]

@@ -49,6 +49,7 @@ fn write_answers(cli: &Cli, bank_id: &str, answers: usize) -> Result<(), String>
                         time_limit: Some(Duration::from_secs(600)),
                         items: &items,
                         pack_id: None,
+                        title: None,
                     })
                     .map_err(|e| e.to_string())?;
                 ExamSession::new(id, bank.id(), Mode::Exam, 0, 50.0, items, None)
@@ -59,7 +60,7 @@ fn write_answers(cli: &Cli, bank_id: &str, answers: usize) -> Result<(), String>
                 .question(&session.items[pos].question_id)
                 .ok_or("question missing")?;
             let option = session.items[pos].option_order[pos % q.options.len()].clone();
-            session.choose(pos, &option, q.kind);
+            session.choose(pos, &option, q);
             store
                 .save_item(
                     session.attempt_id,

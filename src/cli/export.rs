@@ -102,9 +102,9 @@ fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
             let bank = find_bank(cli, bank)?;
             write_out(out, &crate::import::gift::export(&bank))?;
             Ok(format!(
-                "wrote {} questions in {} skill areas to {}",
-                bank.questions.len(),
-                bank.manifest.domains.len(),
+                "wrote {} in {} to {}",
+                crate::text::count(bank.questions.len(), "question", "questions"),
+                crate::text::count(bank.manifest.domains.len(), "skill area", "skill areas"),
                 out.display()
             ))
         }
@@ -140,8 +140,8 @@ fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
             let text = crate::export::mastery_csv(&report).map_err(|e| e.to_string())?;
             write_out(out, &text)?;
             Ok(format!(
-                "wrote mastery of {} skill areas to {}",
-                report.areas.len(),
+                "wrote mastery of {} to {}",
+                crate::text::count(report.areas.len(), "skill area", "skill areas"),
                 out.display()
             ))
         }

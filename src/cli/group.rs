@@ -114,10 +114,10 @@ pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
                 return ExitCode::from(1);
             }
             println!(
-                "pack {}: {} questions, {} minutes{} -> {}",
+                "pack {}: {}, {}{} -> {}",
                 pack.pack_id,
-                pack.items.len(),
-                pack.time_limit_minutes,
+                crate::text::count(pack.items.len(), "question", "questions"),
+                crate::text::count(pack.time_limit_minutes as usize, "minute", "minutes"),
                 if pack.embedded.is_some() {
                     ", questions embedded"
                 } else {

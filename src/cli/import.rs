@@ -95,11 +95,11 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
     match write_bank(&import, &args.out, args.force) {
         Ok(bank) => {
             println!(
-                "wrote bank {} to {}: {} questions in {} skill areas",
+                "wrote bank {} to {}: {} in {}",
                 bank.id(),
                 args.out.display(),
-                bank.questions.len(),
-                bank.manifest.domains.len()
+                crate::text::count(bank.questions.len(), "question", "questions"),
+                crate::text::count(bank.manifest.domains.len(), "skill area", "skill areas")
             );
             ExitCode::SUCCESS
         }
@@ -113,8 +113,8 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
 /// `imported N questions, skipped M`, then one line per skipped item and per note.
 pub fn report(import: &Import) {
     println!(
-        "imported {} questions, skipped {}",
-        import.questions.len(),
+        "imported {}, skipped {}",
+        crate::text::count(import.questions.len(), "question", "questions"),
         import.skipped.len()
     );
     for s in &import.skipped {

@@ -16,10 +16,10 @@ pub fn run(cli: &Cli, paths: &[PathBuf]) -> ExitCode {
         found += report.banks.len() + report.failures.len();
         for bank in &report.banks {
             println!(
-                "bank {}: {} questions in {} domains",
+                "bank {}: {} in {}",
                 bank.id(),
-                bank.questions.len(),
-                bank.manifest.domains.len()
+                crate::text::count(bank.questions.len(), "question", "questions"),
+                crate::text::count(bank.manifest.domains.len(), "domain", "domains")
             );
             for w in &bank.warnings {
                 println!("  warning: {w}");
@@ -28,9 +28,9 @@ pub fn run(cli: &Cli, paths: &[PathBuf]) -> ExitCode {
         for failure in &report.failures {
             failed = true;
             eprintln!(
-                "bank at {}: {} error(s)",
+                "bank at {}: {}",
                 failure.dir.display(),
-                failure.errors.len()
+                crate::text::count(failure.errors.len(), "error", "errors")
             );
             for e in &failure.errors {
                 eprintln!("{e}");

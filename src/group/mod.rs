@@ -47,6 +47,10 @@ pub fn is_pack_id(s: &str) -> bool {
 }
 /// Questions fewer members than this got right are flagged (share correct).
 pub const FLAG_DIFFICULTY_BELOW: f64 = 0.2;
+/// Below this many members "hardly anyone got it right" describes the members, not the
+/// question (one member's every miss would be flagged), so no question is flagged as too
+/// hard in a smaller group.
+pub const MIN_MEMBERS_FOR_DIFFICULTY_FLAG: usize = 3;
 /// Questions whose discrimination is below this are flagged.
 pub const FLAG_DISCRIMINATION_BELOW: f64 = 0.0;
 /// Below this many members a point-biserial is mostly noise (one member's luck flips its
@@ -57,6 +61,11 @@ pub const WEAKEST_AREAS: usize = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
+
+/// "1 question", "3 questions" (for the error messages below).
+fn questions(n: &usize) -> String {
+    crate::text::count(*n, "question", "questions")
+}
 
 /// Why a pack or result file could not be read. Clone + PartialEq so reports can be compared
 /// in tests and kept in UI state.
@@ -113,8 +122,9 @@ pub enum PackError {
     )]
     BankMissing(String),
     #[error(
-        "{count} question(s) of this pack are missing from your bank \"{bank}\" ({ids}) and \
-         the pack has no embedded questions"
+        "your bank \"{bank}\" lacks {} of this pack ({ids}), and the pack has no embedded \
+         questions",
+        questions(.count)
     )]
     QuestionsMissing {
         bank: String,

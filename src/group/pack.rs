@@ -159,9 +159,9 @@ impl ExamPack {
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| {
                 format!(
-                    "{} — {} questions, seed {}",
+                    "{} — {}, seed {}",
                     bank.manifest.title,
-                    items.len(),
+                    crate::text::count(items.len(), "question", "questions"),
                     opts.seed
                 )
             });
@@ -503,15 +503,17 @@ impl PackSource {
         let missing = ids(DiffKind::Missing);
         if !changed.is_empty() {
             out.push(format!(
-                "{} question(s) in your bank differ from the facilitator's: {}",
-                changed.len(),
+                "{} in your bank {} from the facilitator's: {}",
+                crate::text::count(changed.len(), "question", "questions"),
+                crate::text::noun(changed.len(), "differs", "differ"),
                 abbreviate(&changed, 8)
             ));
         }
         if !missing.is_empty() {
             out.push(format!(
-                "{} question(s) are not in your bank: {}",
-                missing.len(),
+                "{} {} not in your bank: {}",
+                crate::text::count(missing.len(), "question", "questions"),
+                crate::text::noun(missing.len(), "is", "are"),
                 abbreviate(&missing, 8)
             ));
         }

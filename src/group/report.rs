@@ -281,8 +281,8 @@ impl GroupReport {
             } else if !unkeyed.is_empty() {
                 Some(Rejection::NoAnswerKey {
                     missing: format!(
-                        "{} question(s) ({})",
-                        unkeyed.len(),
+                        "{} ({})",
+                        crate::text::count(unkeyed.len(), "question", "questions"),
                         abbreviate(&unkeyed, 5)
                     ),
                 })
@@ -440,7 +440,7 @@ impl GroupReport {
             };
             let discrimination = point_biserial(&column, &rest);
             let mut flags = Vec::new();
-            if nm > 0 && difficulty < FLAG_DIFFICULTY_BELOW {
+            if nm >= MIN_MEMBERS_FOR_DIFFICULTY_FLAG && difficulty < FLAG_DIFFICULTY_BELOW {
                 flags.push(QuestionFlag::TooHard);
             }
             if nm >= MIN_MEMBERS_FOR_DISCRIMINATION_FLAG
@@ -509,10 +509,10 @@ impl GroupReport {
         }
         let _ = writeln!(
             s,
-            "{} member(s), {} question(s), {} file(s) rejected\n",
-            self.members.len(),
-            self.questions.len(),
-            self.rejected.len()
+            "{}, {}, {} rejected\n",
+            crate::text::count(self.members.len(), "member", "members"),
+            crate::text::count(self.questions.len(), "question", "questions"),
+            crate::text::count(self.rejected.len(), "file", "files")
         );
         if !self.members.is_empty() {
             s.push_str(&align(&self.table()));

@@ -288,7 +288,8 @@ pub(crate) fn question_problem(q: &Question) -> Option<String> {
     let n = q.options.len();
     if n < MIN_OPTIONS {
         return Some(format!(
-            "{n} answer(s); a question needs at least {MIN_OPTIONS}"
+            "{}; a question needs at least {MIN_OPTIONS}",
+            crate::text::count(n, "answer", "answers")
         ));
     }
     if n > MAX_OPTIONS {

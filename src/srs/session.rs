@@ -278,17 +278,30 @@ impl StudySession {
             return false;
         };
         item.option_order.iter().any(|o| o == option_id)
-            && state.choose(&item.option_order, option_id, q.kind)
+            && state.choose(&item.option_order, option_id, q)
+    }
+
+    /// The answer on screen is whole: as many picks as its question asks for.
+    pub fn can_check(&self, bank: &Bank) -> bool {
+        self.current.as_ref().is_some_and(|(item, st)| {
+            !st.checked
+                && bank
+                    .question(&item.question_id)
+                    .is_some_and(|q| st.answered(q))
+        })
     }
 
     /// Lock the answer and show the feedback.
-    pub fn check(&mut self) -> bool {
+    pub fn check(&mut self, bank: &Bank) -> bool {
+        if !self.can_check(bank) {
+            return false;
+        }
         match &mut self.current {
-            Some((_, st)) if st.answered() && !st.checked => {
+            Some((_, st)) => {
                 st.checked = true;
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 

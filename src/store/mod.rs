@@ -215,6 +215,11 @@ pub const MIGRATIONS: &[&str] = &[
         mtime_ms INTEGER NOT NULL
     );
     "#,
+    // 7: an attempt's own title, where it is not its bank's: a study-group pack is sat under
+    //    the pack's title, also when it is resumed after a restart and on Results later.
+    r#"
+    ALTER TABLE attempts ADD COLUMN title TEXT;
+    "#,
 ];
 
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;
@@ -326,6 +331,8 @@ pub struct AttemptSummary {
     pub question_count: i64,
     pub pass_percent: f64,
     pub pack_id: Option<String>,
+    /// The attempt's own title (a pack's); `None`: its bank's.
+    pub title: Option<String>,
 }
 
 impl AttemptSummary {
@@ -348,6 +355,8 @@ pub struct NewAttempt<'a> {
     pub time_limit: Option<Duration>,
     pub items: &'a [ExamItem],
     pub pack_id: Option<&'a str>,
+    /// A title of its own (a study-group pack's); `None` for the bank's.
+    pub title: Option<&'a str>,
 }
 
 pub struct Store {
@@ -522,8 +531,8 @@ impl Store {
         let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
         tx.execute(
             "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                                   status, started_at, pack_id, uid, start_hlc, state_hlc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?10)",
+                                   status, started_at, pack_id, uid, start_hlc, state_hlc, title)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?10, ?11)",
             params![
                 a.bank_id,
                 a.bank_version,
@@ -535,6 +544,7 @@ impl Store {
                 a.pack_id,
                 sync::new_uid(),
                 hlc,
+                a.title,
             ],
         )
         .map_err(|e| classify(&path, e))?;
@@ -567,7 +577,7 @@ impl Store {
         current: usize,
     ) -> Result<(), StoreError> {
         let selected = serde_json::to_string(&state.selected).unwrap_or_else(|_| "[]".into());
-        let answered_at = state.answered().then(now_utc);
+        let answered_at = state.has_pick().then(now_utc);
         let tx = self.write_tx()?;
         let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
         tx.execute(
@@ -693,16 +703,29 @@ impl Store {
         tx.commit().map_err(|e| classify(&path, e))
     }
 
-    /// Give up an unfinished attempt (the user chose not to resume it).
-    pub fn abandon_attempt(&self, attempt_id: i64) -> Result<(), StoreError> {
+    /// Give up an unfinished attempt (the user chose not to resume it) and write `reviews`,
+    /// the answers it still counts as, in the same transaction. An attempt already closed
+    /// is left alone and gets no reviews, so a repeated discard counts nothing twice.
+    pub fn abandon_attempt(
+        &self,
+        attempt_id: i64,
+        reviews: &[crate::srs::Review],
+    ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
         let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
-        tx.execute(
-            "UPDATE attempts SET status = 'abandoned', finished_at = ?2, state_hlc = ?3
-             WHERE id = ?1 AND status = 'in_progress'",
-            params![attempt_id, now_utc(), hlc],
-        )
-        .map_err(|e| self.err(e))?;
+        let closed = tx
+            .execute(
+                "UPDATE attempts SET status = 'abandoned', finished_at = ?2, state_hlc = ?3
+                 WHERE id = ?1 AND status = 'in_progress'",
+                params![attempt_id, now_utc(), hlc],
+            )
+            .map_err(|e| self.err(e))?;
+        if closed == 1 {
+            for r in reviews {
+                let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+                srs::write_review(&tx, r, &hlc).map_err(|e| self.err(e))?;
+            }
+        }
         tx.commit().map_err(|e| self.err(e))
     }
 
@@ -727,7 +750,7 @@ impl Store {
         "SELECT a.id, a.bank_id, a.mode, a.status, a.started_at, a.finished_at,
                 a.score_correct, a.score_total,
                 (SELECT COUNT(*) FROM attempt_items i WHERE i.attempt_id = a.id),
-                a.pass_percent, a.pack_id
+                a.pass_percent, a.pack_id, a.title
          FROM attempts a";
 
     fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
@@ -746,6 +769,7 @@ impl Store {
             question_count: r.get(8)?,
             pass_percent: r.get(9)?,
             pack_id: r.get(10)?,
+            title: r.get(11)?,
         })
     }
 
@@ -779,7 +803,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT bank_id, bank_version, mode, seed, pass_percent, time_limit_secs, status,
-                        elapsed_ms, current_index, pack_id
+                        elapsed_ms, current_index, pack_id, title
                  FROM attempts WHERE id = ?1",
                 [attempt_id],
                 |r| {
@@ -794,13 +818,25 @@ impl Store {
                         r.get::<_, i64>(7)?,
                         r.get::<_, i64>(8)?,
                         r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
                     ))
                 },
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some((bank_id, bank_version, mode, seed, pass, limit, status, elapsed, current, pack)) =
-            head
+        let Some((
+            bank_id,
+            bank_version,
+            mode,
+            seed,
+            pass,
+            limit,
+            status,
+            elapsed,
+            current,
+            pack,
+            title,
+        )) = head
         else {
             return Ok(None);
         };
@@ -846,6 +882,7 @@ impl Store {
             session,
             bank_version,
             pack_id: pack,
+            title,
         }))
     }
 
@@ -904,6 +941,8 @@ pub struct LoadedAttempt {
     pub session: ExamSession,
     pub bank_version: String,
     pub pack_id: Option<String>,
+    /// The attempt's own title (a pack's); `None`: its bank's.
+    pub title: Option<String>,
 }
 
 /// Every connection certprep opens: defensive mode on (no writable schema, no raw page
@@ -1013,6 +1052,7 @@ mod tests {
                 time_limit: Some(Duration::from_secs(600)),
                 items: &its,
                 pack_id: None,
+                title: None,
             })
             .unwrap();
         let st = ItemState {
@@ -1031,7 +1071,7 @@ mod tests {
             Some(Duration::from_millis(600_000 - 12_345))
         );
         assert_eq!(s.unfinished_attempt().unwrap().unwrap().id, id);
-        s.abandon_attempt(id).unwrap();
+        s.abandon_attempt(id, &[]).unwrap();
         assert!(s.unfinished_attempt().unwrap().is_none());
     }
 }

@@ -421,9 +421,11 @@ fn fill_attached(
         .map_err(FillError::Write)?;
     }
     if version < 5 {
-        // A history from before schema v5: its cards lack the latest answer and the time of
-        // the first, which readiness reads; the copied log gives them, as the upgrade does.
+        // A history from before schema v5 gets what the upgrade gives a database of that age
+        // (`migration_step`): its cards lack the latest answer and the time of the first,
+        // which readiness reads, and hold FSRS-5 memory states; both come from the copied log.
         tx.execute_batch(super::FILL_READINESS_COLUMNS)
+            .and_then(|()| super::srs::reschedule(&tx, None).map(|_| ()))
             .map_err(FillError::Write)?;
     }
     check_values(&tx)?;

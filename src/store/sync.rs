@@ -615,7 +615,7 @@ fn export_since(
     {
         let mut st = tx.prepare(
             "SELECT id, uid, bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                    started_at, pack_id, start_hlc
+                    started_at, pack_id, start_hlc, title
              FROM attempts WHERE start_hlc > ?1 AND start_hlc <= ?2",
         )?;
         let heads: Vec<(i64, AttemptStart, String)> = st
@@ -632,6 +632,7 @@ fn export_since(
                         time_limit_secs: r.get(7)?,
                         started_at: r.get(8)?,
                         pack_id: r.get(9)?,
+                        title: r.get(11)?,
                         items: Vec::new(),
                     },
                     r.get(10)?,
@@ -988,8 +989,8 @@ fn apply_start(tx: &Connection, hlc: &str, a: &AttemptStart) -> rusqlite::Result
     }
     tx.prepare_cached(
         "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                               status, started_at, pack_id, uid, start_hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10)",
+                               status, started_at, pack_id, uid, start_hlc, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         a.bank_id,
@@ -1001,7 +1002,8 @@ fn apply_start(tx: &Connection, hlc: &str, a: &AttemptStart) -> rusqlite::Result
         a.started_at,
         a.pack_id,
         a.attempt,
-        hlc
+        hlc,
+        a.title
     ])?;
     let id = tx.last_insert_rowid();
     let mut st = tx.prepare_cached(

@@ -166,6 +166,9 @@ pub struct AttemptStart {
     pub time_limit_secs: Option<i64>,
     pub started_at: String,
     pub pack_id: Option<String>,
+    /// A study-group pack's own title (schema v7); absent from journals of earlier builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// (question id, option order) per position.
     pub items: Vec<(String, Vec<String>)>,
 }

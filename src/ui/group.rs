@@ -128,6 +128,9 @@ pub fn dropped_files(ctx: &egui::Context) -> Vec<PathBuf> {
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
+/// Why "Export result…" waits.
+const NAME_FIRST: &str = "Type your name first: the facilitator's report lists each member by it.";
+
 /// The export bar above Results, shown only for an attempt that was a pack.
 pub fn export_bar(
     ui: &mut Ui,
@@ -146,7 +149,7 @@ pub fn export_bar(
             RichText::new("This was a study-group exam pack: send your result to the facilitator.")
                 .strong(),
         );
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Your name");
             ui.add(egui::TextEdit::singleline(&mut state.member_name).desired_width(180.0))
                 .labelled_by(l.id);
@@ -160,11 +163,16 @@ pub fn export_bar(
             let ok = !state.member_name.trim().is_empty();
             if ui
                 .add_enabled(ok, egui::Button::new("Export result…"))
+                .on_disabled_hover_text(NAME_FIRST)
                 .clicked()
             {
                 out.push(GroupCmd::ExportResult(id).into());
             }
         });
+        if state.member_name.trim().is_empty() {
+            // Said in the bar, not only on hover: a disabled button gives no other clue.
+            ui.label(RichText::new(NAME_FIRST).weak());
+        }
         if let Some(p) = &state.exported {
             ui.label(format!("Saved: {}", p.display()));
         }
@@ -205,7 +213,7 @@ fn pack_section(
     out: &mut Vec<Command>,
 ) {
     ui.label(RichText::new("Sit an exam pack").size(20.0).strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let field = labelled_field(
             ui,
             "Exam pack file",
@@ -232,9 +240,9 @@ fn pack_section(
         let p = &o.pack;
         ui.label(RichText::new(&p.title).strong().size(18.0));
         ui.label(format!(
-            "{} questions · {} minutes · pass mark {}% · {} (version {}) · pack {}",
-            p.items.len(),
-            p.time_limit_minutes,
+            "{} · {} · pass mark {}% · {} (version {}) · pack {}",
+            count(p.items.len(), "question", "questions"),
+            count(p.time_limit_minutes as usize, "minute", "minutes"),
             p.pass_percent,
             // The bank's title when it is loaded here; the pack only carries its id.
             banks
@@ -272,7 +280,7 @@ fn report_section(
     out: &mut Vec<Command>,
 ) {
     ui.label(RichText::new("Group report").size(20.0).strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let field = labelled_field(
             ui,
             "Group folder",
@@ -291,7 +299,7 @@ fn report_section(
     if let Some(e) = &state.folder_error {
         ui.label(RichText::new(e).color(bad_color(ui)));
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let field = labelled_field(
             ui,
             "Result file",
@@ -328,52 +336,7 @@ fn report_section(
     ));
     if !r.members.is_empty() {
         ui.add_space(4.0);
-        let table = r.table();
-        let cols = table.first().map_or(0, Vec::len);
-        // Ten skill areas with long names: headers wrap, and the table scrolls sideways.
-        egui::ScrollArea::horizontal()
-            .id_salt("group-table-scroll")
-            .show(ui, |ui| {
-                egui::Grid::new("group-table")
-                    .num_columns(cols)
-                    .striped(true)
-                    .spacing([14.0, 4.0])
-                    .show(ui, |ui| {
-                        for (i, row) in table.iter().enumerate() {
-                            for (c, cell) in row.iter().enumerate() {
-                                let strong = i == 0 || i == table.len() - 1 || c == 0;
-                                let text = if c > 0 && i > 0 && cell != "-" {
-                                    format!("{cell}%")
-                                } else {
-                                    cell.clone()
-                                };
-                                let mut t = RichText::new(text);
-                                if strong {
-                                    t = t.strong();
-                                }
-                                if i == 0 && c > 0 {
-                                    t = RichText::new(wrap_words(cell, 14)).strong();
-                                }
-                                let score =
-                                    (c > 0 && i > 0).then(|| cell.parse::<f64>().ok()).flatten();
-                                match score {
-                                    // Low scores tinted, so the group's gaps stand out in a
-                                    // 12-column table without reading every number.
-                                    Some(v) => {
-                                        egui::Frame::NONE
-                                            .fill(low_score_tint(bad_color(ui), v))
-                                            .inner_margin(egui::Margin::symmetric(4, 0))
-                                            .show(ui, |ui| ui.label(t));
-                                    }
-                                    None => {
-                                        ui.label(t);
-                                    }
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
+        member_table(ui, &r.table());
         if !r.weakest.is_empty() {
             let w: Vec<String> = r
                 .weakest
@@ -431,7 +394,16 @@ fn report_section(
         ui.add_space(8.0);
         let flagged: Vec<_> = r.flagged().collect();
         ui.label(RichText::new(format!("Questions to check ({})", flagged.len())).strong());
-        if flagged.is_empty() {
+        if r.members.len() < crate::group::MIN_MEMBERS_FOR_DIFFICULTY_FLAG {
+            ui.label(
+                RichText::new(format!(
+                    "Questions are flagged from {} members up: with fewer, a miss says more \
+                     about the member than about the question.",
+                    crate::group::MIN_MEMBERS_FOR_DIFFICULTY_FLAG
+                ))
+                .weak(),
+            );
+        } else if flagged.is_empty() {
             ui.label(RichText::new("No question looks broken.").weak());
         }
         // The group checks a flagged question against its text and key, so they are one
@@ -441,7 +413,7 @@ fn report_section(
             let why: Vec<&str> = q.flags.iter().map(|f| f.describe()).collect();
             let question = bank.and_then(|b| b.question(&q.question_id).map(|x| (b, x)));
             let stem = question.map_or(String::new(), |(_, x)| {
-                format!(" · {}", super::exam::short(&x.stem, 70))
+                format!(" · {}", super::question::short(&x.stem, 70))
             });
             let header =
                 RichText::new(format!("{}{stem}", q.question_id)).color(ui.visuals().warn_fg_color);
@@ -449,7 +421,7 @@ fn report_section(
                 Some((b, x)) => {
                     egui::CollapsingHeader::new(header)
                         .id_salt(("flagged", &q.question_id))
-                        .show(ui, |ui| super::exam::answer_key(ui, b, x));
+                        .show(ui, |ui| super::question::answer_key(ui, b, x));
                 }
                 None => {
                     ui.label(header);
@@ -489,7 +461,7 @@ fn report_section(
                     });
             });
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             labelled_field(
                 ui,
                 "CSV file",
@@ -513,6 +485,93 @@ fn report_section(
             );
             ui.label(RichText::new(format!("{name}: {}", f.reason)).color(bad_color(ui)))
                 .on_hover_text(f.path.display().to_string());
+        }
+    }
+}
+
+/// The member × skill-area table: ten skill areas with long names make it wider than most
+/// windows, so it scrolls sideways, while the member names, a grid of their own beside it,
+/// stay in view. Both grids have the same rows (the header cells as tall as the tallest
+/// wrapped area name), so the stripes and rows line up.
+fn member_table(ui: &mut Ui, table: &[Vec<String>]) {
+    let Some(header) = table.first() else {
+        return;
+    };
+    let headers: Vec<String> = header.iter().skip(1).map(|h| wrap_words(h, 14)).collect();
+    let lines = headers.iter().map(|h| h.lines().count()).max().unwrap_or(1);
+    let header_height = ui.text_style_height(&egui::TextStyle::Body) * lines as f32;
+    let row_height = ui.spacing().interact_size.y;
+    let header_cell = |ui: &mut Ui, text: &str| {
+        ui.vertical(|ui| {
+            ui.set_min_height(header_height);
+            ui.label(RichText::new(text).strong());
+        });
+    };
+    ui.horizontal_top(|ui| {
+        // A grid cell starts narrow; wrapping would break the text per character (the
+        // headers carry their own line breaks).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        egui::Grid::new("group-names")
+            .striped(true)
+            .min_row_height(row_height)
+            .spacing([14.0, 4.0])
+            .show(ui, |ui| {
+                for (i, row) in table.iter().enumerate() {
+                    let name = row.first().map_or("", String::as_str);
+                    if i == 0 {
+                        header_cell(ui, name);
+                    } else {
+                        ui.label(RichText::new(name).strong());
+                    }
+                    ui.end_row();
+                }
+            });
+        egui::ScrollArea::horizontal()
+            .id_salt("group-table-scroll")
+            .show(ui, |ui| {
+                egui::Grid::new("group-table")
+                    .num_columns(headers.len())
+                    .striped(true)
+                    .min_row_height(row_height)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        for h in &headers {
+                            header_cell(ui, h);
+                        }
+                        ui.end_row();
+                        for (i, row) in table.iter().enumerate().skip(1) {
+                            let mean = i == table.len() - 1;
+                            for cell in row.iter().skip(1) {
+                                score_cell(ui, cell, mean);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+    });
+}
+
+/// One score of the table: "-" for no answers, else the percentage, tinted when low.
+fn score_cell(ui: &mut Ui, cell: &str, strong: bool) {
+    let mut text = if cell == "-" {
+        RichText::new(cell)
+    } else {
+        RichText::new(format!("{cell}%"))
+    };
+    if strong {
+        text = text.strong();
+    }
+    match cell.parse::<f64>() {
+        // Low scores tinted, so the group's gaps stand out in a 12-column table without
+        // reading every number.
+        Ok(v) => {
+            egui::Frame::NONE
+                .fill(low_score_tint(bad_color(ui), v))
+                .inner_margin(egui::Margin::symmetric(4, 0))
+                .show(ui, |ui| ui.label(text));
+        }
+        Err(_) => {
+            ui.label(text);
         }
     }
 }
@@ -700,13 +759,14 @@ impl CertprepApp {
         };
         let pack = &o.pack;
         let pack_id = pack.pack_id.clone();
-        let attempt = super::AttemptSpec {
+        let attempt = super::exam::AttemptSpec {
             mode: Mode::Exam,
             seed: pack.seed,
             pass_percent: pack.pass_percent,
             time_limit: Some(pack.time_limit()),
             items: pack.exam_items(),
             pack_id: Some(pack_id.clone()),
+            title: Some(pack.title.clone()),
         };
         let bank_id = bank.id().to_string();
         if let Some(id) = self.begin_attempt(&bank_id, attempt) {

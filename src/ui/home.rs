@@ -2,8 +2,11 @@
 //! weakest areas, today's queue, charts, the exam-date plan; then the banks, the resume
 //! banner, recent results, and banks that failed to load.
 
+use super::exam::ExamCmd;
+use super::setup::SetupCmd;
+use super::study::StudyCmd;
 use super::widgets::band_bar;
-use super::{Command, Dashboard, HomeData};
+use super::{Command, Dashboard, HomeData, Unfinished};
 use crate::bank::LoadReport;
 use crate::plan::ExamPlan;
 use crate::store::backup::BackupInfo;
@@ -35,10 +38,7 @@ pub fn show(
                 ui.add_space(8.0);
             }
             if let Some(u) = &home.unfinished {
-                let title = banks
-                    .bank(&u.attempt.bank_id)
-                    .map_or(u.attempt.bank_id.as_str(), |b| b.manifest.title.as_str());
-                resume_banner(ui, title, u, out);
+                resume_banner(ui, u, &mut home.confirm_discard, out);
             }
             bank_list(ui, banks, store.is_ok(), out);
             ui.add_space(12.0);
@@ -51,21 +51,73 @@ pub fn show(
             }
             ui.add_space(12.0);
             recent(ui, home, banks, out);
-            failures(ui, banks, out);
+            failures(ui, banks);
         });
     });
 }
 
+/// The newest attempt still in progress, with what Home says about it. Read when Home is
+/// entered: the answers are marked here so the discard question can say how many count.
+pub(super) fn unfinished(store: &Store, banks: &LoadReport) -> Option<Unfinished> {
+    let summary = store.unfinished_attempt().ok().flatten()?;
+    let loaded = store.load_session(summary.id).ok().flatten();
+    let bank = banks.bank(&summary.bank_id);
+    let (answered, counted) = match (&loaded, bank) {
+        (Some(l), Some(b)) => {
+            let report = l.session.score(b);
+            let counted = crate::srs::answered_items(&report, b).len();
+            (l.session.answered_count(b), Some(counted))
+        }
+        (Some(l), None) => (l.session.with_picks(), None),
+        (None, _) => (0, bank.map(|_| 0)),
+    };
+    let title = loaded
+        .and_then(|l| l.title)
+        .or_else(|| bank.map(|b| b.manifest.title.clone()))
+        .unwrap_or_else(|| summary.bank_id.clone());
+    // Answered on another computer last (sync): it can be continued here all the same.
+    let elsewhere = store
+        .remote_progress(summary.id)
+        .ok()
+        .flatten()
+        .map(|r| r.name);
+    Some(Unfinished {
+        summary,
+        title,
+        answered,
+        counted,
+        elsewhere,
+    })
+}
+
 /// The database could not be opened: say why, and for a damaged file offer the ways out,
-/// each of which keeps the damaged file aside.
+/// each of which keeps the damaged file aside. Another window holding the history is a lock,
+/// not damage, and is said so.
 fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut Vec<Command>) {
+    let in_use = matches!(e, StoreError::InUse { .. } | StoreError::Locked { .. });
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.label(
-            RichText::new("Your history cannot be opened, so nothing can be saved right now.")
-                .strong()
-                .color(ui.visuals().error_fg_color),
-        );
+        let headline = if in_use {
+            "Your history is open in another certprep window."
+        } else {
+            "Your history cannot be opened, so nothing can be saved right now."
+        };
+        let color = if in_use {
+            ui.visuals().warn_fg_color
+        } else {
+            ui.visuals().error_fg_color
+        };
+        ui.label(RichText::new(headline).strong().color(color));
         ui.label(e.to_string());
+        if in_use {
+            ui.label(
+                "Nothing is wrong with it: one window at a time keeps it, so that two cannot \
+                 write over each other. Carry on in the other window, or close it and press \
+                 Try again.",
+            );
+            if ui.button("Try again").clicked() {
+                out.push(Command::ReopenStore);
+            }
+        }
         if let StoreError::Corrupt { .. } = e {
             ui.add_space(4.0);
             if let Some(b) = backups.first() {
@@ -90,8 +142,11 @@ fn store_problem(ui: &mut Ui, e: &StoreError, backups: &[BackupInfo], out: &mut 
     ui.add_space(8.0);
 }
 
-fn resume_banner(ui: &mut Ui, title: &str, u: &super::Unfinished, out: &mut Vec<Command>) {
-    let a = &u.attempt;
+/// An exam left unfinished: resume it, or discard it after a confirmation that says what
+/// happens to its answers. "Discard…" only opens the question (Tab then Enter from Resume
+/// cannot lose the exam); the dialog opens with "Keep it" focused.
+fn resume_banner(ui: &mut Ui, u: &Unfinished, confirm: &mut bool, out: &mut Vec<Command>) {
+    let a = &u.summary;
     egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
@@ -103,7 +158,8 @@ fn resume_banner(ui: &mut Ui, title: &str, u: &super::Unfinished, out: &mut Vec<
                 None => ui.label(RichText::new("You have an unfinished exam").strong()),
             };
             ui.label(format!(
-                "{title}: {} started {}, {} of {} answered.",
+                "{}: {} started {}, {} of {} answered.",
+                u.title,
                 a.mode.as_str(),
                 super::widgets::local_time(a.started_at),
                 u.answered,
@@ -116,16 +172,64 @@ fn resume_banner(ui: &mut Ui, title: &str, u: &super::Unfinished, out: &mut Vec<
                 );
             }
             ui.label("Time while certprep was closed does not count against you.");
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Resume exam").clicked() {
-                    out.push(Command::Resume(a.id));
+                    out.push(ExamCmd::Resume(a.id).into());
                 }
-                if ui.button("Discard it").clicked() {
-                    out.push(Command::Discard(a.id));
+                if ui.button("Discard…").clicked() {
+                    *confirm = true;
                 }
             });
         });
     ui.add_space(8.0);
+    if *confirm {
+        discard_dialog(ui, u, confirm, out);
+    }
+}
+
+fn discard_dialog(ui: &mut Ui, u: &Unfinished, confirm: &mut bool, out: &mut Vec<Command>) {
+    let modal = egui::Modal::new(egui::Id::unique("discard-exam")).show(ui.ctx(), |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Discard this exam?");
+        ui.label(discard_consequence(u));
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            let keep = ui.button("Keep it");
+            if ui.memory(|m| m.focused().is_none()) {
+                keep.request_focus();
+            }
+            if keep.clicked() {
+                *confirm = false;
+            }
+            let discard = RichText::new("Discard exam").color(ui.visuals().error_fg_color);
+            if ui.button(discard).clicked() {
+                out.push(ExamCmd::Discard(u.summary.id).into());
+                *confirm = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        *confirm = false;
+    }
+}
+
+/// What discarding does, with the number of answers that still count.
+fn discard_consequence(u: &Unfinished) -> String {
+    let gone = "It will not be scored and cannot be resumed.";
+    match u.counted {
+        Some(0) => format!("{gone} It has no answers yet."),
+        Some(n) => format!(
+            "{gone} Your {} still {} as study reviews, as if you had submitted: right ones \
+             as known, wrong ones to see again soon.",
+            crate::text::count(n, "answer", "answers"),
+            crate::text::noun(n, "counts", "count"),
+        ),
+        None => format!(
+            "{gone} Its bank \"{}\" is not loaded, so its answers cannot be marked and will \
+             not count.",
+            u.summary.bank_id
+        ),
+    }
 }
 
 fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Command>) {
@@ -133,43 +237,53 @@ fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Com
     if banks.banks.is_empty() {
         ui.label("No question banks were found. Put bank folders under question-banks/ and press Reload.");
     }
-    egui::Grid::new("banks")
-        .num_columns(2)
-        .striped(true)
-        .spacing([24.0, 8.0])
-        .show(ui, |ui| {
-            for bank in &banks.banks {
-                ui.vertical(|ui| {
-                    // A grid cell starts narrow; wrapping would break the text per character.
-                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                    ui.label(RichText::new(&bank.manifest.title).strong());
-                    ui.label(
-                        RichText::new(format!(
-                            "{} questions · {} skill areas · version {} · mock exam: {} \
-                             questions, {} min, pass {}%",
-                            bank.questions.len(),
-                            bank.manifest.domains.len(),
-                            bank.manifest.version,
-                            bank.manifest.exam.questions,
-                            bank.manifest.exam.minutes,
-                            bank.manifest.exam.pass_percent
-                        ))
-                        .small()
-                        .weak(),
-                    );
-                });
-                let start = ui.add_enabled(can_start, egui::Button::new("Practice…"));
-                // Every row has the same button; its accessible name says which bank it opens.
-                let name = format!("Practice {}", bank.manifest.title);
-                super::widgets::name_button(&start, &name);
-                if start.clicked() {
-                    out.push(Command::OpenSetup {
+    for bank in &banks.banks {
+        // The button first, then the text: the text wraps in whatever width is left, so a
+        // narrow window or large text never pushes the button out of reach.
+        ui.horizontal(|ui| {
+            let start = ui.add_enabled(can_start, egui::Button::new("Practice…"));
+            // Every row has the same button; its accessible name says which bank it opens.
+            let name = format!("Practice {}", bank.manifest.title);
+            super::widgets::name_button(&start, &name);
+            if start.clicked() {
+                out.push(
+                    SetupCmd::Open {
                         bank_id: Some(bank.id().to_string()),
-                    });
-                }
-                ui.end_row();
+                    }
+                    .into(),
+                );
             }
+            ui.vertical(|ui| {
+                ui.label(RichText::new(&bank.manifest.title).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "{} · {} · version {} · mock exam: {}, {}, pass {}%",
+                        crate::text::count(bank.questions.len(), "question", "questions"),
+                        crate::text::count(
+                            bank.manifest.domains.len(),
+                            "skill area",
+                            "skill areas"
+                        ),
+                        bank.manifest.version,
+                        crate::text::count(
+                            bank.manifest.exam.questions as usize,
+                            "question",
+                            "questions"
+                        ),
+                        crate::text::count(
+                            bank.manifest.exam.minutes as usize,
+                            "minute",
+                            "minutes"
+                        ),
+                        bank.manifest.exam.pass_percent
+                    ))
+                    .small()
+                    .weak(),
+                );
+            });
         });
+        ui.add_space(6.0);
+    }
     if ui.button("Reload banks").clicked() {
         out.push(Command::ReloadBanks);
     }
@@ -180,7 +294,7 @@ fn bank_picker(ui: &mut Ui, banks: &LoadReport, home: &HomeData, out: &mut Vec<C
         return;
     }
     let current = home.dashboard.as_ref().map(|d| d.bank_id.as_str());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Dashboard for:");
         for b in &banks.banks {
             let selected = current == Some(b.id());
@@ -229,7 +343,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
             ));
             ui.label(RichText::new(pass_mark_caveat(r.pass_mark)).small().weak());
         } else {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(format!("Predicted score {}", pct(r.predicted)))
                         .size(22.0)
@@ -258,12 +372,12 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         }
         exam_day_line(ui, d, out);
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let (due, new) = d.outlook.study_now.unwrap_or((d.due_now, d.new_available));
             let label = format!("Study now: {due} due, {new} new");
             if ui.button(RichText::new(label).strong()).clicked() {
                 out.push(
-                    super::StudyCmd::Start {
+                    StudyCmd::Start {
                         bank_id: d.bank_id.clone(),
                         area: None,
                     }
@@ -293,35 +407,61 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
     });
     ui.add_space(8.0);
     ui.label(RichText::new("Mastery by skill area").strong());
+    // Sized to the window: names and notes wrap and the bars shrink, so the Study buttons
+    // stay in view at 200% text in a small window. (No sideways scrolling: egui scrolls a
+    // widget inside nested scroll areas into view only in the inner one.)
+    let width = ui.available_width();
+    let name_width = (width * 0.34).clamp(120.0, 420.0);
+    let bar_width = (width * 0.2).clamp(70.0, 220.0);
+    let note_width = (width * 0.2).clamp(90.0, 200.0);
+    let wrapped = |ui: &mut Ui, max: f32, text: RichText| {
+        ui.scope(|ui| {
+            ui.set_max_width(max);
+            ui.add(egui::Label::new(text).wrap());
+        });
+    };
     let exam_day = !d.outlook.exam_day.is_empty();
     egui::Grid::new("mastery")
-        .num_columns(5 + exam_day as usize)
+        .num_columns(4 + exam_day as usize)
         .striped(true)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             for a in &d.report.areas {
-                ui.label(format!("{} ({:.0}%)", a.name, a.weight * 100.0));
+                ui.vertical(|ui| {
+                    wrapped(
+                        ui,
+                        name_width,
+                        RichText::new(format!("{} ({:.0}%)", a.name, a.weight * 100.0)),
+                    );
+                    ui.label(
+                        RichText::new(format!("{} / {} seen", a.seen, a.total))
+                            .small()
+                            .weak(),
+                    );
+                });
                 if a.seen == 0 {
                     // An unstarted area's estimate is borrowed from the others (or is the
                     // bare prior): say so instead of drawing a 0–100% band.
                     ui.label(RichText::new("not started").weak());
-                    if d.report.is_prior_only() {
-                        ui.label("");
+                    let note = if d.report.is_prior_only() {
+                        String::new()
                     } else {
-                        ui.label(
-                            RichText::new(format!("~{} from other areas", pct(a.mastery))).weak(),
-                        );
-                    }
+                        format!("~{} from other areas", pct(a.mastery))
+                    };
+                    wrapped(ui, note_width, RichText::new(note).weak());
                 } else {
-                    band_bar(ui, a.mastery, a.low, a.high, None, 220.0);
-                    ui.label(format!(
-                        "{} ({}–{})",
-                        pct(a.mastery),
-                        pct(a.low),
-                        pct(a.high)
-                    ));
+                    band_bar(ui, a.mastery, a.low, a.high, None, bar_width);
+                    wrapped(
+                        ui,
+                        note_width,
+                        RichText::new(format!(
+                            "{} ({}–{})",
+                            pct(a.mastery),
+                            pct(a.low),
+                            pct(a.high)
+                        )),
+                    );
                 }
-                ui.label(format!("{} / {} seen", a.seen, a.total));
                 if exam_day {
                     let recall = d.outlook.exam_day.iter().find(|r| r.domain_id == a.domain_id);
                     match recall.filter(|r| r.seen > 0) {
@@ -354,7 +494,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         d.report.weakest(3)
     };
     for a in weakest {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let started = if a.seen == 0 { " (not started)" } else { "" };
             ui.label(format!("{}: {}{started}", a.name, pct(a.mastery)));
             let button = ui.button("Study this area");
@@ -419,7 +559,7 @@ fn exam_day_line(ui: &mut Ui, d: &Dashboard, out: &mut Vec<Command>) {
             );
             if ui.button(label).clicked() {
                 out.push(
-                    super::StudyCmd::ExamReview {
+                    StudyCmd::ExamReview {
                         bank_id: d.bank_id.clone(),
                     }
                     .into(),
@@ -475,7 +615,7 @@ fn activity_strip(ui: &mut Ui, days: &[(chrono::NaiveDate, usize)]) {
     }
     let most = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
     let week = days.iter().rev().take(7).filter(|d| d.1 > 0).count();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 2.0;
         let v = ui.visuals().clone();
         for &(day, n) in days {
@@ -509,7 +649,7 @@ fn activity_strip(ui: &mut Ui, days: &[(chrono::NaiveDate, usize)]) {
 
 /// Mock-exam scores and daily readiness over time (x axis: calendar days from the first point).
 fn charts(ui: &mut Ui, d: &Dashboard) {
-    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points};
+    use egui_plot::{HLine, Line, Plot, PlotPoints, Points};
     let first = d
         .exam_scores
         .iter()
@@ -544,6 +684,16 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .chain(&readiness)
         .map(|p| p[0])
         .fold(0.0, f64::max);
+    // The key sits above the chart, not inside it: in a corner it covered the first days'
+    // points, which are exactly where a new learner's history is.
+    chart_key(
+        ui,
+        &[
+            (readiness_color, "predicted readiness %"),
+            (score_color, "mock exam score %"),
+            (pass_color, "pass mark"),
+        ],
+    );
     Plot::new("progress")
         .height(180.0)
         .include_y(0.0)
@@ -553,8 +703,6 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
-        // Top left: the newest points, at the right, are the ones a learner looks for.
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_formatter(move |mark, _| axis_date(first, mark.value))
         .label_formatter(move |hover| {
             let (name, at) = match hover {
@@ -572,8 +720,8 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
             ))
         })
         .show(ui, |p| {
-            // Explicit colours: the readiness line and its points are one series in the
-            // legend, and egui_plot would otherwise give each its own automatic colour.
+            // Explicit colours, the ones the key above names: egui_plot would otherwise give
+            // each series (the readiness line and its points too) its own automatic colour.
             p.hline(HLine::new("pass mark", pass).color(pass_color));
             p.line(
                 Line::new("predicted readiness %", PlotPoints::from(readiness.clone()))
@@ -590,6 +738,18 @@ fn charts(ui: &mut Ui, d: &Dashboard) {
                     .color(score_color),
             );
         });
+}
+
+/// A row of coloured swatches with the series' names.
+fn chart_key(ui: &mut Ui, series: &[(egui::Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        for &(color, name) in series {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 4.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 1.0, color);
+            ui.label(RichText::new(name).small());
+            ui.add_space(8.0);
+        }
+    });
 }
 
 /// The calendar date `offset` days after `first`, for the chart's axis ("Nov 26"); the axis
@@ -649,7 +809,7 @@ fn study_area_on_click(
     super::widgets::name_button(button, name);
     if button.clicked() {
         out.push(
-            super::StudyCmd::Start {
+            StudyCmd::Start {
                 bank_id: bank_id.to_string(),
                 area: Some(area.domain_id.clone()),
             }
@@ -668,7 +828,7 @@ fn plan_section(
 ) {
     ui.add_space(8.0);
     ui.label(RichText::new("Exam-date plan").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Exam date (YYYY-MM-DD)");
         ui.add(egui::TextEdit::singleline(date).desired_width(110.0))
             .labelled_by(l.id);
@@ -767,20 +927,29 @@ fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Comman
         ui.label("No finished exams yet.");
         return;
     }
-    egui::Grid::new("recent")
-        .num_columns(5)
-        .striped(true)
-        .spacing([16.0, 4.0])
-        .show(ui, |ui| {
-            for a in &home.recent {
+    for a in &home.recent {
+        // The button first, the details wrapping beside it: nothing is pushed off a narrow
+        // window.
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    banks.bank(&a.bank_id).is_some(),
+                    egui::Button::new(format!("Review #{}", a.id)),
+                )
+                .clicked()
+            {
+                out.push(Command::ShowResults(a.id));
+            }
+            ui.horizontal_wrapped(|ui| {
                 ui.label(super::widgets::local_time(
                     a.finished_at.unwrap_or(a.started_at),
                 ));
-                ui.label(
+                let title = a.title.as_deref().unwrap_or_else(|| {
                     banks
                         .bank(&a.bank_id)
-                        .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str()),
-                );
+                        .map_or(a.bank_id.as_str(), |b| b.manifest.title.as_str())
+                });
+                ui.label(title);
                 ui.label(a.mode.as_str());
                 let pct = a.percent().unwrap_or(0.0);
                 let passed = pct + 1e-9 >= a.pass_percent;
@@ -790,21 +959,12 @@ fn recent(ui: &mut Ui, home: &HomeData, banks: &LoadReport, out: &mut Vec<Comman
                     a.total.unwrap_or(0),
                     if passed { "pass" } else { "below pass mark" }
                 ));
-                if ui
-                    .add_enabled(
-                        banks.bank(&a.bank_id).is_some(),
-                        egui::Button::new(format!("Review #{}", a.id)),
-                    )
-                    .clicked()
-                {
-                    out.push(Command::ShowResults(a.id));
-                }
-                ui.end_row();
-            }
+            });
         });
+    }
 }
 
-fn failures(ui: &mut Ui, banks: &LoadReport, _out: &mut Vec<Command>) {
+fn failures(ui: &mut Ui, banks: &LoadReport) {
     if banks.failures.is_empty() {
         return;
     }

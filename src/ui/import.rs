@@ -347,7 +347,7 @@ pub fn show(
                 ui.add_space(8.0);
                 file_row(ui, state, dialog_open, out);
                 if let Some(job) = &state.job {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.add(egui::Spinner::new());
                         ui.label(format!(
                             "{}… {:.1} s",
@@ -373,7 +373,7 @@ pub fn show(
 
 fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut Vec<Command>) {
     let busy = state.busy();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let r = labelled_field(
             ui,
             "File to import",
@@ -406,9 +406,9 @@ fn written(ui: &mut Ui, w: &WrittenBank, out: &mut Vec<Command>) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(
             RichText::new(format!(
-                "Imported {} questions in {} skill areas into {}.",
-                w.questions,
-                w.areas,
+                "Imported {} in {} into {}.",
+                crate::text::count(w.questions, "question", "questions"),
+                crate::text::count(w.areas, "skill area", "skill areas"),
                 w.dir.display()
             ))
             .strong(),
@@ -419,11 +419,14 @@ fn written(ui: &mut Ui, w: &WrittenBank, out: &mut Vec<Command>) {
                 aside.display()
             ));
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Practise with it").clicked() {
-                out.push(Command::OpenSetup {
-                    bank_id: Some(w.id.clone()),
-                });
+                out.push(
+                    super::SetupCmd::Open {
+                        bank_id: Some(w.id.clone()),
+                    }
+                    .into(),
+                );
             }
             if ui.button("Import another file").clicked() {
                 out.push(ImportCmd::Clear.into());
@@ -448,8 +451,8 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
     );
     ui.label(
         RichText::new(format!(
-            "{} questions to import, {} skipped",
-            p.import.questions.len(),
+            "{} to import, {} skipped",
+            crate::text::count(p.import.questions.len(), "question", "questions"),
             p.import.skipped.len()
         ))
         .strong(),
@@ -503,7 +506,7 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
                 .color(ui.visuals().warn_fg_color)
                 .strong(),
             );
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(
                         !busy && id_ok,
@@ -617,7 +620,7 @@ pub fn first_line(text: &str, max: usize) -> String {
         .unwrap_or("")
         .trim();
     let more = text.trim().lines().count() > 1;
-    let mut s = super::exam::short(line, max);
+    let mut s = super::question::short(line, max);
     if more && !s.ends_with('…') {
         s.push_str(" …");
     }
@@ -715,8 +718,8 @@ impl CertprepApp {
                 self.notice = Some(Notice {
                     kind: NoticeKind::Info,
                     text: format!(
-                        "Imported {} questions into {}.",
-                        w.questions,
+                        "Imported {} into {}.",
+                        crate::text::count(w.questions, "question", "questions"),
                         target_name(&self.banks_dir, &w.id)
                     ),
                 });

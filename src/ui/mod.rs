@@ -1,6 +1,9 @@
-//! The desktop window. Each screen lives in its own file and only *draws*: it reads state
-//! and pushes [`Command`]s; [`CertprepApp::run_cmd`] applies them after the frame, in one
-//! place, so every change to the session and every database write has one home.
+//! The desktop window. Each screen lives in its own file with its state and its command
+//! enum: drawing reads the state and pushes [`Command`]s, and after the frame
+//! [`CertprepApp::run_cmd`] routes each to the screen that applies it (`run_exam`,
+//! `run_setup`, `run_study`, `run_group`, `run_import`), so every change to a session and
+//! every database write has one home. This file holds what is shared: the app, the routing,
+//! Home's data and the notice bar's messages.
 
 pub mod dialog;
 mod exam;
@@ -8,6 +11,7 @@ mod group;
 pub mod home;
 mod import;
 mod loading;
+mod question;
 mod results;
 mod settings;
 mod setup;
@@ -16,7 +20,7 @@ mod sync;
 mod widgets;
 
 use crate::bank::{Bank, LoadReport, load_banks};
-use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning, assemble};
+use crate::exam::Mode;
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
 use crate::prefs::{Prefs, StartScreen, Theme};
@@ -24,44 +28,32 @@ use crate::srs::StudySettings;
 use crate::store::backup::{BackupInfo, list_backups, start_fresh};
 use crate::store::lock::InstanceLock;
 use crate::store::srs::{ReadinessPoint, StudyPlanSettings};
-use crate::store::{AttemptSummary, NewAttempt, Store, StoreError};
+use crate::store::{AttemptSummary, Store, StoreError};
 use loading::BankLoading;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+pub use exam::{ExamCmd, ExamView};
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
+pub use results::ResultsView;
 pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
-pub use setup::SetupForm;
-pub use study::StudyCmd;
+pub use setup::{SetupCmd, SetupForm};
+pub use study::{StudyCmd, StudyView};
 pub use sync::SyncCmd;
 
-/// How often the used time of a running exam is written, besides every answer.
-const HEARTBEAT: Duration = Duration::from_secs(5);
-
-/// Everything a user can ask for. Drawing code creates these; `run_cmd` carries them out.
+/// Everything a user can ask for. Drawing code creates these; `run_cmd` carries them out,
+/// handing a screen's own commands to that screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     GoHome,
-    OpenSetup {
-        bank_id: Option<String>,
-    },
-    Start(SetupForm),
-    Resume(i64),
-    Discard(i64),
-    Choose {
-        index: usize,
-        option: String,
-    },
-    ToggleFlag(usize),
-    GoTo(usize),
-    Next,
-    Previous,
-    Check(usize),
-    OpenReview,
-    CloseReview,
-    Submit,
+    /// New practice session: the form, and starting it.
+    Setup(SetupCmd),
+    /// The exam runner: answers, flags, moving, review, submit; resume and discard.
+    Exam(ExamCmd),
+    /// Spaced-repetition study.
+    Study(StudyCmd),
     ShowResults(i64),
     ReloadBanks,
     DismissNotice,
@@ -69,6 +61,8 @@ pub enum Command {
     RestoreBackup(PathBuf),
     /// Damaged database: keep it aside and start with an empty one.
     StartFresh,
+    /// The history was held by another window: try to take it again.
+    ReopenStore,
     OpenSettings,
     SetTheme(Theme),
     SetZoom(f32),
@@ -82,8 +76,6 @@ pub enum Command {
     Sync(SyncCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
-    /// The Study screen: starting a session, answering, rating.
-    Study(StudyCmd),
     /// Settings: steps, time budget, fitting FSRS to the learner.
     Settings(SettingsCmd),
     SetStudySettings(crate::srs::StudySettings),
@@ -114,40 +106,6 @@ pub struct Notice {
     pub text: String,
 }
 
-/// A running exam or study session and what the runner remembers about it.
-pub struct ExamView {
-    pub session: ExamSession,
-    pub reviewing: bool,
-    pub resumed: bool,
-    last_saved: Instant,
-    warned: TimeWarning,
-}
-
-pub struct ResultsView {
-    pub session: ExamSession,
-    pub report: ScoreReport,
-    pub elapsed: Duration,
-    pub only_incorrect: bool,
-}
-
-impl ResultsView {
-    /// Questions answered wrong or left unanswered, in exam order.
-    pub fn missed(&self) -> Vec<String> {
-        self.session
-            .items
-            .iter()
-            .zip(&self.report.items)
-            .filter(|(_, r)| !r.is_correct)
-            .map(|(item, _)| item.question_id.clone())
-            .collect()
-    }
-}
-
-/// A spaced-repetition study session on the Study screen.
-pub struct StudyView {
-    pub session: crate::srs::StudySession,
-}
-
 pub enum Screen {
     Home,
     Study(Box<StudyView>),
@@ -166,6 +124,8 @@ pub enum Screen {
 pub struct HomeData {
     pub recent: Vec<AttemptSummary>,
     pub unfinished: Option<Unfinished>,
+    /// The "Discard this exam?" question is open.
+    pub confirm_discard: bool,
     /// The dashboard of the selected bank.
     pub dashboard: Option<Dashboard>,
     /// The exam-date form as typed.
@@ -173,10 +133,16 @@ pub struct HomeData {
     pub plan_target: f64,
 }
 
-/// The exam Home offers to resume.
+/// The exam Home offers to resume or discard.
 pub struct Unfinished {
-    pub attempt: AttemptSummary,
+    pub summary: AttemptSummary,
+    /// A study-group pack's own title, else the bank's (its id when it is not loaded).
+    pub title: String,
+    /// Questions with a whole answer.
     pub answered: usize,
+    /// Answers that become reviews if it is discarded (as on submit); `None` when its bank
+    /// is not loaded and they cannot be marked.
+    pub counted: Option<usize>,
     /// The other computer's name, when it was last answered there (sync).
     pub elsewhere: Option<String>,
 }
@@ -242,24 +208,11 @@ pub struct CertprepApp {
     commands: Vec<Command>,
 }
 
-/// Everything about a new attempt except its bank: what [`CertprepApp::begin_attempt`] writes.
-struct AttemptSpec {
-    mode: Mode,
-    seed: u64,
-    pass_percent: f64,
-    time_limit: Option<Duration>,
-    items: Vec<ExamItem>,
-    pack_id: Option<String>,
-}
-
 impl CertprepApp {
     /// Open the data folder as the window does: take the one-window lock, open the
     /// database, take the daily backup.
     pub fn open(banks_dir: PathBuf, data_dir: PathBuf) -> Self {
-        let (lock, store) = match InstanceLock::acquire(&data_dir) {
-            Ok(lock) => (Some(lock), Store::open_in(&data_dir)),
-            Err(e) => (None, Err(e)),
-        };
+        let (lock, store) = take_history(&data_dir);
         let mut app = CertprepApp::new(banks_dir, data_dir, store);
         app._lock = lock;
         if let Ok(store) = &app.store
@@ -349,11 +302,17 @@ impl CertprepApp {
             return;
         }
         self.tick();
+        widgets::scroll_to_new_focus(ui.ctx());
         let mut commands = std::mem::take(&mut self.commands);
         self.draw(ui, &mut commands);
+        if !commands.is_empty() {
+            // Commands run after the frame is drawn: draw once more to show what they did.
+            ui.ctx().request_repaint();
+        }
         for cmd in commands {
             self.run_cmd(cmd);
         }
+        widgets::note_new_focus(ui.ctx());
         self.remember_screen();
         if matches!(&self.screen, Screen::Exam(v) if v.session.clock.limit.is_some()) {
             // The countdown must move even when nobody touches the mouse.
@@ -493,8 +452,7 @@ impl CertprepApp {
             Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
             Screen::Exam(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
-                    let now = Instant::now() + self.time_shift;
-                    exam::show(ui, bank, view, now, out);
+                    exam::show(ui, bank, view, Instant::now() + self.time_shift, out);
                 }
             }
             Screen::Results(view) => {
@@ -520,87 +478,24 @@ impl CertprepApp {
         }
     }
 
-    /// Time-driven work: auto-submit when the countdown ends, warnings, the heartbeat.
+    /// Time-driven work: background jobs and dialogs, the exam's countdown.
     fn tick(&mut self) {
         self.poll_import();
         self.poll_dialog();
         self.tick_sync();
         self.poll_fit();
         self.poll_study();
-        let now = self.now();
-        let Screen::Exam(view) = &mut self.screen else {
-            return;
-        };
-        view.session.clock.start(now);
-        if view.session.submit_if_expired(now) {
-            self.notice = Some(Notice {
-                kind: NoticeKind::Warning,
-                text: "Time is up: your exam was submitted automatically.".into(),
-            });
-            self.finish_exam();
-            return;
-        }
-        let warning = TimeWarning::for_remaining(view.session.clock.remaining(now));
-        if warning > view.warned {
-            view.warned = warning;
-            let text = match warning {
-                TimeWarning::OneMinute => "One minute left. Unanswered questions score zero.",
-                _ => "Ten minutes left.",
-            };
-            self.notice = Some(Notice {
-                kind: NoticeKind::Warning,
-                text: text.into(),
-            });
-        }
-        if now.saturating_duration_since(view.last_saved) >= HEARTBEAT {
-            view.last_saved = now;
-            let (id, used, cur) = (
-                view.session.attempt_id,
-                view.session.clock.used(now),
-                view.session.current,
-            );
-            if let Ok(store) = &self.store
-                && let Err(e) = store.save_progress(id, used, cur)
-            {
-                self.notice = Some(error_notice(format!("Could not save progress: {e}")));
-            }
-        }
+        self.tick_exam();
     }
 
-    /// Apply one command. The only place that changes the session or writes to the store.
+    /// Apply one command, or hand it to the screen whose command it is. Changes to a session
+    /// and database writes happen here and in those screens' `run_*`, never while drawing.
     pub fn run_cmd(&mut self, cmd: Command) {
         match cmd {
             Command::GoHome => self.go_home(),
-            Command::OpenSetup { bank_id } => {
-                let form = SetupForm::for_bank(&self.banks, bank_id.as_deref());
-                self.screen = Screen::Setup(form);
-            }
-            Command::Start(form) => self.start(&form),
-            Command::Resume(id) => self.resume(id),
-            Command::Discard(id) => {
-                if let Ok(store) = &self.store
-                    && let Err(e) = store.abandon_attempt(id)
-                {
-                    self.notice = Some(error_notice(e.to_string()));
-                }
-                self.refresh_home();
-            }
-            Command::Choose { index, option } => self.change_item(index, |s, bank| {
-                let kind = bank.question(&s.items[index].question_id).map(|q| q.kind);
-                kind.is_some_and(|k| s.choose(index, &option, k))
-            }),
-            Command::ToggleFlag(index) => self.change_item(index, |s, _| s.toggle_flag(index)),
-            Command::Check(index) => self.change_item(index, |s, _| s.check(index)),
-            Command::GoTo(i) => self.with_exam(|v| v.session.go_to(i)),
-            Command::Next => self.with_exam(|v| v.session.next()),
-            Command::Previous => self.with_exam(|v| v.session.previous()),
-            Command::OpenReview => self.with_exam(|v| v.reviewing = true),
-            Command::CloseReview => self.with_exam(|v| v.reviewing = false),
-            Command::Submit => {
-                let now = self.now();
-                self.with_exam(|v| v.session.submit(now, false));
-                self.finish_exam();
-            }
+            Command::Setup(c) => self.run_setup(c),
+            Command::Exam(c) => self.run_exam(c),
+            Command::Study(c) => self.run_study(c),
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
@@ -615,8 +510,8 @@ impl CertprepApp {
                         NoticeKind::Warning
                     },
                     text: format!(
-                        "Reloaded {} bank(s); {n} could not be loaded.",
-                        self.banks.banks.len()
+                        "Reloaded {}; {n} could not be loaded.",
+                        crate::text::count(self.banks.banks.len(), "bank", "banks")
                     ),
                 });
             }
@@ -650,11 +545,11 @@ impl CertprepApp {
             Command::StartFresh => {
                 self.replace_store(start_fresh(&self.data_dir), "Started a new database")
             }
+            Command::ReopenStore => self.reopen_store(),
             Command::SelectBank(id) => {
                 self.focus_bank(&id);
                 self.refresh_home();
             }
-            Command::Study(c) => self.run_study(c),
             Command::Settings(c) => self.run_settings(c),
             Command::SetStudySettings(new) => self.set_study_settings(new),
             Command::SetPlan {
@@ -746,43 +641,6 @@ impl CertprepApp {
         }
     }
 
-    fn with_exam(&mut self, f: impl FnOnce(&mut ExamView)) {
-        if let Screen::Exam(view) = &mut self.screen {
-            f(view);
-        }
-    }
-
-    /// Change one item and write it to the database at once, so a crash loses nothing.
-    fn change_item(&mut self, index: usize, f: impl FnOnce(&mut ExamSession, &Bank) -> bool) {
-        let now = self.now();
-        let Screen::Exam(view) = &mut self.screen else {
-            return;
-        };
-        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
-            return;
-        };
-        if !f(&mut view.session, bank) {
-            return;
-        }
-        let s = &view.session;
-        let result = match &self.store {
-            Ok(store) => store.save_item(
-                s.attempt_id,
-                index,
-                &s.states[index],
-                s.clock.used(now),
-                s.current,
-            ),
-            Err(_) => Ok(()),
-        };
-        view.last_saved = now;
-        if let Err(e) = result {
-            self.notice = Some(error_notice(format!(
-                "Your last answer could not be saved: {e}"
-            )));
-        }
-    }
-
     fn go_home(&mut self) {
         // Leaving a running exam pauses it; it can be resumed from Home.
         if let Err(e) = self.pause_exam() {
@@ -804,19 +662,7 @@ impl CertprepApp {
             return;
         };
         let recent = store.recent_attempts(10).unwrap_or_default();
-        let unfinished = store.unfinished_attempt().ok().flatten().map(|a| {
-            let answered = store
-                .load_session(a.id)
-                .ok()
-                .flatten()
-                .map_or(0, |l| l.session.answered_count());
-            let elsewhere = store.remote_progress(a.id).ok().flatten().map(|r| r.name);
-            Unfinished {
-                attempt: a,
-                answered,
-                elsewhere,
-            }
-        });
+        let unfinished = home::unfinished(store, &self.banks);
         let bank = self
             .selected_bank
             .as_deref()
@@ -826,6 +672,7 @@ impl CertprepApp {
         let mut home = HomeData {
             recent,
             unfinished,
+            confirm_discard: false,
             dashboard: None,
             plan_date: String::new(),
             plan_target: 0.0,
@@ -850,187 +697,6 @@ impl CertprepApp {
         self.home = home;
     }
 
-    fn start(&mut self, form: &SetupForm) {
-        let Some(bank) = self.banks.bank(&form.bank_id) else {
-            self.notice = Some(error_notice(format!(
-                "No bank \"{}\" is loaded.",
-                form.bank_id
-            )));
-            return;
-        };
-        let seed = form.seed.unwrap_or_else(crate::exam::random_seed);
-        // The learner's own pass mark (Settings), which readiness predicts against too.
-        let pass_percent = self
-            .store
-            .as_ref()
-            .ok()
-            .and_then(|s| s.effective_pass_percent(bank).ok())
-            .unwrap_or(bank.manifest.exam.pass_percent);
-        let attempt = AttemptSpec {
-            mode: form.mode,
-            seed,
-            pass_percent,
-            time_limit: (form.mode == Mode::Exam)
-                .then(|| Duration::from_secs(form.minutes as u64 * 60)),
-            items: assemble(bank, form.questions, seed),
-            pack_id: None,
-        };
-        self.begin_attempt(&form.bank_id, attempt);
-    }
-
-    /// Write a new attempt to the database (with the readiness it predicts, for a timed exam)
-    /// and open the exam screen on it. Self-made exams and group packs both start here.
-    fn begin_attempt(&mut self, bank_id: &str, attempt: AttemptSpec) -> Option<i64> {
-        let Some(bank) = self.banks.bank(bank_id) else {
-            self.notice = Some(error_notice(format!("No bank \"{bank_id}\" is loaded.")));
-            return None;
-        };
-        let store = match &mut self.store {
-            Ok(s) => s,
-            Err(e) => {
-                let text = format!("Cannot start: the database is not available ({e}).");
-                self.notice = Some(error_notice(text));
-                return None;
-            }
-        };
-        let created = store.create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
-            mode: attempt.mode,
-            seed: attempt.seed,
-            pass_percent: attempt.pass_percent,
-            time_limit: attempt.time_limit,
-            items: &attempt.items,
-            pack_id: attempt.pack_id.as_deref(),
-        });
-        let id = match created {
-            Ok(id) => id,
-            Err(e) => {
-                self.notice = Some(error_notice(format!("Could not start the exam: {e}")));
-                return None;
-            }
-        };
-        if attempt.mode == Mode::Exam
-            && let Err(e) = record_prediction(store, bank, id)
-        {
-            self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));
-        }
-        let session = ExamSession::new(
-            id,
-            bank.id(),
-            attempt.mode,
-            attempt.seed,
-            attempt.pass_percent,
-            attempt.items,
-            attempt.time_limit,
-        );
-        self.enter_exam(session, false);
-        Some(id)
-    }
-
-    fn enter_exam(&mut self, session: ExamSession, resumed: bool) {
-        self.focus_bank(&session.bank_id);
-        let now = self.now();
-        let warned = TimeWarning::for_remaining(session.clock.remaining(now));
-        self.screen = Screen::Exam(Box::new(ExamView {
-            session,
-            reviewing: false,
-            resumed,
-            last_saved: now,
-            warned,
-        }));
-    }
-
-    fn resume(&mut self, id: i64) {
-        let loaded = match &self.store {
-            Ok(store) => store.load_session(id),
-            Err(_) => return,
-        };
-        match loaded {
-            Ok(Some(l)) if self.banks.bank(&l.session.bank_id).is_some() => {
-                self.enter_exam(l.session, true);
-                self.notice = Some(Notice {
-                    kind: NoticeKind::Info,
-                    text: "Exam resumed with your answers, flags and remaining time. \
-                           Time while certprep was closed does not count."
-                        .into(),
-                });
-            }
-            Ok(Some(l)) => {
-                self.notice = Some(error_notice(format!(
-                    "This exam uses the bank \"{}\", which is not loaded; it cannot be resumed until the bank is back.",
-                    l.session.bank_id
-                )))
-            }
-            Ok(None) => self.refresh_home(),
-            Err(e) => self.notice = Some(error_notice(e.to_string())),
-        }
-    }
-
-    fn finish_exam(&mut self) {
-        let now = self.now();
-        let utc_now = self.utc_now();
-        let Screen::Exam(view) = &mut self.screen else {
-            return;
-        };
-        if view.session.is_open() {
-            return;
-        }
-        let Some(bank) = self.banks.bank(&view.session.bank_id) else {
-            return;
-        };
-        let report = view.session.score(bank);
-        let elapsed = view.session.clock.used(now);
-        let saved =
-            match &mut self.store {
-                Ok(store) => exam_evidence(store, bank, &view.session, &report, utc_now).and_then(
-                    |evidence| store.finish_attempt(&view.session, elapsed, &report, &evidence),
-                ),
-                Err(_) => Ok(()),
-            };
-        if let Err(e) = saved {
-            self.notice = Some(error_notice(format!(
-                "Your result could not be saved: {e}. Your answers up to now are in the database."
-            )));
-        }
-        let session = view.session.clone();
-        self.screen = Screen::Results(Box::new(ResultsView {
-            session,
-            report,
-            elapsed,
-            only_incorrect: false,
-        }));
-    }
-
-    fn show_results(&mut self, id: i64) {
-        let loaded = match &self.store {
-            Ok(store) => store.load_session(id),
-            Err(_) => return,
-        };
-        match loaded {
-            Ok(Some(l)) => match self.banks.bank(&l.session.bank_id) {
-                Some(bank) => {
-                    let report = l.session.score(bank);
-                    let elapsed = l.session.clock.used(self.now());
-                    self.screen = Screen::Results(Box::new(ResultsView {
-                        session: l.session,
-                        report,
-                        elapsed,
-                        only_incorrect: false,
-                    }));
-                }
-                None => {
-                    self.notice = Some(error_notice(format!(
-                        "The bank \"{}\" of that exam is not loaded.",
-                        l.session.bank_id
-                    )))
-                }
-            },
-            Ok(None) => {}
-            Err(e) => self.notice = Some(error_notice(e.to_string())),
-        }
-    }
-
     /// Called when the window closes: stop the clock and write the time used.
     pub fn on_close(&mut self) {
         // The window is going away: there is nobody left to tell if this fails, and every
@@ -1038,42 +704,32 @@ impl CertprepApp {
         let _ = self.pause_exam();
     }
 
-    /// Stop the clock of the exam on screen, if any, and save the time used and the current
-    /// question, so that resuming carries on from here.
-    fn pause_exam(&mut self) -> Result<(), StoreError> {
-        let now = self.now();
-        let Screen::Exam(view) = &mut self.screen else {
-            return Ok(());
-        };
-        view.session.clock.pause(now);
-        match &self.store {
-            Ok(store) => store.save_progress(
-                view.session.attempt_id,
-                view.session.clock.used(now),
-                view.session.current,
-            ),
-            // Start-up already said the database is unavailable.
-            Err(_) => Ok(()),
+    /// Try again to take the history another window held (the lock, then the database).
+    fn reopen_store(&mut self) {
+        let (lock, store) = take_history(&self.data_dir);
+        if let Err(e) = &store {
+            self.notice = Some(error_notice(format!("Still not available: {e}")));
+            return;
         }
+        self._lock = lock;
+        self.store = store;
+        if let Ok(store) = &self.store {
+            self.study_settings = store.study_settings().unwrap_or_default();
+        }
+        self.notice = Some(Notice {
+            kind: NoticeKind::Info,
+            text: "Your history is open here now.".into(),
+        });
+        self.refresh_home();
     }
 }
 
-/// What readiness says as a mock exam starts, kept to compare with its score later
-/// (calibration). Taken before any answer of the exam counts.
-pub(crate) fn record_prediction(
-    store: &Store,
-    bank: &Bank,
-    attempt_id: i64,
-) -> Result<(), StoreError> {
-    let mut cards = store.load_cards(bank.id())?;
-    crate::srs::drop_retired(bank, &mut cards);
-    let report = store.mastery_report(bank, &cards, chrono::Utc::now())?;
-    // Before any answer the "prediction" is the bare prior; scoring it against the exam
-    // would blame the model for what it was never told (see "No prediction yet").
-    if report.is_prior_only() {
-        return Ok(());
+/// The one-window lock on the data folder, then the database in it.
+fn take_history(data_dir: &std::path::Path) -> (Option<InstanceLock>, Result<Store, StoreError>) {
+    match InstanceLock::acquire(data_dir) {
+        Ok(lock) => (Some(lock), Store::open_in(data_dir)),
+        Err(e) => (None, Err(e)),
     }
-    store.save_prediction(attempt_id, bank.id(), &report.readiness)
 }
 
 /// Everything the dashboard shows for one bank, read in one go when Home is entered.
@@ -1147,29 +803,6 @@ pub fn build_dashboard(
             outlook,
         },
         plan_settings,
-    ))
-}
-
-/// What a finished exam teaches: the FSRS review of every answered item (right = Good,
-/// wrong = Again, scheduled by the learner's scheduler for the bank, see
-/// `Scheduler::exam_next_card`) and the realism evidence of those seen before.
-fn exam_evidence(
-    store: &Store,
-    bank: &Bank,
-    session: &ExamSession,
-    report: &ScoreReport,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<crate::mastery::ExamEvidence, StoreError> {
-    let mut cards = store.load_cards(&session.bank_id)?;
-    crate::srs::drop_retired(bank, &mut cards);
-    Ok(crate::mastery::exam_evidence(
-        bank,
-        &cards,
-        &store.model_inputs(bank)?,
-        &store.scheduler_for(&session.bank_id)?,
-        &crate::srs::answered_items(report),
-        now,
-        session.attempt_id,
     ))
 }
 

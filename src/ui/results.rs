@@ -1,11 +1,36 @@
 //! Results: score, pass/fail, the per-skill-area table, then every question with the chosen
 //! answer, the correct one and all explanations.
 
+use super::study::StudyCmd;
 use super::widgets::{bad_color, clock, good_color, letter, share_bar};
-use super::{Command, ResultsView};
+use super::{CertprepApp, Command, Screen, error_notice};
 use crate::bank::Bank;
-use crate::exam::{ExamStatus, Mode};
+use crate::exam::{ExamSession, ExamStatus, Mode, ScoreReport};
 use egui::{RichText, Ui};
+use std::time::Duration;
+
+/// A finished attempt on screen.
+pub struct ResultsView {
+    pub session: ExamSession,
+    /// The exam's title: a study-group pack's own, else the bank's.
+    pub title: String,
+    pub report: ScoreReport,
+    pub elapsed: Duration,
+    pub only_incorrect: bool,
+}
+
+impl ResultsView {
+    /// Questions answered wrong or left unanswered, in exam order.
+    pub fn missed(&self) -> Vec<String> {
+        self.session
+            .items
+            .iter()
+            .zip(&self.report.items)
+            .filter(|(_, r)| !r.is_correct)
+            .map(|(item, _)| item.question_id.clone())
+            .collect()
+    }
+}
 
 pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -29,7 +54,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Comm
 
 fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>) {
     let r = &view.report;
-    ui.heading(format!("Results — {}", bank.manifest.title));
+    ui.heading(format!("Results — {}", view.title));
     let status = match view.session.status {
         ExamStatus::Expired => " (time ran out; submitted automatically)",
         _ => "",
@@ -58,19 +83,20 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
             ));
         });
     }
-    ui.label(format!(
-        "Time used {}{status} · seed {}",
-        clock(view.elapsed),
-        view.session.seed
-    ));
-    ui.horizontal(|ui| {
+    // The seed that drew the exam is not the candidate's business (a pack's lives in the
+    // pack file); the time is.
+    ui.label(format!("Time used {}{status}", clock(view.elapsed)));
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Home").clicked() {
             out.push(Command::GoHome);
         }
         if ui.button("New session").clicked() {
-            out.push(Command::OpenSetup {
-                bank_id: Some(bank.id().to_string()),
-            });
+            out.push(
+                super::setup::SetupCmd::Open {
+                    bank_id: Some(bank.id().to_string()),
+                }
+                .into(),
+            );
         }
         let missed = r.total - r.correct;
         if missed > 0
@@ -85,7 +111,7 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
                 )
                 .clicked()
         {
-            out.push(super::StudyCmd::Missed.into());
+            out.push(StudyCmd::Missed.into());
         }
     });
 }
@@ -124,6 +150,8 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
             RichText::new("Correct").color(good_color(ui))
         } else if result.selected.is_empty() {
             RichText::new("Unanswered").color(bad_color(ui))
+        } else if !q.picks().complete(result.selected.len()) {
+            RichText::new("Partly answered").color(bad_color(ui))
         } else {
             RichText::new("Wrong").color(bad_color(ui))
         };
@@ -133,7 +161,7 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
             verdict.strong(),
             RichText::new(format!(
                 " · {} — {}",
-                super::exam::short(&q.stem, 80),
+                super::question::short(&q.stem, 80),
                 bank.domain_name(&q.domain)
             )),
         ];
@@ -184,5 +212,40 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
                     ui.label(RichText::new(r).small().weak());
                 }
             });
+    }
+}
+
+impl CertprepApp {
+    /// Open the Results screen on a finished attempt (from Home's recent results or after a
+    /// study session of its missed questions).
+    pub(super) fn show_results(&mut self, id: i64) {
+        let loaded = match &self.store {
+            Ok(store) => store.load_session(id),
+            Err(_) => return,
+        };
+        match loaded {
+            Ok(Some(l)) => match self.banks.bank(&l.session.bank_id) {
+                Some(bank) => {
+                    let report = l.session.score(bank);
+                    let elapsed = l.session.clock.used(self.now());
+                    let title = l.title.unwrap_or_else(|| bank.manifest.title.clone());
+                    self.screen = Screen::Results(Box::new(ResultsView {
+                        session: l.session,
+                        title,
+                        report,
+                        elapsed,
+                        only_incorrect: false,
+                    }));
+                }
+                None => {
+                    self.notice = Some(error_notice(format!(
+                        "The bank \"{}\" of that exam is not loaded.",
+                        l.session.bank_id
+                    )))
+                }
+            },
+            Ok(None) => {}
+            Err(e) => self.notice = Some(error_notice(e.to_string())),
+        }
     }
 }

@@ -86,9 +86,9 @@ pub fn show(
 
 fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
     ui.label(RichText::new("Appearance").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Theme");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (t, name) in [
                 (Theme::System, "Follow the system"),
                 (Theme::Light, "Light"),
@@ -102,7 +102,7 @@ fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
         .response
         .labelled_by(label.id);
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Text size");
         let mut zoom = prefs.zoom;
         let r = ui
@@ -134,7 +134,7 @@ fn study(
 ) {
     ui.label(RichText::new("Study").strong());
     let mut s = current.clone();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("New questions a day");
         if let Some(v) =
             commit_on_release(ui, "daily-new-limit", current.daily_new_limit, |ui, v| {
@@ -145,7 +145,7 @@ fn study(
             s.daily_new_limit = v;
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Desired retention");
         if let Some(v) = commit_on_release(ui, "retention", current.desired_retention, |ui, v| {
             ui.add(
@@ -710,7 +710,7 @@ where
 
 fn data(ui: &mut Ui, d: &SettingsData, out: &mut Vec<Command>) {
     ui.label(RichText::new("Your data").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Data folder:");
         ui.label(RichText::new(d.data_dir.display().to_string()).monospace());
         if ui.button("Open folder").clicked() {
@@ -763,7 +763,7 @@ fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &
          with such a file after checking it; your current database is kept as a file in the \
          data folder, not deleted.",
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         labelled_field(
             ui,
             "File",
@@ -788,7 +788,7 @@ fn history_file(ui: &mut Ui, state: &mut HistoryState, dialog_open: bool, out: &
             out.push(HistoryCmd::AskImport(state.path.trim().into()).into());
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Or use the file dialog:");
         choose_button(ui, FilePurpose::ExportHistory, dialog_open, out);
         choose_button(ui, FilePurpose::ImportHistory, dialog_open, out);

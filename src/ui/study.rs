@@ -1,8 +1,12 @@
 //! Study: today's spaced-repetition queue (due cards first, then new questions), one
 //! question at a time, feedback with every explanation, then a one-key confidence rating.
+//!
+//! The screen owns its session ([`StudyView`]) and commands ([`StudyCmd`]): building the
+//! queue, and writing every rated answer as a review at once.
 
-use super::exam::{option_list, picked_option, question_header, study_feedback};
-use super::{CertprepApp, Command, Screen, StudyView, error_notice};
+use super::question::{option_list, picked_option, question_header, study_feedback};
+use super::widgets::FooterAfter;
+use super::{CertprepApp, Command, Screen, error_notice};
 use crate::bank::Bank;
 use crate::srs::{Confidence, StudyScope};
 use egui::{Key, RichText, Ui};
@@ -35,6 +39,11 @@ impl From<StudyCmd> for Command {
     }
 }
 
+/// A spaced-repetition study session on the Study screen.
+pub struct StudyView {
+    pub session: crate::srs::StudySession,
+}
+
 /// How many questions the last-days review asks.
 pub const EXAM_REVIEW_SIZE: usize = 20;
 
@@ -42,6 +51,9 @@ pub const STUDY_HELP: &str = "Keys: 1–8 or A–H choose · Enter checks the an
      answer 1 Hard, 2 Good, 3 Easy (Enter = Good) · after a wrong one Enter continues. \
      A wrong answer comes back after a short wait; Hard/Good/Easy set how long until you see a \
      question again.";
+
+/// The key help in one short line, for a window with little height to spare.
+pub const STUDY_HELP_SHORT: &str = "Keys: 1–8 choose · Enter check · then 1 Hard, 2 Good, 3 Easy";
 
 pub fn show(
     ui: &mut Ui,
@@ -52,7 +64,7 @@ pub fn show(
 ) {
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("Study · {}", bank.manifest.title)).strong());
             match &s.scope {
                 StudyScope::Bank => {}
@@ -76,11 +88,12 @@ pub fn show(
                 s.remaining(),
                 s.correct
             ));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Stop for now").clicked() {
-                    out.push(Command::GoHome);
-                }
-            });
+            // In the flow, not pinned right: a narrow window or large text wraps the bar
+            // instead of drawing the button over the counts.
+            ui.add_space(16.0);
+            if ui.button("Stop for now").clicked() {
+                out.push(Command::GoHome);
+            }
         });
         ui.add(
             egui::ProgressBar::new(s.progress())
@@ -108,12 +121,37 @@ pub fn show(
         return;
     };
     let result = s.checked_result(bank);
-    keyboard(ui, &item.option_order, state.answered(), result, out);
-    egui::Panel::bottom("study-actions").show(ui, |ui| {
-        ui.horizontal(|ui| match result {
+    keyboard(ui, &item.option_order, state.answered(q), result, out);
+    // The question first, then the buttons pinned below it, in the Tab order too.
+    let (footer, mut content) = FooterAfter::begin(ui, "study-actions");
+    egui::CentralPanel::default().show(&mut content, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt(("study-question", &item.question_id))
+            .show(ui, |ui| {
+                ui.set_max_width(ui.available_width().min(super::exam::READABLE_WIDTH));
+                question_header(ui, bank, q);
+                let checked = state.checked;
+                if let Some(o) = option_list(
+                    ui,
+                    q,
+                    &item.option_order,
+                    &state.selected,
+                    !checked,
+                    checked,
+                ) {
+                    out.push(StudyCmd::Choose(o).into());
+                }
+                if let Some(ok) = result {
+                    ui.add_space(8.0);
+                    study_feedback(ui, q, ok);
+                }
+            });
+    });
+    footer.show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| match result {
             None => {
                 if ui
-                    .add_enabled(state.answered(), egui::Button::new("Check answer"))
+                    .add_enabled(state.answered(q), egui::Button::new("Check answer"))
                     .clicked()
                 {
                     out.push(StudyCmd::Check.into());
@@ -144,29 +182,12 @@ pub fn show(
                 );
             }
         });
-        ui.label(RichText::new(STUDY_HELP).small().weak());
-    });
-    egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .id_salt(("study-question", &item.question_id))
-            .show(ui, |ui| {
-                question_header(ui, bank, q);
-                let checked = state.checked;
-                if let Some(o) = option_list(
-                    ui,
-                    q,
-                    &item.option_order,
-                    &state.selected,
-                    !checked,
-                    checked,
-                ) {
-                    out.push(StudyCmd::Choose(o).into());
-                }
-                if let Some(ok) = result {
-                    ui.add_space(8.0);
-                    study_feedback(ui, q, ok);
-                }
-            });
+        let help = if ui.ctx().content_rect().height() >= super::exam::ROOMY_HEIGHT {
+            STUDY_HELP
+        } else {
+            STUDY_HELP_SHORT
+        };
+        ui.label(RichText::new(help).small().weak());
     });
 }
 
@@ -363,8 +384,8 @@ impl CertprepApp {
             StudyCmd::Choose(option) => self.with_study(|v, bank| {
                 v.session.choose(bank, &option);
             }),
-            StudyCmd::Check => self.with_study(|v, _| {
-                v.session.check();
+            StudyCmd::Check => self.with_study(|v, bank| {
+                v.session.check(bank);
             }),
             StudyCmd::Rate(confidence) => self.rate_study(confidence),
         }

@@ -46,6 +46,9 @@ pub fn labelled_field(
     width: f32,
 ) -> egui::Response {
     let l = ui.label(label);
+    // Never wider than the row has room for: a narrow window or large text wraps the
+    // field's buttons onto the next line instead of pushing them off the screen.
+    let width = width.min(ui.available_width() - 12.0).max(120.0);
     ui.add(
         egui::TextEdit::singleline(text)
             .hint_text(hint)
@@ -155,6 +158,140 @@ pub fn band_bar(ui: &mut Ui, value: f64, low: f64, high: f64, mark: Option<f64>,
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text));
     response.on_hover_text(text);
+}
+
+/// egui does not scroll a widget that takes the keyboard focus into view, so with large text
+/// Tab would walk off the bottom of a screen. At the end of each frame a focus that Tab moved
+/// is noted (and one more frame asked for); see [`scroll_to_new_focus`].
+pub fn note_new_focus(ctx: &egui::Context) {
+    let focused = ctx.memory(|m| m.focused());
+    let seen = ctx.data(|d| d.get_temp::<Option<egui::Id>>(focus_seen_id()).flatten());
+    if focused == seen {
+        return;
+    }
+    ctx.data_mut(|d| d.insert_temp(focus_seen_id(), focused));
+    if focused.is_some() && ctx.input(|i| i.key_pressed(egui::Key::Tab)) {
+        ctx.data_mut(|d| d.insert_temp(focus_pending_id(), focused));
+        ctx.request_repaint();
+    }
+}
+
+/// At the start of a frame: if Tab moved the focus to a widget that is not wholly in view
+/// (its rect clipped, as drawn on the pass before), ask egui to scroll it into view. The
+/// request goes in as the AccessKit "scroll into view" action, which egui applies where
+/// the widget is drawn, inside its scroll area.
+pub fn scroll_to_new_focus(ctx: &egui::Context) {
+    let pending = ctx.data_mut(|d| d.remove_temp::<Option<egui::Id>>(focus_pending_id()));
+    let Some(Some(id)) = pending else {
+        return;
+    };
+    let Some(widget) = ctx.read_response(id) else {
+        return;
+    };
+    if widget.interact_rect == widget.rect {
+        return;
+    }
+    ctx.input_mut(|i| {
+        i.events.push(egui::Event::AccessKitActionRequest(
+            egui::accesskit::ActionRequest {
+                action: egui::accesskit::Action::ScrollIntoView,
+                target_node: id.accesskit_id(),
+                target_tree: egui::accesskit::TreeId::ROOT,
+                data: None,
+            },
+        ));
+    });
+    ctx.request_repaint();
+}
+
+fn focus_seen_id() -> egui::Id {
+    egui::Id::unique("focus-seen")
+}
+
+fn focus_pending_id() -> egui::Id {
+    egui::Id::unique("focus-pending")
+}
+
+/// Escape was pressed to leave the screen: not to close an open list or menu, and not to
+/// leave a field. egui drops the focus on Escape before the screen sees the key, so whether
+/// something had it is what [`note_focus`] remembered at the end of the frame before.
+pub fn escape_pressed(ui: &Ui, id_salt: &str) -> bool {
+    let had_focus = ui
+        .ctx()
+        .data(|d| d.get_temp::<bool>(focus_note_id(id_salt)))
+        .unwrap_or(false);
+    let pressed = ui.input(|i| !i.modifiers.any() && i.key_pressed(egui::Key::Escape));
+    pressed && !had_focus && !egui::Popup::is_any_open(ui.ctx())
+}
+
+/// Remember at the end of a frame whether a widget has the keyboard focus or a popup is
+/// open (see [`escape_pressed`]).
+pub fn note_focus(ui: &Ui, id_salt: &str) {
+    let busy = ui.ctx().memory(|m| m.focused().is_some()) || egui::Popup::is_any_open(ui.ctx());
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(focus_note_id(id_salt), busy));
+}
+
+fn focus_note_id(id_salt: &str) -> egui::Id {
+    egui::Id::unique(("focus-note", id_salt))
+}
+
+/// A child Ui for a page's main content, right of a strip `width` wide that the caller fills
+/// afterwards with a left [`egui::Panel`] of that width. egui moves the keyboard focus in
+/// the order widgets are drawn and a side panel is normally drawn first; this way Tab
+/// reaches the page's own controls before the strip's.
+pub fn main_beside_strip(ui: &mut Ui, width: f32) -> Ui {
+    let avail = ui.available_rect_before_wrap();
+    let left = (avail.left() + width).min(avail.right());
+    let rect = egui::Rect::from_min_max(egui::pos2(left, avail.top()), avail.max);
+    ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    )
+}
+
+/// A footer pinned at the bottom (buttons that must stay in view) that comes *after* the
+/// page's content in the Tab order. A bottom panel is normally drawn before the central
+/// one; here the content is drawn first, into the room above the footer as tall as it was
+/// measured on the previous pass, then the footer. When its height changes the pass is
+/// redone (egui's discard), so no frame shows the stale split.
+pub struct FooterAfter {
+    id: egui::Id,
+    height: f32,
+}
+
+impl FooterAfter {
+    /// The footer to fill later, and the Ui for the content above it.
+    pub fn begin(ui: &mut Ui, id_salt: &str) -> (FooterAfter, Ui) {
+        let id = egui::Id::unique(("footer-after", id_salt));
+        let height = ui
+            .ctx()
+            .data(|d| d.get_temp::<f32>(id.with("height")))
+            .unwrap_or(0.0);
+        let avail = ui.available_rect_before_wrap();
+        let bottom = (avail.bottom() - height).max(avail.top());
+        let rect = egui::Rect::from_min_max(avail.min, egui::pos2(avail.right(), bottom));
+        let content = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(rect)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        );
+        (FooterAfter { id, height }, content)
+    }
+
+    pub fn show(self, ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
+        let panel = egui::Panel::bottom(self.id).show(ui, add);
+        let height = panel.response.rect.height();
+        if (height - self.height).abs() > 0.5 {
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(self.id.with("height"), height));
+            ui.ctx().request_discard("footer height changed");
+        }
+        // The room above the footer belongs to the content drawn before it.
+        let rest = ui.available_rect_before_wrap();
+        ui.advance_cursor_after_rect(rest);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
