@@ -15,6 +15,18 @@ const QUESTIONS: usize = 2_000;
 const EXAMS: usize = 200;
 const EXAM_ITEMS: usize = 50;
 
+/// An id shaped like the app's (32 hex digits, random: `store::sync::new_uid`), but the same
+/// on every run. Real ids arrive in random order, and that is what the id indexes of a merge
+/// pay for: ids counted up in order ("…-r1", "…-r2") made the 100k merge look 0.8-1.0 s
+/// cheaper than it is (docs/PERFORMANCE.md).
+fn uid(device: &str, kind: &str, n: usize) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(format!("{device}/{kind}/{n}"))[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// 100,000 records of one computer: 200 mock exams of 50 questions (start, 50 answers,
 /// finished state) and reviews for the rest, 2,000 questions, one minute apart.
 fn history(device: &str, start_ms: i64) -> Vec<Record> {
@@ -31,7 +43,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     };
     for e in 0..EXAMS {
-        let uid = format!("{device}-exam-{e}");
+        let exam_id = uid(device, "exam", e);
         let items: Vec<(String, Vec<String>)> = (0..EXAM_ITEMS)
             .map(|i| {
                 (
@@ -43,7 +55,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
         let h = stamp();
         out.push(Record {
             body: Body::AttemptStart(AttemptStart {
-                attempt: uid.clone(),
+                attempt: exam_id.clone(),
                 bank_id: "bench".into(),
                 bank_version: "1".into(),
                 mode: "exam".into(),
@@ -61,7 +73,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
             let h = stamp();
             out.push(Record {
                 body: Body::Item(ItemRecord {
-                    attempt: uid.clone(),
+                    attempt: exam_id.clone(),
                     position: i as i64,
                     selected: vec!["a".into()],
                     flagged: false,
@@ -74,7 +86,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
         out.push(Record {
             hlc: stamp(),
             body: Body::AttemptState(AttemptState {
-                attempt: uid,
+                attempt: exam_id,
                 status: "submitted".into(),
                 finished_at: None,
                 elapsed_ms: 3_000_000,
@@ -88,7 +100,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
         let h = stamp();
         out.push(Record {
             body: Body::Review(ReviewRecord {
-                id: format!("{device}-r{n}"),
+                id: uid(device, "review", n),
                 bank_id: "bench".into(),
                 question_id: format!("q{}", n % QUESTIONS),
                 reviewed_at: at(&h),

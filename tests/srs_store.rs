@@ -707,15 +707,7 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(
-        store.schema_version().unwrap(),
-        certprep::store::SCHEMA_VERSION
-    );
-    let backups = certprep::store::backup::list_backups(dir.path());
-    assert!(
-        backups.iter().any(|b| b.reason == "before-v4"),
-        "{backups:?}"
-    );
+    assert_upgraded_with_a_backup(&store, dir.path());
     let cards = store.load_cards("mini").unwrap();
     let scheduler = Scheduler::new(0.9);
     let fsrs = fsrs::FSRS::default();
@@ -782,6 +774,19 @@ fn a_version_3_database_gets_fsrs6_memory_states_from_its_review_log() {
 
 /// Schema v5 keeps each card's latest answer and the time of its first on the card, so
 /// readiness never reads the log. A v3 database gets them from its own review log.
+/// An upgraded v3 database: today's schema, and the copy taken before the upgrade kept.
+fn assert_upgraded_with_a_backup(store: &Store, data_dir: &std::path::Path) {
+    assert_eq!(
+        store.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
+    let backups = certprep::store::backup::list_backups(data_dir);
+    assert!(
+        backups.iter().any(|b| b.reason == "before-v4"),
+        "{backups:?}"
+    );
+}
+
 /// plan-1: right, then wrong; plan-2: wrong, then right; ops-1: one right answer; the first
 /// answers an hour apart from `t0`.
 const V3_HISTORY: [(&str, &[Rating]); 3] = [
@@ -857,15 +862,7 @@ fn a_version_3_database_gets_each_cards_latest_answer_and_first_try_from_its_log
     let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 18, 0, 0).unwrap();
     write_v3_history(&dir.path().join("certprep.sqlite3"), t0);
     let store = Store::open_in(dir.path()).unwrap();
-    assert_eq!(
-        store.schema_version().unwrap(),
-        certprep::store::SCHEMA_VERSION
-    );
-    let backups = certprep::store::backup::list_backups(dir.path());
-    assert!(
-        backups.iter().any(|b| b.reason == "before-v4"),
-        "{backups:?}"
-    );
+    assert_upgraded_with_a_backup(&store, dir.path());
     let cards = store.load_cards("mini").unwrap();
     assert_eq!(cards.len(), 3);
     assert!(

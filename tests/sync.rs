@@ -147,7 +147,9 @@ fn snapshot(store: &Store) -> Vec<String> {
                 l.stability_after, l.due_after, l.source, a.uid, l.hlc
          FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id ORDER BY l.uid",
         "SELECT * FROM cards ORDER BY bank_id, question_id",
-        "SELECT key, value, hlc FROM settings WHERE key = 'study'",
+        "SELECT key, value, hlc FROM settings
+         WHERE key = 'study' OR substr(key, 1, 10) = 'pass_mark:' ORDER BY key",
+        "SELECT * FROM realism ORDER BY bank_id",
         "SELECT * FROM study_plans ORDER BY bank_id",
         "SELECT a.uid, p.bank_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability,
                 p.hlc FROM predictions p JOIN attempts a ON a.id = p.attempt_id ORDER BY a.uid",
@@ -614,6 +616,160 @@ fn a_history_moved_to_another_computer_gets_its_own_identity() {
 }
 
 #[test]
+fn a_pass_mark_travels_and_the_later_change_wins_on_both() {
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    // Set before the computers were linked: it travels with the first link.
+    a.store.set_pass_mark(bank.id(), Some(75.0)).unwrap();
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    assert_eq!(b.store.pass_mark(bank.id()).unwrap(), Some(75.0));
+    assert_eq!(
+        b.store.effective_pass_percent(&bank).unwrap(),
+        75.0,
+        "and readiness on B uses it"
+    );
+    // A later change on B wins on both, whatever order the passes run in.
+    b.store.set_pass_mark(bank.id(), Some(82.5)).unwrap();
+    b.pass(folder.path());
+    a.pass(folder.path());
+    assert_eq!(a.store.pass_mark(bank.id()).unwrap(), Some(82.5));
+    assert_eq!(b.store.pass_mark(bank.id()).unwrap(), Some(82.5));
+    assert_same(&a, &b);
+    // Going back to the bank's own mark travels too, and an older record read again (a
+    // first link writes everything again) does not bring the old mark back.
+    a.store.set_pass_mark(bank.id(), None).unwrap();
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_eq!(b.store.pass_mark(bank.id()).unwrap(), None);
+    b.link(folder.path(), "B");
+    a.pass(folder.path());
+    assert_eq!(a.store.pass_mark(bank.id()).unwrap(), None);
+    assert_eq!(b.store.pass_mark(bank.id()).unwrap(), None);
+    assert_same(&a, &b);
+    // Settings that belong to one computer stay there.
+    assert_eq!(
+        b.store
+            .sync_folder()
+            .unwrap()
+            .map(|f| f.canonicalize().unwrap()),
+        Some(folder.path().canonicalize().unwrap())
+    );
+}
+
+/// A mock exam whose questions were all studied first, so it gives realism evidence.
+fn mock_with_evidence(c: &mut Computer, bank: &Bank, seed: u64) {
+    let exam = c.start_exam(bank, 6, seed);
+    let items = c.session(exam).items;
+    for (pos, item) in items.iter().enumerate() {
+        c.study(bank, &item.question_id, Rating::Good);
+        c.answer(
+            bank,
+            exam,
+            pos,
+            pos,
+            Duration::from_secs(30 * (pos as u64 + 1)),
+        );
+    }
+    c.finish(bank, exam);
+}
+
+#[test]
+fn realism_from_a_mock_on_one_computer_reaches_the_other() {
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    // B's evidence from a version that kept only a bank's total: shared as B's own.
+    b.store
+        .connection()
+        .execute(
+            "INSERT INTO realism (bank_id, sum_mx, sum_mm, answers) VALUES (?1, 0.25, 0.5, 3)",
+            [bank.id()],
+        )
+        .unwrap();
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    a.pass(folder.path());
+    let old = b.store.realism(bank.id()).unwrap();
+    assert_eq!(old.answers, 3);
+    assert_eq!(
+        a.store.realism(bank.id()).unwrap(),
+        old,
+        "B's old evidence on A"
+    );
+
+    mock_with_evidence(&mut a, &bank, 5);
+    let on_a = a.store.realism(bank.id()).unwrap();
+    assert!(
+        on_a.answers > old.answers,
+        "the mock gave evidence: {on_a:?}"
+    );
+    assert_eq!(b.store.realism(bank.id()).unwrap(), old, "not on B yet");
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_eq!(
+        b.store.realism(bank.id()).unwrap(),
+        on_a,
+        "the same sums on B, to the last bit"
+    );
+    assert_eq!(
+        b.store.model_inputs(&bank).unwrap().realism,
+        a.store.model_inputs(&bank).unwrap().realism
+    );
+
+    // Mocks on both computers: each counted once on each, in any order of passes.
+    mock_with_evidence(&mut b, &bank, 6);
+    mock_with_evidence(&mut a, &bank, 7);
+    b.pass(folder.path());
+    a.pass(folder.path());
+    b.pass(folder.path());
+    let both = a.store.realism(bank.id()).unwrap();
+    assert_eq!(b.store.realism(bank.id()).unwrap(), both);
+    assert!(both.answers > on_a.answers);
+    assert_same(&a, &b);
+    for c in [&mut a, &mut b] {
+        let r = c.pass(folder.path());
+        assert_eq!((r.applied, r.written), (0, 0), "{r:?}");
+        assert_eq!(
+            c.store.realism(bank.id()).unwrap(),
+            both,
+            "passes are idempotent"
+        );
+    }
+}
+
+/// The learner finishes the same mock on two computers, neither having seen the other's
+/// finish (docs/sync.md, known limits): its realism evidence counts once, the later finish's.
+#[test]
+fn an_exam_finished_on_both_computers_counts_its_realism_once() {
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    let exam = a.start_exam(&bank, 6, 11);
+    let items = a.session(exam).items;
+    for (pos, item) in items.iter().enumerate() {
+        a.study(&bank, &item.question_id, Rating::Good);
+        a.answer(&bank, exam, pos, 0, Duration::from_secs(30));
+    }
+    a.pass(folder.path());
+    b.pass(folder.path());
+    let on_b = b.store.unfinished_attempt().unwrap().unwrap().id;
+    a.finish(&bank, exam);
+    b.finish(&bank, on_b);
+    let later = b.store.realism(bank.id()).unwrap();
+    assert!(later.answers > 0);
+    a.pass(folder.path());
+    b.pass(folder.path());
+    a.pass(folder.path());
+    assert_eq!(a.store.realism(bank.id()).unwrap(), later);
+    assert_eq!(b.store.realism(bank.id()).unwrap(), later);
+    assert_same(&a, &b);
+}
+
+#[test]
 fn changing_the_retention_on_one_computer_recomputes_cards_on_both() {
     let bank = bank();
     let folder = tempfile::tempdir().unwrap();
@@ -676,6 +832,11 @@ enum Op {
         c: usize,
         day: u32,
     },
+    /// 0: back to the bank's own pass mark.
+    PassMark {
+        c: usize,
+        percent: u8,
+    },
     Pass {
         c: usize,
     },
@@ -708,6 +869,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => c.clone().prop_map(|c| Op::Finish { c }),
         1 => (c.clone(), 0..3u8).prop_map(|(c, r)| Op::Retention { c, r }),
         1 => (c.clone(), 0..60u32).prop_map(|(c, day)| Op::Plan { c, day }),
+        1 => (c.clone(), prop_oneof![Just(0u8), 50..=90u8])
+            .prop_map(|(c, percent)| Op::PassMark { c, percent }),
         4 => c.clone().prop_map(|c| Op::Pass { c }),
         6 => (c.clone(), c, 0..8usize, prop_oneof![
             3 => Just(How::Whole),
@@ -791,6 +954,10 @@ fn run_ops(ops: &[Op], skews: &[i64]) {
                         target: 0.75,
                     },
                 )
+                .unwrap(),
+            Op::PassMark { c, percent } => cs[c]
+                .store
+                .set_pass_mark(bank.id(), (percent > 0).then_some(percent as f64))
                 .unwrap(),
             Op::Pass { c } => {
                 cs[c].pass(replicas[c].path());

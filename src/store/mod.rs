@@ -698,7 +698,7 @@ impl Store {
             let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
             srs::write_review(&tx, r, &hlc).map_err(|e| classify(&path, e))?;
         }
-        srs::add_realism(&tx, &session.bank_id, &evidence.realism)
+        self.add_exam_realism(&tx, &session.bank_id, session.attempt_id, &evidence.realism)
             .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }

@@ -4,6 +4,7 @@
 //! the merged review log.
 
 use super::{Store, StoreError, classify};
+use crate::mastery::RealismSums;
 use crate::sync::hlc::{self, Hlc};
 use crate::sync::record::{
     AttemptStart, AttemptState, Body, ItemRecord, LoggedSchedule, PredictionRecord, Record,
@@ -14,14 +15,29 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// Settings-table keys that are history and travel; every other key (the sync folder, the
+/// Settings-table keys that are history and travel, with [`keys::PASS_MARK`]`<bank>` (one per
+/// bank, so matched by prefix: [`synced_setting`]); every other key (the sync folder, the
 /// device id, the group folder: paths and identities of this computer) stays here.
 pub const SYNCED_SETTINGS: &[&str] = &["study", "fsrs_fit"];
+
+/// Does this settings-table key travel (last writer wins, like every synced value)?
+pub fn synced_setting(key: &str) -> bool {
+    SYNCED_SETTINGS.contains(&key) || key.starts_with(keys::PASS_MARK)
+}
 
 /// Local-only settings keys.
 const DEVICE_KEY: &str = "sync.device";
 const FOLDER_KEY: &str = "sync.folder";
 const EXPORTED_KEY: &str = "sync.exported";
+
+/// The page cache a merge pass may use, in KiB (SQLite's default is 2 MiB). A large merge
+/// dirties most pages of the tables it grows (every index of `review_log` takes entries all
+/// along its length); with 2 MiB, SQLite spills dirty pages into the WAL in the middle of the
+/// transaction and reads them back for the next insert (29% of a 100,000-record merge's time
+/// was those reads and writes in the kernel; the larger cache alone took that merge from
+/// 3.4–3.7 s to 2.7 s: docs/PERFORMANCE.md). Pages are only allocated as they are used, so a
+/// small pass costs nothing more, and the memory is given back when the pass ends.
+pub const MERGE_CACHE_KIB: i64 = 128 * 1024;
 
 /// Statuses of a finished attempt (the per-question history counts them once).
 const FINISHED: &[&str] = &["submitted", "expired"];
@@ -141,11 +157,7 @@ impl Store {
 
     /// The next stamp of this database's clock (see [`stamp_at`]).
     pub(super) fn stamp(&self, tx: &Connection) -> rusqlite::Result<String> {
-        stamp_at(
-            tx,
-            &self.device,
-            Utc::now().timestamp_millis() + self.skew_ms,
-        )
+        stamp_at(tx, &self.device, self.now_ms())
     }
 
     /// Tests only: pretend this computer's clock is `ms` off (clock-skew tests).
@@ -291,6 +303,10 @@ impl Store {
     /// Give ids and stamps to rows written before this version (or by code that does not
     /// stamp): their own times, so a first link orders both computers' old history by when it
     /// happened. Anything stamped resets the export mark, so it is written out.
+    ///
+    /// Realism evidence from mock exams finished before it travelled is shared as this
+    /// computer's own total ([`share_unshared_realism`]); that row gets a fresh stamp, so it is
+    /// written out without exporting everything again.
     pub fn stamp_legacy(&self) -> Result<usize, StoreError> {
         let tx = self.write_tx()?;
         let n = stamp_legacy_rows(&tx, &self.device).map_err(|e| self.err(e))?;
@@ -298,8 +314,54 @@ impl Store {
             tx.execute("DELETE FROM settings WHERE key = ?1", [EXPORTED_KEY])
                 .map_err(|e| self.err(e))?;
         }
+        share_unshared_realism(&tx, &self.device, self.now_ms()).map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(n)
+    }
+
+    /// This computer's clock now, in milliseconds (with the tests' simulated skew).
+    fn now_ms(&self) -> i64 {
+        Utc::now().timestamp_millis() + self.skew_ms
+    }
+
+    /// Record a finished mock exam's realism evidence (in the exam's transaction): as a row
+    /// of its own, keyed by the attempt, which travels like any value; the bank's sums are
+    /// then the sum of its rows ([`refresh_realism`]). Keyed by the attempt, an exam counts
+    /// once however many computers hold it, and a history moved to another computer and used
+    /// on both does not count its exams twice.
+    pub(super) fn add_exam_realism(
+        &self,
+        tx: &Connection,
+        bank_id: &str,
+        attempt_id: i64,
+        r: &RealismSums,
+    ) -> rusqlite::Result<()> {
+        if r.answers == 0 {
+            return Ok(());
+        }
+        let uid: Option<String> = tx
+            .query_row(
+                "SELECT uid FROM attempts WHERE id = ?1",
+                [attempt_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(uid) = uid else {
+            // An attempt from before sync, not yet given its id: added to the sums as
+            // before, and shared with the rest of the old evidence on the next pass.
+            return super::srs::add_realism(tx, bank_id, r);
+        };
+        // Whatever the sums hold beyond the rows is older evidence: shared first, so it is
+        // not lost when the sums become the rows' total.
+        share_unshared_realism(tx, &self.device, self.now_ms())?;
+        let hlc = self.stamp(tx)?;
+        tx.execute(
+            "INSERT INTO sync_values (key, value, hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+            params![realism_key(bank_id, &uid), realism_text(r), hlc],
+        )?;
+        refresh_realism(tx, bank_id)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -359,12 +421,34 @@ impl Store {
     /// `sync::record`). Cards touched by new reviews are recomputed from the merged log. A file
     /// whose every record is applied (and that had no bad line) is remembered, so later passes
     /// skip it while it does not change.
+    ///
+    /// For the length of the merge the connection's page cache may grow to
+    /// [`MERGE_CACHE_KIB`]; afterwards it is set back and the memory given back.
     pub fn apply_records(&mut self, files: Vec<FileBatch>) -> Result<Applied, StoreError> {
         let device = self.device.clone();
-        let tx = self.write_tx()?;
-        let result = apply_in(&tx, &device, files);
-        let applied = result.map_err(|e| classify(&self.path, e))?;
-        tx.commit().map_err(|e| classify(&self.path, e))?;
+        let previous: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
+            .map_err(|e| self.err(e))?;
+        let result = (|| {
+            let tx = self.write_tx()?;
+            let applied = apply_in(&tx, &device, self.now_ms(), files).map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
+            Ok(applied)
+        })();
+        // The merge is committed (or rolled back) either way; a cache left large would only
+        // cost memory, so a failure here is reported only when the merge itself succeeded.
+        let restored = self
+            .conn
+            .execute_batch(&format!(
+                "PRAGMA cache_size = {previous}; PRAGMA shrink_memory;"
+            ))
+            .map_err(|e| self.err(e));
+        let applied = result?;
+        restored?;
         Ok(applied)
     }
 }
@@ -459,6 +543,13 @@ fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
             params![key, at(0)],
         )?;
     }
+    // Pass marks set before they travelled (a prefix compared as text: LIKE would read the
+    // key's '_' as a wildcard).
+    n += tx
+        .prepare_cached(
+            "UPDATE settings SET hlc = ?2 WHERE substr(key, 1, length(?1)) = ?1 AND hlc IS NULL",
+        )?
+        .execute(params![keys::PASS_MARK, at(0)])?;
     n += tx.execute("UPDATE study_plans SET hlc = ?1 WHERE hlc IS NULL", [at(0)])?;
     {
         let rows: Vec<(i64, String)> = tx
@@ -764,7 +855,7 @@ fn export_since(
                 continue;
             }
             if let Some(setting) = key.strip_prefix(keys::SETTING)
-                && !SYNCED_SETTINGS.contains(&setting)
+                && !synced_setting(setting)
             {
                 continue;
             }
@@ -790,8 +881,17 @@ fn newer(incoming: &str, stored: Option<&str>) -> bool {
     stored.is_none_or(|s| incoming > s)
 }
 
-fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlite::Result<Applied> {
+fn apply_in(
+    tx: &Connection,
+    device: &str,
+    now_ms: i64,
+    mut files: Vec<FileBatch>,
+) -> rusqlite::Result<Applied> {
     let mut report = Applied::default();
+    // Before any realism row from elsewhere lands: the sums minus the rows must be this
+    // computer's own older evidence only.
+    share_unshared_realism(tx, device, now_ms)?;
+    let mut realism_banks: BTreeSet<String> = BTreeSet::new();
     // A study-settings or exam-date record changes every card's schedule.
     let mut schedule_changed = false;
     // Every record with the file it came from, in apply order.
@@ -829,8 +929,11 @@ fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlit
             Body::Prediction(p) => apply_prediction(tx, &record.hlc, p)?,
             Body::Value(v) => {
                 let o = apply_value(tx, &record.hlc, v)?;
-                if matches!(o, Outcome::Applied) && changes_schedule(&v.key) {
-                    schedule_changed = true;
+                if matches!(o, Outcome::Applied) {
+                    schedule_changed |= changes_schedule(&v.key);
+                    if let Some((bank, _)) = realism_parts(&v.key) {
+                        realism_banks.insert(bank.to_string());
+                    }
                 }
                 o
             }
@@ -854,6 +957,9 @@ fn apply_in(tx: &Connection, device: &str, mut files: Vec<FileBatch>) -> rusqlit
     }
     // Cards are a function of the merged review log and the settings: recomputed by the
     // scheduler's one replay (the one schema v4 and every settings change use).
+    for bank in &realism_banks {
+        refresh_realism(tx, bank)?;
+    }
     report.cards_recomputed = super::srs::reschedule_merged(tx, &dirty_cards)?;
     if schedule_changed {
         report.cards_recomputed += super::srs::reschedule(tx, None)?;
@@ -956,10 +1062,8 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
         hlc
     ])?;
     if let Some(score) = &s.score {
-        tx.execute(
-            "DELETE FROM attempt_domain_scores WHERE attempt_id = ?1",
-            [id],
-        )?;
+        tx.prepare_cached("DELETE FROM attempt_domain_scores WHERE attempt_id = ?1")?
+            .execute([id])?;
         for (domain, correct, total) in &score.domains {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
@@ -970,6 +1074,9 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
         let first_finish =
             !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
         let when = s.finished_at.clone().unwrap_or_default();
+        let bank: String = tx
+            .prepare_cached("SELECT bank_id FROM attempts WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
         for (pos, (qid, correct)) in score.items.iter().enumerate() {
             tx.prepare_cached(
                 "UPDATE attempt_items SET correct = ?3 WHERE attempt_id = ?1 AND position = ?2",
@@ -977,10 +1084,6 @@ fn apply_state(tx: &Connection, hlc: &str, s: &AttemptState) -> rusqlite::Result
             .execute(params![id, pos as i64, correct])?;
             if first_finish {
                 // Counted once per attempt, however many computers finish it.
-                let bank: String =
-                    tx.query_row("SELECT bank_id FROM attempts WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })?;
                 super::count_question_seen(tx, &bank, qid, *correct, &when)?;
             }
         }
@@ -1028,38 +1131,52 @@ fn changes_schedule(key: &str) -> bool {
 }
 
 fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Result<Outcome> {
-    let known = tx
-        .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
-        .query_row([&r.id], |_| Ok(()))
-        .optional()?;
-    if known.is_some() {
-        return Ok(Outcome::Unchanged);
-    }
+    // A review already here is unchanged whatever else is true of it; one that is not waits
+    // if it cannot be applied yet. The common case (a valid review) needs no look-up of its
+    // own: the insert below skips a known id through the unique index.
+    let waits = || -> rusqlite::Result<Outcome> {
+        let known = tx
+            .prepare_cached("SELECT 1 FROM review_log WHERE uid = ?1")?
+            .query_row([&r.id], |_| Ok(()))
+            .optional()?;
+        Ok(match known {
+            Some(()) => Outcome::Unchanged,
+            None => Outcome::Pending,
+        })
+    };
     if !(1..=4).contains(&r.rating) || !matches!(r.source.as_str(), "study" | "exam") {
-        return Ok(Outcome::Pending);
+        return waits();
     }
     let attempt = match &r.attempt {
         Some(uid) => match attempt_id(tx, uid)? {
             Some(id) => Some(id),
-            None => return Ok(Outcome::Pending),
+            None => return waits(),
         },
         None => None,
     };
     // The row as the answering computer wrote it (its schedule columns are what its scheduler
     // said then); the card is recomputed from the merged log below, in the same transaction.
-    let logged = r.logged.clone().unwrap_or(LoggedSchedule {
-        elapsed_days: 0,
-        scheduled_days: 0,
-        state_before: 0,
-        state_after: 0,
-        stability_after: 0.0,
-        due_after: r.reviewed_at.clone(),
-    });
-    tx.prepare_cached(
+    let unlogged;
+    let logged = match &r.logged {
+        Some(l) => l,
+        None => {
+            unlogged = LoggedSchedule {
+                elapsed_days: 0,
+                scheduled_days: 0,
+                state_before: 0,
+                state_after: 0,
+                stability_after: 0.0,
+                due_after: r.reviewed_at.clone(),
+            };
+            &unlogged
+        }
+    };
+    let inserted = tx.prepare_cached(
         "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
                                  scheduled_days, state_before, state_after, stability_after,
                                  due_after, source, attempt_id, duration_ms, uid, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (uid) DO NOTHING",
     )?
     .execute(params![
         r.bank_id,
@@ -1079,7 +1196,11 @@ fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Resul
         r.id,
         hlc
     ])?;
-    Ok(Outcome::Applied)
+    Ok(if inserted == 0 {
+        Outcome::Unchanged
+    } else {
+        Outcome::Applied
+    })
 }
 
 fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlite::Result<Outcome> {
@@ -1116,7 +1237,7 @@ fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlit
 
 fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<Outcome> {
     if let Some(key) = v.key.strip_prefix(keys::SETTING) {
-        if !SYNCED_SETTINGS.contains(&key) {
+        if !synced_setting(key) {
             // Another computer's local setting: never ours to change.
             return Ok(Outcome::Unchanged);
         }
@@ -1208,7 +1329,12 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
         )?;
         return Ok(Outcome::Applied);
     }
-    // Device names, and keys a later certprep adds: kept as they are.
+    if realism_parts(&v.key).is_some() && v.value.as_deref().and_then(parse_realism).is_none() {
+        // Not evidence certprep can add up: not applied, as a damaged record would not be.
+        return Ok(Outcome::Pending);
+    }
+    // Realism evidence (its bank's sums are refreshed after the pass's records), device
+    // names, and keys a later certprep adds: kept as they are.
     let stored: Option<String> = tx
         .query_row(
             "SELECT hlc FROM sync_values WHERE key = ?1",
@@ -1225,6 +1351,134 @@ fn apply_value(tx: &Connection, hlc: &str, v: &ValueRecord) -> rusqlite::Result<
         params![v.key, v.value, hlc],
     )?;
     Ok(Outcome::Applied)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realism evidence (docs/readiness.md): the readiness model's per-bank sums from mock exams.
+// They cannot be recomputed from the merged history: each exam's evidence was read against
+// the cards and the bank as they were when it was finished. So each exam's evidence travels
+// as a value of its own, and a bank's sums are the total of its values.
+
+/// Who gives the evidence in a `before-<device>` key: a computer's evidence from before it
+/// travelled.
+const REALISM_BEFORE: &str = "before-";
+
+fn realism_key(bank_id: &str, who: &str) -> String {
+    format!("{}{bank_id}/{who}", keys::REALISM)
+}
+
+/// (bank, attempt or `before-<device>`) of a realism key.
+fn realism_parts(key: &str) -> Option<(&str, &str)> {
+    key.strip_prefix(keys::REALISM)?.rsplit_once('/')
+}
+
+fn realism_text(r: &RealismSums) -> String {
+    serde_json::json!({"sum_mx": r.sum_mx, "sum_mm": r.sum_mm, "answers": r.answers}).to_string()
+}
+
+fn parse_realism(text: &str) -> Option<RealismSums> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let r = RealismSums {
+        sum_mx: v["sum_mx"].as_f64()?,
+        sum_mm: v["sum_mm"].as_f64()?,
+        answers: u32::try_from(v["answers"].as_u64()?).ok()?,
+    };
+    (r.sum_mx.is_finite() && r.sum_mm.is_finite()).then_some(r)
+}
+
+/// The total of a bank's realism values, added in key order so that every computer holding
+/// the same values gets the same sums to the last bit; `None` when it has none.
+fn shared_realism(tx: &Connection, bank_id: &str) -> rusqlite::Result<Option<RealismSums>> {
+    // Keys from `realism/<bank>/` up to `realism/<bank>0` ('0' follows '/'): a range of the
+    // key's index.
+    let (from, to) = (
+        realism_key(bank_id, ""),
+        format!("{}{bank_id}0", keys::REALISM),
+    );
+    let mut st = tx.prepare_cached(
+        "SELECT value FROM sync_values
+         WHERE key >= ?1 AND key < ?2 AND value IS NOT NULL ORDER BY key",
+    )?;
+    let mut rows = st.query([&from, &to])?;
+    let mut total: Option<RealismSums> = None;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(0)?;
+        if let Some(e) = parse_realism(&text) {
+            total = Some(total.unwrap_or_default().plus(e));
+        }
+    }
+    Ok(total)
+}
+
+/// Set a bank's realism sums to the total of its values (left alone while it has none).
+fn refresh_realism(tx: &Connection, bank_id: &str) -> rusqlite::Result<()> {
+    let Some(t) = shared_realism(tx, bank_id)? else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "INSERT INTO realism (bank_id, sum_mx, sum_mm, answers) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (bank_id) DO UPDATE SET sum_mx = excluded.sum_mx,
+            sum_mm = excluded.sum_mm, answers = excluded.answers",
+    )?
+    .execute(params![bank_id, t.sum_mx, t.sum_mm, t.answers])?;
+    Ok(())
+}
+
+/// Share the realism evidence no value accounts for yet: mock exams finished before
+/// evidence travelled (their sums were only ever kept as a total). Per bank, what the sums
+/// hold beyond the total of the values is added to this computer's `before-<device>` value,
+/// stamped now. Returns how many banks had some.
+fn share_unshared_realism(tx: &Connection, device: &str, now_ms: i64) -> rusqlite::Result<usize> {
+    let sums: Vec<(String, RealismSums)> = tx
+        .prepare_cached("SELECT bank_id, sum_mx, sum_mm, answers FROM realism")?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                RealismSums {
+                    sum_mx: r.get(1)?,
+                    sum_mm: r.get(2)?,
+                    answers: r.get(3)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut n = 0;
+    for (bank, held) in sums {
+        let shared = shared_realism(tx, &bank)?.unwrap_or_default();
+        // Answers are counted exactly: more answers in the sums than in the values is the
+        // one sign of unshared evidence (the sums' floats may differ from the values' total
+        // by rounding).
+        if held.answers <= shared.answers {
+            continue;
+        }
+        let key = realism_key(&bank, &format!("{REALISM_BEFORE}{device}"));
+        let before: Option<Option<String>> = tx
+            .query_row(
+                "SELECT value FROM sync_values WHERE key = ?1",
+                [&key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let before = before
+            .flatten()
+            .as_deref()
+            .and_then(parse_realism)
+            .unwrap_or_default();
+        let value = before.plus(RealismSums {
+            sum_mx: held.sum_mx - shared.sum_mx,
+            sum_mm: held.sum_mm - shared.sum_mm,
+            answers: held.answers - shared.answers,
+        });
+        let hlc = stamp_at(tx, device, now_ms)?;
+        tx.execute(
+            "INSERT INTO sync_values (key, value, hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc",
+            params![key, realism_text(&value), hlc],
+        )?;
+        refresh_realism(tx, &bank)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -214,12 +214,14 @@ pub fn run_pass(store: &mut Store, folder: &Path) -> Result<PassReport, SyncErro
     })?;
     report.files = files.len();
     let cache = store.sync_file_cache()?;
+    let changed: Vec<journal::JournalFile> = files
+        .into_iter()
+        .filter(|f| cache.get(&f.name) != Some(&(f.len, f.mtime_ms)))
+        .collect();
+    let read = journal::read_many(&changed);
     let mut batches = Vec::new();
-    for f in files {
-        if cache.get(&f.name) == Some(&(f.len, f.mtime_ms)) {
-            continue;
-        }
-        let parsed = match journal::read(&f) {
+    for (f, parsed) in changed.into_iter().zip(read) {
+        let parsed = match parsed {
             Ok(p) => p,
             Err(e) => {
                 report.unreadable.push(format!("{}: {e}", f.name));

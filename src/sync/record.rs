@@ -10,14 +10,16 @@
 //! - `review`: one rating of one question (study or exam). Keyed by its uid; the card's FSRS
 //!   state is never sent: each computer recomputes it from the merged review log.
 //! - `prediction`: what readiness predicted as a mock exam started. Last writer wins.
-//! - `value`: a key and a value, last writer wins: study settings (`setting/<key>`), exam
-//!   dates and targets (`plan/<bank>`), readiness per day (`readiness/<bank>/<day>`), device
-//!   names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
+//! - `value`: a key and a value, last writer wins: study settings and pass marks
+//!   (`setting/<key>`), exam dates and targets (`plan/<bank>`), readiness per day
+//!   (`readiness/<bank>/<day>`), each mock exam's realism evidence (`realism/<bank>/<attempt>`),
+//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
 //!   reports, fitted FSRS parameters): unknown keys are stored as they are, so nothing a newer
 //!   version wrote is lost by an older one.
 //! - anything else: a kind from a newer certprep. It is not applied, and its file is read
 //!   again on every pass, so an update picks it up.
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// One line of a journal: the stamp of the change and what changed.
@@ -28,7 +30,7 @@ pub struct Record {
     pub body: Body,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
     AttemptStart(AttemptStart),
@@ -54,6 +56,103 @@ impl Body {
             Body::Unknown => 4,
         }
     }
+}
+
+/// The kinds of body, by their `kind` tag.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    AttemptStart,
+    AttemptState,
+    Item,
+    Review,
+    Prediction,
+    Value,
+    #[serde(other)]
+    Unknown,
+}
+
+/// A body's first key: the tag, or (from a writer that does not put it first) anything else.
+enum FirstKey {
+    Kind,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for FirstKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = FirstKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FirstKey, E> {
+                Ok(if v == "kind" {
+                    FirstKey::Kind
+                } else {
+                    FirstKey::Other(v.to_string())
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reading a body is most of the cost of reading a journal (100,000 records in a large merge).
+/// serde's derived reader for an internally tagged enum first copies every field of the
+/// object into a buffer of generic values, because the tag might come last. certprep writes
+/// the tag first (serde's writer does), so when it is first the rest of the object is read
+/// straight into its struct; otherwise it is read into a JSON map and converted, as before.
+/// Same format, same result either way.
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Body;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record body with a kind")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+                match map.next_key::<FirstKey>()? {
+                    Some(FirstKey::Kind) => {
+                        let kind: Kind = map.next_value()?;
+                        body_of(kind, de::value::MapAccessDeserializer::new(map))
+                    }
+                    Some(FirstKey::Other(key)) => {
+                        let mut fields = serde_json::Map::new();
+                        let value: serde_json::Value = map.next_value()?;
+                        fields.insert(key, value);
+                        while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
+                            fields.insert(k, v);
+                        }
+                        let kind = fields
+                            .remove("kind")
+                            .ok_or_else(|| de::Error::missing_field("kind"))?;
+                        let kind = Kind::deserialize(kind).map_err(de::Error::custom)?;
+                        body_of(kind, serde_json::Value::Object(fields)).map_err(de::Error::custom)
+                    }
+                    None => Err(de::Error::missing_field("kind")),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The body of `kind` from the rest of its fields.
+fn body_of<'de, D: Deserializer<'de>>(kind: Kind, rest: D) -> Result<Body, D::Error> {
+    Ok(match kind {
+        Kind::AttemptStart => Body::AttemptStart(AttemptStart::deserialize(rest)?),
+        Kind::AttemptState => Body::AttemptState(AttemptState::deserialize(rest)?),
+        Kind::Item => Body::Item(ItemRecord::deserialize(rest)?),
+        Kind::Review => Body::Review(ReviewRecord::deserialize(rest)?),
+        Kind::Prediction => Body::Prediction(PredictionRecord::deserialize(rest)?),
+        Kind::Value => Body::Value(ValueRecord::deserialize(rest)?),
+        Kind::Unknown => {
+            de::IgnoredAny::deserialize(rest)?;
+            Body::Unknown
+        }
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +263,11 @@ pub mod keys {
     pub const READINESS: &str = "readiness/";
     /// A computer's name: `device/<id>`.
     pub const DEVICE: &str = "device/";
+    /// One mock exam's realism evidence for the readiness model: `realism/<bank>/<attempt>`;
+    /// evidence from before it travelled, one computer's total: `realism/<bank>/before-<device>`.
+    pub const REALISM: &str = "realism/";
+    /// A bank's pass mark chosen by the learner, a study setting: `setting/pass_mark:<bank>`.
+    pub const PASS_MARK: &str = "pass_mark:";
 }
 
 #[cfg(test)]
@@ -175,6 +279,34 @@ mod tests {
         let r: Record =
             serde_json::from_str(r#"{"hlc":"x","body":{"kind":"note","text":"hi"}}"#).unwrap();
         assert_eq!(r.body, Body::Unknown);
+    }
+
+    #[test]
+    fn a_body_reads_the_same_with_its_kind_anywhere() {
+        let first = r#"{"hlc":"h","body":{"kind":"value","key":"k","value":"v"}}"#;
+        let last = r#"{"hlc":"h","body":{"key":"k","value":"v","kind":"value"}}"#;
+        let a: Record = serde_json::from_str(first).unwrap();
+        assert_eq!(a, serde_json::from_str::<Record>(last).unwrap());
+        assert_eq!(
+            a.body,
+            Body::Value(ValueRecord {
+                key: "k".into(),
+                value: Some("v".into())
+            })
+        );
+        let unknown_last = r#"{"hlc":"x","body":{"text":"hi","kind":"note"}}"#;
+        assert_eq!(
+            serde_json::from_str::<Record>(unknown_last).unwrap().body,
+            Body::Unknown
+        );
+        for bad in [
+            r#"{"hlc":"h","body":{"key":"k","value":"v"}}"#,
+            r#"{"hlc":"h","body":{}}"#,
+            r#"{"hlc":"h","body":{"kind":"value","key":3}}"#,
+            r#"{"hlc":"h","body":{"value":"v","kind":"value"}}"#,
+        ] {
+            assert!(serde_json::from_str::<Record>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
