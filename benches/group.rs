@@ -1,6 +1,8 @@
 //! Group report over 200 members x 150 questions: from results in memory, and from 200
-//! result files on disk (read, checksum, parse, report).
+//! result files on disk (read, checksum, parse, report). Then the state-wide mock of issue 19:
+//! 5,000 members x 100 questions, the whole report and Moodle's quiz statistics alone.
 use certprep::exam::{DomainScore, ItemResult, ScoreReport};
+use certprep::group::stats::{Item, Marks, QuizStatistics};
 use certprep::group::{ExamPack, GroupReport, MemberResult, PackOptions, ReportInput};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
@@ -11,14 +13,17 @@ use std::time::Duration;
 
 const MEMBERS: usize = 200;
 const QUESTIONS: usize = 150;
+/// A state-wide mock exam (issue 19: report and statistics within 1 s).
+const STATE_MEMBERS: usize = 5000;
+const STATE_QUESTIONS: usize = 100;
 
-fn results(pack: &ExamPack, bank: &certprep::bank::Bank) -> Vec<MemberResult> {
+fn results(pack: &ExamPack, bank: &certprep::bank::Bank, members: usize) -> Vec<MemberResult> {
     let mut rng = ChaCha8Rng::seed_from_u64(6);
     // Per-question difficulty and per-member ability, so the statistics have work to do.
     let hardness: Vec<f64> = (0..pack.items.len())
         .map(|_| rng.random_range(0.1..0.9))
         .collect();
-    (0..MEMBERS)
+    (0..members)
         .map(|m| {
             let ability: f64 = rng.random_range(0.0..1.0);
             let items: Vec<ItemResult> = pack
@@ -70,7 +75,7 @@ fn results(pack: &ExamPack, bank: &certprep::bank::Bank) -> Vec<MemberResult> {
             };
             MemberResult::new(
                 &pack.pack_id,
-                &format!("Member {m:03}"),
+                &format!("Member {m:04}"),
                 &report,
                 Duration::from_secs(9000),
                 false,
@@ -101,9 +106,9 @@ fn group_report(c: &mut Criterion) {
     };
     let pack = ExamPack::build(&bank, &opts).expect("pack");
     assert_eq!(pack.items.len(), QUESTIONS);
-    let results = results(&pack, &bank);
+    let small = results(&pack, &bank, MEMBERS);
     let dir = tempfile::tempdir().expect("temp dir");
-    let files: Vec<PathBuf> = results
+    let files: Vec<PathBuf> = small
         .iter()
         .map(|r| {
             let p = dir.path().join(r.file_name());
@@ -116,7 +121,7 @@ fn group_report(c: &mut Criterion) {
     g.sample_size(30);
     g.bench_function("200x150_in_memory", |b| {
         b.iter(|| {
-            let inputs: Vec<ReportInput> = results
+            let inputs: Vec<ReportInput> = small
                 .iter()
                 .zip(&files)
                 .map(|(r, p)| ReportInput {
@@ -135,6 +140,44 @@ fn group_report(c: &mut Criterion) {
             assert_eq!(report.members.len(), MEMBERS);
             black_box(report)
         })
+    });
+
+    // The state-wide mock: one report, and the statistics on their own.
+    let state_pack = ExamPack::build(
+        &bank,
+        &PackOptions {
+            questions: STATE_QUESTIONS,
+            ..opts.clone()
+        },
+    )
+    .expect("pack");
+    let state = results(&state_pack, &bank, STATE_MEMBERS);
+    g.sample_size(10);
+    g.bench_function("5000x100_in_memory", |b| {
+        b.iter(|| {
+            let inputs: Vec<ReportInput> = state
+                .iter()
+                .enumerate()
+                .map(|(k, r)| ReportInput {
+                    path: PathBuf::from(format!("m{k}.certprep-result.json")),
+                    result: Ok(r.clone()),
+                })
+                .collect();
+            let report = GroupReport::build(Some(&state_pack), std::slice::from_ref(&bank), inputs);
+            assert_eq!(report.members.len(), STATE_MEMBERS);
+            black_box(report)
+        })
+    });
+    let mut marks =
+        Marks::new(vec![Item::right_wrong(Some(0.25)); STATE_QUESTIONS]).expect("items");
+    for r in &state {
+        let right: Vec<bool> = r.answers.iter().map(|a| a.correct).collect();
+        marks
+            .push_right_wrong(&right)
+            .expect("one mark per question");
+    }
+    g.bench_function("5000x100_quiz_statistics", |b| {
+        b.iter(|| black_box(QuizStatistics::compute(&marks)))
     });
     g.finish();
 }
