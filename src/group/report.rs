@@ -484,6 +484,16 @@ impl GroupReport {
         report
     }
 
+    /// "Name (n)" for each member whose file's own marks differ from the rescoring in n
+    /// answers: what the screen and the text report both name.
+    pub fn rescored_members(&self) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| m.rescored > 0)
+            .map(|m| format!("{} ({})", m.name, m.rescored))
+            .collect()
+    }
+
     /// The whole-test figures as (name, value for reading, value for a spreadsheet, what it
     /// means): one list for the text report, the CSV and the screen. Marks are numbers of
     /// questions right; undefined figures are "-" and an empty cell.
@@ -631,12 +641,7 @@ impl GroupReport {
                     );
                 }
             }
-            let rescored: Vec<String> = self
-                .members
-                .iter()
-                .filter(|m| m.rescored > 0)
-                .map(|m| format!("{} ({})", m.name, m.rescored))
-                .collect();
+            let rescored = self.rescored_members();
             if !rescored.is_empty() {
                 let _ = writeln!(
                     s,

@@ -362,12 +362,7 @@ fn report_section(
                 .color(ui.visuals().warn_fg_color),
             );
         }
-        let rescored: Vec<String> = r
-            .members
-            .iter()
-            .filter(|m| m.rescored > 0)
-            .map(|m| format!("{} ({})", m.name, m.rescored))
-            .collect();
+        let rescored = r.rescored_members();
         if !rescored.is_empty() {
             ui.label(
                 RichText::new(format!(
