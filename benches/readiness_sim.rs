@@ -49,6 +49,24 @@ fn summary(label: &str, r: &SimReport) {
     );
 }
 
+/// Each learner's one forecast that no other of theirs comes `before` (by day): the first
+/// mock exam with `<`, the last with `>`.
+fn each_learners(report: &SimReport, before: impl Fn(u32, u32) -> bool) -> SimReport {
+    SimReport {
+        forecasts: report
+            .forecasts
+            .iter()
+            .filter(|f| {
+                !report
+                    .forecasts
+                    .iter()
+                    .any(|g| g.learner == f.learner && before(g.day, f.day))
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
 fn main() {
     // `cargo bench` passes --bench; any filter argument is ignored.
     let seed = env_or("SIM_SEED", REPORTED_SEED);
@@ -90,33 +108,9 @@ fn main() {
     summary("all", &report);
     summary("after 200 answers", &report.after(200));
     summary("after 1,000 answers", &report.after(1000));
-    let first: SimReport = SimReport {
-        forecasts: report
-            .forecasts
-            .iter()
-            .filter(|f| {
-                !report
-                    .forecasts
-                    .iter()
-                    .any(|g| g.learner == f.learner && g.day < f.day)
-            })
-            .cloned()
-            .collect(),
-    };
+    let first = each_learners(&report, |g, f| g < f);
     summary("first mock exam of each learner", &first);
-    let last: SimReport = SimReport {
-        forecasts: report
-            .forecasts
-            .iter()
-            .filter(|f| {
-                !report
-                    .forecasts
-                    .iter()
-                    .any(|g| g.learner == f.learner && g.day > f.day)
-            })
-            .cloned()
-            .collect(),
-    };
+    let last = each_learners(&report, |g, f| g > f);
     summary("last mock exam of each learner", &last);
     let share_passed = |r: &SimReport| {
         r.forecasts.iter().filter(|f| f.passed()).count() as f64 / r.forecasts.len().max(1) as f64

@@ -302,6 +302,11 @@ impl Bank {
         self.index.get(id).map(|&i| &self.questions[i])
     }
 
+    /// Each domain id's position in the manifest (the order areas are reported in).
+    pub fn domain_positions(&self) -> &HashMap<String, usize> {
+        &self.domain_index
+    }
+
     pub fn domain(&self, id: &str) -> Option<&Domain> {
         self.domain_index
             .get(id)

@@ -603,13 +603,7 @@ pub struct Learner {
 
 impl Learner {
     pub fn new(bank: &Bank, cards: &HashMap<String, CardRecord>, inputs: &ModelInputs) -> Self {
-        let area_index: HashMap<String, usize> = bank
-            .manifest
-            .domains
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i))
-            .collect();
+        let area_index = bank.domain_positions().clone();
         let seen = |q: &Question| cards.get(&q.id).filter(|c| c.reviews > 0);
         let newest = newest_first_try(bank.questions.iter().filter_map(seen));
         // (question, area, weight, right) of every first try, in bank order.
