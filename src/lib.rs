@@ -13,6 +13,7 @@ pub mod mastery;
 pub mod paths;
 pub mod plan;
 pub mod prefs;
+pub mod rasch;
 pub mod sim;
 pub mod srs;
 pub mod stats;

@@ -295,12 +295,7 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    // Box–Muller: rand_distr is not a dependency, and one normal at a time is enough.
-    let u1: f64 = rng.random_range(f64::EPSILON..1.0);
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
+use crate::rasch::simulate::normal;
 
 /// What a learner remembers of one question.
 #[derive(Debug, Clone, Copy)]
