@@ -180,6 +180,30 @@ pub fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Replace `target` with `bytes` so that a reader (or a crash) sees the old file or the new
+/// one, never half of either: written to a temporary file beside it, flushed, renamed over.
+pub fn replace_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    sync_dir(dir);
+    Ok(())
+}
+
 /// A UTC time stamp for file names, to the second: `20261130T073500Z`.
 pub fn stamp() -> String {
     chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string()

@@ -66,6 +66,19 @@ pub enum GroupCommand {
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
     },
+    /// Rasch calibration of a bank's questions, pooled from result files of any packs drawn
+    /// from it (docs/group.md)
+    Calibrate {
+        /// Bank id the packs were drawn from
+        #[arg(long)]
+        bank: String,
+        /// Result files or folders of them
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Save it in the data folder: readiness then uses it for this bank
+        #[arg(long)]
+        save: bool,
+    },
 }
 
 pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
@@ -185,6 +198,9 @@ fn shown(p: &Path) -> String {
 
 pub fn run_group(cli: &Cli, cmd: &GroupCommand) -> ExitCode {
     match cmd {
+        GroupCommand::Calibrate { bank, files, save } => {
+            super::calibrate::run(cli, bank, files, *save)
+        }
         GroupCommand::Report { files, csv } => {
             let (pack, results) = match gather(files) {
                 Ok(x) => x,

@@ -1,6 +1,7 @@
 //! The command line: `certprep` alone opens the window; subcommands work without a display.
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
+pub mod calibrate;
 mod crash_writer;
 mod data;
 pub mod export;

@@ -119,6 +119,9 @@ pub fn table(
         m.seen,
         m.total
     );
+    for line in crate::mastery::rasch::describe(&m.model, m.model_note.as_deref()) {
+        let _ = writeln!(out, "{line}");
+    }
     if let Some(c) = calibration {
         let _ = writeln!(
             out,

@@ -232,13 +232,16 @@ fn malformed(what: &'static str, e: impl ToString) -> FileError {
     }
 }
 
+pub mod calibration;
 mod names;
+pub mod options;
 mod pack;
 mod report;
 mod result;
 pub mod stats;
 
 pub use names::{MemberName, name_key, normalise_name};
+pub use options::{OptionFlag, OptionPicks, OptionTable};
 pub use pack::*;
 pub use report::*;
 pub use result::*;

@@ -2,10 +2,12 @@
 //! text for a terminal and as CSV.
 
 use super::names::MemberName;
+use super::options::{OptionTable, option_tables, thirds};
 use super::stats::{Item, ItemStats, Marks, QuizStatistics, TestStats};
 use super::*;
 use crate::bank::Bank;
 use crate::exam::percent;
+use crate::rasch::{Calibration, ItemEstimate, RaschError};
 use crate::text::escape_controls;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -69,6 +71,8 @@ pub enum QuestionFlag {
     /// Moodle's warning: discriminative efficiency under 15%, the question separates
     /// stronger from weaker members far less than it could.
     LowEfficiency,
+    /// Its Rasch infit or outfit mean square is outside 0.7–1.3.
+    RaschMisfit,
 }
 
 impl QuestionFlag {
@@ -81,6 +85,9 @@ impl QuestionFlag {
             QuestionFlag::LowEfficiency => {
                 "discriminative efficiency under 15%: it hardly separates stronger from weaker members"
             }
+            QuestionFlag::RaschMisfit => {
+                "Rasch misfit: answers to it follow ability less (or more) than the model expects"
+            }
         }
     }
     pub fn code(self) -> &'static str {
@@ -88,6 +95,7 @@ impl QuestionFlag {
             QuestionFlag::TooHard => "too-hard",
             QuestionFlag::NegativeDiscrimination => "negative-discrimination",
             QuestionFlag::LowEfficiency => "low-efficiency",
+            QuestionFlag::RaschMisfit => "rasch-misfit",
         }
     }
 }
@@ -108,6 +116,10 @@ pub struct QuestionStat {
     pub flags: Vec<QuestionFlag>,
     /// Moodle's item figures for this question.
     pub stats: ItemStats,
+    /// Who chose which option, by ability third.
+    pub options: OptionTable,
+    /// Its Rasch difficulty and fit, when the group could be calibrated.
+    pub rasch: Option<ItemEstimate>,
 }
 
 /// One whole-test figure, ready to show.
@@ -146,6 +158,10 @@ pub struct GroupReport {
     /// Moodle's whole-test figures over the members' totals (number right).
     pub test: TestStats,
     pub rejected: Vec<RejectedFile>,
+    /// The bank the pack was drawn from (or whose questions the results answer).
+    pub bank_id: Option<String>,
+    /// The Rasch calibration of the questions, or why there is none (None: no members).
+    pub calibration: Option<Result<Calibration, RaschError>>,
 }
 
 /// The distinct pack ids of `results`, in order of first appearance.
@@ -394,6 +410,7 @@ impl GroupReport {
         let nq = questions.len();
         // matrix[m][q]: member m got question q right, scored again from the selections.
         let mut matrix: Vec<Vec<bool>> = Vec::with_capacity(accepted.len());
+        let mut member_answers: Vec<&[ResultAnswer]> = Vec::with_capacity(accepted.len());
         for &i in &order {
             let (path, r) = &accepted[i];
             let row: Vec<bool> = key.score(r);
@@ -437,6 +454,7 @@ impl GroupReport {
                 conflict,
             });
             matrix.push(row);
+            member_answers.push(r.answers.as_slice());
         }
 
         report.area_means = (0..na)
@@ -463,10 +481,30 @@ impl GroupReport {
 
         let nm = matrix.len();
         let statistics = quiz_statistics(&key, &question_ids, &matrix);
-        for (q, ((qid, area), stats)) in questions.iter().zip(statistics.items).enumerate() {
+        let totals: Vec<usize> = report.members.iter().map(|m| m.correct).collect();
+        let tables = option_tables(
+            &key,
+            &question_ids,
+            &member_answers,
+            &thirds(&totals),
+            MIN_MEMBERS_FOR_DIFFICULTY_FLAG,
+        );
+        let calibration = (nm > 0).then(|| super::calibration::of_matrix(&matrix, nq));
+        let rasch_items = calibration.as_ref().and_then(|c| c.as_ref().ok());
+        for (q, (((qid, area), stats), options)) in questions
+            .iter()
+            .zip(statistics.items)
+            .zip(tables)
+            .enumerate()
+        {
             let correct = matrix.iter().filter(|row| row[q]).count();
             let difficulty = stats.facility.unwrap_or(0.0);
             let discrimination = stats.discrimination_index.map(|d| d / 100.0);
+            let rasch = rasch_items.and_then(|c| c.items.get(q).cloned());
+            let mut flags = question_flags(nm, difficulty, &stats);
+            if rasch.as_ref().is_some_and(|r| r.misfits()) {
+                flags.push(QuestionFlag::RaschMisfit);
+            }
             report.questions.push(QuestionStat {
                 question_id: qid.clone(),
                 area: area.clone(),
@@ -474,11 +512,21 @@ impl GroupReport {
                 members: nm,
                 difficulty,
                 discrimination,
-                flags: question_flags(nm, difficulty, &stats),
+                flags,
                 stats,
+                options,
+                rasch,
             });
         }
         report.test = statistics.test;
+        report.calibration = calibration;
+        report.bank_id = match pack {
+            Some(p) => Some(p.bank.id.clone()),
+            None => banks
+                .iter()
+                .find(|b| question_ids.iter().all(|id| b.question(id).is_some()))
+                .map(|b| b.id().to_string()),
+        };
         report.pack_id = Some(expected);
         report.pack_title = pack.map(|p| p.title.clone());
         report
@@ -694,6 +742,8 @@ impl GroupReport {
                 ]);
             }
             s.push_str(&align(&rows));
+            self.rasch_text(&mut s);
+            self.author_feedback_text(&mut s);
         }
         if !self.rejected.is_empty() {
             let _ = writeln!(s, "\nRejected:");
@@ -735,6 +785,11 @@ impl GroupReport {
                 "Discrimination index %".into(),
                 "Discriminative efficiency %".into(),
                 "Needs checking".into(),
+                "Rasch difficulty".into(),
+                "Rasch SE".into(),
+                "Infit".into(),
+                "Outfit".into(),
+                "Rasch status".into(),
             ],
         );
         for q in &self.questions {
@@ -764,8 +819,46 @@ impl GroupReport {
                     q.stats
                         .needs_checking
                         .map_or(String::new(), |n| n.describe().to_string()),
+                    number(q.rasch.as_ref().and_then(|r| r.difficulty)),
+                    number(q.rasch.as_ref().and_then(|r| r.se)),
+                    number(q.rasch.as_ref().and_then(|r| r.infit)),
+                    number(q.rasch.as_ref().and_then(|r| r.outfit)),
+                    q.rasch
+                        .as_ref()
+                        .map_or(String::new(), |r| r.status.describe().to_string()),
                 ],
             );
+        }
+        s.push('\n');
+        csv_row(
+            &mut s,
+            &[
+                "Question".into(),
+                "Option".into(),
+                "Correct".into(),
+                "Option text".into(),
+                "Bottom third".into(),
+                "Middle third".into(),
+                "Top third".into(),
+                "Option flag".into(),
+            ],
+        );
+        for q in &self.questions {
+            for o in &q.options.options {
+                csv_row(
+                    &mut s,
+                    &[
+                        q.question_id.clone(),
+                        o.label.clone(),
+                        if o.correct { "yes" } else { "no" }.into(),
+                        o.text.clone(),
+                        o.by_third[0].to_string(),
+                        o.by_third[1].to_string(),
+                        o.by_third[2].to_string(),
+                        o.flag.map_or(String::new(), |f| f.describe().to_string()),
+                    ],
+                );
+            }
         }
         s.push('\n');
         csv_row(
@@ -777,6 +870,146 @@ impl GroupReport {
         }
         s
     }
+}
+
+impl GroupReport {
+    /// One line on the calibration: what it rests on, or why there is none.
+    pub fn calibration_summary(&self) -> Option<String> {
+        Some(match self.calibration.as_ref()? {
+            Ok(c) => {
+                let calibrated = c.items.iter().filter(|i| i.difficulty.is_some()).count();
+                let misfits = c.items.iter().filter(|i| i.misfits()).count();
+                format!(
+                    "Rasch calibration (conditional maximum likelihood): {} of {} placed on one logit scale from {} and {}; {}.",
+                    calibrated,
+                    c.items.len(),
+                    crate::text::count(c.members_used, "member", "members"),
+                    crate::text::count(c.responses_used, "answer", "answers"),
+                    match misfits {
+                        0 => "no question misfits".to_string(),
+                        n => format!(
+                            "{} outside infit/outfit 0.7–1.3",
+                            crate::text::count(n, "question", "questions")
+                        ),
+                    }
+                )
+            }
+            Err(e) => format!("No Rasch calibration: {e}."),
+        })
+    }
+
+    fn rasch_text(&self, s: &mut String) {
+        let Some(summary) = self.calibration_summary() else {
+            return;
+        };
+        let _ = writeln!(s, "\n{summary}");
+        if !matches!(self.calibration, Some(Ok(_))) {
+            return;
+        }
+        let mut rows = vec![
+            ["Question", "Difficulty", "SE", "Infit", "Outfit", "Status"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for q in &self.questions {
+            let Some(r) = &q.rasch else { continue };
+            rows.push(vec![
+                q.question_id.clone(),
+                logits(r.difficulty),
+                fixed2(r.se),
+                fixed2(r.infit),
+                fixed2(r.outfit),
+                if r.misfits() {
+                    "misfit".to_string()
+                } else {
+                    r.status.describe().to_string()
+                },
+            ]);
+        }
+        s.push_str(&align(&rows));
+    }
+
+    /// Per flagged question: its figures and who chose which option, by ability third.
+    fn author_feedback_text(&self, s: &mut String) {
+        let flagged: Vec<&QuestionStat> = self.flagged().collect();
+        if flagged.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "\nFor the author: flagged questions and who chose what");
+        for q in flagged {
+            let _ = writeln!(s, "\n{}  {}", q.question_id, q.figures_line());
+            for f in &q.flags {
+                let _ = writeln!(s, "  - {}", f.describe());
+            }
+            let sizes = q.options.third_sizes;
+            let mut rows = vec![vec![
+                String::new(),
+                "Option".to_string(),
+                format!("Bottom {}", sizes[0]),
+                format!("Middle {}", sizes[1]),
+                format!("Top {}", sizes[2]),
+                String::new(),
+            ]];
+            for o in &q.options.options {
+                rows.push(vec![
+                    format!("  {}{}", o.label, if o.correct { " (key)" } else { "" }),
+                    escape_controls(&short_text(&o.text, 50)),
+                    o.by_third[0].to_string(),
+                    o.by_third[1].to_string(),
+                    o.by_third[2].to_string(),
+                    o.flag.map_or(String::new(), |f| f.describe().to_string()),
+                ]);
+            }
+            s.push_str(&align(&rows));
+        }
+    }
+}
+
+impl QuestionStat {
+    /// "42% correct · discrimination 0.31 · efficiency 40% · difficulty +0.85 ± 0.21 logits ·
+    /// infit 1.05 · outfit 1.10": the figures an author reads a flagged question by.
+    pub fn figures_line(&self) -> String {
+        let mut parts = vec![
+            format!("{:.0}% correct", self.difficulty * 100.0),
+            format!("discrimination {}", disc(self.discrimination)),
+            format!(
+                "efficiency {}",
+                self.stats
+                    .discriminative_efficiency
+                    .map_or("-".into(), |e| format!("{e:.0}%"))
+            ),
+        ];
+        if let Some(r) = &self.rasch {
+            if let (Some(d), Some(se)) = (r.difficulty, r.se) {
+                parts.push(format!("difficulty {d:+.2} ± {se:.2} logits"));
+            } else {
+                parts.push(format!("Rasch: {}", r.status.describe()));
+            }
+            if let (Some(i), Some(o)) = (r.infit, r.outfit) {
+                parts.push(format!("infit {i:.2} · outfit {o:.2}"));
+            }
+        }
+        parts.join(" · ")
+    }
+}
+
+fn short_text(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        one_line.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+/// "+0.85", or "-" for no value.
+fn logits(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:+.2}"))
+}
+
+/// "0.85", or "-" for no value.
+pub fn fixed2(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.2}"))
 }
 
 /// "66.7", or "-" for no value.

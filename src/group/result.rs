@@ -218,6 +218,16 @@ impl MemberResult {
 pub struct AnswerKey {
     /// question id -> (the option ids the pack shows, the correct ones).
     keys: HashMap<String, (HashSet<String>, HashSet<String>)>,
+    /// question id -> its options in the order shown, for the option table.
+    options: HashMap<String, Vec<KeyOption>>,
+}
+
+/// One option of a keyed question, as the pack showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyOption {
+    pub id: String,
+    pub text: String,
+    pub correct: bool,
 }
 
 impl AnswerKey {
@@ -274,7 +284,27 @@ impl AnswerKey {
             .filter(|o| o.correct)
             .map(|o| o.id.clone())
             .collect();
+        let ordered: Vec<KeyOption> = match shown {
+            Some(order) => order
+                .iter()
+                .filter_map(|id| q.option(id))
+                .collect::<Vec<_>>(),
+            None => q.options.iter().collect::<Vec<_>>(),
+        }
+        .into_iter()
+        .map(|o| KeyOption {
+            id: o.id.clone(),
+            text: o.text.clone(),
+            correct: o.correct,
+        })
+        .collect();
         self.keys.insert(q.id.clone(), (options, correct));
+        self.options.insert(q.id.clone(), ordered);
+    }
+
+    /// `question_id`'s options in the order the pack showed them (empty without a key).
+    pub fn options(&self, question_id: &str) -> &[KeyOption] {
+        self.options.get(question_id).map_or(&[], Vec::as_slice)
     }
 
     pub fn has(&self, question_id: &str) -> bool {

@@ -27,6 +27,7 @@
 pub mod ability;
 mod esf;
 mod linalg;
+pub mod saved;
 pub mod simulate;
 
 pub use ability::{Ability, estimate as estimate_ability};

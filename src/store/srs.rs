@@ -853,13 +853,26 @@ impl Store {
             .unwrap_or(bank.manifest.exam.pass_percent))
     }
 
-    /// Everything readiness reads for `bank` besides its cards.
+    /// Everything readiness reads for `bank` besides its cards: the realism and pass mark
+    /// kept here, and a study group's calibration of the bank if one is saved in the data
+    /// folder or shipped beside the bank (a bad file is named and left out).
     pub fn model_inputs(&self, bank: &crate::bank::Bank) -> Result<ModelInputs, StoreError> {
-        Ok(ModelInputs {
+        let inputs = ModelInputs {
             realism: self.realism(bank.id())?,
             pass_mark: self.effective_pass_percent(bank)? / 100.0,
             ..ModelInputs::for_bank(bank)
-        })
+        };
+        let data_dir = self.path().parent().unwrap_or(std::path::Path::new("."));
+        Ok(
+            match crate::rasch::saved::SavedCalibration::load_for(bank, data_dir) {
+                Ok(Some(calibration)) => inputs.with_calibration(bank, calibration),
+                Ok(None) => inputs,
+                Err(e) => ModelInputs {
+                    calibration_problem: Some(format!("The saved calibration was not used: {e}")),
+                    ..inputs
+                },
+            },
+        )
     }
 
     /// Mastery and readiness of `bank` from `cards`, with the realism and pass mark kept here.

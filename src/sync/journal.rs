@@ -15,7 +15,6 @@
 
 use super::hlc::is_device_id;
 use super::record::Record;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const EXTENSION: &str = ".certprep-journal";
@@ -262,19 +261,8 @@ pub fn append(folder: &Path, device: &str, lines: &[String]) -> std::io::Result<
 }
 
 fn replace_file(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Written> {
-    let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
     let target = folder.join(name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
+    crate::fsutil::replace_atomically(&target, bytes)?;
     let meta = std::fs::metadata(&target)?;
     Ok(Written {
         name: name.to_string(),

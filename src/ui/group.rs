@@ -18,6 +18,8 @@ use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod calibration;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum GroupCmd {
     /// Show the study group screen.
@@ -36,6 +38,8 @@ pub enum GroupCmd {
     ExportCsv(PathBuf),
     /// Files dropped onto the window: packs are opened, anything else is a result file.
     Dropped(Vec<PathBuf>),
+    /// Save the report's Rasch calibration for its bank (readiness reads it).
+    SaveCalibration,
 }
 
 impl From<GroupCmd> for Command {
@@ -73,6 +77,8 @@ pub struct GroupState {
     pub csv_path: String,
     /// attempt id -> pack id (or none), looked up once per attempt shown on Results.
     pack_of_attempt: HashMap<i64, Option<String>>,
+    /// What the last "Save calibration" did.
+    calibration_saved: Option<calibration::SavedNote>,
 }
 
 impl GroupState {
@@ -388,6 +394,8 @@ fn report_section(
 
         ui.add_space(8.0);
         test_statistics(ui, r);
+        ui.add_space(8.0);
+        calibration::section(ui, r, state.calibration_saved.as_ref(), out);
 
         ui.add_space(8.0);
         let flagged: Vec<_> = r.flagged().collect();
@@ -428,15 +436,9 @@ fn report_section(
             // Why it is flagged, on its own wrapped line: the header does not wrap.
             ui.indent(("flag-why", &q.question_id), |ui| {
                 ui.label(
-                    RichText::new(format!(
-                        "{:.0}% correct · discrimination {} · efficiency {} · {}",
-                        q.difficulty * 100.0,
-                        q.discrimination.map_or("n/a".into(), |d| format!("{d:.2}")),
-                        percent_or_dash(q.stats.discriminative_efficiency),
-                        why.join("; ")
-                    ))
-                    .small(),
+                    RichText::new(format!("{} · {}", q.figures_line(), why.join("; "))).small(),
                 );
+                calibration::option_table(ui, q);
             });
         }
         egui::CollapsingHeader::new("All questions")
@@ -653,6 +655,7 @@ impl CertprepApp {
                 self.refresh_group_report();
             }
             GroupCmd::ExportCsv(path) => self.export_csv(path),
+            GroupCmd::SaveCalibration => self.save_calibration(),
             GroupCmd::Dropped(paths) => {
                 if matches!(self.screen, Screen::Exam(_)) {
                     self.notice = Some(Notice {
@@ -699,6 +702,26 @@ impl CertprepApp {
         }
         self.screen = Screen::Group;
         self.refresh_group_report();
+    }
+
+    /// Writes the report's calibration for its bank and refreshes the dashboard, whose
+    /// readiness now reads it.
+    fn save_calibration(&mut self) {
+        let saved = self
+            .group
+            .report
+            .as_ref()
+            .and_then(|r| r.saved_calibration(chrono::Utc::now()));
+        self.group.calibration_saved = Some(match saved {
+            None => calibration::SavedNote::Failed(
+                "There is no calibration to save: see the line above for why.".into(),
+            ),
+            Some(c) => match c.save(&self.data_dir) {
+                Ok(path) => calibration::SavedNote::Saved(path),
+                Err(e) => calibration::SavedNote::Failed(e.to_string()),
+            },
+        });
+        self.refresh_home();
     }
 
     fn refresh_group_report(&mut self) {

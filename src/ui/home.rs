@@ -367,6 +367,9 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                 .weak(),
             );
         }
+        for line in crate::mastery::rasch::describe(&d.report.model, d.report.model_note.as_deref()) {
+            ui.label(RichText::new(line).small().weak());
+        }
         if let Some(note) = crate::srs::retired_note(bank, d.retired) {
             ui.label(RichText::new(note).small().weak());
         }

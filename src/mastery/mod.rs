@@ -17,10 +17,15 @@
 //! Mastery of an area is the mean of P_i over its questions; readiness the blueprint-weighted
 //! sum, with an 80% band for the next mock exam's score and the chance it reaches the pass mark.
 
+pub mod rasch;
+
 use crate::bank::{Bank, Question, QuestionType};
+use crate::rasch::saved::LoadedCalibration;
 use crate::srs::{CardRecord, Review, Scheduler};
 use chrono::{DateTime, Utc};
+pub use rasch::{RaschFigures, ReadinessModel};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Prior pseudo-counts of the overall first-try rate (Beta(1, 1): no opinion before the first
 /// answer).
@@ -119,6 +124,10 @@ pub struct MasteryReport {
     pub realism: f64,
     /// The learner-level figures the questions' chances were built from.
     pub learner: Learner,
+    /// Which model `readiness` comes from.
+    pub model: ReadinessModel,
+    /// Why a calibration was not used, when there is one (or a file that could not be read).
+    pub model_note: Option<String>,
 }
 
 impl MasteryReport {
@@ -155,10 +164,15 @@ pub struct ModelInputs {
     pub realism: RealismSums,
     /// The pass mark the learner assumes, 0..1.
     pub pass_mark: f64,
-    /// Calibrated item difficulties in logits relative to their area (a study group's
-    /// calibration, issue 19, will fill this; until then it is empty). A listed unseen
-    /// question counts with σ(logit(p_a) − d) instead of p_a.
+    /// Calibrated item difficulties in logits relative to their area's calibrated mean
+    /// (from `calibration`, [`rasch::relative_difficulties`]). A listed unseen question counts
+    /// with σ(logit(p_a) − d) instead of p_a and its label.
     pub difficulties: HashMap<String, f64>,
+    /// A study group's calibration of the bank: readiness comes from it (on the Rasch scale)
+    /// once the learner has enough first tries at calibrated questions.
+    pub calibration: Option<Arc<LoadedCalibration>>,
+    /// Why a calibration file was there but not used (for the dashboard to say).
+    pub calibration_problem: Option<String>,
 }
 
 impl ModelInputs {
@@ -168,6 +182,18 @@ impl ModelInputs {
             realism: RealismSums::default(),
             pass_mark: bank.manifest.exam.pass_percent / 100.0,
             difficulties: HashMap::new(),
+            calibration: None,
+            calibration_problem: None,
+        }
+    }
+
+    /// These inputs with `calibration` in use: its difficulties replace the labels, and
+    /// readiness comes from it when the learner's first tries allow.
+    pub fn with_calibration(self, bank: &Bank, calibration: LoadedCalibration) -> ModelInputs {
+        ModelInputs {
+            difficulties: rasch::relative_difficulties(bank, &calibration),
+            calibration: Some(Arc::new(calibration)),
+            ..self
         }
     }
 }
@@ -698,7 +724,25 @@ pub fn report(
             }
         })
         .collect();
-    let readiness = readiness(&areas, &learner.overall, &inputs.realism, inputs.pass_mark);
+    let mut readiness = readiness(&areas, &learner.overall, &inputs.realism, inputs.pass_mark);
+    let mut model = ReadinessModel::FirstTries;
+    let mut model_note = inputs.calibration_problem.clone();
+    if let Some(calibration) = &inputs.calibration {
+        match rasch::readiness(
+            bank,
+            cards,
+            calibration,
+            &inputs.realism,
+            inputs.pass_mark,
+            now,
+        ) {
+            Ok((calibrated, figures)) => {
+                readiness = calibrated;
+                model = ReadinessModel::Rasch(figures);
+            }
+            Err(why) => model_note = Some(why),
+        }
+    }
     MasteryReport {
         bank_id: bank.id().to_string(),
         seen: areas.iter().map(|a| a.seen).sum(),
@@ -707,6 +751,8 @@ pub fn report(
         readiness,
         realism: rho,
         learner,
+        model,
+        model_note,
     }
 }
 
@@ -1116,6 +1162,170 @@ mod tests {
         // It moves with the ability by σ(1 − σ)/(p(1 − p)) = 0.1875/0.25 = 0.75.
         let start = r.learner.start(&bank.questions[1]).unwrap();
         assert!((start.on_ability - 0.75).abs() < 1e-12);
+    }
+
+    /// A saved calibration of `items` (id, difficulty), each with SE `se`.
+    fn calibration_of(bank: &Bank, items: &[(String, f64)], se: f64) -> LoadedCalibration {
+        use crate::rasch::saved::{SavedCalibration, SavedItem};
+        LoadedCalibration {
+            saved: SavedCalibration {
+                format: crate::rasch::saved::CALIBRATION_FORMAT.into(),
+                bank_id: bank.id().into(),
+                created_at: now(),
+                source: "pack \"test\"".into(),
+                members: 120,
+                responses: 2400,
+                items: items
+                    .iter()
+                    .map(|(id, b)| SavedItem {
+                        question_id: id.clone(),
+                        difficulty: *b,
+                        se,
+                        responses: 120,
+                    })
+                    .collect(),
+            },
+            path: "calibration.json".into(),
+            unknown_questions: 0,
+        }
+    }
+
+    #[test]
+    fn rasch_readiness_hand_computed() {
+        // One area of 20 questions, mock exams of 10. a-0..a-9 calibrated at b = 0, a-10..a-19
+        // at b = ln 3 (SE 0.2 each). The learner's first tries: a-0..a-4 right, a-5..a-9
+        // wrong, so θ = 0 exactly and SE(θ) = 1/√(10·¼).
+        let bank = crate::synth::small_bank(&[("a", 1.0, 20)], 10);
+        let items: Vec<(String, f64)> = (0..20)
+            .map(|i| (format!("a-{i}"), if i < 10 { 0.0 } else { 3f64.ln() }))
+            .collect();
+        let cards: HashMap<_, _> = (0..10)
+            .map(|i| {
+                card(
+                    &format!("a-{i}"),
+                    2.0,
+                    4.0,
+                    1,
+                    u32::from(i < 5),
+                    i < 5,
+                    i < 5,
+                    2.0,
+                )
+            })
+            .collect();
+        let inputs = ModelInputs::for_bank(&bank)
+            .with_calibration(&bank, calibration_of(&bank, &items, 0.2));
+        let r = report(&bank, &cards, &inputs, now());
+        let ReadinessModel::Rasch(f) = &r.model else {
+            panic!("expected the Rasch model: {:?}", r.model_note);
+        };
+        assert!(f.ability.theta.abs() < 1e-9, "{}", f.ability.theta);
+        assert!((f.ability.se - 1.0 / 2.5f64.sqrt()).abs() < 1e-9);
+        assert_eq!((f.calibrated_questions, f.bank_questions), (20, 20));
+        // Each seen question: p = ½ moved toward its record; each unseen one σ(−ln 3) = ¼.
+        let rho = inputs.realism.factor();
+        let mut sum_p = 0.0;
+        let mut sum_p2 = 0.0;
+        let mut on_theta = 0.0;
+        let mut on_rho = 0.0;
+        let mut from_b = 0.0;
+        for q in &bank.questions {
+            let (p, item) = match cards.get(&q.id) {
+                Some(c) => (0.5, Some(SeenItem::of(c, guess_chance(q), now()))),
+                None => (0.25, None),
+            };
+            let chance = chance_right(p, item, rho);
+            let d_theta = (1.0 - rho * item.map_or(0.0, |s| s.recall)) * p * (1.0 - p);
+            sum_p += chance;
+            sum_p2 += chance * chance;
+            on_theta += d_theta / 20.0;
+            on_rho += item.map_or(0.0, |s| (s.target - p) * s.recall) / 20.0;
+            from_b += (d_theta * 0.2 / 20.0).powi(2);
+        }
+        let m = sum_p / 20.0;
+        let spread = sum_p2 / 20.0 - m * m;
+        let draw = 10.0 * ((m - sum_p2 / 20.0) + spread * 10.0 / 19.0) / 100.0;
+        let variance =
+            on_theta.powi(2) / 2.5 + on_rho.powi(2) * inputs.realism.variance() + from_b + draw;
+        let rd = &r.readiness;
+        assert!((rd.predicted - m).abs() < 1e-12, "{} vs {m}", rd.predicted);
+        assert!(
+            (rd.pass_probability - pass_probability(m, variance, rd.pass_mark, 10)).abs() < 1e-12
+        );
+        let (low, high) = band(m, variance);
+        assert!((rd.low - low).abs() < 1e-12 && (rd.high - high).abs() < 1e-12);
+        // The calibrated relative difficulties also replace the labels in the area figures:
+        // the unseen questions are ln 3 − (ln 3)/2 logits above the area's mean.
+        assert!((inputs.difficulties["a-15"] - 3f64.ln() / 2.0).abs() < 1e-12);
+        let lines = rasch::describe(&r.model, r.model_note.as_deref());
+        assert!(lines[0].starts_with("Model: Rasch"), "{lines:?}");
+        assert!(
+            lines[0].contains("+0.00 ± 0.63 logits from 10 first tries"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn rasch_readiness_waits_for_enough_calibrated_first_tries() {
+        let bank = crate::synth::small_bank(&[("a", 1.0, 20)], 10);
+        let items: Vec<(String, f64)> = (0..20).map(|i| (format!("a-{i}"), 0.0)).collect();
+        let cards: HashMap<_, _> = (0..9)
+            .map(|i| card(&format!("a-{i}"), 2.0, 4.0, 1, 1, true, true, 2.0))
+            .collect();
+        let plain = report(&bank, &cards, &ModelInputs::for_bank(&bank), now());
+        let inputs = ModelInputs::for_bank(&bank)
+            .with_calibration(&bank, calibration_of(&bank, &items, 0.2));
+        let r = report(&bank, &cards, &inputs, now());
+        assert_eq!(r.model, ReadinessModel::FirstTries);
+        let note = r.model_note.as_deref().unwrap_or_default();
+        assert!(
+            note.contains("10 calibrated questions (you have 9)"),
+            "{note}"
+        );
+        // Equal difficulties: the area figures are those without calibration.
+        assert!((r.readiness.predicted - plain.readiness.predicted).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_stronger_learner_on_the_calibrated_scale_is_predicted_higher() {
+        let bank = crate::synth::small_bank(&[("a", 1.0, 30), ("b", 1.0, 30)], 20);
+        let items: Vec<(String, f64)> = bank
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), (i % 7) as f64 * 0.4 - 1.2))
+            .collect();
+        let inputs = ModelInputs::for_bank(&bank)
+            .with_calibration(&bank, calibration_of(&bank, &items, 0.15));
+        let learner = |right: usize| -> Readiness {
+            let cards: HashMap<_, _> = (0..12)
+                .map(|i| {
+                    let id = if i % 2 == 0 {
+                        format!("a-{i}")
+                    } else {
+                        format!("b-{i}")
+                    };
+                    card(
+                        &id,
+                        1.0,
+                        3.0,
+                        1,
+                        u32::from(i < right),
+                        i < right,
+                        i < right,
+                        1.0,
+                    )
+                })
+                .collect();
+            report(&bank, &cards, &inputs, now()).readiness
+        };
+        let (weak, strong) = (learner(4), learner(9));
+        assert!(
+            strong.predicted > weak.predicted + 0.1,
+            "{weak:?} {strong:?}"
+        );
+        assert!(strong.pass_probability > weak.pass_probability);
+        assert!(weak.low <= weak.predicted && weak.predicted <= weak.high);
     }
 
     #[test]
