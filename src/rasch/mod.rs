@@ -99,7 +99,7 @@ impl Responses {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RaschError {
     #[error(
-        "Rasch calibration needs at least {need} members with some but not all answers right; these results have {have}"
+        "it needs at least {need} members with some but not all answers right; these results have {have}"
     )]
     TooFewMembers { have: usize, need: usize },
     #[error(

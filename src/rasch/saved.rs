@@ -197,17 +197,28 @@ pub fn load(path: &Path, bank: &Bank) -> Result<LoadedCalibration, CalibrationFi
             reason: e.to_string(),
         }
     })?;
-    let saved: SavedCalibration =
-        serde_json::from_slice(&bytes).map_err(|e| CalibrationFileError::Parse {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
-    if saved.format != CALIBRATION_FORMAT {
-        return Err(CalibrationFileError::Format {
-            path: shown,
-            found: crate::text::escape_controls(&saved.format.chars().take(40).collect::<String>()),
-        });
+    // The format first, so a newer file says so instead of naming a field it lacks.
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
     }
+    let parse_err = |e: serde_json::Error| CalibrationFileError::Parse {
+        path: shown.clone(),
+        reason: e.to_string(),
+    };
+    let head: Head = serde_json::from_slice(&bytes).map_err(parse_err)?;
+    match head.format.as_deref() {
+        Some(CALIBRATION_FORMAT) => {}
+        found => {
+            return Err(CalibrationFileError::Format {
+                path: shown,
+                found: crate::text::escape_controls(
+                    &found.unwrap_or("none").chars().take(40).collect::<String>(),
+                ),
+            });
+        }
+    }
+    let saved: SavedCalibration = serde_json::from_slice(&bytes).map_err(parse_err)?;
     if saved.bank_id != bank.id() {
         return Err(CalibrationFileError::OtherBank {
             path: shown,
