@@ -1,6 +1,7 @@
 //! Group report over 200 members x 150 questions: from results in memory, and from 200
 //! result files on disk (read, checksum, parse, report). Then the state-wide mock of issue 19:
-//! 5,000 members x 100 questions, the whole report and Moodle's quiz statistics alone.
+//! 5,000 members x 100 questions: the whole report (which now includes the Rasch calibration
+//! and the option tables), Moodle's quiz statistics alone, and the Rasch calibration alone.
 use certprep::exam::{DomainScore, ItemResult, ScoreReport};
 use certprep::group::stats::{Item, Marks, QuizStatistics};
 use certprep::group::{ExamPack, GroupReport, MemberResult, PackOptions, ReportInput};
@@ -165,6 +166,7 @@ fn group_report(c: &mut Criterion) {
                 .collect();
             let report = GroupReport::build(Some(&state_pack), std::slice::from_ref(&bank), inputs);
             assert_eq!(report.members.len(), STATE_MEMBERS);
+            assert!(matches!(report.calibration, Some(Ok(_))));
             black_box(report)
         })
     });
@@ -178,6 +180,11 @@ fn group_report(c: &mut Criterion) {
     }
     g.bench_function("5000x100_quiz_statistics", |b| {
         b.iter(|| black_box(QuizStatistics::compute(&marks)))
+    });
+    // Rasch responses drawn from known parameters (the recovery tests' generator).
+    let sim = certprep::rasch::simulate::simulate(STATE_MEMBERS, STATE_QUESTIONS, 0.3, 19);
+    g.bench_function("5000x100_rasch_calibration", |b| {
+        b.iter(|| black_box(certprep::rasch::calibrate(&sim.responses).expect("calibrates")))
     });
     g.finish();
 }
