@@ -6,107 +6,26 @@
 
 mod common;
 
-use certprep::bank::{Bank, load_bank};
-use certprep::exam::{ItemResult, ScoreReport};
-use certprep::group::{ExamPack, GroupReport, MemberResult, PackOptions, QuestionFlag};
+use certprep::bank::Bank;
+use certprep::group::{ExamPack, GroupReport, QuestionFlag};
 use certprep::mastery::ReadinessModel;
 use certprep::rasch::saved::{SavedCalibration, load};
-use certprep::rasch::simulate::simulate;
 use certprep::srs::{Rating, ReviewOrigin, Scheduler};
 use certprep::store::Store;
+use common::group::{cetl, county_mock};
 use common::{certprep, repo, s};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 const MEMBERS: usize = 150;
 const QUESTIONS: usize = 40;
 
-fn cetl() -> Bank {
-    load_bank(&repo().join("question-banks/cetl")).expect("the shipped CETL bank loads")
-}
-
 fn pack(bank: &Bank, seed: u64) -> ExamPack {
-    ExamPack::build(
-        bank,
-        &PackOptions {
-            questions: QUESTIONS,
-            minutes: 60,
-            seed,
-            embed: false,
-            title: Some(format!("County mock {seed}")),
-            pass_percent: None,
-            opens: None,
-            closes: None,
-        },
-    )
-    .expect("pack builds")
-}
-
-/// A sealed result whose selections are right exactly where `right[i]`; a wrong answer picks
-/// the member's "favourite" distractor (by member number), so distractors draw differently.
-fn result(pack: &ExamPack, bank: &Bank, member: usize, right: &[bool]) -> MemberResult {
-    let items: Vec<ItemResult> = pack
-        .items
-        .iter()
-        .zip(right)
-        .map(|(it, &ok)| {
-            let q = bank
-                .question(&it.question_id)
-                .expect("pack question in bank");
-            let wrong: Vec<&str> = it
-                .option_order
-                .iter()
-                .filter(|o| q.option(o).is_some_and(|o| !o.correct))
-                .map(String::as_str)
-                .collect();
-            let selected = if ok {
-                q.correct_ids()
-            } else {
-                vec![wrong[member % wrong.len().min(2)].to_string()]
-            };
-            ItemResult {
-                question_id: it.question_id.clone(),
-                domain_id: it.domain.clone(),
-                selected,
-                correct_ids: vec![],
-                is_correct: ok,
-            }
-        })
-        .collect();
-    let states: Vec<_> = vec![Default::default(); pack.items.len()];
-    let mut report = ScoreReport::compute(bank, &pack.exam_items(), &states, 70.0);
-    for d in &mut report.domains {
-        d.correct = items
-            .iter()
-            .filter(|r| r.domain_id == d.domain_id && r.is_correct)
-            .count();
-    }
-    report.items = items;
-    MemberResult::new(
-        &pack.pack_id,
-        &format!("Member {member:03}"),
-        &report,
-        Duration::from_secs(1800),
-        false,
-    )
-    .expect("result seals")
+    county_mock(bank, QUESTIONS, seed)
 }
 
 /// Writes one result file per simulated member; returns the files and the true difficulties.
 fn sit_group(dir: &Path, pack: &ExamPack, bank: &Bank, seed: u64) -> (Vec<PathBuf>, Vec<f64>) {
-    let sim = simulate(MEMBERS, QUESTIONS, 0.5, seed);
-    let files = sim
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(m, row)| {
-            let path = dir.join(format!("member-{seed}-{m:03}.certprep-result.json"));
-            let json = result(pack, bank, m, row).to_json();
-            std::fs::write(&path, json).expect("write result");
-            path
-        })
-        .collect();
-    (files, sim.difficulties)
+    common::group::sit_group(dir, pack, bank, MEMBERS, seed, |_, row| row.to_vec())
 }
 
 fn correlation(a: &[f64], b: &[f64]) -> f64 {

@@ -241,7 +241,7 @@ pub fn load(path: &Path, bank: &Bank) -> Result<LoadedCalibration, CalibrationFi
         };
         if !item.difficulty.is_finite() || item.difficulty.abs() > MAX_LOGITS {
             return Err(bad(
-                "its difficulty is not a number of logits between −12 and 12",
+                "its difficulty is not a number of logits between -12 and 12",
             ));
         }
         if !item.se.is_finite() || item.se <= 0.0 || item.se > MAX_SE {

@@ -1,6 +1,8 @@
 //! Shared by the UI tests: the real app in an egui_kittest harness, as the window runs it.
 #![allow(dead_code)]
 
+pub mod group;
+
 use certprep::ui::CertprepApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -116,7 +116,7 @@ pub fn option_table(ui: &mut Ui, q: &QuestionStat) {
             ui.end_row();
             for o in &t.options {
                 let label = if o.correct {
-                    RichText::new(format!("{} ✔", o.label)).strong()
+                    RichText::new(format!("{} (key)", o.label)).strong()
                 } else {
                     RichText::new(&o.label)
                 };
