@@ -13,6 +13,7 @@ pub mod mastery;
 pub mod paths;
 pub mod plan;
 pub mod prefs;
+pub mod reports;
 pub mod sim;
 pub mod srs;
 pub mod stats;
