@@ -139,6 +139,8 @@ pub enum PackError {
     LongMember,
     #[error("\"{0}\" is not a pack id (16 hex digits); the exam's record is damaged")]
     BadPackId(String),
+    #[error("a problem report cannot go in the result: {0}")]
+    BadReport(String),
 }
 
 /// Why a result file was left out of a group report.
@@ -234,12 +236,14 @@ fn malformed(what: &'static str, e: impl ToString) -> FileError {
 
 mod names;
 mod pack;
+pub mod problems;
 mod report;
 mod result;
 pub mod stats;
 
 pub use names::{MemberName, name_key, normalise_name};
 pub use pack::*;
+pub use problems::{MemberProblem, problem_reports};
 pub use report::*;
 pub use result::*;
 

@@ -146,6 +146,8 @@ pub struct GroupReport {
     /// Moodle's whole-test figures over the members' totals (number right).
     pub test: TestStats,
     pub rejected: Vec<RejectedFile>,
+    /// The members' problem reports, by question id (see [`super::problems`]).
+    pub problems: std::collections::BTreeMap<String, Vec<super::problems::MemberProblem>>,
 }
 
 /// The distinct pack ids of `results`, in order of first appearance.
@@ -479,6 +481,7 @@ impl GroupReport {
             });
         }
         report.test = statistics.test;
+        report.problems = super::problems::problems_of(accepted.iter().map(|(_, r)| r));
         report.pack_id = Some(expected);
         report.pack_title = pack.map(|p| p.title.clone());
         report
@@ -695,6 +698,7 @@ impl GroupReport {
             }
             s.push_str(&align(&rows));
         }
+        s.push_str(&super::problems::text_block(&self.problems));
         if !self.rejected.is_empty() {
             let _ = writeln!(s, "\nRejected:");
             for r in &self.rejected {
@@ -775,6 +779,7 @@ impl GroupReport {
         for f in self.test_figures() {
             csv_row(&mut s, &[f.name.into(), number(f.value), f.meaning.into()]);
         }
+        s.push_str(&super::problems::csv_block(&self.problems));
         s
     }
 }
