@@ -147,7 +147,7 @@ impl MemberResult {
             .collect();
         reports.retain(|r| asked.contains(r.question_id.as_str()));
         // Newest first, so the first of each (question, kind) kept is the latest.
-        reports.sort_by(|a, b| b.at.cmp(&a.at));
+        reports.sort_by_key(|r| std::cmp::Reverse(r.at));
         let mut seen = HashSet::new();
         reports.retain(|r| seen.insert((r.question_id.clone(), r.kind)));
         reports.truncate(MAX_RESULT_REPORTS);

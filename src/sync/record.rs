@@ -16,8 +16,8 @@
 //! - `value`: a key and a value, last writer wins: study settings and pass marks
 //!   (`setting/<key>`), exam dates and targets (`plan/<bank>`), readiness per day
 //!   (`readiness/<bank>/<day>`), each mock exam's realism evidence (`realism/<bank>/<attempt>`),
-//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
-//!   reports, fitted FSRS parameters): unknown keys are stored as they are, so nothing a newer
+//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, fitted
+//!   FSRS parameters): unknown keys are stored as they are, so nothing a newer
 //!   version wrote is lost by an older one.
 //! - anything else: a kind from a newer certprep. It is not applied, and its file is read
 //!   again on every pass, so an update picks it up.

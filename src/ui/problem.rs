@@ -277,9 +277,9 @@ impl CertprepApp {
                             .insert(r.kind);
                         self.notice = Some(Notice {
                             kind: NoticeKind::Info,
-                            text: "Report saved. It stays on this computer (and your synced \
-                                   ones); Settings, Question reports, exports them for the \
-                                   bank's author."
+                            text: "Report saved. It is kept on this computer and goes to your \
+                                   synced ones; to send reports to the bank's author, export \
+                                   them under Question reports in Settings."
                                 .into(),
                         });
                     }
