@@ -812,7 +812,15 @@ impl CertprepApp {
             .iter()
             .map(|i| i.question_id.as_str())
             .collect();
-        let reports = self.reports_for_result(&view.session.bank_id, &asked);
+        let reports = match self.reports_for_result(&view.session.bank_id, &asked) {
+            Ok(r) => r,
+            Err(e) => {
+                self.notice = Some(error_notice(format!(
+                    "The result was not exported: your question reports could not be read: {e}"
+                )));
+                return;
+            }
+        };
         let result = match MemberResult::new(
             &pack_id,
             &self.group.member_name,

@@ -295,19 +295,19 @@ impl CertprepApp {
     }
 
     /// The reports the learner made on the questions of the attempt on Results, for the
-    /// result file a study-group member sends (latest first is fine: the result sorts them).
+    /// result file a study-group member sends (in any order: the result sorts them). An
+    /// error when they cannot be read: the result is then not written without them.
     pub(super) fn reports_for_result(
         &self,
         bank_id: &str,
         question_ids: &[&str],
-    ) -> Vec<crate::group::ResultReport> {
+    ) -> Result<Vec<crate::group::ResultReport>, StoreError> {
         let Ok(store) = &self.store else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
+        let all = store.reports()?;
         let wanted: BTreeSet<&str> = question_ids.iter().copied().collect();
-        store
-            .reports()
-            .unwrap_or_default()
+        let reports = all
             .into_iter()
             .filter(|r| r.bank_id == bank_id && wanted.contains(r.question_id.as_str()))
             .map(|r| crate::group::ResultReport {
@@ -316,6 +316,7 @@ impl CertprepApp {
                 text: r.text,
                 at: r.created_at,
             })
-            .collect()
+            .collect();
+        Ok(reports)
     }
 }
