@@ -221,3 +221,99 @@ pub fn mastery_csv(report: &MasteryReport) -> Result<String, ExportError> {
     ]);
     csv_string(&rows)
 }
+
+/// The columns of the question-report export (docs/question-reports.md).
+pub const REPORT_COLUMNS: [&str; 6] =
+    ["bank", "question id", "area", "kind", "text", "reported at"];
+
+/// Every question report, oldest first, for the bank's author: the area is the question's
+/// skill area in the loaded bank (empty when the bank or the question is not loaded), the
+/// kind its stable name, the time UTC (RFC 3339). Text goes through the same formula-safe
+/// writer as the other exports, so a report that starts with `=` stays text.
+pub fn reports_csv(
+    reports: &[crate::store::reports::QuestionReport],
+    banks: &[Bank],
+) -> Result<String, ExportError> {
+    let mut rows = vec![
+        REPORT_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for r in reports {
+        let area = banks
+            .iter()
+            .find(|b| b.id() == r.bank_id)
+            .and_then(|b| {
+                b.question(&r.question_id)
+                    .map(|q| b.domain_name(&q.domain).to_string())
+            })
+            .unwrap_or_default();
+        rows.push(vec![
+            r.bank_id.clone(),
+            r.question_id.clone(),
+            area,
+            r.kind.as_str().to_string(),
+            r.text.clone(),
+            r.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ]);
+    }
+    csv_string(&rows)
+}
+
+/// Every report in `store` as CSV ([`reports_csv`]).
+pub fn store_reports_csv(store: &Store, banks: &[Bank]) -> Result<(String, usize), ExportError> {
+    let reports = store.reports()?;
+    Ok((reports_csv(&reports, banks)?, reports.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::ReportKind;
+    use crate::store::reports::QuestionReport;
+
+    #[test]
+    fn report_csv_has_its_columns_and_neutralises_formulas_and_controls() {
+        let bank = crate::synth::bank(5, 3);
+        let q = &bank.questions[0];
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00.250Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let reports = vec![
+            QuestionReport {
+                id: "1".into(),
+                bank_id: bank.id().into(),
+                question_id: q.id.clone(),
+                kind: ReportKind::WrongKey,
+                text: "=HYPERLINK(\"http://x\",\"click\")".into(),
+                created_at: at,
+            },
+            QuestionReport {
+                id: "2".into(),
+                bank_id: "gone".into(),
+                question_id: "q9".into(),
+                kind: ReportKind::Typo,
+                text: "line one\nline two, with a comma".into(),
+                created_at: at,
+            },
+        ];
+        let text = reports_csv(&reports, std::slice::from_ref(&bank)).unwrap();
+        let mut rd = ::csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, REPORT_COLUMNS);
+        let rows: Vec<Vec<String>> = rd
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][2], bank.domain_name(&q.domain));
+        assert_eq!(rows[0][3], "wrong_key");
+        assert!(rows[0][4].starts_with("'="), "{}", rows[0][4]);
+        assert_eq!(rows[0][5], "2026-11-30T10:00:00Z");
+        assert_eq!(rows[1][2], "", "bank not loaded: no area");
+        assert!(!rows[1][4].contains('\n'), "{}", rows[1][4]);
+        assert!(rows[1][4].contains("with a comma"));
+    }
+}

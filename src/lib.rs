@@ -14,6 +14,7 @@ pub mod paths;
 pub mod plan;
 pub mod prefs;
 pub mod rasch;
+pub mod reports;
 pub mod sim;
 pub mod srs;
 pub mod stats;

@@ -105,3 +105,105 @@ fn cli_data_export_and_import() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a SQLite database"));
 }
+
+/// A database exactly as certprep wrote it at schema v7 (before question reports), with a
+/// study review in it.
+fn v7_history(path: &std::path::Path) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    for sql in &certprep::store::MIGRATIONS[..7] {
+        c.execute_batch(sql).unwrap();
+    }
+    c.execute_batch(
+        "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct,
+                                 elapsed_days, scheduled_days, state_before, state_after,
+                                 stability_after, due_after, source, uid, hlc)
+         VALUES ('mini', 'plan-1', '2026-11-01T10:00:00.000Z', 3, 1, 0, 1, 0, 1, 2.5,
+                 '2026-11-02T10:00:00.000Z', 'study', 'u1',
+                 '000001761991200000-000000-00000000000000aa');
+         INSERT INTO cards (bank_id, question_id, due, stability, difficulty, elapsed_days,
+                            scheduled_days, reps, lapses, state, last_review, reviews, correct,
+                            first_correct, step, decay, last_correct, first_at)
+         VALUES ('mini', 'plan-1', '2026-11-02T10:00:00.000Z', 2.5, 5.0, 0, 1, 1, 0, 2,
+                 '2026-11-01T10:00:00.000Z', 1, 1, 1, 0, 0.5, 1, '2026-11-01T10:00:00.000Z');
+         PRAGMA user_version = 7;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_history_from_before_question_reports_still_imports_and_upgrades() {
+    assert_eq!(certprep::store::SCHEMA_VERSION, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.sqlite3");
+    v7_history(&old);
+
+    // Imported into another data folder: everything there, and reports work.
+    let b = tempfile::tempdir().unwrap();
+    let replaced = import_history(b.path(), &old).unwrap();
+    let store = replaced.store;
+    assert_eq!(replaced.counts.reviews, 1);
+    assert_eq!(store.schema_version().unwrap(), 8);
+    assert!(store.load_cards("mini").unwrap().contains_key("plan-1"));
+    assert!(store.reports().unwrap().is_empty());
+    let r = store
+        .add_report(
+            &certprep::store::reports::NewReport {
+                bank_id: "mini",
+                question_id: "plan-1",
+                kind: certprep::reports::ReportKind::WrongKey,
+                text: "the key is B",
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    assert_eq!(store.reports().unwrap(), vec![r.clone()]);
+
+    // And a history that has reports moves to a third computer with them.
+    let file = b.path().join("moved.sqlite3");
+    store.export_history(&file).unwrap();
+    drop(store);
+    let c = tempfile::tempdir().unwrap();
+    let moved = import_history(c.path(), &file).unwrap().store;
+    assert_eq!(moved.reports().unwrap(), vec![r]);
+
+    // A v7 data folder opened by this build is upgraded in place, with a backup first.
+    let d = tempfile::tempdir().unwrap();
+    v7_history(&d.path().join(certprep::store::DB_FILE));
+    let s = Store::open_in(d.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 8);
+    assert!(s.reports().unwrap().is_empty());
+    assert!(
+        certprep::store::backup::list_backups(d.path())
+            .iter()
+            .any(|b| b.path.to_string_lossy().contains("before-v8")),
+        "the v7 database is kept before the upgrade"
+    );
+}
+
+#[test]
+fn a_history_file_with_a_bad_report_row_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.sqlite3");
+    {
+        drop(seeded_store(dir.path()));
+        let c = rusqlite::Connection::open(dir.path().join(certprep::store::DB_FILE)).unwrap();
+        // A blob where the schema keeps text: SQLite itself would store it.
+        c.execute_batch(
+            "INSERT INTO question_reports (uid, bank_id, question_id, kind, text, created_at,
+                                           deleted, hlc)
+             VALUES ('u', 'mini', 'plan-1', 'typo', '', '2026-01-01T00:00:00Z', 1, 'x');
+             UPDATE question_reports SET hlc = x'00';",
+        )
+        .unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        std::fs::copy(dir.path().join(certprep::store::DB_FILE), &bad).unwrap();
+    }
+    let other = tempfile::tempdir().unwrap();
+    match import_history(other.path(), &bad) {
+        Err(StoreError::Rejected { reason, .. }) => {
+            assert!(reason.contains("question_reports"), "{reason}")
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a history with a damaged report row was imported"),
+    }
+}

@@ -155,6 +155,7 @@ fn snapshot(store: &Store) -> Vec<String> {
                 p.hlc FROM predictions p JOIN attempts a ON a.id = p.attempt_id ORDER BY a.uid",
         "SELECT * FROM readiness_history ORDER BY bank_id, day",
         "SELECT * FROM sync_values ORDER BY key",
+        "SELECT * FROM question_reports ORDER BY uid",
     ];
     let conn = store.connection();
     let mut out = Vec::new();
@@ -656,6 +657,102 @@ fn a_pass_mark_travels_and_the_later_change_wins_on_both() {
             .map(|f| f.canonicalize().unwrap()),
         Some(folder.path().canonicalize().unwrap())
     );
+}
+
+#[test]
+fn a_question_report_made_on_one_computer_appears_on_the_other_and_so_does_its_deletion() {
+    use certprep::reports::ReportKind;
+    use certprep::store::reports::NewReport;
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    let q = bank.questions[0].id.clone();
+    // Made before the link: the first link sends it.
+    let first = a
+        .store
+        .add_report(
+            &NewReport {
+                bank_id: bank.id(),
+                question_id: &q,
+                kind: ReportKind::WrongKey,
+                text: "Option C is also right since the 2025 update",
+            },
+            a.now(),
+        )
+        .unwrap();
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    assert_eq!(
+        b.store.reports_for(bank.id(), &q).unwrap(),
+        vec![first.clone()]
+    );
+    // One made on B after the link travels the other way on the next passes.
+    let second = b
+        .store
+        .add_report(
+            &NewReport {
+                bank_id: bank.id(),
+                question_id: &q,
+                kind: ReportKind::Typo,
+                text: "\"adress\"",
+            },
+            b.now(),
+        )
+        .unwrap();
+    b.pass(folder.path());
+    a.pass(folder.path());
+    assert_eq!(a.store.reports().unwrap().len(), 2);
+    assert_same(&a, &b);
+    // Idempotent: passes again (and a first link, which writes everything again) change
+    // nothing and bring nothing back twice.
+    for c in [&mut a, &mut b] {
+        let r = c.pass(folder.path());
+        assert_eq!((r.applied, r.written), (0, 0), "{r:?}");
+    }
+    a.link(folder.path(), "A");
+    b.pass(folder.path());
+    assert_eq!(b.store.reports().unwrap().len(), 2);
+    // A deletion on A reaches B and stays, even when the report itself is read again.
+    assert!(a.store.delete_report(&first.id).unwrap());
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_eq!(b.store.reports().unwrap(), vec![second.clone()]);
+    b.link(folder.path(), "B");
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_eq!(a.store.reports().unwrap(), vec![second]);
+    assert_same(&a, &b);
+}
+
+#[test]
+fn a_report_of_a_kind_this_version_does_not_know_waits_and_breaks_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut b = Computer::new();
+    b.link(folder.path(), "B");
+    let line = |hlc: &str, kind: &str| {
+        journal::encode(&certprep::sync::record::Record {
+            hlc: hlc.into(),
+            body: certprep::sync::record::Body::Report(certprep::sync::record::ReportRecord {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                bank_id: "b".into(),
+                question_id: "q".into(),
+                kind: kind.into(),
+                text: "from a newer certprep".into(),
+                created_at: "2026-11-30T10:00:00.000Z".into(),
+                deleted: false,
+            }),
+        })
+    };
+    let hlc = "000001764496800000-000000-00000000000000aa";
+    journal::append(
+        folder.path(),
+        "00000000000000aa",
+        &[line(hlc, "offensive_content")],
+    )
+    .unwrap();
+    let r = b.pass(folder.path());
+    assert_eq!((r.applied, r.pending), (0, 1), "{r:?}");
+    assert!(b.store.reports().unwrap().is_empty());
 }
 
 /// A mock exam whose questions were all studied first, so it gives realism evidence.

@@ -5,7 +5,9 @@
 
 mod common;
 
+use certprep::group::ResultReport;
 use certprep::rasch::saved::SavedCalibration;
+use certprep::reports::ReportKind;
 use egui_kittest::kittest::Queryable;
 
 #[test]
@@ -17,11 +19,29 @@ fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
     std::fs::create_dir_all(&folder).unwrap();
     // Question 1's answers reversed: the strong miss it (and pick a distractor), the weak
     // get it: negative discrimination, a Rasch misfit, a distractor the top third prefers.
-    common::group::sit_group(&folder, &pack, &bank, 60, 41, |_, row| {
+    common::group::sit_group(&folder, &pack, &bank, 59, 41, |_, row| {
         let mut row = row.to_vec();
         row[0] = !row[0];
         row
     });
+    // A sixtieth member, strong, who missed question 1 and reported it.
+    let q1 = pack.items[0].question_id.clone();
+    let mut row = vec![true; 30];
+    row[0] = false;
+    row[7] = false;
+    let reported = common::group::result(&pack, &bank, 59, &row)
+        .with_reports(vec![ResultReport {
+            question_id: q1.clone(),
+            kind: ReportKind::WrongKey,
+            text: "B is also defensible".into(),
+            at: chrono::Utc::now(),
+        }])
+        .unwrap();
+    std::fs::write(
+        folder.join("member-41-059.certprep-result.json"),
+        reported.to_json(),
+    )
+    .unwrap();
     let data = dir.path().join("data");
     let mut h = common::harness_with(
         common::repo().join("question-banks"),
@@ -56,8 +76,8 @@ fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
     assert!(h.query_all_by_label("misfit").count() >= 1);
 
     // The miskeyed question is flagged, with its figures and who chose what.
-    let q1 = &pack.items[0].question_id;
     h.get_by_label_contains(&format!("{q1} · "));
+    h.get_by_label("Reported: Member 059 (wrong answer key): B is also defensible");
     h.get_by_label_contains("negative discrimination: weaker members did better on it");
     assert!(
         h.query_all_by_label_contains("Rasch misfit: answers to it follow ability less")
@@ -73,6 +93,21 @@ fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
             .count()
             >= 1
     );
+
+    // The text report lists the same for the author.
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let text =
+        certprep::group::GroupReport::from_files(Some(&pack), std::slice::from_ref(&bank), &files)
+            .to_text();
+    assert!(
+        text.contains("  reported: Member 059 (wrong answer key): B is also defensible"),
+        "{text}"
+    );
+    assert!(text.contains("For the author: flagged questions and who chose what"));
 
     // Save it: the file is there, and Home says the model is waiting for first tries.
     h.get_by_label("Save calibration for bank cetl")

@@ -6,7 +6,10 @@ mod common;
 
 use certprep::bank::{Bank, LoadReport, load_bank};
 use certprep::exam::{ExamSession, Mode};
-use certprep::group::{ExamPack, MemberResult, PackError, PackItem, PackOptions};
+use certprep::group::{
+    ExamPack, FileError, MemberResult, PackError, PackItem, PackOptions, ResultReport,
+};
+use certprep::reports::ReportKind;
 use common::s;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -340,4 +343,174 @@ fn a_pack_of_20000_invented_questions_is_refused_promptly() {
         .expect("loading a pack finishes");
     let err = loaded.expect_err("a 20,000-question pack must be refused");
     assert!(err.to_string().contains("at most"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem reports carried in result files
+
+fn problem(qid: &str, kind: ReportKind, text: &str, minute: u32) -> ResultReport {
+    ResultReport {
+        question_id: qid.into(),
+        kind,
+        text: text.into(),
+        at: chrono::DateTime::parse_from_rfc3339(&format!("2026-11-30T10:{minute:02}:00Z"))
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    }
+}
+
+fn malformed(bytes: &[u8]) -> String {
+    match MemberResult::from_bytes(bytes) {
+        Err(FileError::Malformed { message, .. }) => message,
+        Err(e) => panic!("expected a malformed result, got: {e}"),
+        Ok(_) => panic!("a bad report was accepted"),
+    }
+}
+
+#[test]
+fn a_result_without_reports_is_unchanged_and_one_with_reports_round_trips() {
+    let pack = pack();
+    let plain = sit(&pack, "Bob", |i| i < 3);
+    let json = plain.to_json();
+    assert!(!json.contains("reports"), "{json}");
+    // Adding no reports seals the same file.
+    let same = plain.clone().with_reports(Vec::new()).unwrap();
+    assert_eq!(same.to_json(), json);
+
+    let q: Vec<String> = pack.items.iter().map(|i| i.question_id.clone()).collect();
+    let with = plain
+        .clone()
+        .with_reports(vec![
+            problem(&q[2], ReportKind::Typo, "\"adress\"", 5),
+            problem(&q[0], ReportKind::WrongKey, "C is right too", 1),
+            // Repeated kind on one question: the latest is kept.
+            problem(&q[0], ReportKind::WrongKey, "C is right too (newer)", 3),
+            // Not a question of this pack: left out.
+            problem("elsewhere", ReportKind::Other, "", 2),
+        ])
+        .unwrap();
+    assert_ne!(
+        with.checksum, plain.checksum,
+        "the checksum covers the reports"
+    );
+    let back = MemberResult::from_bytes(with.to_json().as_bytes()).unwrap();
+    assert_eq!(back, with);
+    let kept: Vec<(&str, &str)> = back
+        .reports
+        .iter()
+        .map(|r| (r.question_id.as_str(), r.text.as_str()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (q[0].as_str(), "C is right too (newer)"),
+            (q[2].as_str(), "\"adress\"")
+        ],
+        "in pack order"
+    );
+    let problems = certprep::group::problem_reports(std::slice::from_ref(&back));
+    assert_eq!(problems.len(), 2);
+    assert_eq!(problems[&q[0]][0].member, "Bob");
+    assert_eq!(problems[&q[0]][0].kind, ReportKind::WrongKey);
+
+    // Too long a text is refused when the result is made.
+    let long = "x".repeat(certprep::reports::MAX_REPORT_CHARS + 1);
+    assert!(matches!(
+        plain.with_reports(vec![problem(&q[1], ReportKind::Other, &long, 1)]),
+        Err(PackError::BadReport(_))
+    ));
+}
+
+#[test]
+fn a_tampered_report_fails_the_checksum_and_bad_reports_are_clear_errors() {
+    let pack = pack();
+    let q: Vec<String> = pack.items.iter().map(|i| i.question_id.clone()).collect();
+    let r = sit(&pack, "Ana", |_| true)
+        .with_reports(vec![problem(&q[1], ReportKind::Unclear, "two readings", 1)])
+        .unwrap();
+    // Edited after export, not re-sealed: the checksum catches it.
+    let tampered = r.to_json().replace("two readings", "the key is wrong");
+    assert_eq!(
+        MemberResult::from_bytes(tampered.as_bytes()),
+        Err(FileError::ChecksumMismatch)
+    );
+    // A report removed without re-sealing too.
+    let mut dropped = r.clone();
+    dropped.reports.clear();
+    assert_eq!(
+        MemberResult::from_bytes(dropped.to_json().as_bytes()),
+        Err(FileError::ChecksumMismatch)
+    );
+
+    // Re-sealed edits are caught by the checks themselves.
+    let mut foreign = r.clone();
+    foreign.reports[0].question_id = "not-in-pack".into();
+    let why = malformed(reseal(foreign).to_json().as_bytes());
+    assert!(why.contains("not in the pack"), "{why}");
+
+    let mut long = r.clone();
+    long.reports[0].text = "y".repeat(certprep::reports::MAX_REPORT_CHARS + 1);
+    let why = malformed(reseal(long).to_json().as_bytes());
+    assert!(why.contains("longer than 2000"), "{why}");
+
+    let mut twice = r.clone();
+    twice.reports.push(twice.reports[0].clone());
+    let why = malformed(reseal(twice).to_json().as_bytes());
+    assert!(why.contains("reported twice"), "{why}");
+
+    let mut many = r.clone();
+    many.reports = (0..certprep::group::MAX_RESULT_REPORTS + 1)
+        .map(|i| problem(&q[i % q.len()], ReportKind::Other, &format!("{i}"), 1))
+        .collect();
+    let why = malformed(reseal(many).to_json().as_bytes());
+    assert!(why.contains("more than 200 problem reports"), "{why}");
+
+    // An unknown kind is a malformed file, never a panic.
+    let unknown = reseal(r.clone())
+        .to_json()
+        .replace("\"unclear\"", "\"offensive\"");
+    let why = malformed(unknown.as_bytes());
+    assert!(why.contains("offensive"), "{why}");
+}
+
+#[test]
+fn the_group_report_lists_members_problem_reports_in_text_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack();
+    let q: Vec<String> = pack.items.iter().map(|i| i.question_id.clone()).collect();
+    let pack_file = write(dir.path(), "p.certprep-exam.json", &pack.to_json());
+    let ana = sit(&pack, "Ana", |_| true)
+        .with_reports(vec![problem(
+            &q[1],
+            ReportKind::WrongKey,
+            "=B is right too",
+            1,
+        )])
+        .unwrap();
+    let bob = sit(&pack, "Bob", |i| i < 2);
+    let f1 = write(dir.path(), "ana.certprep-result.json", &ana.to_json());
+    let f2 = write(dir.path(), "bob.certprep-result.json", &bob.to_json());
+    let out = report(&[&pack_file, &f1, &f2]);
+    let text = stdout(&out);
+    assert!(text.contains("Problem reports (1 report):"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "  {}\n    Ana (wrong answer key): =B is right too",
+            q[1]
+        )),
+        "{text}"
+    );
+    let csv_file = dir.path().join("r.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_certprep"))
+        .args(["--banks", s(&banks()), "group", "report", "--csv"])
+        .arg(&csv_file)
+        .args([&pack_file, &f1, &f2])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(
+        csv.contains(&format!("{},Ana,wrong_key,'=B is right too", q[1])),
+        "{csv}"
+    );
 }

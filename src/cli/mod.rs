@@ -9,6 +9,7 @@ pub mod group;
 pub mod import;
 mod lint;
 mod readiness;
+pub mod reports;
 mod stats;
 mod sync;
 mod validate;
@@ -88,6 +89,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: sync::SyncCommand,
     },
+    /// Question reports ("Report a problem with this question"): export them for the bank's author
+    Reports {
+        #[command(subcommand)]
+        cmd: reports::ReportsCommand,
+    },
     /// Print mastery per skill area, predicted score and pass probability from your history
     Readiness {
         /// Bank id (default: every bank)
@@ -133,6 +139,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Readiness { bank } => readiness::run(cli, bank.as_deref()),
         Command::Data { cmd } => data::run(cli, cmd),
         Command::Sync { cmd } => sync::run(cli, cmd),
+        Command::Reports { cmd } => reports::run(cli, cmd),
         Command::Import { format } => import::run(format),
         Command::Export { what } => export::run(cli, what),
         Command::Pack { cmd } => {

@@ -139,6 +139,8 @@ pub enum PackError {
     LongMember,
     #[error("\"{0}\" is not a pack id (16 hex digits); the exam's record is damaged")]
     BadPackId(String),
+    #[error("a problem report cannot go in the result: {0}")]
+    BadReport(String),
 }
 
 /// Why a result file was left out of a group report.
@@ -236,6 +238,7 @@ pub mod calibration;
 mod names;
 pub mod options;
 mod pack;
+pub mod problems;
 mod report;
 mod result;
 pub mod stats;
@@ -243,6 +246,7 @@ pub mod stats;
 pub use names::{MemberName, name_key, normalise_name};
 pub use options::{OptionFlag, OptionPicks, OptionTable};
 pub use pack::*;
+pub use problems::{MemberProblem, problem_reports};
 pub use report::*;
 pub use result::*;
 

@@ -162,6 +162,8 @@ pub struct GroupReport {
     pub bank_id: Option<String>,
     /// The Rasch calibration of the questions, or why there is none (None: no members).
     pub calibration: Option<Result<Calibration, RaschError>>,
+    /// The members' problem reports, by question id (see [`super::problems`]).
+    pub problems: std::collections::BTreeMap<String, Vec<super::problems::MemberProblem>>,
 }
 
 /// The distinct pack ids of `results`, in order of first appearance.
@@ -527,6 +529,7 @@ impl GroupReport {
                 .find(|b| question_ids.iter().all(|id| b.question(id).is_some()))
                 .map(|b| b.id().to_string()),
         };
+        report.problems = super::problems::problems_of(accepted.iter().map(|(_, r)| r));
         report.pack_id = Some(expected);
         report.pack_title = pack.map(|p| p.title.clone());
         report
@@ -745,6 +748,7 @@ impl GroupReport {
             self.rasch_text(&mut s);
             self.author_feedback_text(&mut s);
         }
+        s.push_str(&super::problems::text_block(&self.problems));
         if !self.rejected.is_empty() {
             let _ = writeln!(s, "\nRejected:");
             for r in &self.rejected {
@@ -868,6 +872,7 @@ impl GroupReport {
         for f in self.test_figures() {
             csv_row(&mut s, &[f.name.into(), number(f.value), f.meaning.into()]);
         }
+        s.push_str(&super::problems::csv_block(&self.problems));
         s
     }
 }
@@ -941,6 +946,9 @@ impl GroupReport {
             for f in &q.flags {
                 let _ = writeln!(s, "  - {}", f.describe());
             }
+            for line in super::problems::lines(self.problems_for(&q.question_id)) {
+                let _ = writeln!(s, "  reported: {line}");
+            }
             let sizes = q.options.third_sizes;
             let mut rows = vec![vec![
                 String::new(),
@@ -962,6 +970,13 @@ impl GroupReport {
             }
             s.push_str(&align(&rows));
         }
+    }
+}
+
+impl GroupReport {
+    /// The members' problem reports on `question_id` (empty when there are none).
+    pub fn problems_for(&self, question_id: &str) -> &[super::problems::MemberProblem] {
+        self.problems.get(question_id).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -31,6 +31,22 @@ pub struct AreaScore {
     pub total: u32,
 }
 
+/// A member's report of a problem with one of the pack's questions ("Report a problem with
+/// this question"), carried in their result so the facilitator sees it beside the scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultReport {
+    pub question_id: String,
+    pub kind: crate::reports::ReportKind,
+    /// At most [`crate::reports::MAX_REPORT_CHARS`] characters.
+    pub text: String,
+    /// When the member made it (UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Most problem reports one result may carry (one per question and kind is also enforced).
+pub const MAX_RESULT_REPORTS: usize = 200;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberResult {
@@ -43,7 +59,11 @@ pub struct MemberResult {
     pub status: String,
     pub answers: Vec<ResultAnswer>,
     pub areas: Vec<AreaScore>,
-    /// SHA-256 (hex) of the canonical result with this field empty.
+    /// The member's problem reports on the pack's questions. Absent when there are none, so
+    /// such a file is byte for byte what certprep wrote before reports existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ResultReport>,
+    /// SHA-256 (hex) of the canonical result with this field empty (reports included).
     pub checksum: String,
 }
 
@@ -95,10 +115,53 @@ impl MemberResult {
                     total: d.total as u32,
                 })
                 .collect(),
+            reports: Vec::new(),
             checksum: String::new(),
         };
         r.checksum = r.computed_checksum();
         Ok(r)
+    }
+
+    /// This result with the member's problem reports on its questions, sealed again. Reports
+    /// on questions the result does not answer are left out, as are repeats of a kind on one
+    /// question (the latest is kept) and any beyond [`MAX_RESULT_REPORTS`] (the latest are
+    /// kept); text longer than the limit is refused, as the file reader would refuse it.
+    pub fn with_reports(
+        mut self,
+        mut reports: Vec<ResultReport>,
+    ) -> Result<MemberResult, PackError> {
+        if let Some(r) = reports
+            .iter()
+            .find(|r| crate::reports::check_text(&r.text).is_err())
+        {
+            return Err(PackError::BadReport(format!(
+                "the report on \"{}\" is longer than {} characters",
+                r.question_id,
+                crate::reports::MAX_REPORT_CHARS
+            )));
+        }
+        let asked: HashSet<&str> = self
+            .answers
+            .iter()
+            .map(|a| a.question_id.as_str())
+            .collect();
+        reports.retain(|r| asked.contains(r.question_id.as_str()));
+        // Newest first, so the first of each (question, kind) kept is the latest.
+        reports.sort_by_key(|r| std::cmp::Reverse(r.at));
+        let mut seen = HashSet::new();
+        reports.retain(|r| seen.insert((r.question_id.clone(), r.kind)));
+        reports.truncate(MAX_RESULT_REPORTS);
+        // In the pack's order, then by time: the file reads like the exam.
+        let position: HashMap<&str, usize> = self
+            .answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.question_id.as_str(), i))
+            .collect();
+        reports.sort_by_key(|r| (position.get(r.question_id.as_str()).copied(), r.at, r.kind));
+        self.reports = reports;
+        self.checksum = self.computed_checksum();
+        Ok(self)
     }
 
     pub fn computed_checksum(&self) -> String {
@@ -195,6 +258,7 @@ impl MemberResult {
                 "the per-area scores do not add up to the answers",
             ));
         }
+        check_reports(&r, &seen)?;
         Ok(r)
     }
 
@@ -207,6 +271,48 @@ impl MemberResult {
     pub fn correct(&self) -> usize {
         self.answers.iter().filter(|a| a.correct).count()
     }
+}
+
+/// A result's problem reports: a bounded number, each on a question the result answers (and
+/// so, once the report checks the answers against the pack, a question of the pack), with
+/// text within the limit, and at most one per question and kind. Kinds are checked as the
+/// file is parsed (an unknown kind is a malformed file).
+fn check_reports(r: &MemberResult, answered: &HashSet<&str>) -> Result<(), FileError> {
+    if r.reports.len() > MAX_RESULT_REPORTS {
+        return Err(malformed(
+            "result",
+            format!("it carries more than {MAX_RESULT_REPORTS} problem reports"),
+        ));
+    }
+    let mut once = HashSet::new();
+    for p in &r.reports {
+        let id = crate::text::escape_controls(&p.question_id.chars().take(60).collect::<String>());
+        if !answered.contains(p.question_id.as_str()) {
+            return Err(malformed(
+                "result",
+                format!("a problem report names question \"{id}\", which is not in the pack"),
+            ));
+        }
+        if crate::reports::check_text(&p.text).is_err() {
+            return Err(malformed(
+                "result",
+                format!(
+                    "the problem report on question \"{id}\" is longer than {} characters",
+                    crate::reports::MAX_REPORT_CHARS
+                ),
+            ));
+        }
+        if !once.insert((p.question_id.as_str(), p.kind)) {
+            return Err(malformed(
+                "result",
+                format!(
+                    "question \"{id}\" is reported twice as \"{}\"",
+                    p.kind.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ pub mod backup;
 mod group_settings;
 pub mod lock;
 pub mod replace;
+pub mod reports;
 mod schema;
 pub mod srs;
 pub mod sync;
@@ -220,6 +221,25 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE attempts ADD COLUMN title TEXT;
     "#,
+    // 8: "Report a problem with this question" (docs/question-reports.md). One row per report,
+    //    with an id that is the same on every computer; a deleted report stays as a tombstone
+    //    (`deleted` = 1, its text emptied) so the deletion travels and wins over the report.
+    //    Kinds and the length limit are those of `crate::reports`.
+    r#"
+    CREATE TABLE question_reports (
+        uid         TEXT    PRIMARY KEY,
+        bank_id     TEXT    NOT NULL,
+        question_id TEXT    NOT NULL,
+        kind        TEXT    NOT NULL
+                    CHECK (kind IN ('wrong_key','unclear','outdated_fact','typo','other')),
+        text        TEXT    NOT NULL CHECK (length(text) <= 2000),
+        created_at  TEXT    NOT NULL,
+        deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        hlc         TEXT
+    );
+    CREATE INDEX question_reports_question ON question_reports(bank_id, question_id);
+    CREATE INDEX question_reports_hlc ON question_reports(hlc);
+    "#,
 ];
 
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;
@@ -309,6 +329,9 @@ pub enum StoreError {
     Unreadable { path: PathBuf, detail: String },
     #[error("{path} cannot be used: {reason}. Nothing was changed.")]
     Rejected { path: PathBuf, reason: String },
+    /// A question report that cannot be kept (too long, no question).
+    #[error(transparent)]
+    Report(crate::reports::ReportError),
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,

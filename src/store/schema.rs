@@ -115,4 +115,30 @@ mod tests {
         let why = check(&conn, "main", v).unwrap_err();
         assert!(why.contains("trigger \"t\""), "{why}");
     }
+
+    /// v8 (question reports) is the v7 schema plus `question_reports` and its indexes: a v7
+    /// database that claims v8 lacks them, and a v8 one with a report column changed is
+    /// refused.
+    #[test]
+    fn v8_adds_question_reports_and_the_check_sees_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        assert_eq!(check(&conn, "main", 7), Ok(()));
+        let why = check(&conn, "main", 8).unwrap_err();
+        for name in [
+            "question_reports",
+            "question_reports_question",
+            "question_reports_hlc",
+        ] {
+            assert!(why.contains(&format!("\"{name}\"")), "{why}");
+        }
+        conn.execute_batch(MIGRATIONS[7]).unwrap();
+        assert_eq!(check(&conn, "main", 8), Ok(()));
+        conn.execute_batch("ALTER TABLE question_reports ADD COLUMN extra TEXT")
+            .unwrap();
+        let why = check(&conn, "main", 8).unwrap_err();
+        assert!(why.contains("question_reports"), "{why}");
+    }
 }

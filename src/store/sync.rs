@@ -8,7 +8,7 @@ use crate::mastery::RealismSums;
 use crate::sync::hlc::{self, Hlc};
 use crate::sync::record::{
     AttemptStart, AttemptState, Body, ItemRecord, LoggedSchedule, PredictionRecord, Record,
-    ReviewRecord, Score, ValueRecord, keys,
+    ReportRecord, ReviewRecord, Score, ValueRecord, keys,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -811,6 +811,28 @@ fn export_since(
         })?;
         keep_mine(rows, &mine, &mut out)?;
     }
+    // Question reports and their tombstones.
+    {
+        let mut st = tx.prepare(
+            "SELECT uid, bank_id, question_id, kind, text, created_at, deleted, hlc
+             FROM question_reports WHERE hlc > ?1 AND hlc <= ?2",
+        )?;
+        let rows = st.query_map(params![since, upto], |r| {
+            Ok(Record {
+                hlc: r.get(7)?,
+                body: Body::Report(ReportRecord {
+                    id: r.get(0)?,
+                    bank_id: r.get(1)?,
+                    question_id: r.get(2)?,
+                    kind: r.get(3)?,
+                    text: r.get(4)?,
+                    created_at: r.get(5)?,
+                    deleted: r.get(6)?,
+                }),
+            })
+        })?;
+        keep_mine(rows, &mine, &mut out)?;
+    }
     // Values: synced settings, plans, readiness days, device names and unknown keys.
     let value_queries: [(&str, fn(&rusqlite::Row) -> rusqlite::Result<(String, Option<String>)>); 4] = [
         (
@@ -927,6 +949,7 @@ fn apply_in(
                 o
             }
             Body::Prediction(p) => apply_prediction(tx, &record.hlc, p)?,
+            Body::Report(r) => apply_report(tx, &record.hlc, r)?,
             Body::Value(v) => {
                 let o = apply_value(tx, &record.hlc, v)?;
                 if matches!(o, Outcome::Applied) {
@@ -1232,6 +1255,54 @@ fn apply_prediction(tx: &Connection, hlc: &str, p: &PredictionRecord) -> rusqlit
             hlc
         ],
     )?;
+    Ok(Outcome::Applied)
+}
+
+/// A question report: by id, a deletion wins, else the newer stamp. A report this
+/// version cannot keep (a kind it does not know, text over the limit, a bad id) waits, like a
+/// record of an unknown kind, for a certprep that can.
+fn apply_report(tx: &Connection, hlc: &str, r: &ReportRecord) -> rusqlite::Result<Outcome> {
+    let stored: Option<(Option<String>, bool)> = tx
+        .prepare_cached("SELECT hlc, deleted FROM question_reports WHERE uid = ?1")?
+        .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let usable = crate::reports::ReportKind::parse(&r.kind).is_some()
+        && crate::reports::check_text(&r.text).is_ok()
+        && crate::reports::check_id("report id", &r.id).is_ok()
+        && crate::reports::check_id("bank id", &r.bank_id).is_ok()
+        && crate::reports::check_id("question id", &r.question_id).is_ok();
+    // A deletion wins over the report whatever the stamps; between two of either kind the
+    // newer stamp wins. So every computer ends with the same row.
+    let wins = match &stored {
+        None => true,
+        Some((_, true)) if !r.deleted => false,
+        Some((_, false)) if r.deleted => true,
+        Some((stored_hlc, _)) => newer(hlc, stored_hlc.as_deref()),
+    };
+    if !wins {
+        return Ok(Outcome::Unchanged);
+    }
+    if !usable {
+        return Ok(Outcome::Pending);
+    }
+    tx.prepare_cached(
+        "INSERT INTO question_reports
+            (uid, bank_id, question_id, kind, text, created_at, deleted, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (uid) DO UPDATE SET bank_id = excluded.bank_id,
+            question_id = excluded.question_id, kind = excluded.kind, text = excluded.text,
+            created_at = excluded.created_at, deleted = excluded.deleted, hlc = excluded.hlc",
+    )?
+    .execute(params![
+        r.id,
+        r.bank_id,
+        r.question_id,
+        r.kind,
+        if r.deleted { "" } else { r.text.as_str() },
+        r.created_at,
+        r.deleted,
+        hlc
+    ])?;
     Ok(Outcome::Applied)
 }
 

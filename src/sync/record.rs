@@ -10,11 +10,14 @@
 //! - `review`: one rating of one question (study or exam). Keyed by its uid; the card's FSRS
 //!   state is never sent: each computer recomputes it from the merged review log.
 //! - `prediction`: what readiness predicted as a mock exam started. Last writer wins.
+//! - `report`: a learner's report of a problem with a question (schema v8). Keyed by its id,
+//!   last writer wins by stamp, and a deletion (a tombstone: `deleted`, text emptied) is
+//!   final: a report, once deleted, is never brought back by an older copy of it.
 //! - `value`: a key and a value, last writer wins: study settings and pass marks
 //!   (`setting/<key>`), exam dates and targets (`plan/<bank>`), readiness per day
 //!   (`readiness/<bank>/<day>`), each mock exam's realism evidence (`realism/<bank>/<attempt>`),
-//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, question
-//!   reports, fitted FSRS parameters): unknown keys are stored as they are, so nothing a newer
+//!   device names (`device/<id>`), and any key a later certprep adds (notes, bookmarks, fitted
+//!   FSRS parameters): unknown keys are stored as they are, so nothing a newer
 //!   version wrote is lost by an older one.
 //! - anything else: a kind from a newer certprep. It is not applied, and its file is read
 //!   again on every pass, so an update picks it up.
@@ -39,6 +42,7 @@ pub enum Body {
     Review(ReviewRecord),
     Prediction(PredictionRecord),
     Value(ValueRecord),
+    Report(ReportRecord),
     /// A kind this version does not know (written by a newer certprep).
     #[serde(other)]
     Unknown,
@@ -52,7 +56,7 @@ impl Body {
             Body::AttemptStart(_) => 0,
             Body::AttemptState(_) | Body::Item(_) | Body::Prediction(_) => 1,
             Body::Review(_) => 2,
-            Body::Value(_) => 3,
+            Body::Value(_) | Body::Report(_) => 3,
             Body::Unknown => 4,
         }
     }
@@ -68,6 +72,7 @@ enum Kind {
     Review,
     Prediction,
     Value,
+    Report,
     #[serde(other)]
     Unknown,
 }
@@ -148,6 +153,7 @@ fn body_of<'de, D: Deserializer<'de>>(kind: Kind, rest: D) -> Result<Body, D::Er
         Kind::Review => Body::Review(ReviewRecord::deserialize(rest)?),
         Kind::Prediction => Body::Prediction(PredictionRecord::deserialize(rest)?),
         Kind::Value => Body::Value(ValueRecord::deserialize(rest)?),
+        Kind::Report => Body::Report(ReportRecord::deserialize(rest)?),
         Kind::Unknown => {
             de::IgnoredAny::deserialize(rest)?;
             Body::Unknown
@@ -253,6 +259,22 @@ pub struct ValueRecord {
     pub value: Option<String>,
 }
 
+/// A question report (see `crate::reports`), whole: a later record for the same id replaces
+/// it; `deleted` marks the tombstone a deletion leaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub id: String,
+    pub bank_id: String,
+    pub question_id: String,
+    /// The kind's stable name (`wrong_key`, …). Text, not an enum: a kind a later certprep
+    /// adds waits here (the record is tried again) instead of making the line unreadable.
+    pub kind: String,
+    pub text: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+}
+
 /// Keys of [`ValueRecord`]s.
 pub mod keys {
     /// A study setting kept in the database's `settings` table.
@@ -307,6 +329,33 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<Record>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn report_records_round_trip_and_a_live_one_has_no_deleted_field() {
+        let mut r = Record {
+            hlc: "h".into(),
+            body: Body::Report(ReportRecord {
+                id: "r".into(),
+                bank_id: "b".into(),
+                question_id: "q".into(),
+                kind: "wrong_key".into(),
+                text: "B is right too".into(),
+                created_at: "2026-11-30T10:00:00.000Z".into(),
+                deleted: false,
+            }),
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains(r#""kind":"report""#), "{text}");
+        assert!(!text.contains("deleted"), "{text}");
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), r);
+        if let Body::Report(b) = &mut r.body {
+            b.deleted = true;
+            b.text.clear();
+        }
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains(r#""deleted":true"#), "{text}");
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), r);
     }
 
     #[test]

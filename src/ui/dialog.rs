@@ -26,6 +26,8 @@ pub enum FilePurpose {
     ImportHistory,
     /// The folder a sync tool copies, for Settings → Sync through a folder.
     SyncFolder,
+    /// Where to write the question reports as CSV (Settings → Question reports).
+    ReportsCsv,
 }
 
 impl FilePurpose {
@@ -39,6 +41,7 @@ impl FilePurpose {
             FilePurpose::ExportHistory => "Export your history",
             FilePurpose::ImportHistory => "Import a history file",
             FilePurpose::SyncFolder => "Choose the sync folder",
+            FilePurpose::ReportsCsv => "Save the question reports",
         }
     }
 
@@ -52,6 +55,7 @@ impl FilePurpose {
             FilePurpose::ImportHistory => Open("certprep history", &["sqlite3"]),
             FilePurpose::GroupFolder | FilePurpose::SyncFolder => Folder,
             FilePurpose::GroupCsv => Save("group-report.csv", "CSV", &["csv"]),
+            FilePurpose::ReportsCsv => Save("question-reports.csv", "CSV", &["csv"]),
             FilePurpose::ExportHistory => {
                 Save("certprep-history.sqlite3", "certprep history", &["sqlite3"])
             }
@@ -84,6 +88,7 @@ impl FilePurpose {
             FilePurpose::ExportHistory => HistoryCmd::Export(path).into(),
             FilePurpose::ImportHistory => HistoryCmd::AskImport(path).into(),
             FilePurpose::SyncFolder => super::SyncCmd::LinkTo(path).into(),
+            FilePurpose::ReportsCsv => super::SettingsCmd::ExportReports(path).into(),
         }
     }
 }
@@ -167,7 +172,7 @@ pub fn choose_button(
 ) {
     let label = match purpose {
         FilePurpose::GroupFolder | FilePurpose::SyncFolder => "Choose folder…",
-        FilePurpose::GroupCsv | FilePurpose::ExportHistory => "Save as…",
+        FilePurpose::GroupCsv | FilePurpose::ExportHistory | FilePurpose::ReportsCsv => "Save as…",
         _ => "Choose file…",
     };
     let button = ui

@@ -815,12 +815,14 @@ impl CertprepApp {
         }
         let session = view.session.clone();
         let title = view.title.clone();
+        let problem = super::problem::ProblemForm::load(&self.store, &session.bank_id);
         self.screen = Screen::Results(Box::new(ResultsView {
             session,
             title,
             report,
             elapsed,
             only_incorrect: false,
+            problem,
         }));
     }
 

@@ -207,6 +207,9 @@ pub fn show(
                 ui.add_space(12.0);
                 ui.separator();
                 report_section(ui, state, banks, dialog_open, out);
+                if let Some(r) = &state.report {
+                    super::problem::group_section(ui, &r.problems);
+                }
             });
     });
 }
@@ -438,6 +441,9 @@ fn report_section(
                 ui.label(
                     RichText::new(format!("{} · {}", q.figures_line(), why.join("; "))).small(),
                 );
+                for line in crate::group::problems::lines(r.problems_for(&q.question_id)) {
+                    ui.label(RichText::new(format!("Reported: {line}")).small());
+                }
                 calibration::option_table(ui, q);
             });
         }
@@ -826,13 +832,30 @@ impl CertprepApp {
         let Some(pack_id) = self.group.pack_of(attempt_id, &self.store) else {
             return;
         };
+        let asked: Vec<&str> = view
+            .report
+            .items
+            .iter()
+            .map(|i| i.question_id.as_str())
+            .collect();
+        let reports = match self.reports_for_result(&view.session.bank_id, &asked) {
+            Ok(r) => r,
+            Err(e) => {
+                self.notice = Some(error_notice(format!(
+                    "The result was not exported: your question reports could not be read: {e}"
+                )));
+                return;
+            }
+        };
         let result = match MemberResult::new(
             &pack_id,
             &self.group.member_name,
             &view.report,
             view.elapsed,
             view.session.status == ExamStatus::Expired,
-        ) {
+        )
+        .and_then(|r| r.with_reports(reports))
+        {
             Ok(r) => r,
             Err(e) => {
                 self.notice = Some(error_notice(format!("The result was not exported: {e}")));

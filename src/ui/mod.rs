@@ -11,6 +11,7 @@ mod group;
 pub mod home;
 mod import;
 mod loading;
+mod problem;
 mod question;
 mod results;
 mod settings;
@@ -54,6 +55,8 @@ pub enum Command {
     Exam(ExamCmd),
     /// Spaced-repetition study.
     Study(StudyCmd),
+    /// "Report a problem with this question" on Results or Study (`problem.rs`).
+    Problem(problem::ProblemCmd),
     ShowResults(i64),
     ReloadBanks,
     DismissNotice,
@@ -496,6 +499,7 @@ impl CertprepApp {
             Command::Setup(c) => self.run_setup(c),
             Command::Exam(c) => self.run_exam(c),
             Command::Study(c) => self.run_study(c),
+            Command::Problem(c) => self.run_problem(c),
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
@@ -586,6 +590,7 @@ impl CertprepApp {
             P::GroupCsv => self.group.csv_path = text,
             P::ExportHistory | P::ImportHistory => self.history.path = text,
             P::SyncFolder => self.sync.folder_text = text,
+            P::ReportsCsv => self.settings.reports_path = text,
         }
     }
 

@@ -17,6 +17,8 @@ pub struct ResultsView {
     pub report: ScoreReport,
     pub elapsed: Duration,
     pub only_incorrect: bool,
+    /// "Report a problem…" on a reviewed question: the dialog and what was reported.
+    pub problem: super::problem::ProblemForm,
 }
 
 impl ResultsView {
@@ -47,9 +49,10 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Comm
                     &mut view.only_incorrect,
                     "Show only the questions I missed (wrong or unanswered)",
                 );
-                questions(ui, bank, view);
+                questions(ui, bank, view, out);
             });
     });
+    super::problem::dialog(ui, &mut view.problem, out);
 }
 
 fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>) {
@@ -136,7 +139,7 @@ fn area_table(ui: &mut Ui, view: &ResultsView) {
         });
 }
 
-fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
+fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>) {
     let s = &view.session;
     for (i, (item, result)) in s.items.iter().zip(&view.report.items).enumerate() {
         if view.only_incorrect && result.is_correct {
@@ -211,6 +214,7 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
                 if let Some(r) = &q.reference {
                     ui.label(RichText::new(r).small().weak());
                 }
+                super::problem::button(ui, &view.problem, bank.id(), &q.id, out);
             });
     }
 }
@@ -229,12 +233,14 @@ impl CertprepApp {
                     let report = l.session.score(bank);
                     let elapsed = l.session.clock.used(self.now());
                     let title = l.title.unwrap_or_else(|| bank.manifest.title.clone());
+                    let problem = super::problem::ProblemForm::load(&self.store, bank.id());
                     self.screen = Screen::Results(Box::new(ResultsView {
                         session: l.session,
                         title,
                         report,
                         elapsed,
                         only_incorrect: false,
+                        problem,
                     }));
                 }
                 None => {

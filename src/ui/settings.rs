@@ -4,7 +4,7 @@
 //! backups, moving the history, sync through a folder (drawn by `ui::sync`).
 
 use super::dialog::{FilePurpose, choose_button};
-use super::widgets::labelled_field;
+use super::widgets::{enter_pressed, labelled_field};
 use super::{CertprepApp, Command, Notice, NoticeKind, Screen, error_notice};
 use crate::prefs::{MAX_ZOOM, MIN_ZOOM, Prefs, Theme};
 use crate::store::backup::BackupInfo;
@@ -80,7 +80,36 @@ pub fn show(
                 ui.add_space(12.0);
                 // Last: the sections above keep the places learners know them by.
                 super::sync::show(ui, sync, d.dialog_open, out);
+                ui.add_space(12.0);
+                question_reports(ui, st, d.dialog_open, out);
             });
+    });
+}
+
+/// "Question reports": the CSV of every "Report a problem" for the bank's author.
+fn question_reports(
+    ui: &mut Ui,
+    st: &mut SettingsState,
+    dialog_open: bool,
+    out: &mut Vec<Command>,
+) {
+    ui.label(RichText::new("Question reports").strong());
+    ui.label(
+        "The problems you reported on questions (Report a problem… on Results and Study), as a \
+         spreadsheet for the bank's author: bank, question id, area, kind, text, reported at.",
+    );
+    ui.horizontal_wrapped(|ui| {
+        let field = labelled_field(
+            ui,
+            "CSV file",
+            &mut st.reports_path,
+            "question-reports.csv in the data folder",
+            320.0,
+        );
+        if ui.button("Export question reports…").clicked() || enter_pressed(ui, &field) {
+            out.push(SettingsCmd::ExportReports(PathBuf::from(st.reports_path.trim())).into());
+        }
+        choose_button(ui, FilePurpose::ReportsCsv, dialog_open, out);
     });
 }
 
@@ -444,6 +473,9 @@ pub enum SettingsCmd {
         bank_id: String,
         typed: Option<String>,
     },
+    /// Write every question report as CSV to this file (empty: `question-reports.csv` in the
+    /// data folder).
+    ExportReports(PathBuf),
 }
 
 impl From<SettingsCmd> for Command {
@@ -464,6 +496,8 @@ pub struct SettingsState {
     pub stats: Option<crate::srs::retention::MemoryStats>,
     /// Each loaded bank's pass mark, read when the screen opens (not every frame).
     pub pass_marks: Vec<PassMarkField>,
+    /// Where "Export question reports" writes, as typed.
+    pub reports_path: String,
 }
 
 impl SettingsState {
@@ -513,6 +547,7 @@ impl CertprepApp {
     pub(super) fn run_settings(&mut self, cmd: SettingsCmd) {
         match cmd {
             SettingsCmd::SetPassMark { bank_id, typed } => self.set_pass_mark(&bank_id, typed),
+            SettingsCmd::ExportReports(path) => self.export_reports(path),
             SettingsCmd::SaveSteps => {
                 let parsed = crate::srs::parse_steps(&self.settings.learning_steps).and_then(|l| {
                     crate::srs::parse_steps(&self.settings.relearning_steps).map(|r| (l, r))
@@ -978,4 +1013,40 @@ pub(super) fn open_folder(path: &std::path::Path) -> std::io::Result<()> {
         .arg(path)
         .spawn()
         .map(|_| ())
+}
+
+impl CertprepApp {
+    /// Write every question report as CSV (Settings → Question reports).
+    fn export_reports(&mut self, path: PathBuf) {
+        let path = if path.as_os_str().is_empty() {
+            self.data_dir.join("question-reports.csv")
+        } else {
+            path
+        };
+        let Ok(store) = &self.store else {
+            self.notice = Some(error_notice(
+                "The database is not available, so there are no reports to export.".into(),
+            ));
+            return;
+        };
+        let written = crate::export::store_reports_csv(store, &self.banks.banks)
+            .map_err(|e| e.to_string())
+            .and_then(|(text, n)| {
+                std::fs::write(&path, text)
+                    .map(|()| n)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            });
+        self.notice = Some(match written {
+            Ok(n) => Notice {
+                kind: NoticeKind::Info,
+                text: format!(
+                    "Wrote {} to {}.",
+                    crate::text::count(n, "question report", "question reports"),
+                    path.display()
+                ),
+            },
+            Err(e) => error_notice(format!("The question reports were not exported: {e}")),
+        });
+        self.settings.reports_path = path.display().to_string();
+    }
 }

@@ -42,6 +42,8 @@ impl From<StudyCmd> for Command {
 /// A spaced-repetition study session on the Study screen.
 pub struct StudyView {
     pub session: crate::srs::StudySession,
+    /// "Report a problem…" once an answer is checked: the dialog and what was reported.
+    pub problem: super::problem::ProblemForm,
 }
 
 /// How many questions the last-days review asks.
@@ -58,10 +60,11 @@ pub const STUDY_HELP_SHORT: &str = "Keys: 1–8 choose · Enter check · then 1 
 pub fn show(
     ui: &mut Ui,
     bank: &Bank,
-    view: &StudyView,
+    view: &mut StudyView,
     now: chrono::DateTime<chrono::Utc>,
     out: &mut Vec<Command>,
 ) {
+    super::problem::dialog(ui, &mut view.problem, out);
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -121,7 +124,10 @@ pub fn show(
         return;
     };
     let result = s.checked_result(bank);
-    keyboard(ui, &item.option_order, state.answered(q), result, out);
+    // While the report dialog is open, keys are typing, not answers or ratings.
+    if !view.problem.is_open() {
+        keyboard(ui, &item.option_order, state.answered(q), result, out);
+    }
     // The question first, then the buttons pinned below it, in the Tab order too.
     let (footer, mut content) = FooterAfter::begin(ui, "study-actions");
     egui::CentralPanel::default().show(&mut content, |ui| {
@@ -144,6 +150,8 @@ pub fn show(
                 if let Some(ok) = result {
                     ui.add_space(8.0);
                     study_feedback(ui, q, ok);
+                    ui.add_space(4.0);
+                    super::problem::button(ui, &view.problem, bank.id(), &q.id, out);
                 }
             });
     });
@@ -488,7 +496,8 @@ impl CertprepApp {
                     now,
                 );
                 self.focus_bank(bank_id);
-                self.screen = Screen::Study(Box::new(StudyView { session }));
+                let problem = super::problem::ProblemForm::load(&self.store, bank_id);
+                self.screen = Screen::Study(Box::new(StudyView { session, problem }));
             }
             Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
         }
