@@ -303,6 +303,9 @@ fn load_results_from_the_group_folder_and_see_the_table() {
     assert!(h.query_by_label_contains("NaN").is_none());
 
     // CSV export into the group folder, with the test statistics after the questions.
+    // Below the calibration and the flagged questions: scrolled into view, as a user would.
+    h.get_by_label("Export CSV").scroll_to_me();
+    h.run();
     h.get_by_label("Export CSV").click();
     h.run();
     let csv = std::fs::read_to_string(folder.join("group-report.csv")).unwrap();
