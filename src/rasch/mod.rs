@@ -456,7 +456,7 @@ fn solve(sets: &[ItemSet], observed: &[f64]) -> Result<(Vec<f64>, usize), RaschE
         let (expected, information) = expectations(sets, &b);
         let mut largest = 0.0f64;
         for l in 0..n {
-            if !(information[l] > 0.0) || !expected[l].is_finite() {
+            if information[l].is_nan() || information[l] <= 0.0 || !expected[l].is_finite() {
                 return Err(RaschError::NotConverged);
             }
             let step = ((expected[l] - observed[l]) / information[l]).clamp(-1.0, 1.0);
