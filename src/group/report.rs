@@ -71,7 +71,7 @@ pub enum QuestionFlag {
     /// Moodle's warning: discriminative efficiency under 15%, the question separates
     /// stronger from weaker members far less than it could.
     LowEfficiency,
-    /// Its Rasch infit or outfit mean square is outside 0.7–1.3.
+    /// Its Rasch infit or outfit mean square is outside 0.7–1.3 by more than chance explains.
     RaschMisfit,
 }
 
@@ -893,7 +893,7 @@ impl GroupReport {
                     match misfits {
                         0 => "no question misfits".to_string(),
                         n => format!(
-                            "{} outside infit/outfit 0.7–1.3",
+                            "{} misfitting (infit or outfit outside 0.7–1.3 by more than chance)",
                             crate::text::count(n, "question", "questions")
                         ),
                     }

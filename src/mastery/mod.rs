@@ -1287,6 +1287,40 @@ mod tests {
     }
 
     #[test]
+    fn uncalibrated_questions_widen_the_band_by_the_doubt_of_their_area_mean() {
+        let bank = crate::synth::small_bank(&[("a", 1.0, 40)], 20);
+        let items: Vec<(String, f64)> = (0..40)
+            .map(|i| (format!("a-{i}"), (i % 5) as f64 * 0.5 - 1.0))
+            .collect();
+        let cards: HashMap<_, _> = (0..10)
+            .map(|i| {
+                card(
+                    &format!("a-{i}"),
+                    2.0,
+                    4.0,
+                    1,
+                    u32::from(i % 2 == 0),
+                    i % 2 == 0,
+                    i % 2 == 0,
+                    2.0,
+                )
+            })
+            .collect();
+        let width = |calibrated: &[(String, f64)]| {
+            let inputs = ModelInputs::for_bank(&bank)
+                .with_calibration(&bank, calibration_of(&bank, calibrated, 0.2));
+            let r = report(&bank, &cards, &inputs, now());
+            assert!(matches!(r.model, ReadinessModel::Rasch(_)));
+            r.readiness.high - r.readiness.low
+        };
+        let (all, ten) = (width(&items), width(&items[..10]));
+        assert!(
+            ten > all * 1.1,
+            "band {ten} with 10 of 40 calibrated vs {all} with all"
+        );
+    }
+
+    #[test]
     fn a_stronger_learner_on_the_calibrated_scale_is_predicted_higher() {
         let bank = crate::synth::small_bank(&[("a", 1.0, 30), ("b", 1.0, 30)], 20);
         let items: Vec<(String, f64)> = bank

@@ -71,6 +71,10 @@ pub fn readiness(
     };
     let rho = realism.factor();
     let fallback = mean(difficulties.values().map(|(b, _)| *b)).unwrap_or(0.0);
+    // An uncalibrated question counts at its area's mean calibrated difficulty, which is
+    // itself uncertain: a mean of k difficulties spread by sd is known to sd/√k, and every
+    // uncalibrated question of the area moves with it (one shared error per area).
+    let sd = spread(difficulties.values().map(|(b, _)| *b)).unwrap_or(1.0);
     let blueprint = crate::exam::Blueprint::for_bank(bank, bank.manifest.exam.questions as usize);
     let n = blueprint.total().max(1);
     let n_f = n as f64;
@@ -82,16 +86,17 @@ pub fn readiness(
         if drawn == 0 || questions.is_empty() {
             continue;
         }
-        // An uncalibrated question counts at its area's mean calibrated difficulty.
-        let area_b = mean(
-            questions
-                .iter()
-                .filter_map(|q| difficulties.get(&q.id).map(|x| x.0)),
-        )
-        .unwrap_or(fallback);
+        let calibrated: Vec<f64> = questions
+            .iter()
+            .filter_map(|q| difficulties.get(&q.id).map(|x| x.0))
+            .collect();
+        let area_b = mean(calibrated.iter().copied()).unwrap_or(fallback);
+        let area_b_se = sd / (calibrated.len().max(1) as f64).sqrt();
         let mut area = AreaSums::default();
+        let mut uncalibrated_on_theta = 0.0;
         for q in &questions {
-            let (b, se) = difficulties.get(&q.id).copied().unwrap_or((area_b, 0.0));
+            let known = difficulties.get(&q.id).copied();
+            let (b, se) = known.unwrap_or((area_b, 0.0));
             let p = crate::rasch::ability::sigmoid(ability.theta - b);
             let item = seen(&q.id).map(|c| SeenItem::of(c, guess_chance(q), now));
             let chance = chance_right(p, item, rho);
@@ -103,6 +108,9 @@ pub fn readiness(
                 item.map_or(0.0, |s| (s.target - p) * s.recall),
                 se,
             );
+            if known.is_none() {
+                uncalibrated_on_theta += d_theta;
+            }
         }
         let total = questions.len() as f64;
         let share = drawn as f64 / n_f;
@@ -110,8 +118,10 @@ pub fn readiness(
         predicted += share * m;
         on_theta += share * area.sum_theta / total;
         on_rho += share * area.sum_rho / total;
-        // Each difficulty's doubt moves only its own question's chance.
-        from_difficulties += (share / total).powi(2) * area.sum_b2;
+        // Each calibrated difficulty's doubt moves only its own question's chance; the
+        // area mean's doubt moves every uncalibrated question of the area together.
+        from_difficulties +=
+            (share / total).powi(2) * (area.sum_b2 + (uncalibrated_on_theta * area_b_se).powi(2));
         let spread = (area.sum_p2 / total - m * m).max(0.0);
         let answer_variance = (m - area.sum_p2 / total).max(0.0);
         let fpc = if questions.len() > 1 {
@@ -170,6 +180,13 @@ pub fn relative_difficulties(bank: &Bank, calibration: &LoadedCalibration) -> Ha
         );
     }
     out
+}
+
+/// The sample standard deviation (None for fewer than two values).
+fn spread(values: impl Iterator<Item = f64> + Clone) -> Option<f64> {
+    let m = mean(values.clone())?;
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), x| (s + (x - m).powi(2), n + 1));
+    (n > 1).then(|| (sum / (n - 1) as f64).sqrt())
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {

@@ -201,4 +201,40 @@ fn a_miskeyed_item_misfits_and_a_model_item_does_not() {
     assert!(c.items[0].outfit.unwrap_or(0.0) > 1.3);
     let misfitting = c.items[1..].iter().filter(|i| i.misfits()).count();
     assert!(misfitting <= 1, "{misfitting} model items flagged");
+    assert!(c.items[0].outfit_z.unwrap_or(0.0) > 2.0);
+}
+
+#[test]
+fn in_a_small_group_chance_departures_are_not_flagged() {
+    // 60 members answering 30 questions exactly as the model says: mean squares wander
+    // outside 0.7–1.3 by chance, their standardised values mostly do not.
+    let mut flagged = 0;
+    let mut outside = 0;
+    for seed in 0..10 {
+        let sim = simulate(60, 30, 0.5, 500 + seed);
+        let c = calibrate(&sim.responses).expect("calibrates");
+        flagged += c.items.iter().filter(|i| i.misfits()).count();
+        outside += c
+            .items
+            .iter()
+            .filter(|i| {
+                let out =
+                    |v: Option<f64>| v.is_some_and(|v| !(FIT_RANGE.0..=FIT_RANGE.1).contains(&v));
+                out(i.infit) || out(i.outfit)
+            })
+            .count();
+    }
+    // Of 300 fitting questions: many outside the range (42 on these seeds), few flagged (5).
+    assert!(
+        outside > 3 * flagged,
+        "{outside} outside the range, {flagged} flagged"
+    );
+    assert!(flagged <= 15, "{flagged} of 300 flagged");
+}
+
+#[test]
+fn standardised_fit_is_hand_computed() {
+    // v = 1: z = q/3; v = 1.728 (1.2³), q = 0.2: (1.2 − 1)·15 + 0.0667 = 3.0667.
+    assert!((wilson_hilferty(1.0, 0.3) - 0.1).abs() < 1e-12);
+    assert!((wilson_hilferty(1.728, 0.2) - (3.0 + 0.2 / 3.0)).abs() < 1e-9);
 }

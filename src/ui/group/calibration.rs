@@ -29,7 +29,8 @@ pub fn section(ui: &mut Ui, r: &GroupReport, saved: Option<&SavedNote>, out: &mu
         RichText::new(
             "Difficulty: logits on one scale with the group's abilities (0 is the pack's \
              average question; +1 is harder). SE: its standard error. Infit and outfit: how \
-             well answers follow ability, 1 expected; outside 0.7–1.3 the question is flagged.",
+             well answers follow ability, 1 expected; outside 0.7–1.3, by more than chance \
+             explains in a group this size, the question is flagged.",
         )
         .small()
         .weak(),
