@@ -349,3 +349,11 @@ impl QuestionStat {
         parts.join(" · ")
     }
 }
+
+/// A path's file name for a sentence (the whole path when it has none).
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

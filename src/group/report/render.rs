@@ -379,14 +379,6 @@ fn csv_row(out: &mut String, cells: &[String]) {
     out.push('\n');
 }
 
-/// A path's file name for a sentence (the whole path when it has none).
-fn file_name(p: &Path) -> String {
-    p.file_name().map_or_else(
-        || p.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
