@@ -10,6 +10,7 @@ use certprep::bank::Bank;
 use certprep::group::{ExamPack, GroupReport, QuestionFlag};
 use certprep::mastery::ReadinessModel;
 use certprep::rasch::saved::{SavedCalibration, load};
+use certprep::rasch::simulate::correlation;
 use certprep::srs::{Rating, ReviewOrigin, Scheduler};
 use certprep::store::Store;
 use common::group::{cetl, county_mock};
@@ -26,15 +27,6 @@ fn pack(bank: &Bank, seed: u64) -> ExamPack {
 /// Writes one result file per simulated member; returns the files and the true difficulties.
 fn sit_group(dir: &Path, pack: &ExamPack, bank: &Bank, seed: u64) -> (Vec<PathBuf>, Vec<f64>) {
     common::group::sit_group(dir, pack, bank, MEMBERS, seed, |_, row| row.to_vec())
-}
-
-fn correlation(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    cov / (va * vb).sqrt()
 }
 
 /// Study answers to `ids` (right where `right`), written as the app writes them.

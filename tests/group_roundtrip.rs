@@ -1,8 +1,10 @@
 //! Study groups end to end over real files: build a pack, two members sit it, their result
 //! files make the report; damaged and foreign files are rejected with the right reasons.
 
+mod common;
+
 use certprep::bank::{Bank, load_bank, load_banks};
-use certprep::exam::{ExamSession, ItemResult, Mode, ScoreReport};
+use certprep::exam::{ExamSession, ItemResult, Mode};
 use certprep::group::{
     BankChoice, DiffKind, ExamPack, FileError, GroupReport, MAX_FILE_BYTES, MemberResult,
     PackError, PackOptions, QuestionFlag, Rejection, ReportInput,
@@ -394,15 +396,7 @@ fn synthetic(pack: &ExamPack, member: &str, right: &[usize]) -> MemberResult {
             }
         })
         .collect();
-    let states: Vec<_> = vec![Default::default(); pack.items.len()];
-    let mut report = ScoreReport::compute(&bank, &pack.exam_items(), &states, 50.0);
-    for d in &mut report.domains {
-        d.correct = items
-            .iter()
-            .filter(|r| r.domain_id == d.domain_id && r.is_correct)
-            .count();
-    }
-    report.items = items;
+    let report = common::group::score_report(&bank, pack, items, 50.0);
     MemberResult::new(
         &pack.pack_id,
         member,

@@ -84,16 +84,7 @@ fn open_store(cli: &Cli) -> Result<Option<Store>, String> {
 }
 
 pub fn run(cli: &Cli, cmd: &ExportCommand) -> ExitCode {
-    match export(cli, cmd) {
-        Ok(msg) => {
-            eprintln!("{msg}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
-    }
+    super::finish(export(cli, cmd))
 }
 
 fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {

@@ -130,6 +130,20 @@ impl Cli {
 }
 
 /// Run a subcommand. `None` means no subcommand was given: the caller opens the window.
+/// A subcommand's outcome: its message on standard error, and success or failure.
+fn finish(outcome: Result<String, String>) -> ExitCode {
+    match outcome {
+        Ok(msg) => {
+            eprintln!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 pub fn run(cli: &Cli) -> Option<ExitCode> {
     let command = cli.command.as_ref()?;
     let code = match command {

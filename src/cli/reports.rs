@@ -19,16 +19,7 @@ pub enum ReportsCommand {
 }
 
 pub fn run(cli: &Cli, cmd: &ReportsCommand) -> ExitCode {
-    match export(cli, cmd) {
-        Ok(msg) => {
-            eprintln!("{msg}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
-    }
+    super::finish(export(cli, cmd))
 }
 
 fn export(cli: &Cli, cmd: &ReportsCommand) -> Result<String, String> {

@@ -1190,6 +1190,16 @@ mod tests {
         }
     }
 
+    /// First tries two days ago at a-0..a-(n−1), right where `right(i)` (stability 4).
+    fn first_tries(n: usize, right: impl Fn(usize) -> bool) -> HashMap<String, CardRecord> {
+        (0..n)
+            .map(|i| {
+                let ok = right(i);
+                card(&format!("a-{i}"), 2.0, 4.0, 1, u32::from(ok), ok, ok, 2.0)
+            })
+            .collect()
+    }
+
     #[test]
     fn rasch_readiness_hand_computed() {
         // One area of 20 questions, mock exams of 10. a-0..a-9 calibrated at b = 0, a-10..a-19
@@ -1199,20 +1209,7 @@ mod tests {
         let items: Vec<(String, f64)> = (0..20)
             .map(|i| (format!("a-{i}"), if i < 10 { 0.0 } else { 3f64.ln() }))
             .collect();
-        let cards: HashMap<_, _> = (0..10)
-            .map(|i| {
-                card(
-                    &format!("a-{i}"),
-                    2.0,
-                    4.0,
-                    1,
-                    u32::from(i < 5),
-                    i < 5,
-                    i < 5,
-                    2.0,
-                )
-            })
-            .collect();
+        let cards = first_tries(10, |i| i < 5);
         let inputs = ModelInputs::for_bank(&bank)
             .with_calibration(&bank, calibration_of(&bank, &items, 0.2));
         let r = report(&bank, &cards, &inputs, now());
@@ -1269,9 +1266,7 @@ mod tests {
     fn rasch_readiness_waits_for_enough_calibrated_first_tries() {
         let bank = crate::synth::small_bank(&[("a", 1.0, 20)], 10);
         let items: Vec<(String, f64)> = (0..20).map(|i| (format!("a-{i}"), 0.0)).collect();
-        let cards: HashMap<_, _> = (0..9)
-            .map(|i| card(&format!("a-{i}"), 2.0, 4.0, 1, 1, true, true, 2.0))
-            .collect();
+        let cards = first_tries(9, |_| true);
         let plain = report(&bank, &cards, &ModelInputs::for_bank(&bank), now());
         let inputs = ModelInputs::for_bank(&bank)
             .with_calibration(&bank, calibration_of(&bank, &items, 0.2));
@@ -1292,20 +1287,7 @@ mod tests {
         let items: Vec<(String, f64)> = (0..40)
             .map(|i| (format!("a-{i}"), (i % 5) as f64 * 0.5 - 1.0))
             .collect();
-        let cards: HashMap<_, _> = (0..10)
-            .map(|i| {
-                card(
-                    &format!("a-{i}"),
-                    2.0,
-                    4.0,
-                    1,
-                    u32::from(i % 2 == 0),
-                    i % 2 == 0,
-                    i % 2 == 0,
-                    2.0,
-                )
-            })
-            .collect();
+        let cards = first_tries(10, |i| i % 2 == 0);
         let width = |calibrated: &[(String, f64)]| {
             let inputs = ModelInputs::for_bank(&bank)
                 .with_calibration(&bank, calibration_of(&bank, calibrated, 0.2));

@@ -61,15 +61,7 @@ pub fn result(pack: &ExamPack, bank: &Bank, member: usize, right: &[bool]) -> Me
             }
         })
         .collect();
-    let states: Vec<_> = vec![Default::default(); pack.items.len()];
-    let mut report = ScoreReport::compute(bank, &pack.exam_items(), &states, 70.0);
-    for d in &mut report.domains {
-        d.correct = items
-            .iter()
-            .filter(|r| r.domain_id == d.domain_id && r.is_correct)
-            .count();
-    }
-    report.items = items;
+    let report = score_report(bank, pack, items, 70.0);
     MemberResult::new(
         &pack.pack_id,
         &format!("Member {member:03}"),
@@ -78,6 +70,26 @@ pub fn result(pack: &ExamPack, bank: &Bank, member: usize, right: &[bool]) -> Me
         false,
     )
     .expect("result seals")
+}
+
+/// The score report a member with these answers would have (the per-area counts follow the
+/// answers; reports score the selections again anyway).
+pub fn score_report(
+    bank: &Bank,
+    pack: &ExamPack,
+    items: Vec<ItemResult>,
+    pass_percent: f64,
+) -> ScoreReport {
+    let states: Vec<_> = vec![Default::default(); pack.items.len()];
+    let mut report = ScoreReport::compute(bank, &pack.exam_items(), &states, pass_percent);
+    for d in &mut report.domains {
+        d.correct = items
+            .iter()
+            .filter(|r| r.domain_id == d.domain_id && r.is_correct)
+            .count();
+    }
+    report.items = items;
+    report
 }
 
 /// One result file per simulated member in `dir` (answers from `simulate(members, …, seed)`,
