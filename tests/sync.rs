@@ -148,7 +148,8 @@ fn snapshot(store: &Store) -> Vec<String> {
          FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id ORDER BY l.uid",
         "SELECT * FROM cards ORDER BY bank_id, question_id",
         "SELECT key, value, hlc FROM settings
-         WHERE key = 'study' OR substr(key, 1, 10) = 'pass_mark:' ORDER BY key",
+         WHERE key = 'study' OR substr(key, 1, 10) = 'pass_mark:'
+            OR substr(key, 1, 5) = 'note:' OR substr(key, 1, 9) = 'bookmark:' ORDER BY key",
         "SELECT * FROM realism ORDER BY bank_id",
         "SELECT * FROM study_plans ORDER BY bank_id",
         "SELECT a.uid, p.bank_id, p.made_at, p.predicted, p.low, p.high, p.pass_probability,
@@ -657,6 +658,43 @@ fn a_pass_mark_travels_and_the_later_change_wins_on_both() {
             .map(|f| f.canonicalize().unwrap()),
         Some(folder.path().canonicalize().unwrap())
     );
+}
+
+#[test]
+fn notes_and_bookmarks_travel_and_the_later_edit_wins_on_both() {
+    let bank = bank();
+    let q = bank.questions[0].id.clone();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    a.store
+        .set_note(bank.id(), &q, "Check the 2024 guidance")
+        .unwrap();
+    a.store.set_bookmark(bank.id(), &q, true).unwrap();
+    a.pass(folder.path());
+    b.pass(folder.path());
+    let on_b = b.store.question_notes(bank.id()).unwrap();
+    assert_eq!(on_b[&q].note, "Check the 2024 guidance");
+    assert!(on_b[&q].bookmarked);
+    // B edits the note and removes the bookmark later: that wins on both.
+    b.store
+        .set_note(bank.id(), &q, "Guidance checked: 2025 edition")
+        .unwrap();
+    b.store.set_bookmark(bank.id(), &q, false).unwrap();
+    b.pass(folder.path());
+    a.pass(folder.path());
+    for c in [&a, &b] {
+        let notes = c.store.question_notes(bank.id()).unwrap();
+        assert_eq!(notes[&q].note, "Guidance checked: 2025 edition");
+        assert!(!notes[&q].bookmarked);
+    }
+    assert_same(&a, &b);
+    // A first link writes everything again: the older records do not bring the old back.
+    a.link(folder.path(), "A");
+    b.pass(folder.path());
+    assert!(!b.store.question_notes(bank.id()).unwrap()[&q].bookmarked);
+    assert_same(&a, &b);
 }
 
 #[test]

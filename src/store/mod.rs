@@ -5,6 +5,7 @@
 pub mod backup;
 mod group_settings;
 pub mod lock;
+pub mod notes;
 pub mod replace;
 pub mod reports;
 mod schema;

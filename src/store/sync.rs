@@ -22,7 +22,10 @@ pub const SYNCED_SETTINGS: &[&str] = &["study", "fsrs_fit"];
 
 /// Does this settings-table key travel (last writer wins, like every synced value)?
 pub fn synced_setting(key: &str) -> bool {
-    SYNCED_SETTINGS.contains(&key) || key.starts_with(keys::PASS_MARK)
+    SYNCED_SETTINGS.contains(&key)
+        || key.starts_with(keys::PASS_MARK)
+        || key.starts_with(keys::NOTE)
+        || key.starts_with(keys::BOOKMARK)
 }
 
 /// Local-only settings keys.

@@ -290,6 +290,10 @@ pub mod keys {
     pub const REALISM: &str = "realism/";
     /// A bank's pass mark chosen by the learner, a study setting: `setting/pass_mark:<bank>`.
     pub const PASS_MARK: &str = "pass_mark:";
+    /// The learner's note on a question: `setting/note:<bank>/<question>` (empty: none).
+    pub const NOTE: &str = "note:";
+    /// A bookmarked question: `setting/bookmark:<bank>/<question>` ("1", or empty: removed).
+    pub const BOOKMARK: &str = "bookmark:";
 }
 
 #[cfg(test)]

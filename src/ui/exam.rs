@@ -815,15 +815,13 @@ impl CertprepApp {
         }
         let session = view.session.clone();
         let title = view.title.clone();
-        let problem = super::problem::ProblemForm::load(&self.store, &session.bank_id);
-        self.screen = Screen::Results(Box::new(ResultsView {
+        self.screen = Screen::Results(Box::new(ResultsView::new(
             session,
             title,
             report,
             elapsed,
-            only_incorrect: false,
-            problem,
-        }));
+            &self.store,
+        )));
     }
 
     /// Stop the clock of the exam on screen, if any, and save the time used and the current

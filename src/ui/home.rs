@@ -43,11 +43,12 @@ pub fn show(
             bank_list(ui, banks, store.is_ok(), out);
             ui.add_space(12.0);
             bank_picker(ui, banks, home, out);
-            if let Some(d) = &home.dashboard
+            if let Some(d) = &mut home.dashboard
                 && let Some(bank) = banks.bank(&d.bank_id)
             {
                 dashboard(ui, bank, d, out);
                 plan_section(ui, bank, d, &mut home.plan_date, &mut home.plan_target, out);
+                super::note::home_section(ui, bank, &d.notes, &mut d.notes_query);
             }
             ui.add_space(12.0);
             recent(ui, home, banks, out);

@@ -11,6 +11,7 @@ mod group;
 pub mod home;
 mod import;
 mod loading;
+mod note;
 mod problem;
 mod question;
 mod results;
@@ -57,6 +58,7 @@ pub enum Command {
     Study(StudyCmd),
     /// "Report a problem with this question" on Results or Study (`problem.rs`).
     Problem(problem::ProblemCmd),
+    Note(note::NoteCmd),
     ShowResults(i64),
     ReloadBanks,
     DismissNotice,
@@ -169,6 +171,9 @@ pub struct Dashboard {
     /// FSRS beyond today: recall on exam day, the last-days review, the time budget, the
     /// offer to fit.
     pub outlook: home::Outlook,
+    /// The learner's notes and bookmarks on the bank's questions, and Home's search of them.
+    pub notes: std::collections::BTreeMap<String, crate::store::notes::QuestionNotes>,
+    pub notes_query: String,
 }
 
 /// How many days the dashboard's activity strip covers.
@@ -500,6 +505,7 @@ impl CertprepApp {
             Command::Exam(c) => self.run_exam(c),
             Command::Study(c) => self.run_study(c),
             Command::Problem(c) => self.run_problem(c),
+            Command::Note(c) => self.run_note(c),
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
@@ -806,6 +812,8 @@ pub fn build_dashboard(
             activity,
             retired,
             outlook,
+            notes: store.question_notes(bank.id())?,
+            notes_query: String::new(),
         },
         plan_settings,
     ))

@@ -19,9 +19,33 @@ pub struct ResultsView {
     pub only_incorrect: bool,
     /// "Report a problem…" on a reviewed question: the dialog and what was reported.
     pub problem: super::problem::ProblemForm,
+    /// Bookmarks and notes on the reviewed questions.
+    pub notes: super::note::NoteForm,
 }
 
 impl ResultsView {
+    /// The Results screen on a scored attempt, with the learner's reports, notes and
+    /// bookmarks on its bank's questions.
+    pub fn new(
+        session: ExamSession,
+        title: String,
+        report: ScoreReport,
+        elapsed: Duration,
+        store: &Result<crate::store::Store, crate::store::StoreError>,
+    ) -> ResultsView {
+        let problem = super::problem::ProblemForm::load(store, &session.bank_id);
+        let notes = super::note::NoteForm::load(store, &session.bank_id);
+        ResultsView {
+            session,
+            title,
+            report,
+            elapsed,
+            only_incorrect: false,
+            problem,
+            notes,
+        }
+    }
+
     /// Questions answered wrong or left unanswered, in exam order.
     pub fn missed(&self) -> Vec<String> {
         self.session
@@ -53,6 +77,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Comm
             });
     });
     super::problem::dialog(ui, &mut view.problem, out);
+    super::note::dialog(ui, &mut view.notes, out);
 }
 
 fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>) {
@@ -214,6 +239,7 @@ fn questions(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command
                 if let Some(r) = &q.reference {
                     ui.label(RichText::new(r).small().weak());
                 }
+                super::note::tools(ui, &view.notes, bank.id(), &q.id, out);
                 super::problem::button(ui, &view.problem, bank.id(), &q.id, out);
             });
     }
@@ -233,15 +259,13 @@ impl CertprepApp {
                     let report = l.session.score(bank);
                     let elapsed = l.session.clock.used(self.now());
                     let title = l.title.unwrap_or_else(|| bank.manifest.title.clone());
-                    let problem = super::problem::ProblemForm::load(&self.store, bank.id());
-                    self.screen = Screen::Results(Box::new(ResultsView {
-                        session: l.session,
+                    self.screen = Screen::Results(Box::new(ResultsView::new(
+                        l.session,
                         title,
                         report,
                         elapsed,
-                        only_incorrect: false,
-                        problem,
-                    }));
+                        &self.store,
+                    )));
                 }
                 None => {
                     self.notice = Some(error_notice(format!(

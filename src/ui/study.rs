@@ -44,6 +44,8 @@ pub struct StudyView {
     pub session: crate::srs::StudySession,
     /// "Report a problem…" once an answer is checked: the dialog and what was reported.
     pub problem: super::problem::ProblemForm,
+    /// Bookmarks and notes, once an answer is checked.
+    pub notes: super::note::NoteForm,
 }
 
 /// How many questions the last-days review asks.
@@ -65,6 +67,7 @@ pub fn show(
     out: &mut Vec<Command>,
 ) {
     super::problem::dialog(ui, &mut view.problem, out);
+    super::note::dialog(ui, &mut view.notes, out);
     let s = &view.session;
     egui::Panel::top("study-top").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -125,7 +128,7 @@ pub fn show(
     };
     let result = s.checked_result(bank);
     // While the report dialog is open, keys are typing, not answers or ratings.
-    if !view.problem.is_open() {
+    if !view.problem.is_open() && !view.notes.is_open() {
         keyboard(ui, &item.option_order, state.answered(q), result, out);
     }
     // The question first, then the buttons pinned below it, in the Tab order too.
@@ -151,6 +154,7 @@ pub fn show(
                     ui.add_space(8.0);
                     study_feedback(ui, q, ok);
                     ui.add_space(4.0);
+                    super::note::tools(ui, &view.notes, bank.id(), &q.id, out);
                     super::problem::button(ui, &view.problem, bank.id(), &q.id, out);
                 }
             });
@@ -497,7 +501,12 @@ impl CertprepApp {
                 );
                 self.focus_bank(bank_id);
                 let problem = super::problem::ProblemForm::load(&self.store, bank_id);
-                self.screen = Screen::Study(Box::new(StudyView { session, problem }));
+                let notes = super::note::NoteForm::load(&self.store, bank_id);
+                self.screen = Screen::Study(Box::new(StudyView {
+                    session,
+                    problem,
+                    notes,
+                }));
             }
             Err(e) => self.notice = Some(error_notice(format!("Cannot start studying: {e}"))),
         }

@@ -1,0 +1,141 @@
+//! Notes and bookmarks through egui_kittest over a real data folder: bookmark a question and
+//! write a note on it in Study after checking an answer, see them again on Results' question
+//! review, and find the note from Home's search.
+
+use certprep::ui::{CertprepApp, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+
+mod common;
+
+fn harness(data: &Path) -> Harness<'static, CertprepApp> {
+    common::harness_with(common::fixture_banks(), data, egui::vec2(1200.0, 1400.0))
+}
+
+const NOTE: &str = "Note (empty removes it)";
+
+#[test]
+fn bookmark_and_note_in_study_then_find_them_from_home() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("Study now: 0 due, 10 new").click();
+    h.run();
+    let (qid, first) = {
+        let Screen::Study(view) = &h.state().screen else {
+            panic!("not on the study screen")
+        };
+        let (item, _) = view.session.current.as_ref().expect("a question");
+        let label = common::option_label(&h, item, &item.option_order[0]);
+        (item.question_id.clone(), label)
+    };
+    assert!(h.query_by_label("Bookmark").is_none(), "not before the answer is checked");
+    h.get_by_label(&first).click();
+    h.run();
+    h.get_by_label("Check answer").click();
+    h.run();
+    h.get_by_label("Bookmark").click();
+    h.run();
+    h.get_by_label("Remove bookmark");
+    h.get_by_label("Bookmarked");
+    h.get_by_label("Add a note…").click();
+    h.run();
+    h.get_by_label("Your note on this question");
+    h.get_by_label(NOTE).focus();
+    h.run();
+    // Keys typed into the note are text, not study ratings (2 would rate Good).
+    h.get_by_label(NOTE).type_text("Ask Pat about 2 retention rules");
+    h.run();
+    h.get_by_label_contains("0 done");
+    h.get_by_label("Save note").click();
+    h.run();
+    assert!(h.query_by_label("Save note").is_none(), "the dialog closed");
+    h.get_by_label("Your note: Ask Pat about 2 retention rules");
+    h.get_by_label("Edit note…");
+    let saved = h
+        .state()
+        .store
+        .as_ref()
+        .unwrap()
+        .question_notes("mini")
+        .unwrap();
+    assert_eq!(saved[&qid].note, "Ask Pat about 2 retention rules");
+    assert!(saved[&qid].bookmarked);
+
+    // Esc cancels an edit: the note stays as it was.
+    h.get_by_label("Edit note…").click();
+    h.run();
+    h.get_by_label(NOTE).focus();
+    h.run();
+    h.get_by_label(NOTE).type_text(" and more");
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_by_label("Your note: Ask Pat about 2 retention rules");
+
+    // Home lists it; the search finds it by a word of the note and not by a word that is
+    // nowhere.
+    h.get_by_label("Stop for now").click();
+    h.run();
+    if h.query_by_label("Back to the dashboard").is_some() {
+        h.get_by_label("Back to the dashboard").click();
+        h.run();
+    }
+    h.get_by_label("Your notes and bookmarks (1)").scroll_to_me();
+    h.run();
+    h.get_by_label("Your notes and bookmarks (1)").click();
+    h.run();
+    h.get_by_label("Ask Pat about 2 retention rules");
+    h.get_by_label("Search notes").focus();
+    h.run();
+    h.get_by_label("Search notes").type_text("PAT retention");
+    h.run();
+    h.get_by_label_contains(&format!("{qid} · bookmarked · "));
+    h.get_by_label("Search notes").type_text(" zebra");
+    h.run();
+    h.get_by_label("No note or bookmarked question matches.");
+}
+
+#[test]
+fn notes_show_on_results_review_and_removing_them_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut h = harness(&data);
+    h.run();
+    common::start_exam(&mut h, "Mini test bank");
+    common::review_and_submit(&mut h);
+    h.get_by_label_contains("Score:");
+    let qid = {
+        let Screen::Results(v) = &h.state().screen else {
+            panic!("not on the results screen")
+        };
+        v.session.items[0].question_id.clone()
+    };
+    h.get_by_label_contains("1. Unanswered").click();
+    h.run();
+    h.get_by_label("Add a note…").click();
+    h.run();
+    h.get_by_label(NOTE).focus();
+    h.run();
+    h.get_by_label(NOTE).type_text("Reread chapter 4");
+    h.run();
+    h.get_by_label("Save note").click();
+    h.run();
+    h.get_by_label("Your note: Reread chapter 4");
+    // Emptying the note removes it.
+    h.get_by_label("Edit note…").click();
+    h.run();
+    h.get_by_label(NOTE).focus();
+    h.run();
+    for _ in 0.."Reread chapter 4".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run();
+    h.get_by_label("Save note").click();
+    h.run();
+    assert!(h.query_by_label("Your note: Reread chapter 4").is_none());
+    h.get_by_label("Add a note…");
+    let notes = h.state().store.as_ref().unwrap().question_notes("mini").unwrap();
+    assert!(!notes.contains_key(&qid));
+}
