@@ -30,7 +30,10 @@ fn bookmark_and_note_in_study_then_find_them_from_home() {
         let label = common::option_label(&h, item, &item.option_order[0]);
         (item.question_id.clone(), label)
     };
-    assert!(h.query_by_label("Bookmark").is_none(), "not before the answer is checked");
+    assert!(
+        h.query_by_label("Bookmark").is_none(),
+        "not before the answer is checked"
+    );
     h.get_by_label(&first).click();
     h.run();
     h.get_by_label("Check answer").click();
@@ -45,7 +48,8 @@ fn bookmark_and_note_in_study_then_find_them_from_home() {
     h.get_by_label(NOTE).focus();
     h.run();
     // Keys typed into the note are text, not study ratings (2 would rate Good).
-    h.get_by_label(NOTE).type_text("Ask Pat about 2 retention rules");
+    h.get_by_label(NOTE)
+        .type_text("Ask Pat about 2 retention rules");
     h.run();
     h.get_by_label_contains("0 done");
     h.get_by_label("Save note").click();
@@ -82,7 +86,8 @@ fn bookmark_and_note_in_study_then_find_them_from_home() {
         h.get_by_label("Back to the dashboard").click();
         h.run();
     }
-    h.get_by_label("Your notes and bookmarks (1)").scroll_to_me();
+    h.get_by_label("Your notes and bookmarks (1)")
+        .scroll_to_me();
     h.run();
     h.get_by_label("Your notes and bookmarks (1)").click();
     h.run();
@@ -136,6 +141,12 @@ fn notes_show_on_results_review_and_removing_them_works() {
     h.run();
     assert!(h.query_by_label("Your note: Reread chapter 4").is_none());
     h.get_by_label("Add a note…");
-    let notes = h.state().store.as_ref().unwrap().question_notes("mini").unwrap();
+    let notes = h
+        .state()
+        .store
+        .as_ref()
+        .unwrap()
+        .question_notes("mini")
+        .unwrap();
     assert!(!notes.contains_key(&qid));
 }

@@ -197,10 +197,11 @@ pub fn home_section(
     notes: &BTreeMap<String, QuestionNotes>,
     query: &mut String,
 ) {
-    if notes.is_empty() {
+    let known = notes.keys().filter(|q| bank.question(q).is_some()).count();
+    if known == 0 {
         return;
     }
-    egui::CollapsingHeader::new(format!("Your notes and bookmarks ({})", notes.len()))
+    egui::CollapsingHeader::new(format!("Your notes and bookmarks ({known})"))
         .id_salt("home-notes")
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
@@ -212,6 +213,16 @@ pub fn home_section(
                     320.0,
                 );
             });
+            if known < notes.len() {
+                ui.label(
+                    RichText::new(format!(
+                        "Kept but not listed: {} on questions this version of the bank no longer has.",
+                        crate::text::count(notes.len() - known, "note or bookmark", "notes or bookmarks")
+                    ))
+                    .small()
+                    .weak(),
+                );
+            }
             let found = search(bank, notes, query);
             if found.is_empty() {
                 ui.label(RichText::new("No note or bookmarked question matches.").weak());
