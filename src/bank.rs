@@ -307,6 +307,25 @@ impl Bank {
         &self.domain_index
     }
 
+    /// The bank's categories (the CETL's three, each holding several skill areas) in order of
+    /// first appearance, each with the manifest positions of its areas. An area without a
+    /// category is one of its own, named after the area.
+    pub fn categories(&self) -> Vec<(String, Vec<usize>)> {
+        let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, d) in self.manifest.domains.iter().enumerate() {
+            let name = if d.category.trim().is_empty() {
+                d.name.clone()
+            } else {
+                d.category.clone()
+            };
+            match out.iter_mut().find(|(c, _)| *c == name) {
+                Some((_, areas)) => areas.push(i),
+                None => out.push((name, vec![i])),
+            }
+        }
+        out
+    }
+
     pub fn domain(&self, id: &str) -> Option<&Domain> {
         self.domain_index
             .get(id)

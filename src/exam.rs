@@ -624,6 +624,54 @@ pub struct ScoreReport {
     pub items: Vec<ItemResult>,
 }
 
+/// A category's score: its areas' questions together, as the real exam reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryScore {
+    pub name: String,
+    pub correct: usize,
+    pub total: usize,
+    /// Positions in [`ScoreReport::domains`] of the category's areas on this exam.
+    pub areas: Vec<usize>,
+}
+
+impl CategoryScore {
+    pub fn percent(&self) -> f64 {
+        percent(self.correct, self.total)
+    }
+}
+
+impl ScoreReport {
+    /// The score by the bank's categories, each with its areas beneath (categories with no
+    /// question on this exam are left out).
+    pub fn by_category(&self, bank: &Bank) -> Vec<CategoryScore> {
+        bank.categories()
+            .into_iter()
+            .filter_map(|(name, positions)| {
+                let areas: Vec<usize> = self
+                    .domains
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| {
+                        bank.domain_positions()
+                            .get(&d.domain_id)
+                            .is_some_and(|p| positions.contains(p))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let (correct, total) = areas.iter().fold((0, 0), |(c, t), &i| {
+                    (c + self.domains[i].correct, t + self.domains[i].total)
+                });
+                (total > 0).then_some(CategoryScore {
+                    name,
+                    correct,
+                    total,
+                    areas,
+                })
+            })
+            .collect()
+    }
+}
+
 pub fn percent(correct: usize, total: usize) -> f64 {
     if total == 0 {
         0.0

@@ -73,9 +73,14 @@ fn sit_flag_review_submit_and_see_per_area_results() {
     h.get_by_label("Score: 4 of 6 correct (67%)");
     h.get_by_label("Pass");
     h.get_by_label("— pass mark 50% (your assumption; the real exam's cut is not published)");
-    // Per-area rows.
+    // As the real exam reports: by category, the skill areas beneath. Leadership is
+    // Planning alone (3/3); Technology is Operations (0/2) and Data (1/1).
+    h.get_by_label("By category and skill area");
+    h.get_by_label("Leadership");
+    h.get_by_label("Technology");
+    h.get_by_label("1/3");
     h.get_by_label("Planning");
-    h.get_by_label("3/3");
+    assert_eq!(h.query_all_by_label("3/3").count(), 2);
     h.get_by_label("Operations");
     h.get_by_label("0/2");
     h.get_by_label("1/1");
@@ -88,6 +93,11 @@ fn sit_flag_review_submit_and_see_per_area_results() {
     let mut h = harness(dir.path());
     h.run();
     h.get_by_label_contains("4/6 (67%) pass");
+    // The dashboard groups the areas the same way, each category with its share of a mock.
+    h.get_by_label("Mastery by category and skill area");
+    h.get_by_label("Leadership");
+    h.get_by_label("Technology");
+    assert_eq!(h.query_all_by_label_contains("% of a mock exam").count(), 2);
 }
 
 #[test]

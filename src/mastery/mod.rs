@@ -100,6 +100,17 @@ pub struct AreaMastery {
     pub unseen_chance: f64,
 }
 
+/// One category of the bank (the CETL reports its three), with its areas' mastery combined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryMastery {
+    pub name: String,
+    /// Its share of a mock exam's questions (0..1).
+    pub exam_share: f64,
+    pub mastery: f64,
+    /// Positions in [`MasteryReport::areas`].
+    pub areas: Vec<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Readiness {
     /// Predicted score on the next mock exam drawn by the blueprint, 0..1.
@@ -147,6 +158,27 @@ impl MasteryReport {
         });
         v.truncate(n);
         v
+    }
+
+    /// Mastery by the bank's categories, each the mean of its areas' mastery weighted by
+    /// their share of a mock exam, with the positions of its areas in `areas`.
+    pub fn by_category(&self, bank: &Bank) -> Vec<CategoryMastery> {
+        bank.categories()
+            .into_iter()
+            .map(|(name, areas)| {
+                let (mut sum, mut share) = (0.0, 0.0);
+                for a in areas.iter().filter_map(|&i| self.areas.get(i)) {
+                    sum += a.exam_share * a.mastery;
+                    share += a.exam_share;
+                }
+                CategoryMastery {
+                    name,
+                    exam_share: share,
+                    mastery: if share > 0.0 { sum / share } else { 0.0 },
+                    areas,
+                }
+            })
+            .collect()
     }
 
     pub fn by_area(&self) -> HashMap<String, f64> {
@@ -1342,6 +1374,37 @@ mod tests {
         );
         assert!(strong.pass_probability > weak.pass_probability);
         assert!(weak.low <= weak.predicted && weak.predicted <= weak.high);
+    }
+
+    #[test]
+    fn categories_combine_their_areas_by_exam_share() {
+        // Areas a (2 of a 4-question mock), b (1) and c (1); a and b in category X, c in Y.
+        let mut bank = crate::synth::small_bank(&[("a", 2.0, 4), ("b", 1.0, 4), ("c", 1.0, 4)], 4);
+        bank.manifest.domains[0].category = "X".into();
+        bank.manifest.domains[1].category = "X".into();
+        bank.manifest.domains[2].category = "Y".into();
+        let cards: HashMap<_, _> = (0..4)
+            .map(|i| card(&format!("a-{i}"), 0.0, 10.0, 1, 1, true, true, 0.0))
+            .collect();
+        let r = report(&bank, &cards, &ModelInputs::for_bank(&bank), now());
+        let cats = r.by_category(&bank);
+        assert_eq!(cats.len(), 2);
+        assert_eq!(
+            (cats[0].name.as_str(), cats[0].areas.as_slice()),
+            ("X", &[0, 1][..])
+        );
+        let (sa, sb) = (r.areas[0].exam_share, r.areas[1].exam_share);
+        let want = (sa * r.areas[0].mastery + sb * r.areas[1].mastery) / (sa + sb);
+        assert!((cats[0].mastery - want).abs() < 1e-12);
+        assert!(
+            (cats[0].exam_share - 0.75).abs() < 1e-12,
+            "{}",
+            cats[0].exam_share
+        );
+        assert!((cats[1].mastery - r.areas[2].mastery).abs() < 1e-12);
+        // The exam's score by category sums its areas' questions.
+        let bank_categories = bank.categories();
+        assert_eq!(bank_categories[1], ("Y".to_string(), vec![2]));
     }
 
     #[test]

@@ -410,7 +410,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         activity_strip(ui, &d.activity);
     });
     ui.add_space(8.0);
-    ui.label(RichText::new("Mastery by skill area").strong());
+    ui.label(RichText::new("Mastery by category and skill area").strong());
     // Sized to the window: names and notes wrap and the bars shrink, so the Study buttons
     // stay in view at 200% text in a small window. (No sideways scrolling: egui scrolls a
     // widget inside nested scroll areas into view only in the inner one.)
@@ -430,7 +430,30 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
         .striped(true)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
-            for a in &d.report.areas {
+            for c in d.report.by_category(bank) {
+                // The real exam reports by these categories: each is a row of its own, its
+                // areas beneath.
+                ui.vertical(|ui| {
+                    wrapped(ui, name_width, RichText::new(&c.name).strong());
+                    ui.label(
+                        RichText::new(format!("{:.0}% of a mock exam", c.exam_share * 100.0))
+                            .small()
+                            .weak(),
+                    );
+                });
+                ui.label("");
+                let shown = if d.report.is_prior_only() {
+                    String::new()
+                } else {
+                    pct(c.mastery)
+                };
+                ui.label(RichText::new(shown).strong());
+                if exam_day {
+                    ui.label("");
+                }
+                ui.label("");
+                ui.end_row();
+                for a in c.areas.iter().filter_map(|&i| d.report.areas.get(i)) {
                 ui.vertical(|ui| {
                     wrapped(
                         ui,
@@ -483,6 +506,7 @@ fn dashboard(ui: &mut Ui, bank: &crate::bank::Bank, d: &Dashboard, out: &mut Vec
                 let button = ui.small_button("Study").on_hover_text(&name);
                 study_area_on_click(&button, &name, &d.bank_id, a, out);
                 ui.end_row();
+                }
             }
         });
     ui.add_space(8.0);

@@ -66,7 +66,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, out: &mut Vec<Comm
             .show(ui, |ui| {
                 summary(ui, bank, view, out);
                 ui.add_space(12.0);
-                area_table(ui, view);
+                area_table(ui, bank, view);
                 ui.add_space(12.0);
                 ui.heading("Question review");
                 ui.checkbox(
@@ -144,22 +144,32 @@ fn summary(ui: &mut Ui, bank: &Bank, view: &ResultsView, out: &mut Vec<Command>)
     });
 }
 
-fn area_table(ui: &mut Ui, view: &ResultsView) {
-    ui.heading("By skill area");
+/// The score as the real exam reports it: by category, with the skill areas beneath.
+fn area_table(ui: &mut Ui, bank: &Bank, view: &ResultsView) {
+    ui.heading("By category and skill area");
     egui::Grid::new("areas")
         .num_columns(3)
         .striped(true)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            ui.label(RichText::new("Skill area").strong());
+            ui.label(RichText::new("Category / skill area").strong());
             ui.label(RichText::new("Correct").strong());
             ui.label(RichText::new("Score").strong());
             ui.end_row();
-            for d in &view.report.domains {
-                ui.label(&d.name);
-                ui.label(format!("{}/{}", d.correct, d.total));
-                share_bar(ui, (d.percent() / 100.0) as f32, 160.0);
+            for c in view.report.by_category(bank) {
+                ui.label(RichText::new(&c.name).strong());
+                ui.label(RichText::new(format!("{}/{}", c.correct, c.total)).strong());
+                share_bar(ui, (c.percent() / 100.0) as f32, 160.0);
                 ui.end_row();
+                for d in c.areas.iter().filter_map(|&i| view.report.domains.get(i)) {
+                    ui.horizontal(|ui| {
+                        ui.add_space(18.0);
+                        ui.label(&d.name);
+                    });
+                    ui.label(format!("{}/{}", d.correct, d.total));
+                    share_bar(ui, (d.percent() / 100.0) as f32, 160.0);
+                    ui.end_row();
+                }
             }
         });
 }
