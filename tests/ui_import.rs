@@ -262,3 +262,20 @@ fn the_preview_shows_the_item_writing_check_by_line() {
         "the check does not stop the import"
     );
 }
+
+/// An older Excel "CSV" (Windows-1252, not UTF-8) is previewed, decoded, and the preview
+/// says how it was read (issue 18).
+#[test]
+fn a_windows_1252_csv_is_previewed_and_the_preview_names_the_encoding() {
+    let s = setup();
+    let csv = s.data.parent().unwrap().join("Quiz FR.csv");
+    std::fs::copy(common::repo().join("tests/data/csv/excel_cp1252.csv"), &csv).unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &csv);
+    h.get_by_label("Preview of Quiz FR.csv (CSV)");
+    h.get_by_label("2 questions to import, 1 skipped");
+    h.get_by_label_contains("it was read as Windows-1252");
+    h.get_by_label("Quel café coûte 3 €?");
+    h.get_by_label_contains("Line 3:");
+}

@@ -33,17 +33,23 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
-/// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
-/// the window's Import screen).
-pub fn read(path: &Path) -> Result<String, String> {
+/// Read a source file's bytes, refusing files over the bank size limit (also used by the
+/// window's Import screen).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use crate::fsutil::ReadError;
-    let bytes = crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+    crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
         ReadError::TooLarge { size, max } => format!(
             "{}: file is {size} bytes, larger than the {max}-byte limit",
             path.display()
         ),
         e => format!("{}: cannot read: {e}", path.display()),
-    })?;
+    })
+}
+
+/// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
+/// the window's Import screen).
+pub fn read(path: &Path) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: not UTF-8 text (byte {}); save the file as UTF-8",
@@ -62,27 +68,32 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
         return ExitCode::from(2);
     }
-    let text = match read(&args.file) {
-        Ok(t) => t,
+    let opts = ImportOptions {
+        bank_id: args.bank_id.clone(),
+        title: args.title.clone(),
+    };
+    // A CSV that is not UTF-8 is read as Windows-1252 (older Excel); GIFT must be UTF-8.
+    let source = if gift {
+        read(&args.file).map(Source::Text)
+    } else {
+        read_bytes(&args.file).map(Source::Bytes)
+    };
+    let source = match source {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
-    let opts = ImportOptions {
-        bank_id: args.bank_id.clone(),
-        title: args.title.clone(),
-    };
-    let import = if gift {
-        crate::import::gift::parse(&text, &opts)
-    } else {
-        match crate::import::csv::parse(&text, &opts) {
+    let import = match &source {
+        Source::Text(text) => crate::import::gift::parse(text, &opts),
+        Source::Bytes(bytes) => match crate::import::csv::parse_bytes(bytes, &opts) {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("{}: {e}", args.file.display());
                 return ExitCode::from(1);
             }
-        }
+        },
     };
     report(&import);
     if import.questions.is_empty() {
@@ -110,6 +121,11 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
     }
 }
 
+enum Source {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
 /// `imported N questions, skipped M`, then one line per skipped item and per note.
 pub fn report(import: &Import) {
     println!(
@@ -117,6 +133,9 @@ pub fn report(import: &Import) {
         crate::text::count(import.questions.len(), "question", "questions"),
         import.skipped.len()
     );
+    if let Some(enc) = import.encoding {
+        println!("  the file is not UTF-8 text: read as {enc}");
+    }
     for s in &import.skipped {
         println!("  skipped line {}: {}", s.line, s.reason);
     }

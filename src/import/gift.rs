@@ -999,6 +999,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         skipped,
         notes,
         lines: lines_of,
+        encoding: None,
     }
 }
 

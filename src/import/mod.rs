@@ -48,6 +48,9 @@ pub struct Import {
     pub notes: Vec<Skipped>,
     /// The source line where each imported question starts, by question id.
     pub lines: std::collections::HashMap<String, usize>,
+    /// The character encoding the file was read as, when it was not UTF-8
+    /// (`Some("Windows-1252")` for an older Excel CSV).
+    pub encoding: Option<&'static str>,
 }
 
 impl Import {

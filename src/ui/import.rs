@@ -199,16 +199,18 @@ pub fn suggested_id(path: &Path) -> String {
 
 /// Read and parse `path` (runs on the background thread).
 pub fn parse_file(path: &Path) -> Result<Preview, String> {
-    let text = crate::cli::import::read(path)?;
     let kind = SourceKind::of(path);
     let opts = ImportOptions {
         bank_id: suggested_id(path),
         title: None,
     };
     let import = match kind {
-        SourceKind::Gift => crate::import::gift::parse(&text, &opts),
-        SourceKind::Csv => crate::import::csv::parse(&text, &opts)
-            .map_err(|e| format!("{}: {e}", path.display()))?,
+        SourceKind::Gift => crate::import::gift::parse(&crate::cli::import::read(path)?, &opts),
+        // A CSV that is not UTF-8 is read as Windows-1252 (older Excel), and the preview says so.
+        SourceKind::Csv => {
+            crate::import::csv::parse_bytes(&crate::cli::import::read_bytes(path)?, &opts)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+        }
     };
     let lint = import.lint(path);
     Ok(Preview {
@@ -457,6 +459,12 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
         ))
         .strong(),
     );
+    if let Some(enc) = p.import.encoding {
+        ui.label(format!(
+            "The file is not UTF-8 text: it was read as {enc} (as older Excel saves CSV). \
+             Check that accented letters and symbols look right below."
+        ));
+    }
     ui.add_space(6.0);
     egui::Grid::new("import-bank")
         .num_columns(2)
