@@ -279,3 +279,19 @@ fn a_windows_1252_csv_is_previewed_and_the_preview_names_the_encoding() {
     h.get_by_label("Quel café coûte 3 €?");
     h.get_by_label_contains("Line 3:");
 }
+
+/// A `.txt` file in Moodle's Aiken format is told from GIFT by its text and previewed as
+/// Aiken, with its skipped questions by line (issue 18).
+#[test]
+fn an_aiken_txt_file_is_previewed_as_aiken() {
+    let s = setup();
+    let file = s.data.parent().unwrap().join("Week 3.txt");
+    std::fs::copy(common::repo().join("tests/data/aiken/sample.txt"), &file).unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &file);
+    h.get_by_label("Preview of Week 3.txt (Aiken)");
+    h.get_by_label("5 questions to import, 8 skipped");
+    h.get_by_label("Which protocol assigns IP addresses automatically?");
+    h.get_by_label_contains("Line 24: no \"ANSWER: X\" line");
+}

@@ -1,4 +1,4 @@
-//! `certprep import gift|csv FILE --bank-id ID --out DIR`: write a new bank folder.
+//! `certprep import gift|aiken|csv FILE --bank-id ID --out DIR`: write a new bank folder.
 
 use crate::bank::MAX_FILE_BYTES;
 use crate::import::{Import, ImportError, ImportOptions, is_slug, write_bank};
@@ -13,6 +13,9 @@ pub enum ImportCommand {
     Gift(ImportArgs),
     /// Import spreadsheet rows saved as CSV (columns in docs/import.md)
     Csv(ImportArgs),
+    /// Import a Moodle Aiken file (a question line, "A. option" lines, "ANSWER: X"; a
+    /// question that breaks the form is listed with its line and skipped)
+    Aiken(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,9 +63,10 @@ pub fn read(path: &Path) -> Result<String, String> {
 }
 
 pub fn run(cmd: &ImportCommand) -> ExitCode {
-    let (args, gift) = match cmd {
-        ImportCommand::Gift(a) => (a, true),
-        ImportCommand::Csv(a) => (a, false),
+    let (args, kind) = match cmd {
+        ImportCommand::Gift(a) => (a, Kind::Gift),
+        ImportCommand::Csv(a) => (a, Kind::Csv),
+        ImportCommand::Aiken(a) => (a, Kind::Aiken),
     };
     if !is_slug(&args.bank_id) {
         eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
@@ -73,10 +77,9 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         title: args.title.clone(),
     };
     // A CSV that is not UTF-8 is read as Windows-1252 (older Excel); GIFT must be UTF-8.
-    let source = if gift {
-        read(&args.file).map(Source::Text)
-    } else {
-        read_bytes(&args.file).map(Source::Bytes)
+    let source = match kind {
+        Kind::Csv => read_bytes(&args.file).map(Source::Bytes),
+        _ => read(&args.file).map(Source::Text),
     };
     let source = match source {
         Ok(s) => s,
@@ -86,6 +89,7 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         }
     };
     let import = match &source {
+        Source::Text(text) if kind == Kind::Aiken => crate::import::aiken::parse(text, &opts),
         Source::Text(text) => crate::import::gift::parse(text, &opts),
         Source::Bytes(bytes) => match crate::import::csv::parse_bytes(bytes, &opts) {
             Ok(i) => i,
@@ -119,6 +123,13 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Gift,
+    Csv,
+    Aiken,
 }
 
 enum Source {

@@ -2,11 +2,13 @@
 //!
 //! - [`gift`]: Moodle's GIFT text format (and the way back, [`gift::export`]).
 //! - [`csv`]: spreadsheet rows with the column layout in `docs/import.md`.
+//! - [`aiken`]: Moodle's Aiken format (a question line, `A. option` lines, `ANSWER: X`).
 //!
-//! Both produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
+//! All produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
 //! item that was skipped, with its line and the reason. [`write_bank`] writes it as a bank
 //! folder that `certprep validate` accepts.
 
+pub mod aiken;
 pub mod csv;
 pub mod gift;
 
