@@ -53,6 +53,30 @@ fn untrusted_inputs(c: &mut Criterion) {
             )
         })
     });
+    // Issue 18's shape: titles repeated across the file, some of them spelling the ids the
+    // repeats are given ("Topic 7-2"), imported as the Import screen does it: parse, then
+    // validate and the item-writing check for the preview.
+    let repeated: String = (0..n)
+        .map(|i| {
+            let title = if i % 10 == 9 {
+                format!("Topic {}-{}", i % 100, 2 + i / 1000)
+            } else {
+                format!("Topic {}", i % 100)
+            };
+            format!(
+                "::{title}::Question {i} about topic {}? {{~wrong ~=right ~other}}\n\n",
+                i % 100
+            )
+        })
+        .collect();
+    g.bench_function("gift_40k_repeated_titles_preview", |b| {
+        b.iter(|| {
+            let import = certprep::import::gift::parse(&repeated, &opts());
+            let lint = import.lint(std::path::Path::new("repeated.gift"));
+            let bank = import.validate().expect("valid");
+            black_box((bank.questions.len(), lint.findings.len()))
+        })
+    });
     g.bench_function("csv_40k_areas", |b| {
         b.iter(|| {
             black_box(

@@ -678,11 +678,12 @@ pub fn lint_items(
             .map(|(n, item)| (n.as_str(), item.as_str()))
             .collect();
         if sizes.len() > 1 {
-            let listed = sizes
-                .iter()
-                .map(|(n, item)| format!("{n} students in `{item}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let listed = listed(
+                sizes
+                    .iter()
+                    .map(|(n, item)| format!("{n} students in `{item}`")),
+                sizes.len(),
+            );
             for item in sizes.values() {
                 findings.push(finding(
                     item,
@@ -702,6 +703,19 @@ pub fn lint_items(
     });
     report.findings = findings;
     report
+}
+
+/// How many entries a message that is repeated for each of them lists; the rest are counted.
+const LISTED: usize = 6;
+
+/// "a, b, c" — or the first [`LISTED`] and "and N more", so that messages repeated for each
+/// of `len` entries stay linear in total.
+fn listed(entries: impl Iterator<Item = String>, len: usize) -> String {
+    let mut out = entries.take(LISTED).collect::<Vec<_>>().join(", ");
+    if len > LISTED {
+        out.push_str(&format!(" and {} more", len - LISTED));
+    }
+    out
 }
 
 /// Group single-answer items by their set of option texts (whitespace-normalised, in any
@@ -725,11 +739,12 @@ fn families(questions: &[Question]) -> (Families, Vec<(String, String)>) {
     let mut findings = Vec::new();
     for members in groups.values().filter(|m| m.len() > 1) {
         let keys: HashSet<&str> = members.iter().map(|(_, k)| k.as_str()).collect();
-        let ids = members
-            .iter()
-            .map(|(id, _)| format!("`{id}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Each member's message names at most LISTED of the family: naming all of them made
+        // a 40,000-member family (one option set throughout a file) a 24 GB, quadratic report.
+        let ids = listed(
+            members.iter().map(|(id, _)| format!("`{id}`")),
+            members.len(),
+        );
         if keys.len() < members.len() {
             for (id, _) in members {
                 findings.push((
@@ -1340,6 +1355,25 @@ mod tests {
         assert_eq!((f.single_items, f.families, f.covered), (7, 1, 4));
         assert_eq!(findings.len(), 2);
         assert!(findings[0].1.contains("a key with one of them"));
+    }
+
+    #[test]
+    fn a_large_family_names_a_few_members_in_each_message() {
+        // One option set and key throughout a file (issue 18's 40,000-question GIFT file):
+        // each message lists six members and counts the rest, so the report stays linear.
+        let qs: Vec<Question> = (0..1000)
+            .map(|i| single(&format!("m{i}"), ["w", "x", "y", "z"], 0))
+            .collect();
+        let (_, findings) = families(&qs);
+        assert_eq!(findings.len(), 1000);
+        assert!(
+            findings[999].1.starts_with(
+                "shares its options with `m0`, `m1`, `m2`, `m3`, `m4`, `m5` and 994 more"
+            ),
+            "{}",
+            findings[999].1
+        );
+        assert!(findings.iter().all(|(_, m)| m.len() < 200));
     }
 
     #[test]

@@ -254,3 +254,146 @@ fn cli_import_csv() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Files as Excel writes them (issue 18): CRLF and CR-only rows, Windows-1252, trailing empty
+// columns, and true/false in other languages.
+
+fn excel(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/data/csv").join(name)).unwrap()
+}
+
+fn skipped_lines(i: &certprep::import::Import) -> Vec<(usize, &str)> {
+    i.skipped
+        .iter()
+        .map(|s| (s.line, s.reason.as_str()))
+        .collect()
+}
+
+#[test]
+fn crlf_and_cr_only_rows_report_their_own_lines() {
+    for name in ["excel_crlf.csv", "excel_cr_only.csv"] {
+        let i = certprep::import::csv::parse_bytes(&excel(name), &opts()).expect(name);
+        let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["c1", "c2", "c5"], "{name}");
+        // The quoted cell keeps its line break (as written in the file).
+        assert!(i.questions[1].stem.starts_with("Two-line"), "{name}");
+        assert_eq!(i.lines["c1"], 2, "{name}");
+        assert_eq!(i.lines["c2"], 3, "{name}");
+        assert_eq!(i.lines["c5"], 7, "{name}");
+        let got = skipped_lines(&i);
+        assert_eq!(got.len(), 2, "{name}: {got:?}");
+        assert_eq!(got[0].0, 5, "{name}: {got:?}");
+        assert!(got[0].1.contains("not a letter"), "{name}: {got:?}");
+        assert_eq!(got[1].0, 6, "{name}: {got:?}");
+        assert!(
+            got[1].1.contains("correct cell is empty"),
+            "{name}: {got:?}"
+        );
+        assert_eq!(i.encoding, None);
+    }
+}
+
+#[test]
+fn a_windows_1252_file_is_decoded_and_says_so() {
+    let bytes = excel("excel_cp1252.csv");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture is not UTF-8"
+    );
+    let i = certprep::import::csv::parse_bytes(&bytes, &opts()).expect("decoded");
+    assert_eq!(i.encoding, Some("Windows-1252"));
+    let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["e1", "e3"]);
+    let q = &i.questions[0];
+    assert_eq!(q.stem, "Quel café coûte 3 €?");
+    let texts: Vec<&str> = q.options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(texts, ["Le crème", "L’espresso"]);
+    assert_eq!(q.correct_ids(), ["b"]);
+    assert_eq!(i.questions[1].options[0].text, "2 €");
+    let got = skipped_lines(&i);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, 3);
+    i.validate().expect("valid");
+    // A UTF-8 file is read as UTF-8, not guessed at.
+    let utf8 = certprep::import::csv::parse_bytes(sample().as_bytes(), &opts()).unwrap();
+    assert_eq!(utf8.encoding, None);
+}
+
+#[test]
+fn cli_imports_a_windows_1252_csv_and_says_how_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fr");
+    let file = repo().join("tests/data/csv/excel_cp1252.csv");
+    let o = certprep(&[
+        "import",
+        "csv",
+        s(&file),
+        "--bank-id",
+        "fr",
+        "--out",
+        s(&out),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}");
+    assert!(
+        stdout.starts_with("imported 2 questions, skipped 1\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("read as Windows-1252"), "{stdout}");
+    let bank = load_bank(&out).unwrap();
+    assert_eq!(bank.questions[0].stem, "Quel café coûte 3 €?");
+}
+
+#[test]
+fn empty_header_cells_and_their_cells_are_ignored() {
+    let i = certprep::import::csv::parse_bytes(&excel("excel_trailing_columns.csv"), &opts())
+        .expect("trailing empty header cells are not columns");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["t1", "t2", "t3"]);
+    assert_eq!(i.questions[1].correct_ids(), ["b"]);
+    // A named column that is unknown still fails the file.
+    let e = parse("stem,correct,,colour\nQ,a,,red\n", &opts()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("column 4: unknown column \"colour\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn true_false_in_german_french_spanish_and_italian() {
+    let i = certprep::import::csv::parse_bytes(&excel("excel_booleans.csv"), &opts()).unwrap();
+    let got: Vec<(&str, QuestionType, String)> = i
+        .questions
+        .iter()
+        .map(|q| (q.id.as_str(), q.kind, q.correct_ids().join(",")))
+        .collect();
+    let tf = QuestionType::TrueFalse;
+    assert_eq!(
+        got,
+        [
+            ("de1", tf, "a".to_string()),
+            ("de2", tf, "b".to_string()),
+            ("fr1", tf, "a".to_string()),
+            ("fr2", tf, "b".to_string()),
+            ("es1", tf, "a".to_string()),
+            ("es2", tf, "b".to_string()),
+            ("it1", tf, "a".to_string()),
+            ("it2", tf, "b".to_string()),
+            ("de3", tf, "a".to_string()),
+            ("en1", tf, "a".to_string()),
+        ]
+    );
+    let texts: Vec<&str> = i.questions[8]
+        .options
+        .iter()
+        .map(|o| o.text.as_str())
+        .collect();
+    assert_eq!(texts, ["True", "False"]);
+    let bad = skipped_lines(&i);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].0, 12);
+    assert!(bad[0].1.contains("\"ja\""), "{bad:?}");
+}

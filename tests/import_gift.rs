@@ -328,7 +328,8 @@ fn unsupported_kinds_are_skipped_with_line_and_reason() {
         (23, "no correct answer"),
         (25, "at least 2"),
         (27, "at most 8"),
-        (29, "answer 2 has no text"),
+        // The empty answer is dropped (as Moodle does), which leaves one.
+        (29, "at least 2"),
     ];
     assert_eq!(got.len(), expect.len(), "{got:#?}");
     for ((line, reason), (want_line, want)) in got.iter().zip(expect) {
@@ -390,6 +391,209 @@ fn hostile_input_never_panics() {
             i.validate().unwrap_or_else(|e| panic!("{s:?}: {e:?}"));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conformance with Moodle's importer (issue 18): one file per rule in
+// tests/data/gift/conformance/, with the expected parse.
+
+fn conformance(name: &str) -> Import {
+    import(&format!("conformance/{name}"))
+}
+
+fn reasons(i: &Import) -> Vec<(usize, &str)> {
+    i.skipped
+        .iter()
+        .map(|s| (s.line, s.reason.as_str()))
+        .collect()
+}
+
+#[test]
+fn conformance_tilde_equals_and_empty_answers() {
+    let i = conformance("tilde_equals.gift");
+    let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "tilde-equals",
+            "stray-tilde",
+            "trailing-tilde",
+            "weighted-empty"
+        ]
+    );
+    let t = q(&i, "tilde-equals");
+    assert_eq!(t.kind, QuestionType::Single);
+    assert_eq!(t.stem, "Which is a prime number?");
+    assert_eq!(texts(t), ["4", "7", "9"]);
+    assert_eq!(correct(t), ["7"]);
+    let ids: Vec<&str> = t.options.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let s = q(&i, "stray-tilde");
+    assert_eq!(texts(s), ["blue", "green"]);
+    assert_eq!(correct(s), ["blue"]);
+    assert_eq!(texts(q(&i, "trailing-tilde")), ["whale", "shark"]);
+    let w = q(&i, "weighted-empty");
+    assert_eq!(w.kind, QuestionType::Multiple);
+    assert_eq!(texts(w), ["a", "b", "c"]);
+    assert_eq!(correct(w), ["a", "b"]);
+    // A dropped answer that carried a weight or feedback is reported; a bare "~" is not.
+    let notes: Vec<(usize, &str)> = i
+        .notes
+        .iter()
+        .map(|n| (n.line, n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [(14, "answer 3 has no text; it is left out, as Moodle does")]
+    );
+    assert_eq!(
+        reasons(&i),
+        [
+            (16, "1 answer; a question needs at least 2"),
+            (
+                18,
+                "no correct answer (no = answer and no positive % weight)"
+            )
+        ]
+    );
+}
+
+#[test]
+fn conformance_cr_only_line_endings() {
+    let i = conformance("cr_only.gift");
+    let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["cr-one", "cr-two"]);
+    assert_eq!(q(&i, "cr-one").stem, "First question?");
+    assert_eq!(texts(q(&i, "cr-one")), ["yes", "no"]);
+    // A lone CR inside a question is a line break, read as a space.
+    assert_eq!(q(&i, "cr-two").stem, "Second question?");
+    assert_eq!(correct(q(&i, "cr-two")), ["b"]);
+    assert_eq!(i.lines["cr-two"], 6);
+    let r = reasons(&i);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].0, 9);
+    assert!(r[0].1.contains("essay"), "{r:?}");
+}
+
+#[test]
+fn conformance_only_plain_numbers_are_weights() {
+    let i = conformance("weights.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert!(i.notes.is_empty(), "{:?}", i.notes);
+    let plus = q(&i, "w-plus");
+    assert_eq!(texts(plus), ["%+50%plus", "half", "other"]);
+    assert_eq!(correct(plus), ["half", "other"]);
+    let space = q(&i, "w-space");
+    assert_eq!(texts(space), ["right", "% 50%spaced"]);
+    assert_eq!(correct(space), ["right"]);
+    let exp = q(&i, "w-exponent");
+    assert_eq!(texts(exp), ["right", "%1e2%exponent"]);
+    assert_eq!(correct(exp), ["right"]);
+    let valid = q(&i, "w-valid");
+    assert_eq!(texts(valid), ["a", "b", "c", "d"]);
+    assert_eq!(correct(valid), ["a", "b"]);
+    assert_eq!(correct(q(&i, "w-thirds")), ["a", "b", "c"]);
+}
+
+#[test]
+fn conformance_a_no_break_space_line_does_not_split_a_question() {
+    let i = conformance("nbsp_line.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let ids: Vec<&str> = i.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["nbsp", "next", "after-tab"]);
+    assert_eq!(
+        q(&i, "nbsp").stem,
+        "A question whose text goes on after a line holding a no-break space."
+    );
+    assert_eq!(i.lines["nbsp"], 4);
+    assert_eq!(i.lines["after-tab"], 10);
+}
+
+#[test]
+fn conformance_true_false_and_format_spellings() {
+    let i = conformance("spellings.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    for (id, truth) in [
+        ("tf-lower-true", "True"),
+        ("tf-lower-false", "False"),
+        ("tf-t", "True"),
+        ("tf-f", "False"),
+        ("tf-upper", "True"),
+        ("tf-mixed", "False"),
+    ] {
+        let t = q(&i, id);
+        assert_eq!(t.kind, QuestionType::TrueFalse, "{id}");
+        assert_eq!(correct(t), [truth], "{id}");
+    }
+    let f = q(&i, "tf-f");
+    assert_eq!(expl(f, "False"), Some("Shown when right."));
+    assert_eq!(expl(f, "True"), Some("Shown when wrong."));
+    let html = q(&i, "fmt-upper");
+    assert_eq!(html.stem, "An upper-case HTML prefix.");
+    assert_eq!(texts(html), ["yes", "no"]);
+}
+
+#[test]
+fn conformance_moodle_tag_comments_become_tags() {
+    let i = conformance("tags.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "tagged");
+    assert_eq!(t.tags, ["ferpa", "student records"]);
+    assert_eq!(q(&i, "escaped").tags, ["a]b", "spaced", "ferpa"]);
+    let both = q(&i, "both");
+    assert_eq!(both.tags, ["fact", "law"]);
+    assert_eq!(both.difficulty, Some(2));
+    // The [id:...] number is not used as the id.
+    assert!(i.questions.iter().all(|q| q.id != "Q-12" && q.id != "q-12"));
+}
+
+#[test]
+fn conformance_html_comments_and_entities() {
+    let i = conformance("html_comments.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(q(&i, "cmt-moodle").stem, "Which year?");
+    let html = q(&i, "cmt-html");
+    assert_eq!(html.stem, "Which law?");
+    assert_eq!(texts(html), ["FERPA", "HIPAA"]);
+    assert_eq!(q(&i, "cmt-entities").stem, "Which holds: 1 < 2 && 3 > 2?");
+    assert_eq!(
+        q(&i, "cmt-plain").stem,
+        "Keep <!-- this --> and &amp; literally."
+    );
+    assert_eq!(q(&i, "cmt-open").stem, "An unclosed <!-- comment stays.");
+}
+
+#[test]
+fn conformance_stricter_than_moodle_with_precise_reasons() {
+    let i = conformance("stricter.gift");
+    let r = reasons(&i);
+    let expect = [
+        (3, "a second '{' inside the answer block"),
+        (5, "more than one answer block"),
+        (7, "more than one answer block"),
+    ];
+    assert_eq!(r.len(), expect.len(), "{r:?}");
+    for ((line, reason), (want_line, want)) in r.iter().zip(expect) {
+        assert_eq!(*line, want_line, "{reason}");
+        assert!(reason.contains(want), "{reason:?} should mention {want:?}");
+    }
+    assert_eq!(i.questions.len(), 1);
+}
+
+#[test]
+fn export_escapes_markup_in_plain_text_and_imports_it_back() {
+    let bank_text = "::m::[plain]Is a < b && c <!-- x --> &amp; so? {=yes <i> ~no}";
+    let i = parse(bank_text, &opts());
+    let bank = i.validate().expect("valid");
+    let gift = export(&bank);
+    assert!(
+        gift.contains("Is a &lt; b &amp;&amp; c &lt;!-- x --> &amp;amp; so?"),
+        "{gift}"
+    );
+    assert!(gift.contains("=yes &lt;i>"), "{gift}");
+    let back = parse(&gift, &opts());
+    assert_eq!(back.questions, bank.questions);
+    assert_eq!(back.questions[0].stem, "Is a < b && c <!-- x --> &amp; so?");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -262,3 +262,36 @@ fn the_preview_shows_the_item_writing_check_by_line() {
         "the check does not stop the import"
     );
 }
+
+/// An older Excel "CSV" (Windows-1252, not UTF-8) is previewed, decoded, and the preview
+/// says how it was read (issue 18).
+#[test]
+fn a_windows_1252_csv_is_previewed_and_the_preview_names_the_encoding() {
+    let s = setup();
+    let csv = s.data.parent().unwrap().join("Quiz FR.csv");
+    std::fs::copy(common::repo().join("tests/data/csv/excel_cp1252.csv"), &csv).unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &csv);
+    h.get_by_label("Preview of Quiz FR.csv (CSV)");
+    h.get_by_label("2 questions to import, 1 skipped");
+    h.get_by_label_contains("it was read as Windows-1252");
+    h.get_by_label("Quel café coûte 3 €?");
+    h.get_by_label_contains("Line 3:");
+}
+
+/// A `.txt` file in Moodle's Aiken format is told from GIFT by its text and previewed as
+/// Aiken, with its skipped questions by line (issue 18).
+#[test]
+fn an_aiken_txt_file_is_previewed_as_aiken() {
+    let s = setup();
+    let file = s.data.parent().unwrap().join("Week 3.txt");
+    std::fs::copy(common::repo().join("tests/data/aiken/sample.txt"), &file).unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &file);
+    h.get_by_label("Preview of Week 3.txt (Aiken)");
+    h.get_by_label("5 questions to import, 8 skipped");
+    h.get_by_label("Which protocol assigns IP addresses automatically?");
+    h.get_by_label_contains("Line 24: no \"ANSWER: X\" line");
+}

@@ -1,4 +1,4 @@
-//! `certprep import gift|csv FILE --bank-id ID --out DIR`: write a new bank folder.
+//! `certprep import gift|aiken|csv FILE --bank-id ID --out DIR`: write a new bank folder.
 
 use crate::bank::MAX_FILE_BYTES;
 use crate::import::{Import, ImportError, ImportOptions, is_slug, write_bank};
@@ -13,6 +13,9 @@ pub enum ImportCommand {
     Gift(ImportArgs),
     /// Import spreadsheet rows saved as CSV (columns in docs/import.md)
     Csv(ImportArgs),
+    /// Import a Moodle Aiken file (a question line, "A. option" lines, "ANSWER: X"; a
+    /// question that breaks the form is listed with its line and skipped)
+    Aiken(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -33,17 +36,23 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
-/// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
-/// the window's Import screen).
-pub fn read(path: &Path) -> Result<String, String> {
+/// Read a source file's bytes, refusing files over the bank size limit (also used by the
+/// window's Import screen).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use crate::fsutil::ReadError;
-    let bytes = crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+    crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
         ReadError::TooLarge { size, max } => format!(
             "{}: file is {size} bytes, larger than the {max}-byte limit",
             path.display()
         ),
         e => format!("{}: cannot read: {e}", path.display()),
-    })?;
+    })
+}
+
+/// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
+/// the window's Import screen).
+pub fn read(path: &Path) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: not UTF-8 text (byte {}); save the file as UTF-8",
@@ -54,35 +63,41 @@ pub fn read(path: &Path) -> Result<String, String> {
 }
 
 pub fn run(cmd: &ImportCommand) -> ExitCode {
-    let (args, gift) = match cmd {
-        ImportCommand::Gift(a) => (a, true),
-        ImportCommand::Csv(a) => (a, false),
+    let (args, kind) = match cmd {
+        ImportCommand::Gift(a) => (a, Kind::Gift),
+        ImportCommand::Csv(a) => (a, Kind::Csv),
+        ImportCommand::Aiken(a) => (a, Kind::Aiken),
     };
     if !is_slug(&args.bank_id) {
         eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
         return ExitCode::from(2);
     }
-    let text = match read(&args.file) {
-        Ok(t) => t,
+    let opts = ImportOptions {
+        bank_id: args.bank_id.clone(),
+        title: args.title.clone(),
+    };
+    // A CSV that is not UTF-8 is read as Windows-1252 (older Excel); GIFT must be UTF-8.
+    let source = match kind {
+        Kind::Csv => read_bytes(&args.file).map(Source::Bytes),
+        _ => read(&args.file).map(Source::Text),
+    };
+    let source = match source {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
-    let opts = ImportOptions {
-        bank_id: args.bank_id.clone(),
-        title: args.title.clone(),
-    };
-    let import = if gift {
-        crate::import::gift::parse(&text, &opts)
-    } else {
-        match crate::import::csv::parse(&text, &opts) {
+    let import = match &source {
+        Source::Text(text) if kind == Kind::Aiken => crate::import::aiken::parse(text, &opts),
+        Source::Text(text) => crate::import::gift::parse(text, &opts),
+        Source::Bytes(bytes) => match crate::import::csv::parse_bytes(bytes, &opts) {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("{}: {e}", args.file.display());
                 return ExitCode::from(1);
             }
-        }
+        },
     };
     report(&import);
     if import.questions.is_empty() {
@@ -110,6 +125,18 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Gift,
+    Csv,
+    Aiken,
+}
+
+enum Source {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
 /// `imported N questions, skipped M`, then one line per skipped item and per note.
 pub fn report(import: &Import) {
     println!(
@@ -117,6 +144,9 @@ pub fn report(import: &Import) {
         crate::text::count(import.questions.len(), "question", "questions"),
         import.skipped.len()
     );
+    if let Some(enc) = import.encoding {
+        println!("  the file is not UTF-8 text: read as {enc}");
+    }
     for s in &import.skipped {
         println!("  skipped line {}: {}", s.line, s.reason);
     }

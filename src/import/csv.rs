@@ -6,6 +6,12 @@
 //! Columns are found by their header (any order, any case); only `stem` and `correct` are
 //! required. A row that cannot become a valid question is skipped and reported with its line.
 //! The delimiter is `,`, or `;` / tab when the header line uses that instead.
+//!
+//! What spreadsheets write is read as they write it: a file that is not UTF-8 is decoded as
+//! Windows-1252 (older Excel; [`parse_bytes`] says so in [`Import::encoding`]), rows may end
+//! in CRLF, LF or a lone CR (line numbers count all three), header cells left empty (Excel's
+//! trailing columns) are ignored with their cells, and true/false answers may be written in
+//! English, German, French, Spanish or Italian (`WAHR`/`FALSCH`, `VRAI`/`FAUX`, ...).
 
 use super::{
     Import, ImportError, ImportOptions, Skipped, default_manifest, fit_exam, is_slug, option_id,
@@ -69,7 +75,7 @@ fn column(name: &str) -> Option<Col> {
 }
 
 fn delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = super::split_lines(text).next().map_or("", |(_, l)| l);
     [b',', b';', b'\t']
         .into_iter()
         .max_by_key(|&d| header.bytes().filter(|&b| b == d).count())
@@ -91,6 +97,73 @@ impl Row<'_> {
     }
 }
 
+/// `true`/`false` in the languages spreadsheets write them in (lower-case input).
+fn truth_word(t: &str) -> Option<bool> {
+    match t {
+        "true" | "t" | "wahr" | "vrai" | "verdadero" | "vero" => Some(true),
+        "false" | "f" | "falsch" | "faux" | "falso" => Some(false),
+        _ => None,
+    }
+}
+
+/// Line numbers for byte offsets of the text, counting CRLF, LF and a lone CR as one line
+/// break each. Offsets asked for in increasing order cost one look at each byte in all.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the row starting at `offset`. The csv reader puts a row's start right
+    /// after the previous row's `\r`, so the `\n` of a CRLF (or a blank line) can come first:
+    /// no row starts with a line break, so those are passed over (that was the "one line
+    /// early" of CRLF files).
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut end = offset.min(self.bytes.len());
+        while matches!(self.bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        if end < self.pos {
+            // Only after a reading error, which ends the file: start again.
+            self.pos = 0;
+            self.line = 1;
+        }
+        while self.pos < end {
+            match self.bytes[self.pos] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        self.line
+    }
+}
+
+/// Parse a CSV file's bytes: UTF-8 when they are valid UTF-8, else Windows-1252 (what older
+/// Excel versions save as "CSV"), which [`Import::encoding`] then names.
+pub fn parse_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Import, ImportError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text, opts),
+        Err(_) => {
+            // Every byte has a meaning in Windows-1252, so this cannot fail.
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            let mut import = parse(&text, opts)?;
+            import.encoding = Some("Windows-1252");
+            Ok(import)
+        }
+    }
+}
+
 /// Parse CSV text into a bank. Header problems fail the whole file; row problems skip the row.
 pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -103,8 +176,14 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
         .headers()
         .map_err(|e| ImportError::Invalid(format!("line 1: cannot read the header row: {e}")))?
         .clone();
-    let mut cols = Vec::with_capacity(headers.len());
+    // `None` for a header cell left empty: its column is ignored.
+    let mut cols: Vec<Option<Col>> = Vec::with_capacity(headers.len());
+    let mut seen = std::collections::HashSet::new();
     for (i, h) in headers.iter().enumerate() {
+        if h.trim().is_empty() {
+            cols.push(None);
+            continue;
+        }
         let Some(c) = column(h) else {
             return Err(ImportError::Invalid(format!(
                 "line 1, column {}: unknown column \"{}\"; the columns are {COLUMNS}",
@@ -112,17 +191,17 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
                 h.trim()
             )));
         };
-        if cols.contains(&c) {
+        if !seen.insert(c) {
             return Err(ImportError::Invalid(format!(
                 "line 1, column {}: column \"{}\" appears twice",
                 i + 1,
                 h.trim()
             )));
         }
-        cols.push(c);
+        cols.push(Some(c));
     }
     for (need, name) in [(Col::Stem, "stem"), (Col::Correct, "correct")] {
-        if !cols.contains(&need) {
+        if !seen.contains(&need) {
             return Err(ImportError::Invalid(format!(
                 "line 1: the header has no \"{name}\" column; the columns are {COLUMNS}"
             )));
@@ -136,13 +215,14 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
     let mut skipped = Vec::new();
     let mut ordinal = 0usize;
     let mut record = ::csv::StringRecord::new();
+    let mut lines = LineCounter::new(text);
     loop {
-        let line_before = reader.position().line() as usize;
+        let byte_before = reader.position().byte() as usize;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(line_before, |p| p.line() as usize);
+                let line = lines.line_at(e.position().map_or(byte_before, |p| p.byte() as usize));
                 skipped.push(Skipped {
                     line,
                     reason: format!("cannot read the row: {e}"),
@@ -154,7 +234,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
                 continue;
             }
         }
-        let line = record.position().map_or(line_before, |p| p.line() as usize);
+        let line = lines.line_at(record.position().map_or(byte_before, |p| p.byte() as usize));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -171,7 +251,11 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
             continue;
         }
         let row = Row {
-            cells: cols.iter().copied().zip(record.iter()).collect(),
+            cells: cols
+                .iter()
+                .zip(record.iter())
+                .filter_map(|(c, v)| c.map(|c| (c, v)))
+                .collect(),
         };
         match question_of(&row, ordinal) {
             Ok(mut q) => {
@@ -215,6 +299,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
         skipped,
         notes: Vec::new(),
         lines: id_lines,
+        encoding: None,
     })
 }
 
@@ -284,26 +369,30 @@ fn question_of(row: &Row, ordinal: usize) -> Result<Question, String> {
     if tokens.is_empty() {
         return Err("the correct cell is empty (write e.g. \"a\" or \"a;c\")".into());
     }
-    let is_tf_word = |t: &str| matches!(t, "true" | "false" | "t" | "f");
-    if kind.is_none() && texts.is_empty() && tokens.len() == 1 && is_tf_word(tokens[0]) {
+    if kind.is_none() && texts.is_empty() && tokens.len() == 1 && truth_word(tokens[0]).is_some() {
         kind = Some(QuestionType::TrueFalse);
     }
     if kind == Some(QuestionType::TrueFalse) {
         let plain = texts.is_empty()
             || (texts.len() == 2
-                && texts[0].eq_ignore_ascii_case("true")
-                && texts[1].eq_ignore_ascii_case("false"));
+                && truth_word(&texts[0].to_lowercase()) == Some(true)
+                && truth_word(&texts[1].to_lowercase()) == Some(false));
         if !plain {
-            return Err("a true_false row leaves the options empty or has True, False".into());
+            return Err(
+                "a true_false row leaves the options empty or has True, False (or Wahr, \
+                 Falsch; Vrai, Faux; Verdadero, Falso; Vero, Falso)"
+                    .into(),
+            );
         }
         texts = vec!["True", "False"];
     }
     let mut correct = vec![false; texts.len()];
     for t in &tokens {
-        let index = match *t {
-            "true" | "t" if kind == Some(QuestionType::TrueFalse) => 0,
-            "false" | "f" if kind == Some(QuestionType::TrueFalse) => 1,
-            _ => {
+        let truth = truth_word(t).filter(|_| kind == Some(QuestionType::TrueFalse));
+        let index = match truth {
+            Some(true) => 0,
+            Some(false) => 1,
+            None => {
                 let mut it = t.chars();
                 match (it.next(), it.next()) {
                     (Some(c), None) => LETTERS

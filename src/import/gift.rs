@@ -3,19 +3,25 @@
 //! Follows Moodle's documented syntax (and its importer, `qformat_gift`, where the
 //! documentation is silent):
 //!
-//! - Questions are separated by blank lines. Lines whose first non-blank characters are `//`
-//!   are comments.
+//! - Questions are separated by blank lines (empty after PHP's `trim`, as in Moodle: a line
+//!   holding a no-break space is not blank). A line ends at CRLF, LF or a lone CR. Lines whose
+//!   first non-blank characters are `//` are comments; Moodle's `[tag:name]` in them become
+//!   the question's tags (`[id:...]` is ignored).
 //! - `::title::` names a question; the title becomes the question id (slugified).
 //! - `$CATEGORY: path/to/category` starts a skill area for the questions after it: the last
 //!   path segment is the area's name, its slug the area id (`//` in a path is a literal `/`).
 //! - `{=right ~wrong}` is multiple choice; `{~%50%a ~%50%b ~%-100%c}` is multiple answer
-//!   (positive weights are the correct answers); `{T}`, `{TRUE}`, `{F}`, `{FALSE}` is
+//!   (positive weights are the correct answers; only `%-?digits(.digits)?%` is a weight,
+//!   anything else is answer text); `{~a ~=b}` makes "b" the right answer and empty answers
+//!   are dropped, as Moodle does; `{T}`, `{TRUE}`, `{F}`, `{FALSE}` (any case) is
 //!   true/false, with `{T#shown when wrong#shown when right}` feedback.
 //! - `#feedback` after an answer becomes that option's explanation; `####feedback` at the end
 //!   of the answers becomes the question's explanation.
 //! - `\~ \= \# \{ \} \: \\` are literal characters, `\n` a line break.
 //! - `[html]`, `[moodle]`, `[markdown]`, `[plain]` before a text give its format; the prefix
-//!   is removed and HTML is turned into plain text. Answers inherit the question's format.
+//!   is removed (any case) and HTML is turned into plain text; Moodle-format texts lose their
+//!   `<!-- comments -->` and have entities decoded (Moodle shows them as HTML), which is why
+//!   the export writes `<` and `&` as `&lt;` and `&amp;`. Answers inherit the question's format.
 //! - Text after the answer block (Moodle's "missing word" form) is kept, with `_____` where
 //!   the answers were.
 //!
@@ -88,6 +94,45 @@ fn hint_of(comment: &str) -> Option<(&str, &str)> {
         BANK_HINT | DOMAIN_HINT | SCENARIO_HINT | QUESTION_HINT => Some((name, rest.trim())),
         _ => None,
     }
+}
+
+/// Moodle's `// [tag:foo] [id:bar]` comment: the tags, in order (`\]` and `\\` inside are
+/// a literal `]` and `\`). The `[id:...]` (Moodle's idnumber) is not kept: certprep ids come
+/// from titles. Linear in the comment's length.
+fn moodle_tags(comment: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut rest = comment;
+    while let Some(start) = rest.find("[tag:") {
+        let body = &rest[start + 5..];
+        let mut tag = String::new();
+        let mut chars = body.char_indices();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, n)) => tag.push(n),
+                    None => break,
+                },
+                ']' => {
+                    end = Some(i + 1);
+                    break;
+                }
+                '[' => break,
+                _ => tag.push(c),
+            }
+        }
+        match end {
+            Some(e) => {
+                let tag = tag.trim();
+                if !tag.is_empty() {
+                    tags.push(tag.to_string());
+                }
+                rest = &body[e..];
+            }
+            None => rest = body,
+        }
+    }
+    tags
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,13 +209,12 @@ fn text_of(s: &[Ch]) -> String {
     while i < s.len() {
         let x = s[i];
         if !x.esc && (x.c == '\n' || x.c == '\r') {
-            while out.ends_with([' ', '\t']) {
+            // Any space around a line break, a no-break space too (a line holding only one
+            // does not end the question, as in Moodle, but it is no text either).
+            while out.ends_with(|c: char| c.is_whitespace() && c != '\n') {
                 out.pop();
             }
-            while s
-                .get(i + 1)
-                .is_some_and(|n| !n.esc && matches!(n.c, ' ' | '\t' | '\n' | '\r'))
-            {
+            while s.get(i + 1).is_some_and(|n| !n.esc && n.c.is_whitespace()) {
                 i += 1;
             }
             out.push(' ');
@@ -213,14 +257,94 @@ fn split_format(s: &[Ch]) -> (Option<Format>, &[Ch]) {
 /// A text with an optional format prefix, rendered as certprep's plain text.
 fn formatted(s: &[Ch], default: Format) -> String {
     let (f, rest) = split_format(s);
-    match f.unwrap_or(default) {
-        Format::Html => html_to_text(&text_of(rest)),
-        _ => text_of(rest),
+    render(f.unwrap_or(default), text_of(rest))
+}
+
+/// certprep's plain text for a text in `format`. Moodle shows Moodle and Markdown texts as
+/// HTML too, so there HTML comments are hidden and entities (`&lt;`, `&amp;`, ...) decoded;
+/// tags are kept as written. `[plain]` text is literal.
+fn render(format: Format, text: String) -> String {
+    match format {
+        Format::Html => html_to_text(&text),
+        Format::Moodle | Format::Markdown => {
+            let text = strip_html_comments(&text);
+            if text.contains('&') {
+                decode_entities(&text).trim().to_string()
+            } else {
+                text.trim().to_string()
+            }
+        }
+        Format::Plain => text,
     }
 }
 
-/// Strip tags and decode the common entities; block-level tags become line breaks.
+/// The text without its `<!-- ... -->` comments. An unclosed `<!--` and what follows are
+/// kept as they are (nothing is dropped that a reader could not see was a comment).
+fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("<!--") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("<!--") {
+        match rest[start + 4..].find("-->") {
+            Some(len) => {
+                out.push_str(&rest[..start]);
+                rest = &rest[start + 4 + len + 3..];
+            }
+            // No later comment can close either: keep the rest.
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Decode `&name;` and `&#n;` entities once (`&amp;lt;` → `&lt;`); unknown ones stay.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '&' {
+            push_entity(&mut chars, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// After a `&`: the decoded entity, or `&` and what was read when it is not one.
+fn push_entity(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String) {
+    let mut entity = String::new();
+    while let Some(&n) = chars.peek() {
+        if n == ';' || entity.len() > 10 || !(n.is_ascii_alphanumeric() || n == '#') {
+            break;
+        }
+        entity.push(n);
+        chars.next();
+    }
+    let decoded = if chars.peek() == Some(&';') {
+        decode_entity(&entity)
+    } else {
+        None
+    };
+    match decoded {
+        Some(d) => {
+            chars.next();
+            out.push(d);
+        }
+        None => {
+            out.push('&');
+            out.push_str(&entity);
+        }
+    }
+}
+
+/// Strip tags and comments and decode the common entities; block-level tags become line
+/// breaks.
 pub fn html_to_text(html: &str) -> String {
+    let html = strip_html_comments(html);
     let mut out = String::new();
     let mut chars = html.chars().peekable();
     while let Some(c) = chars.next() {
@@ -260,31 +384,7 @@ pub fn html_to_text(html: &str) -> String {
                     out.push('\n');
                 }
             }
-            '&' => {
-                let mut entity = String::new();
-                while let Some(&n) = chars.peek() {
-                    if n == ';' || entity.len() > 10 || !(n.is_ascii_alphanumeric() || n == '#') {
-                        break;
-                    }
-                    entity.push(n);
-                    chars.next();
-                }
-                let decoded = if chars.peek() == Some(&';') {
-                    decode_entity(&entity)
-                } else {
-                    None
-                };
-                match decoded {
-                    Some(d) => {
-                        chars.next();
-                        out.push(d);
-                    }
-                    None => {
-                        out.push('&');
-                        out.push_str(&entity);
-                    }
-                }
-            }
+            '&' => push_entity(&mut chars, &mut out),
             _ => out.push(c),
         }
     }
@@ -342,10 +442,8 @@ fn blocks(text: &str) -> Vec<Block> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut cur = Block::default();
-    for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let n = i + 1;
-        if line.trim().is_empty() {
+    for (n, line) in super::split_lines(text) {
+        if super::is_blank_line(line) {
             if !cur.lines.is_empty() || !cur.comments.is_empty() {
                 out.push(std::mem::take(&mut cur));
             }
@@ -383,13 +481,24 @@ struct Parsed {
     notes: Vec<String>,
 }
 
+/// `%50%`, `%-33.3%`, `%100%`: a weight only when the text between the signs is an optional
+/// `-`, digits, and an optional `.` with more digits (Moodle's pattern). Anything else
+/// (`%+50%`, `% 50%`, `%1e2%`) is answer text, as in Moodle.
 fn parse_weight(s: &[Ch]) -> Option<(f64, &[Ch])> {
     if !is_plain(s, 0, '%') {
         return None;
     }
     let end = find(s, "%", 1)?;
     let num: String = s[1..end].iter().map(|x| x.c).collect();
-    let w: f64 = num.trim().parse().ok()?;
+    let digits = num.strip_prefix('-').unwrap_or(&num);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let w: f64 = num.trim_end_matches('.').parse().ok()?;
     w.is_finite().then_some((w, &s[end + 1..]))
 }
 
@@ -437,10 +546,7 @@ fn parse_question(s: &[Ch]) -> Result<Parsed, String> {
         }
         stem_chars.extend_from_slice(after);
     }
-    let stem = match format {
-        Format::Html => html_to_text(&text_of(&stem_chars)),
-        _ => text_of(&stem_chars),
-    };
+    let stem = render(format, text_of(&stem_chars));
 
     let mut answers = trim(&s[open + 1..close]);
     let mut explanation = None;
@@ -575,6 +681,17 @@ fn multiple_choice(
             None => (body, None),
         };
         let text = formatted(text, format);
+        if text.trim().is_empty() {
+            // `{~a ~=b}` (Moodle's "~=" reads as an empty answer, then "=b") and a stray
+            // `~` with nothing after it: Moodle drops empty answers and keeps the question.
+            if weight != 0.0 || feedback.is_some_and(|f| !trim(f).is_empty()) {
+                notes.push(format!(
+                    "answer {} has no text; it is left out, as Moodle does",
+                    i + 1
+                ));
+            }
+            continue;
+        }
         let correct = if has_equals {
             if weight > 0.0 && weight < 100.0 - 1e-6 {
                 notes.push(format!(
@@ -587,7 +704,7 @@ fn multiple_choice(
             weight > 0.0
         };
         options.push(AnswerOption {
-            id: option_id(i),
+            id: option_id(options.len()),
             text,
             correct,
             explanation: feedback.and_then(|f| none_if_empty(formatted(f, format))),
@@ -723,6 +840,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
     for block in blocks(text) {
         let mut domain_hint = None;
         let mut q_hint = QuestionHint::default();
+        let mut tags_from_moodle = Vec::new();
         for c in &block.comments {
             match hint_of(c) {
                 Some((BANK_HINT, json)) => {
@@ -747,7 +865,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
                         q_hint = h;
                     }
                 }
-                None => {}
+                None => tags_from_moodle.extend(moodle_tags(c)),
             }
         }
         let mut lines = block.lines.as_slice();
@@ -796,7 +914,17 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
             options: parsed.options,
             explanation: parsed.explanation,
             difficulty: q_hint.difficulty.filter(|d| (1..=3).contains(d)),
-            tags: q_hint.tags.clone(),
+            tags: {
+                // certprep's own hint first, then Moodle's tags, each once.
+                let mut seen: HashSet<String> = q_hint.tags.iter().cloned().collect();
+                let mut tags = q_hint.tags.clone();
+                tags.extend(
+                    tags_from_moodle
+                        .into_iter()
+                        .filter(|t| seen.insert(t.clone())),
+                );
+                tags
+            },
             reference: q_hint.reference.clone().filter(|r| !r.trim().is_empty()),
         };
         if let Some(sid) = &q_hint.scenario
@@ -871,6 +999,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         skipped,
         notes,
         lines: lines_of,
+        encoding: None,
     }
 }
 
@@ -878,11 +1007,15 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
 // Export
 
 /// Escape a text for GIFT: the special characters get a backslash, line breaks become `\n`.
+/// certprep's texts are plain, but Moodle shows a text without a format prefix (Moodle
+/// format) as HTML, so `<` and `&` are written `&lt;` and `&amp;` (the importer decodes them).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
             '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
                 out.push('\\');
                 out.push(c);
@@ -1074,8 +1207,13 @@ mod tests {
     #[test]
     fn escape_round_trips_through_tokenize() {
         let text = "a~b=c#d{e}f:g\\h\nline [html] x";
-        let back = text_of(&tokenize(&escape(text)));
+        let back = formatted(&tokenize(&escape(text)), Format::Moodle);
         assert_eq!(back, text);
+        let markup = "a < b && c; &amp; <!-- not a comment --> &lt;";
+        assert_eq!(
+            formatted(&tokenize(&escape(markup)), Format::Moodle),
+            markup
+        );
         let fmt = "[html]<b>x</b>";
         assert_eq!(formatted(&tokenize(&escape(fmt)), Format::Moodle), fmt);
     }

@@ -2,11 +2,13 @@
 //!
 //! - [`gift`]: Moodle's GIFT text format (and the way back, [`gift::export`]).
 //! - [`csv`]: spreadsheet rows with the column layout in `docs/import.md`.
+//! - [`aiken`]: Moodle's Aiken format (a question line, `A. option` lines, `ANSWER: X`).
 //!
-//! Both produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
+//! All produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
 //! item that was skipped, with its line and the reason. [`write_bank`] writes it as a bank
 //! folder that `certprep validate` accepts.
 
+pub mod aiken;
 pub mod csv;
 pub mod gift;
 
@@ -48,6 +50,9 @@ pub struct Import {
     pub notes: Vec<Skipped>,
     /// The source line where each imported question starts, by question id.
     pub lines: std::collections::HashMap<String, usize>,
+    /// The character encoding the file was read as, when it was not UTF-8
+    /// (`Some("Windows-1252")` for an older Excel CSV).
+    pub encoding: Option<&'static str>,
 }
 
 impl Import {
@@ -323,6 +328,36 @@ pub(crate) fn question_problem(q: &Question) -> Option<String> {
     }
 }
 
+/// The lines of a text with their 1-based numbers. A line ends at `\r\n`, `\n` or a lone
+/// `\r` (old Mac files), so a file written with any of the three reads the same. Linear.
+pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = Some(text);
+    let mut n = 0usize;
+    std::iter::from_fn(move || {
+        let s = rest?;
+        n += 1;
+        match s.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + skip..]);
+                Some((n, &s[..i]))
+            }
+            None => {
+                rest = None;
+                Some((n, s))
+            }
+        }
+    })
+}
+
+/// A line that separates questions: empty once the characters PHP's `trim` removes
+/// (space, tab, line breaks, NUL, vertical tab) are gone, as in Moodle. A line holding a
+/// no-break space (U+00A0) or other Unicode space is not blank there, so not here either.
+pub(crate) fn is_blank_line(line: &str) -> bool {
+    line.chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\0' | '\u{0B}'))
+}
+
 /// Option ids in order: `a`, `b`, ... `h`.
 pub(crate) fn option_id(index: usize) -> String {
     char::from(b'a' + (index.min(25) as u8)).to_string()
@@ -347,6 +382,19 @@ mod tests {
         assert_eq!(slugify("日本語"), "");
         assert_eq!(slugify("Grant's tomb"), "grant-s-tomb");
         assert_eq!(slugify(&"x".repeat(100)).len(), 60);
+    }
+
+    #[test]
+    fn lines_end_at_crlf_lf_or_a_lone_cr() {
+        let lines: Vec<(usize, &str)> = split_lines("a\r\nb\nc\rd\r\re").collect();
+        assert_eq!(
+            lines,
+            [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, ""), (6, "e")]
+        );
+        assert_eq!(split_lines("").collect::<Vec<_>>(), [(1, "")]);
+        assert_eq!(split_lines("x\n").collect::<Vec<_>>(), [(1, "x"), (2, "")]);
+        assert!(is_blank_line(" \t"));
+        assert!(!is_blank_line("\u{a0}"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Import: a Moodle GIFT or CSV file becomes a new bank folder in the banks folder.
+//! Import: a Moodle GIFT or Aiken file or a CSV file becomes a new bank folder in the banks
+//! folder.
 //!
 //! The file comes by typed path, by the native "Open file" dialog (`rfd`, through the XDG
 //! desktop portal on Linux, so no GTK is needed), or dropped onto the window. It is read and
@@ -45,10 +46,12 @@ impl From<ImportCmd> for Command {
 pub enum SourceKind {
     Gift,
     Csv,
+    Aiken,
 }
 
 impl SourceKind {
-    /// `.csv` is CSV; anything else (`.gift`, `.txt`, ...) is read as GIFT.
+    /// `.csv` is CSV; anything else (`.gift`, `.txt`, ...) is GIFT or Aiken, told apart by
+    /// the text ([`SourceKind::of_text`]).
     pub fn of(path: &Path) -> SourceKind {
         match extension(path).as_deref() {
             Some("csv") => SourceKind::Csv,
@@ -56,10 +59,21 @@ impl SourceKind {
         }
     }
 
+    /// A text file is Aiken when it reads as Aiken (`ANSWER: X` lines and no more GIFT answer
+    /// blocks than those), else GIFT.
+    pub fn of_text(text: &str) -> SourceKind {
+        if crate::import::aiken::looks_like_aiken(text) {
+            SourceKind::Aiken
+        } else {
+            SourceKind::Gift
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SourceKind::Gift => "GIFT",
             SourceKind::Csv => "CSV",
+            SourceKind::Aiken => "Aiken",
         }
     }
 }
@@ -199,16 +213,24 @@ pub fn suggested_id(path: &Path) -> String {
 
 /// Read and parse `path` (runs on the background thread).
 pub fn parse_file(path: &Path) -> Result<Preview, String> {
-    let text = crate::cli::import::read(path)?;
-    let kind = SourceKind::of(path);
     let opts = ImportOptions {
         bank_id: suggested_id(path),
         title: None,
     };
-    let import = match kind {
-        SourceKind::Gift => crate::import::gift::parse(&text, &opts),
-        SourceKind::Csv => crate::import::csv::parse(&text, &opts)
-            .map_err(|e| format!("{}: {e}", path.display()))?,
+    let (kind, import) = match SourceKind::of(path) {
+        // A CSV that is not UTF-8 is read as Windows-1252 (older Excel), and the preview says so.
+        SourceKind::Csv => (
+            SourceKind::Csv,
+            crate::import::csv::parse_bytes(&crate::cli::import::read_bytes(path)?, &opts)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        ),
+        _ => {
+            let text = crate::cli::import::read(path)?;
+            match SourceKind::of_text(&text) {
+                SourceKind::Aiken => (SourceKind::Aiken, crate::import::aiken::parse(&text, &opts)),
+                _ => (SourceKind::Gift, crate::import::gift::parse(&text, &opts)),
+            }
+        }
     };
     let lint = import.lint(path);
     Ok(Preview {
@@ -457,6 +479,12 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
         ))
         .strong(),
     );
+    if let Some(enc) = p.import.encoding {
+        ui.label(format!(
+            "The file is not UTF-8 text: it was read as {enc} (as older Excel saves CSV). \
+             Check that accented letters and symbols look right below."
+        ));
+    }
     ui.add_space(6.0);
     egui::Grid::new("import-bank")
         .num_columns(2)
@@ -741,6 +769,11 @@ mod tests {
     fn kinds_ids_and_drops() {
         assert_eq!(SourceKind::of(Path::new("a/Quiz.CSV")), SourceKind::Csv);
         assert_eq!(SourceKind::of(Path::new("a/quiz.txt")), SourceKind::Gift);
+        assert_eq!(
+            SourceKind::of_text("Q?\nA. yes\nB. no\nANSWER: A\n"),
+            SourceKind::Aiken
+        );
+        assert_eq!(SourceKind::of_text("Q? {=yes ~no}\n"), SourceKind::Gift);
         assert_eq!(
             suggested_id(Path::new("/x/CETL Quiz 3.gift")),
             "cetl-quiz-3"
