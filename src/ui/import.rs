@@ -363,8 +363,9 @@ pub fn show(
             .show(ui, |ui| {
                 ui.heading("Import questions");
                 ui.label(
-                    "Bring questions from Moodle (GIFT) or a spreadsheet saved as CSV (columns in \
-                 docs/import.md) into a new bank. Nothing is written until you press Import.",
+                    "Bring questions from Moodle (GIFT), an Aiken text file or a spreadsheet saved \
+                 as CSV (columns in docs/import.md) into a new bank. Nothing is written until you \
+                 press Import.",
                 );
                 ui.add_space(8.0);
                 file_row(ui, state, dialog_open, out);
@@ -417,7 +418,7 @@ fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut V
         choose_button(ui, FilePurpose::Questions, dialog_open || busy, out);
     });
     ui.label(
-        RichText::new("Or drop a .gift or .csv file onto this window.")
+        RichText::new("Or drop a .gift, .txt or .csv file onto this window.")
             .small()
             .weak(),
     );
