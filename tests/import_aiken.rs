@@ -7,7 +7,7 @@ use certprep::import::aiken::{looks_like_aiken, parse};
 use certprep::import::{Import, ImportOptions, write_bank};
 
 mod common;
-use common::{certprep, repo, s};
+use common::repo;
 
 fn corpus(name: &str) -> String {
     String::from_utf8(std::fs::read(repo().join("tests/data/aiken").join(name)).unwrap()).unwrap()
@@ -170,21 +170,7 @@ fn cli_import_aiken() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("aiken");
     let file = repo().join("tests/data/aiken/sample.txt");
-    let o = certprep(&[
-        "import",
-        "aiken",
-        s(&file),
-        "--bank-id",
-        "aiken",
-        "--out",
-        s(&out),
-    ]);
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let stdout = common::imported("aiken", &file, "aiken", &out);
     assert!(
         stdout.starts_with("imported 5 questions, skipped 8\n"),
         "{stdout}"

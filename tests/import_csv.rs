@@ -211,21 +211,7 @@ fn cli_import_csv() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sheet");
     let file = repo().join("tests/data/csv/sample.csv");
-    let o = certprep(&[
-        "import",
-        "csv",
-        s(&file),
-        "--bank-id",
-        "sheet",
-        "--out",
-        s(&out),
-    ]);
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let stdout = common::imported("csv", &file, "sheet", &out);
     assert!(
         stdout.starts_with("imported 5 questions, skipped 8\n"),
         "{stdout}"

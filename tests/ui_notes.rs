@@ -108,17 +108,7 @@ fn notes_show_on_results_review_and_removing_them_works() {
     let data = dir.path().join("data");
     let mut h = harness(&data);
     h.run();
-    common::start_exam(&mut h, "Mini test bank");
-    common::review_and_submit(&mut h);
-    h.get_by_label_contains("Score:");
-    let qid = {
-        let Screen::Results(v) = &h.state().screen else {
-            panic!("not on the results screen")
-        };
-        v.session.items[0].question_id.clone()
-    };
-    h.get_by_label_contains("1. Unanswered").click();
-    h.run();
+    let qid = common::results_with_first_question_open(&mut h);
     h.get_by_label("Add a note…").click();
     h.run();
     h.get_by_label(NOTE).focus();

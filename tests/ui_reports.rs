@@ -88,17 +88,7 @@ fn report_on_results_esc_cancels_and_settings_exports_the_csv() {
     let data = dir.path().join("data");
     let mut h = harness(&data);
     h.run();
-    common::start_exam(&mut h, "Mini test bank");
-    common::review_and_submit(&mut h);
-    h.get_by_label_contains("Score:");
-    let qid = {
-        let Screen::Results(v) = &h.state().screen else {
-            panic!("not on the results screen")
-        };
-        v.session.items[0].question_id.clone()
-    };
-    h.get_by_label_contains("1. Unanswered").click();
-    h.run();
+    let qid = common::results_with_first_question_open(&mut h);
     h.get_by_label("Report a problem…").click();
     h.run();
     type_into(&mut h, DETAILS, "never mind");

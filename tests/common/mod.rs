@@ -21,6 +21,27 @@ pub fn certprep(args: &[&str]) -> std::process::Output {
         .expect("binary runs")
 }
 
+/// `certprep import FORMAT FILE --bank-id ID --out OUT`, which must succeed; its standard
+/// output.
+pub fn imported(format: &str, file: &Path, bank_id: &str, out: &Path) -> String {
+    let o = certprep(&[
+        "import",
+        format,
+        s(file),
+        "--bank-id",
+        bank_id,
+        "--out",
+        s(out),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout
+}
+
 /// A path as a command-line argument.
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("test paths are UTF-8")
@@ -104,4 +125,21 @@ pub fn review_and_submit(h: &mut Harness<'_, CertprepApp>) {
     h.run();
     h.get_by_label("Submit exam").click();
     h.run();
+}
+
+/// A mini-bank exam started, submitted unanswered, and its first question unfolded on
+/// Results; that question's id.
+pub fn results_with_first_question_open(h: &mut Harness<'_, CertprepApp>) -> String {
+    start_exam(h, "Mini test bank");
+    review_and_submit(h);
+    h.get_by_label_contains("Score:");
+    let qid = {
+        let certprep::ui::Screen::Results(v) = &h.state().screen else {
+            panic!("not on the results screen")
+        };
+        v.session.items[0].question_id.clone()
+    };
+    h.get_by_label_contains("1. Unanswered").click();
+    h.run();
+    qid
 }
