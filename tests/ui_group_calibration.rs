@@ -127,3 +127,53 @@ fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
         "A study group's calibration is saved for this bank; readiness on it needs first tries at 10 calibrated questions (you have 0).",
     );
 }
+
+#[test]
+fn results_of_two_packs_are_calibrated_together_from_the_group_screen() {
+    let bank = common::group::cetl();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("group");
+    std::fs::create_dir_all(&folder).unwrap();
+    for seed in [51, 52] {
+        let pack = common::group::county_mock(&bank, 30, seed);
+        common::group::sit_group(&folder, &pack, &bank, 40, seed, |_, row| row.to_vec());
+    }
+    let data = dir.path().join("data");
+    let mut h = common::harness_with(
+        common::repo().join("question-banks"),
+        &data,
+        egui::vec2(1400.0, 1000.0),
+    );
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    h.get_by_label("Group folder").focus();
+    h.run();
+    h.get_by_label("Group folder")
+        .type_text(&folder.display().to_string());
+    h.run();
+    h.get_by_label("Use folder").click();
+    h.run();
+    // Without a pack the report cannot tell which pack the results are for: it says so, and
+    // offers to calibrate them together.
+    h.get_by_label("Calibrate several packs together");
+    h.get_by_label("Calibrate all results for bank cetl")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("Calibrate all results for bank cetl")
+        .click();
+    h.run();
+    h.get_by_label_contains("Bank cetl: 80 results from 2 packs,");
+    h.get_by_label_contains("questions placed on one scale from");
+    h.get_by_label("Save pooled calibration for bank cetl")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("Save pooled calibration for bank cetl")
+        .click();
+    h.run();
+    h.get_by_label_contains("Calibration saved to");
+    let saved = certprep::rasch::saved::load(&SavedCalibration::path_in(&data, "cetl"), &bank)
+        .expect("the pooled calibration reads back");
+    assert_eq!(saved.saved.source, "2 packs pooled");
+    assert!(saved.saved.members > 60, "{}", saved.saved.members);
+}

@@ -40,6 +40,12 @@ pub enum GroupCmd {
     Dropped(Vec<PathBuf>),
     /// Save the report's Rasch calibration for its bank (readiness reads it).
     SaveCalibration,
+    /// Calibrate every result in the folder and the added files together, for this bank.
+    CalibratePooled {
+        bank_id: String,
+    },
+    /// Save that pooled calibration.
+    SavePooled,
 }
 
 impl From<GroupCmd> for Command {
@@ -79,6 +85,8 @@ pub struct GroupState {
     pack_of_attempt: HashMap<i64, Option<String>>,
     /// What the last "Save calibration" did.
     calibration_saved: Option<calibration::SavedNote>,
+    /// The last pooled calibration of several packs, and its bank.
+    pooled: Option<(String, crate::group::calibration::Pooled)>,
 }
 
 impl GroupState {
@@ -208,6 +216,14 @@ pub fn show(
                 ui.separator();
                 report_section(ui, state, banks, dialog_open, out);
                 if let Some(r) = &state.report {
+                    calibration::pooled_section(
+                        ui,
+                        r,
+                        state.pooled.as_ref(),
+                        state.calibration_saved.as_ref(),
+                        banks,
+                        out,
+                    );
                     super::problem::group_section(ui, &r.problems);
                 }
             });
@@ -662,6 +678,8 @@ impl CertprepApp {
             }
             GroupCmd::ExportCsv(path) => self.export_csv(path),
             GroupCmd::SaveCalibration => self.save_calibration(),
+            GroupCmd::CalibratePooled { bank_id } => self.calibrate_pooled(&bank_id),
+            GroupCmd::SavePooled => self.save_pooled(),
             GroupCmd::Dropped(paths) => {
                 if matches!(self.screen, Screen::Exam(_)) {
                     self.notice = Some(Notice {
@@ -721,6 +739,40 @@ impl CertprepApp {
         self.group.calibration_saved = Some(match saved {
             None => calibration::SavedNote::Failed(
                 "There is no calibration to save: see the line above for why.".into(),
+            ),
+            Some(c) => match c.save(&self.data_dir) {
+                Ok(path) => calibration::SavedNote::Saved(path),
+                Err(e) => calibration::SavedNote::Failed(e.to_string()),
+            },
+        });
+        self.refresh_home();
+    }
+
+    /// Calibrates every result file the report reads, of any pack, for `bank_id`.
+    fn calibrate_pooled(&mut self, bank_id: &str) {
+        let Some(bank) = self.banks.bank(bank_id) else {
+            return;
+        };
+        let inputs = self
+            .group
+            .files()
+            .iter()
+            .map(|p| {
+                let input = crate::group::ReportInput::load(p);
+                (input.path, input.result)
+            })
+            .collect();
+        let pooled = crate::group::calibration::pooled(bank, inputs);
+        self.group.pooled = Some((bank_id.to_string(), pooled));
+    }
+
+    fn save_pooled(&mut self) {
+        let Some((bank_id, pooled)) = &self.group.pooled else {
+            return;
+        };
+        self.group.calibration_saved = Some(match pooled.saved(bank_id, chrono::Utc::now()) {
+            None => calibration::SavedNote::Failed(
+                "There is no pooled calibration to save: see the line above for why.".into(),
             ),
             Some(c) => match c.save(&self.data_dir) {
                 Ok(path) => calibration::SavedNote::Saved(path),

@@ -3,7 +3,9 @@
 //! readiness, and the option table an author reads a flagged question by.
 
 use super::GroupCmd;
-use crate::group::{GroupReport, OptionTable, QuestionStat, fixed2};
+use crate::bank::LoadReport;
+use crate::group::calibration::Pooled;
+use crate::group::{GroupReport, OptionTable, QuestionStat, Rejection, fixed2};
 use crate::ui::Command;
 use crate::ui::widgets::bad_color;
 use egui::{RichText, Ui};
@@ -84,6 +86,11 @@ pub fn section(ui: &mut Ui, r: &GroupReport, saved: Option<&SavedNote>, out: &mu
             .weak(),
         );
     });
+    saved_line(ui, saved);
+}
+
+/// What the last save did, under the button that did it.
+fn saved_line(ui: &mut Ui, saved: Option<&SavedNote>) {
     match saved {
         Some(SavedNote::Saved(path)) => {
             ui.label(RichText::new(format!("Calibration saved to {}", path.display())).small());
@@ -146,4 +153,99 @@ pub fn option_table(ui: &mut Ui, q: &QuestionStat) {
                 ui.end_row();
             }
         });
+}
+
+/// Results of several packs in the folder: offer to calibrate them together for a bank
+/// (members grouped by the questions they answered; docs/group.md), then show what that gave.
+pub fn pooled_section(
+    ui: &mut Ui,
+    r: &GroupReport,
+    pooled: Option<&(String, Pooled)>,
+    saved: Option<&SavedNote>,
+    banks: &LoadReport,
+    out: &mut Vec<Command>,
+) {
+    let several_packs = r.rejected.iter().any(|f| {
+        matches!(
+            f.reason,
+            Rejection::WhichPack { .. } | Rejection::ForeignPack { .. }
+        )
+    });
+    if !several_packs && pooled.is_none() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Calibrate several packs together").strong());
+    ui.label(
+        RichText::new(
+            "These results come from more than one pack. Packs drawn from one bank that share \
+             questions can be calibrated together on one scale, each answer scored again \
+             against the bank.",
+        )
+        .small()
+        .weak(),
+    );
+    ui.horizontal_wrapped(|ui| {
+        for b in &banks.banks {
+            if ui
+                .button(format!("Calibrate all results for bank {}", b.id()))
+                .clicked()
+            {
+                out.push(
+                    GroupCmd::CalibratePooled {
+                        bank_id: b.id().to_string(),
+                    }
+                    .into(),
+                );
+            }
+        }
+    });
+    let Some((bank_id, p)) = pooled else {
+        return;
+    };
+    ui.label(format!(
+        "Bank {bank_id}: {} from {}, {} questions.",
+        crate::text::count(p.used, "result", "results"),
+        crate::text::count(p.packs, "pack", "packs"),
+        p.question_ids.len()
+    ));
+    match &p.calibration {
+        Ok(c) => {
+            let calibrated = c.items.iter().filter(|i| i.difficulty.is_some()).count();
+            let misfits = c.items.iter().filter(|i| i.misfits()).count();
+            ui.label(format!(
+                "{calibrated} of {} questions placed on one scale from {} and {}; {} misfitting.",
+                c.items.len(),
+                crate::text::count(c.members_used, "member", "members"),
+                crate::text::count(c.responses_used, "answer", "answers"),
+                misfits
+            ));
+            if ui
+                .button(format!("Save pooled calibration for bank {bank_id}"))
+                .clicked()
+            {
+                out.push(GroupCmd::SavePooled.into());
+            }
+            saved_line(ui, saved);
+        }
+        Err(e) => {
+            ui.label(RichText::new(format!("No Rasch calibration: {e}.")).color(bad_color(ui)));
+        }
+    }
+    if !p.skipped.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "Left out: {}",
+                crate::text::count(p.skipped.len(), "file", "files")
+            ))
+            .small(),
+        )
+        .on_hover_text(
+            p.skipped
+                .iter()
+                .map(|(path, why)| format!("{}: {why}", path.display()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
 }
