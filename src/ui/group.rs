@@ -216,14 +216,6 @@ pub fn show(
                 ui.separator();
                 report_section(ui, state, banks, dialog_open, out);
                 if let Some(r) = &state.report {
-                    calibration::pooled_section(
-                        ui,
-                        r,
-                        state.pooled.as_ref(),
-                        state.calibration_saved.as_ref(),
-                        banks,
-                        out,
-                    );
                     super::problem::group_section(ui, &r.problems);
                 }
             });
@@ -517,6 +509,16 @@ fn report_section(
             choose_button(ui, FilePurpose::GroupCsv, dialog_open, out);
         });
     }
+    // Before the rejected files: results of several packs are all rejected from the report,
+    // and calibrating them together is what can be done with them.
+    calibration::pooled_section(
+        ui,
+        r,
+        state.pooled.as_ref(),
+        state.calibration_saved.as_ref(),
+        banks,
+        out,
+    );
     if !r.rejected.is_empty() {
         ui.add_space(8.0);
         ui.label(RichText::new(format!("Rejected files ({})", r.rejected.len())).strong());
