@@ -8,7 +8,30 @@ mod common;
 use certprep::group::ResultReport;
 use certprep::rasch::saved::SavedCalibration;
 use certprep::reports::ReportKind;
+use certprep::ui::CertprepApp;
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use std::path::Path;
+
+/// The app on the shipped banks and `data`, on the study group screen reading `folder`.
+fn group_screen_on(data: &Path, folder: &Path) -> Harness<'static, CertprepApp> {
+    let mut h = common::harness_with(
+        common::repo().join("question-banks"),
+        data,
+        egui::vec2(1400.0, 1000.0),
+    );
+    h.run();
+    h.get_by_label("Study group").click();
+    h.run();
+    h.get_by_label("Group folder").focus();
+    h.run();
+    h.get_by_label("Group folder")
+        .type_text(&folder.display().to_string());
+    h.run();
+    h.get_by_label("Use folder").click();
+    h.run();
+    h
+}
 
 #[test]
 fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
@@ -43,21 +66,7 @@ fn the_group_screen_calibrates_shows_who_chose_what_and_saves_for_readiness() {
     )
     .unwrap();
     let data = dir.path().join("data");
-    let mut h = common::harness_with(
-        common::repo().join("question-banks"),
-        &data,
-        egui::vec2(1400.0, 1000.0),
-    );
-    h.run();
-    h.get_by_label("Study group").click();
-    h.run();
-    h.get_by_label("Group folder").focus();
-    h.run();
-    h.get_by_label("Group folder")
-        .type_text(&folder.display().to_string());
-    h.run();
-    h.get_by_label("Use folder").click();
-    h.run();
+    let mut h = group_screen_on(&data, &folder);
 
     h.get_by_label("60 members, 30 questions, 0 files rejected");
     h.get_by_label("Rasch calibration");
@@ -139,21 +148,7 @@ fn results_of_two_packs_are_calibrated_together_from_the_group_screen() {
         common::group::sit_group(&folder, &pack, &bank, 40, seed, |_, row| row.to_vec());
     }
     let data = dir.path().join("data");
-    let mut h = common::harness_with(
-        common::repo().join("question-banks"),
-        &data,
-        egui::vec2(1400.0, 1000.0),
-    );
-    h.run();
-    h.get_by_label("Study group").click();
-    h.run();
-    h.get_by_label("Group folder").focus();
-    h.run();
-    h.get_by_label("Group folder")
-        .type_text(&folder.display().to_string());
-    h.run();
-    h.get_by_label("Use folder").click();
-    h.run();
+    let mut h = group_screen_on(&data, &folder);
     // Without a pack the report cannot tell which pack the results are for: it says so, and
     // offers to calibrate them together.
     h.get_by_label("Calibrate several packs together");

@@ -2,7 +2,7 @@
 //! write a note on it in Study after checking an answer, see them again on Results' question
 //! review, and find the note from Home's search.
 
-use certprep::ui::{CertprepApp, Screen};
+use certprep::ui::CertprepApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
@@ -19,17 +19,7 @@ const NOTE: &str = "Note (empty removes it)";
 fn bookmark_and_note_in_study_then_find_them_from_home() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.run();
-    h.get_by_label("Study now: 0 due, 10 new").click();
-    h.run();
-    let (qid, first) = {
-        let Screen::Study(view) = &h.state().screen else {
-            panic!("not on the study screen")
-        };
-        let (item, _) = view.session.current.as_ref().expect("a question");
-        let label = common::option_label(&h, item, &item.option_order[0]);
-        (item.question_id.clone(), label)
-    };
+    let (qid, first) = common::study_first_question(&mut h);
     assert!(
         h.query_by_label("Bookmark").is_none(),
         "not before the answer is checked"

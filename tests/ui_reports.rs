@@ -34,17 +34,7 @@ const DETAILS: &str = "Details (optional): what is wrong, and what would be righ
 fn report_a_problem_on_study_after_checking_an_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.run();
-    h.get_by_label("Study now: 0 due, 10 new").click();
-    h.run();
-    let (qid, first) = {
-        let Screen::Study(view) = &h.state().screen else {
-            panic!("not on the study screen")
-        };
-        let (item, _) = view.session.current.as_ref().expect("a question");
-        let label = common::option_label(&h, item, &item.option_order[0]);
-        (item.question_id.clone(), label)
-    };
+    let (qid, first) = common::study_first_question(&mut h);
     // No report button before the answer is checked.
     assert!(h.query_by_label("Report a problem…").is_none());
     h.get_by_label(&first).click();

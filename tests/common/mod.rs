@@ -143,3 +143,17 @@ pub fn results_with_first_question_open(h: &mut Harness<'_, CertprepApp>) -> Str
     h.run();
     qid
 }
+
+/// Home → "Study now" on the mini bank's ten new questions; the first question's id and the
+/// label of the first option shown.
+pub fn study_first_question(h: &mut Harness<'_, CertprepApp>) -> (String, String) {
+    h.run();
+    h.get_by_label("Study now: 0 due, 10 new").click();
+    h.run();
+    let certprep::ui::Screen::Study(view) = &h.state().screen else {
+        panic!("not on the study screen")
+    };
+    let (item, _) = view.session.current.as_ref().expect("a question");
+    let label = option_label(h, item, &item.option_order[0]);
+    (item.question_id.clone(), label)
+}
