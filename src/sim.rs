@@ -291,9 +291,7 @@ fn uniform(rng: &mut ChaCha8Rng, (lo, hi): (f64, f64)) -> f64 {
     }
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
+use crate::rasch::ability::sigmoid;
 
 use crate::rasch::simulate::normal;
 

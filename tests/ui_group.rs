@@ -1,9 +1,9 @@
 //! The study group screen through egui_kittest: open a pack, sit and submit it, export the
 //! result; load members' results from the group folder and see the table.
 
-use certprep::bank::{Bank, load_bank};
+use certprep::bank::Bank;
 use certprep::exam::{ExamSession, Mode};
-use certprep::group::{ExamPack, MemberResult, PackOptions};
+use certprep::group::{ExamPack, MemberResult};
 use certprep::store::Store;
 use certprep::ui::{CertprepApp, Command, GroupCmd, Screen};
 use egui_kittest::Harness;
@@ -22,24 +22,11 @@ fn harness_with(banks: PathBuf, data: &Path) -> Harness<'static, CertprepApp> {
 }
 
 fn mini() -> Bank {
-    load_bank(&banks_dir().join("mini")).unwrap()
+    common::group::mini()
 }
 
 fn pack(embed: bool) -> ExamPack {
-    ExamPack::build(
-        &mini(),
-        &PackOptions {
-            questions: 6,
-            minutes: 10,
-            seed: 7,
-            embed,
-            title: Some("Spring mock".into()),
-            pass_percent: None,
-            opens: None,
-            closes: None,
-        },
-    )
-    .unwrap()
+    common::group::spring_mock(embed)
 }
 
 fn type_into(h: &mut Harness<'_, CertprepApp>, label: &str, text: &str) {

@@ -15,6 +15,26 @@ fn harness(data: &Path) -> Harness<'static, CertprepApp> {
 
 const NOTE: &str = "Note (empty removes it)";
 
+/// Types `text` into the open note dialog's box.
+fn type_note(h: &mut Harness<'_, CertprepApp>, text: &str) {
+    h.get_by_label(NOTE).focus();
+    h.run();
+    h.get_by_label(NOTE).type_text(text);
+    h.run();
+}
+
+/// The notes and bookmarks kept on the mini bank.
+fn saved_notes(
+    h: &Harness<'_, CertprepApp>,
+) -> std::collections::BTreeMap<String, certprep::store::notes::QuestionNotes> {
+    h.state()
+        .store
+        .as_ref()
+        .expect("the database is open")
+        .question_notes("mini")
+        .expect("notes read")
+}
+
 #[test]
 fn bookmark_and_note_in_study_then_find_them_from_home() {
     let dir = tempfile::tempdir().unwrap();
@@ -35,35 +55,22 @@ fn bookmark_and_note_in_study_then_find_them_from_home() {
     h.get_by_label("Add a note…").click();
     h.run();
     h.get_by_label("Your note on this question");
-    h.get_by_label(NOTE).focus();
-    h.run();
     // Keys typed into the note are text, not study ratings (2 would rate Good).
-    h.get_by_label(NOTE)
-        .type_text("Ask Pat about 2 retention rules");
-    h.run();
+    type_note(&mut h, "Ask Pat about 2 retention rules");
     h.get_by_label_contains("0 done");
     h.get_by_label("Save note").click();
     h.run();
     assert!(h.query_by_label("Save note").is_none(), "the dialog closed");
     h.get_by_label("Your note: Ask Pat about 2 retention rules");
     h.get_by_label("Edit note…");
-    let saved = h
-        .state()
-        .store
-        .as_ref()
-        .unwrap()
-        .question_notes("mini")
-        .unwrap();
+    let saved = saved_notes(&h);
     assert_eq!(saved[&qid].note, "Ask Pat about 2 retention rules");
     assert!(saved[&qid].bookmarked);
 
     // Esc cancels an edit: the note stays as it was.
     h.get_by_label("Edit note…").click();
     h.run();
-    h.get_by_label(NOTE).focus();
-    h.run();
-    h.get_by_label(NOTE).type_text(" and more");
-    h.run();
+    type_note(&mut h, " and more");
     h.key_press(egui::Key::Escape);
     h.run();
     h.get_by_label("Your note: Ask Pat about 2 retention rules");
@@ -101,10 +108,7 @@ fn notes_show_on_results_review_and_removing_them_works() {
     let qid = common::results_with_first_question_open(&mut h);
     h.get_by_label("Add a note…").click();
     h.run();
-    h.get_by_label(NOTE).focus();
-    h.run();
-    h.get_by_label(NOTE).type_text("Reread chapter 4");
-    h.run();
+    type_note(&mut h, "Reread chapter 4");
     h.get_by_label("Save note").click();
     h.run();
     h.get_by_label("Your note: Reread chapter 4");
@@ -121,12 +125,6 @@ fn notes_show_on_results_review_and_removing_them_works() {
     h.run();
     assert!(h.query_by_label("Your note: Reread chapter 4").is_none());
     h.get_by_label("Add a note…");
-    let notes = h
-        .state()
-        .store
-        .as_ref()
-        .unwrap()
-        .question_notes("mini")
-        .unwrap();
+    let notes = saved_notes(&h);
     assert!(!notes.contains_key(&qid));
 }

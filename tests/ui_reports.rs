@@ -2,8 +2,7 @@
 //! Study after checking an answer, on Results' question review, Esc to cancel, the CSV from
 //! Settings, and a study-group member's report reaching the facilitator's group screen.
 
-use certprep::bank::load_bank;
-use certprep::group::{ExamPack, MemberResult, PackOptions};
+use certprep::group::MemberResult;
 use certprep::reports::ReportKind;
 use certprep::store::Store;
 use certprep::ui::{CertprepApp, Screen};
@@ -153,7 +152,7 @@ fn report_on_results_esc_cancels_and_settings_exports_the_csv() {
         .iter()
         .map(String::from)
         .collect();
-    let bank = load_bank(&common::fixture_banks().join("mini")).unwrap();
+    let bank = common::group::mini();
     let q = bank.question(&qid).unwrap();
     assert_eq!(row[0], "mini");
     assert_eq!(row[1], qid);
@@ -185,21 +184,8 @@ fn report_on_results_esc_cancels_and_settings_exports_the_csv() {
 #[test]
 fn a_members_report_travels_in_the_result_to_the_group_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let bank = load_bank(&common::fixture_banks().join("mini")).unwrap();
-    let pack = ExamPack::build(
-        &bank,
-        &PackOptions {
-            questions: 6,
-            minutes: 10,
-            seed: 7,
-            embed: false,
-            title: Some("Spring mock".into()),
-            pass_percent: None,
-            opens: None,
-            closes: None,
-        },
-    )
-    .unwrap();
+    let bank = common::group::mini();
+    let pack = common::group::spring_mock(false);
     let folder = dir.path().join("group");
     std::fs::create_dir_all(&folder).unwrap();
     let pack_file = folder.join(pack.file_name());

@@ -4,11 +4,9 @@
 
 mod common;
 
-use certprep::bank::{Bank, LoadReport, load_bank};
+use certprep::bank::{Bank, LoadReport};
 use certprep::exam::{ExamSession, Mode};
-use certprep::group::{
-    ExamPack, FileError, MemberResult, PackError, PackItem, PackOptions, ResultReport,
-};
+use certprep::group::{ExamPack, FileError, MemberResult, PackError, PackItem, ResultReport};
 use certprep::reports::ReportKind;
 use common::s;
 use std::path::{Path, PathBuf};
@@ -20,24 +18,11 @@ fn banks() -> PathBuf {
 }
 
 fn mini() -> Bank {
-    load_bank(&banks().join("mini")).unwrap()
+    common::group::mini()
 }
 
 fn pack() -> ExamPack {
-    ExamPack::build(
-        &mini(),
-        &PackOptions {
-            questions: 6,
-            minutes: 10,
-            seed: 7,
-            embed: false,
-            title: Some("Spring mock".into()),
-            pass_percent: None,
-            opens: None,
-            closes: None,
-        },
-    )
-    .unwrap()
+    common::group::spring_mock(false)
 }
 
 /// Sit the pack as the app does, right exactly on the items `right(i)` says.

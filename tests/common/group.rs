@@ -12,6 +12,29 @@ pub fn cetl() -> Bank {
     load_bank(&super::repo().join("question-banks/cetl")).expect("the shipped CETL bank loads")
 }
 
+/// The small fixture bank the UI tests sit.
+pub fn mini() -> Bank {
+    load_bank(&super::fixture_banks().join("mini")).expect("the mini bank loads")
+}
+
+/// The mini bank's six-question pack, seed 7, titled "Spring mock", ten minutes.
+pub fn spring_mock(embed: bool) -> ExamPack {
+    ExamPack::build(
+        &mini(),
+        &PackOptions {
+            questions: 6,
+            minutes: 10,
+            seed: 7,
+            embed,
+            title: Some("Spring mock".into()),
+            pass_percent: None,
+            opens: None,
+            closes: None,
+        },
+    )
+    .expect("pack builds")
+}
+
 /// A pack of `questions` drawn from `bank` with `seed`, titled "County mock <seed>".
 pub fn county_mock(bank: &Bank, questions: usize, seed: u64) -> ExamPack {
     ExamPack::build(
