@@ -1,4 +1,5 @@
-//! Parse + validate a generated 10,000-question bank; assemble a 150-question exam from it.
+//! Parse + validate a generated 10,000-question bank; assemble a 150-question exam from it;
+//! index and search it as the Questions screen does.
 use certprep::bank::load_bank;
 use certprep::exam::assemble;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -20,6 +21,19 @@ fn bank_and_exam(c: &mut Criterion) {
             seed += 1;
             black_box(assemble(&bank, 150, seed).len())
         })
+    });
+    // "Find any question": the index is made when the screen opens, the search runs on
+    // every keystroke.
+    c.bench_function("question_search_index_10k", |b| {
+        b.iter(|| black_box(certprep::browse::SearchIndex::new(&bank)))
+    });
+    let index = certprep::browse::SearchIndex::new(&bank);
+    let query = certprep::browse::QuestionQuery {
+        words: "option question".into(),
+        area: None,
+    };
+    c.bench_function("question_search_10k", |b| {
+        b.iter(|| black_box(index.find(&bank, &query).len()))
     });
 }
 

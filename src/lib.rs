@@ -1,5 +1,6 @@
 //! certprep core: everything a window is not needed for.
 pub mod bank;
+pub mod browse;
 pub mod cli;
 pub mod exam;
 pub mod export;

@@ -403,6 +403,20 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             ] {
                 assert_reachable(&mut h, &group, label, false);
             }
+            tap(&mut h, "Questions", false);
+            let questions = at("Questions");
+            assert_reachable(
+                &mut h,
+                &questions,
+                certprep::ui::browse::SEARCH_LABEL,
+                false,
+            );
+            assert_reachable(&mut h, &questions, "Showing ", true);
+            tap(&mut h, &cetl.questions[0].id, true);
+            for label in ["Back to the list", "Your history with this question"] {
+                assert_reachable(&mut h, &questions, label, false);
+            }
+            tap(&mut h, "Back to the list", false);
             tap(&mut h, "Import", false);
             let import = at("Import");
             for label in ["Preview", "Choose a GIFT or CSV file"] {

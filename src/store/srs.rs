@@ -53,6 +53,8 @@ pub struct ReviewLogRow {
     pub state_before: i64,
     pub state_after: i64,
     pub source: String,
+    /// The mock exam a `source = "exam"` answer was given in.
+    pub attempt_id: Option<i64>,
 }
 
 fn pass_mark_key(bank_id: &str) -> String {
@@ -460,55 +462,67 @@ pub struct FitRecord {
     pub improved: bool,
 }
 
+/// The columns [`card_from_row`] reads, in its order.
+const CARD_COLUMNS: &str = "question_id, due, stability, difficulty, elapsed_days, scheduled_days,
+     reps, lapses, state, last_review, reviews, correct, first_correct, step, decay,
+     last_correct, first_at";
+
+fn card_from_row(r: &rusqlite::Row) -> rusqlite::Result<CardRecord> {
+    let due: String = r.get(1)?;
+    let last: String = r.get(9)?;
+    let first: String = r.get(16)?;
+    let last_review = parse_time(&last);
+    Ok(CardRecord {
+        question_id: r.get(0)?,
+        card: Card {
+            due: parse_time(&due),
+            stability: r.get(2)?,
+            difficulty: r.get(3)?,
+            elapsed_days: r.get(4)?,
+            scheduled_days: r.get(5)?,
+            reps: r.get(6)?,
+            lapses: r.get(7)?,
+            state: state_from_code(r.get(8)?),
+            last_review,
+            step: r.get(13)?,
+            decay: r.get(14)?,
+        },
+        reviews: r.get(10)?,
+        correct: r.get(11)?,
+        first_correct: r.get(12)?,
+        last_correct: r.get(15)?,
+        // Written by every review since schema v5 and filled from the log by the upgrade; a
+        // row without one is read as first answered when last.
+        first_at: parse_time_or(&first, last_review),
+    })
+}
+
 impl Store {
     /// Every seen card of a bank, by question id.
     pub fn load_cards(&self, bank_id: &str) -> Result<HashMap<String, CardRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT question_id, due, stability, difficulty, elapsed_days, scheduled_days,
-                        reps, lapses, state, last_review, reviews, correct, first_correct,
-                        step, decay, last_correct, first_at
-                 FROM cards WHERE bank_id = ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([bank_id], |r| {
-                let due: String = r.get(1)?;
-                let last: String = r.get(9)?;
-                let first: String = r.get(16)?;
-                let last_review = parse_time(&last);
-                Ok(CardRecord {
-                    question_id: r.get(0)?,
-                    card: Card {
-                        due: parse_time(&due),
-                        stability: r.get(2)?,
-                        difficulty: r.get(3)?,
-                        elapsed_days: r.get(4)?,
-                        scheduled_days: r.get(5)?,
-                        reps: r.get(6)?,
-                        lapses: r.get(7)?,
-                        state: state_from_code(r.get(8)?),
-                        last_review,
-                        step: r.get(13)?,
-                        decay: r.get(14)?,
-                    },
-                    reviews: r.get(10)?,
-                    correct: r.get(11)?,
-                    first_correct: r.get(12)?,
-                    last_correct: r.get(15)?,
-                    // Written by every review since schema v5 and filled from the log by
-                    // the upgrade; a row without one is read as first answered when last.
-                    first_at: parse_time_or(&first, last_review),
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let c = row.map_err(|e| self.err(e))?;
-            out.insert(c.question_id.clone(), c);
-        }
-        Ok(out)
+        let cards = self.query_all(
+            &format!("SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ?1"),
+            [bank_id],
+            card_from_row,
+        )?;
+        Ok(cards
+            .into_iter()
+            .map(|c| (c.question_id.clone(), c))
+            .collect())
+    }
+
+    /// One question's card; `None` until it is first answered.
+    pub fn load_card(
+        &self,
+        bank_id: &str,
+        question_id: &str,
+    ) -> Result<Option<CardRecord>, StoreError> {
+        let mut cards = self.query_all(
+            &format!("SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ?1 AND question_id = ?2"),
+            [bank_id, question_id],
+            card_from_row,
+        )?;
+        Ok(cards.pop())
     }
 
     /// Durably record one study rating (card and log row in one transaction).
@@ -573,7 +587,7 @@ impl Store {
     ) -> Result<Vec<ReviewLogRow>, StoreError> {
         self.query_all(
             "SELECT question_id, reviewed_at, rating, correct, elapsed_days, scheduled_days,
-                    state_before, state_after, source
+                    state_before, state_after, source, attempt_id
              FROM review_log WHERE bank_id = ?1 AND question_id = ?2 ORDER BY id",
             [bank_id, question_id],
             |r| {
@@ -588,6 +602,7 @@ impl Store {
                     state_before: r.get(6)?,
                     state_after: r.get(7)?,
                     source: r.get(8)?,
+                    attempt_id: r.get(9)?,
                 })
             },
         )

@@ -5,6 +5,7 @@
 //! every database write has one home. This file holds what is shared: the app, the routing,
 //! Home's data and the notice bar's messages.
 
+pub mod browse;
 pub mod dialog;
 mod exam;
 mod group;
@@ -36,6 +37,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+pub use browse::{BrowseCmd, BrowseView};
 pub use exam::{ExamCmd, ExamView};
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
@@ -77,6 +79,8 @@ pub enum Command {
     Group(GroupCmd),
     /// Import a GIFT or CSV file as a new bank.
     Import(ImportCmd),
+    /// Questions: find any question, open its history.
+    Browse(BrowseCmd),
     /// Sync through a folder (Settings).
     Sync(SyncCmd),
     /// Dashboard: show this bank.
@@ -122,6 +126,8 @@ pub enum Screen {
     Group,
     /// Import a GIFT or CSV file: the preview, then the write.
     Import,
+    /// Find any question and open its history.
+    Browse(Box<BrowseView>),
 }
 
 /// What Home shows, read from the database when Home is entered (not every frame).
@@ -483,6 +489,14 @@ impl CertprepApp {
                     out,
                 )
             }
+            Screen::Browse(view) => {
+                widgets::nav_bar(ui, widgets::NavTarget::Questions, out);
+                let now = chrono::Utc::now()
+                    + chrono::Duration::from_std(self.time_shift)
+                        .unwrap_or(chrono::Duration::zero());
+                browse::show(ui, &self.banks, view, now, out);
+                widgets::note_focus(ui, "browse");
+            }
         }
     }
 
@@ -509,6 +523,7 @@ impl CertprepApp {
             Command::ShowResults(id) => self.show_results(id),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
+            Command::Browse(c) => self.run_browse(c),
             Command::Sync(c) => self.run_sync(c),
             Command::ReloadBanks => {
                 self.banks = load_banks(&self.banks_dir);

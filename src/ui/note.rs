@@ -171,7 +171,7 @@ pub fn search<'a>(
     notes: &BTreeMap<String, QuestionNotes>,
     query: &str,
 ) -> Vec<(&'a crate::bank::Question, QuestionNotes)> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let words = crate::browse::query_words(query);
     bank.questions
         .iter()
         .filter_map(|q| {
@@ -182,10 +182,7 @@ pub fn search<'a>(
                 .collect::<Vec<_>>()
                 .join("\n")
                 .to_lowercase();
-            words
-                .iter()
-                .all(|w| haystack.contains(w.as_str()))
-                .then(|| (q, n.clone()))
+            crate::browse::contains_all(&haystack, &words).then(|| (q, n.clone()))
         })
         .collect()
 }

@@ -300,6 +300,7 @@ pub enum NavTarget {
     Settings,
     Group,
     Import,
+    Questions,
 }
 
 /// The bar across the top of the screens that are not an exam in progress.
@@ -315,6 +316,11 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
                     NavTarget::Group,
                     "Study group",
                     Command::Group(super::GroupCmd::Open),
+                ),
+                (
+                    NavTarget::Questions,
+                    "Questions",
+                    Command::Browse(super::BrowseCmd::Open { bank_id: None }),
                 ),
                 (
                     NavTarget::Import,
