@@ -166,6 +166,12 @@ fn a_mock_exam_answer_links_to_that_exams_results() {
         .click();
     h.run();
     h.get_by_label_contains("Answered 1 time, 0 right.");
+    // Not "recall 99%" right after a wrong answer.
+    h.get_by_label_contains("Your last answer was wrong. Next review: ");
+    assert!(
+        h.query_by_label_contains("Chance you recall it now")
+            .is_none()
+    );
     h.get_by_label("Wrong");
     h.get_by_label("Mock exam").click();
     h.run();

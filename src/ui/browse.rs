@@ -42,6 +42,8 @@ pub struct BrowseView {
     cards: HashMap<String, CardRecord>,
     notes: BTreeMap<String, QuestionNotes>,
     shown: Option<(String, QuestionHistory)>,
+    /// Put the keyboard focus in the search box on the next frame.
+    focus_search: bool,
 }
 
 /// Label of the search box (the UI tests find it by this).
@@ -90,7 +92,9 @@ fn list_page(
             "words in a stem, an option, an explanation or a tag",
             360.0,
         );
-        if !ui.memory(|m| m.has_focus(field.id)) && ui.memory(|m| m.focused().is_none()) {
+        // Typing starts the search as soon as the screen opens, and again after a
+        // question's page, wherever the focus was (the nav bar's button, say).
+        if std::mem::take(&mut view.focus_search) {
             field.request_focus();
         }
     });
@@ -255,16 +259,19 @@ fn history_section(
             day(s.first_seen),
             day(s.last_seen),
         ));
+        let last_right = history.card.as_ref().is_some_and(|c| c.last_correct);
         if let (Some(recall), Some(due)) = (s.recall_now, s.next_due) {
-            ui.label(format!(
-                "Chance you recall it now: {}. Next review: {}.",
-                crate::text::percent(recall),
-                if due <= now {
-                    "due now".to_string()
-                } else {
-                    due.format("%Y-%m-%d").to_string()
-                }
-            ));
+            // Right after a wrong answer FSRS's recall is near 1 (the answer was just
+            // shown): saying 99% there would read as "you know it".
+            let recall = if last_right {
+                format!(
+                    "Chance you recall it now: {}.",
+                    crate::text::percent(recall)
+                )
+            } else {
+                "Your last answer was wrong.".to_string()
+            };
+            ui.label(format!("{recall} Next review: {}.", when_due(due, now)));
         }
         answers_grid(ui, &history.answers, out);
     }
@@ -328,6 +335,17 @@ fn rating_name(rating: i64) -> &'static str {
     }
 }
 
+/// "due now", a time today or tomorrow (learning steps are minutes apart), else the date.
+fn when_due(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if due <= now {
+        "due now".into()
+    } else if due - now < chrono::Duration::hours(36) {
+        due.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        due.format("%Y-%m-%d").to_string()
+    }
+}
+
 fn day(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "never".into(), |t| t.format("%Y-%m-%d").to_string())
 }
@@ -340,6 +358,7 @@ impl CertprepApp {
             BrowseCmd::BackToList => {
                 if let Screen::Browse(view) = &mut self.screen {
                     view.shown = None;
+                    view.focus_search = true;
                     // Notes or bookmarks may have changed on another screen meanwhile.
                     if let Ok(store) = &self.store {
                         view.notes = store.question_notes(&view.bank_id).unwrap_or_default();
@@ -376,6 +395,7 @@ impl CertprepApp {
             cards,
             notes,
             shown: None,
+            focus_search: true,
         };
         self.screen = Screen::Browse(Box::new(view));
     }
