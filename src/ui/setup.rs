@@ -21,13 +21,21 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetupCmd {
     /// Show the builder with a bank's defaults (the first bank's when none is named).
-    Open { bank_id: Option<String> },
+    Open {
+        bank_id: Option<String>,
+    },
     /// The bank's mock exam as the form says: every area by the blueprint, no filter.
     Start(SetupForm),
     /// A session of chosen areas and questions (the builder's Start, or a preset's).
     StartCustom(CustomSession),
-    SavePreset { bank_id: String, preset: Preset },
-    DeletePreset { bank_id: String, name: String },
+    SavePreset {
+        bank_id: String,
+        preset: Preset,
+    },
+    DeletePreset {
+        bank_id: String,
+        name: String,
+    },
 }
 
 impl From<SetupCmd> for Command {
@@ -302,14 +310,11 @@ fn area_choice(ui: &mut Ui, bank: &Bank, b: &mut SessionBuilder) {
             let ids: Vec<&str> = members.iter().map(|&i| domains[i].id.as_str()).collect();
             let chosen = ids.iter().filter(|id| b.areas.contains(**id)).count();
             let mut all = chosen == ids.len();
-            let count: usize = ids
-                .iter()
-                .map(|id| b.counts.in_area(b.filter, id))
-                .sum();
+            let count: usize = ids.iter().map(|id| b.counts.in_area(b.filter, id)).sum();
             let text = format!("{category} ({count})");
-            let r = ui.add(egui::Checkbox::new(&mut all, text).indeterminate(
-                chosen > 0 && chosen < ids.len(),
-            ));
+            let r = ui.add(
+                egui::Checkbox::new(&mut all, text).indeterminate(chosen > 0 && chosen < ids.len()),
+            );
             if r.changed() {
                 for id in ids {
                     set_chosen(&mut b.areas, id, all);
@@ -533,7 +538,11 @@ impl CertprepApp {
                     .as_ref()
                     .map_err(|e| e.to_string())
                     .and_then(|s| s.save_preset(&bank_id, &preset).map_err(|e| e.to_string()));
-                self.after_preset_change(&bank_id, saved, format!("Saved preset \"{}\".", preset.name.trim()));
+                self.after_preset_change(
+                    &bank_id,
+                    saved,
+                    format!("Saved preset \"{}\".", preset.name.trim()),
+                );
             }
             SetupCmd::DeletePreset { bank_id, name } => {
                 let deleted = self
@@ -603,8 +612,16 @@ impl CertprepApp {
             notes.push(format!(
                 "{} could not be read (saved by a later certprep?) and {} kept as {}: {}.",
                 crate::text::count(list.unreadable.len(), "preset", "presets"),
-                if list.unreadable.len() == 1 { "is" } else { "are" },
-                if list.unreadable.len() == 1 { "it is" } else { "they are" },
+                if list.unreadable.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                if list.unreadable.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
                 list.unreadable.join(", ")
             ));
         }
@@ -721,7 +738,11 @@ impl CertprepApp {
     }
 
     /// What the filters read of the bank's history (three queries).
-    fn history(&self, bank_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<History, String> {
+    fn history(
+        &self,
+        bank_id: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<History, String> {
         match &self.store {
             Ok(store) => History::load(store, bank_id, now).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
