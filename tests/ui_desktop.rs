@@ -377,7 +377,7 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             }
             for label in [
                 "Weakest first (",
-                "Leadership and Vision (",
+                "Managing Technology and Support Resources (",
                 "Data Management (",
             ] {
                 assert_reachable(&mut h, &setup, label, true);
