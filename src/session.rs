@@ -327,13 +327,18 @@ pub fn draw(bank: &Bank, plan: &SessionPlan, history: &History, seed: u64) -> Dr
     }
 }
 
-fn rank_weakest_first(questions: &mut [&Question], history: &History) {
-    questions.sort_by(|a, b| {
-        let (ka, kb) = (history.weakness(&a.id), history.weakness(&b.id));
+fn rank_weakest_first(questions: &mut Vec<&Question>, history: &History) {
+    // Each question's recall is worked out once, not at every comparison.
+    let mut keyed: Vec<((bool, f64), &Question)> = questions
+        .iter()
+        .map(|&q| (history.weakness(&q.id), q))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
         ka.0.cmp(&kb.0)
             .then(ka.1.total_cmp(&kb.1))
             .then_with(|| a.id.cmp(&b.id))
     });
+    *questions = keyed.into_iter().map(|(_, q)| q).collect();
 }
 
 /// What to tell the learner about areas that ran short: one sentence, or none.
