@@ -477,12 +477,11 @@ pub fn describe(bank: &Bank, plan: &SessionPlan, timing: Timing) -> String {
         Timing::Timed { minutes } => format!("timed {minutes} min"),
         Timing::Tutor => "tutor".to_string(),
     };
-    format!(
-        "{} {}, {}, {timing}",
-        plan.questions,
-        plan.filter.short(),
-        areas_name(bank, &plan.areas)
-    )
+    let what = match plan.filter {
+        QuestionFilter::All => crate::text::count(plan.questions, "question", "questions"),
+        f => format!("{} {}", plan.questions, f.short()),
+    };
+    format!("{what}, {}, {timing}", areas_name(bank, &plan.areas))
 }
 
 fn areas_name(bank: &Bank, areas: &BTreeSet<String>) -> String {

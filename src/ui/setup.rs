@@ -194,7 +194,7 @@ pub fn show(ui: &mut Ui, banks: &LoadReport, b: &mut SessionBuilder, out: &mut V
             ui.add_space(8.0);
             filter_choice(ui, b);
             ui.add_space(8.0);
-            length_and_timing(ui, b);
+            length_and_timing(ui, bank.questions.len(), b);
             ui.add_space(10.0);
             blueprint_table(ui, bank, b);
             ui.add_space(10.0);
@@ -345,17 +345,22 @@ fn set_chosen(areas: &mut BTreeSet<String>, id: &str, on: bool) {
 /// The filters, each with its count in the chosen areas.
 fn filter_choice(ui: &mut Ui, b: &mut SessionBuilder) {
     ui.label(RichText::new("Which questions").strong());
-    ui.horizontal_wrapped(|ui| {
-        for f in QuestionFilter::EVERY {
-            let n = b.counts.in_areas(f, &b.areas);
-            ui.radio_value(&mut b.filter, f, format!("{} ({n})", f.label()))
-                .on_hover_text(f.explanation());
-        }
-    });
+    // One per line with what it takes: a row of seven would run off a narrow window.
+    egui::Grid::new("setup-filters")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for f in QuestionFilter::EVERY {
+                let n = b.counts.in_areas(f, &b.areas);
+                ui.radio_value(&mut b.filter, f, format!("{} ({n})", f.label()));
+                ui.label(RichText::new(f.explanation()).weak());
+                ui.end_row();
+            }
+        });
 }
 
 /// How many, and timed or tutor.
-fn length_and_timing(ui: &mut Ui, b: &mut SessionBuilder) {
+fn length_and_timing(ui: &mut Ui, bank_size: usize, b: &mut SessionBuilder) {
     let matching = b.matching();
     egui::Grid::new("setup")
         .num_columns(2)
@@ -378,7 +383,10 @@ fn length_and_timing(ui: &mut Ui, b: &mut SessionBuilder) {
 
             let label = ui.label("Questions");
             ui.horizontal_wrapped(|ui| {
-                ui.add(egui::DragValue::new(&mut b.form.questions).range(1..=matching.max(1)))
+                // Bounded by the bank, not by what matches now: choosing no area on the way
+                // to another must not shrink the length the learner typed. A draw takes what
+                // matches, and the table below says when that is fewer.
+                ui.add(egui::DragValue::new(&mut b.form.questions).range(1..=bank_size.max(1)))
                     .labelled_by(label.id);
                 ui.label(
                     RichText::new(format!(
