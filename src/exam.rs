@@ -148,33 +148,82 @@ pub fn largest_remainder(fractions: &[f64], total: usize) -> Vec<usize> {
 /// scenario are placed next to each other, and options are shuffled per exam (True/False
 /// keeps its natural order).
 pub fn assemble(bank: &Bank, count: usize, seed: u64) -> Vec<ExamItem> {
+    let pools: Vec<AreaPool> = bank
+        .manifest
+        .domains
+        .iter()
+        .map(|d| AreaPool {
+            domain: d.id.clone(),
+            weight: d.weight,
+            questions: bank.questions_in(&d.id).collect(),
+        })
+        .collect();
+    assemble_from(&pools, count, seed, PoolOrder::Random).1
+}
+
+/// The questions one skill area may give an exam (the session builder narrows them by
+/// filter; a whole bank's exam takes all of them), with the area's blueprint weight.
+#[derive(Debug, Clone)]
+pub struct AreaPool<'b> {
+    pub domain: String,
+    pub weight: f64,
+    /// In bank order, or in order of preference with [`PoolOrder::Ranked`].
+    pub questions: Vec<&'b Question>,
+}
+
+/// How an area's quota is taken from its pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolOrder {
+    /// At random, whole scenario groups first (a mock exam).
+    Random,
+    /// The first questions of the pool ("weakest first").
+    Ranked,
+}
+
+/// [`assemble`] over chosen pools: `count` questions split by the pools' weights
+/// ([`Blueprint::allocate`]: an area with too few questions gives what it has and the others
+/// make up the difference by weight), then ordered in scenario blocks with shuffled options.
+/// Returns the split with the exam.
+pub fn assemble_from(
+    pools: &[AreaPool],
+    count: usize,
+    seed: u64,
+    order: PoolOrder,
+) -> (Blueprint, Vec<ExamItem>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let blueprint = Blueprint::for_bank(bank, count);
+    let sizes: Vec<(String, f64, usize)> = pools
+        .iter()
+        .map(|p| (p.domain.clone(), p.weight, p.questions.len()))
+        .collect();
+    let blueprint = Blueprint::allocate(&sizes, count);
     let mut chosen: Vec<&Question> = Vec::with_capacity(blueprint.total());
-    for (domain, quota) in &blueprint.counts {
-        chosen.extend(pick_from_domain(bank, domain, *quota, &mut rng));
+    for (pool, (_, quota)) in pools.iter().zip(&blueprint.counts) {
+        match order {
+            PoolOrder::Random => chosen.extend(pick_from_pool(&pool.questions, *quota, &mut rng)),
+            PoolOrder::Ranked => chosen.extend(pool.questions.iter().take(*quota)),
+        }
     }
-    order_into_blocks(chosen, &mut rng)
+    let items = order_into_blocks(chosen, &mut rng)
         .into_iter()
         .map(|q| ExamItem {
             question_id: q.id.clone(),
             option_order: option_order(q, &mut rng),
         })
-        .collect()
+        .collect();
+    (blueprint, items)
 }
 
-/// Choose `quota` questions of one domain, preferring whole scenario groups so a passage
+/// Choose `quota` questions of one pool, preferring whole scenario groups so a passage
 /// is read once for several questions; a group is only split when it alone overfills the
 /// quota.
-fn pick_from_domain<'b>(
-    bank: &'b Bank,
-    domain: &str,
+fn pick_from_pool<'b>(
+    pool: &[&'b Question],
     quota: usize,
     rng: &mut ChaCha8Rng,
 ) -> Vec<&'b Question> {
     let mut units: Vec<Vec<&Question>> = Vec::new();
     let mut by_scenario: BTreeMap<&str, usize> = BTreeMap::new();
-    for q in bank.questions_in(domain) {
+    for &q in pool {
         match q.scenario.as_deref() {
             Some(s) => {
                 let idx = *by_scenario.entry(s).or_insert_with(|| {

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod prefs;
 pub mod rasch;
 pub mod reports;
+pub mod session;
 pub mod sim;
 pub mod srs;
 pub mod stats;

@@ -697,6 +697,50 @@ fn notes_and_bookmarks_travel_and_the_later_edit_wins_on_both() {
     assert_same(&a, &b);
 }
 
+/// A session-builder preset saved on one computer is listed on the other; a later change and
+/// a deletion win on both, and a first link written again does not bring it back.
+#[test]
+fn builder_presets_travel_and_a_deletion_wins_on_both() {
+    use certprep::session::{Preset, QuestionFilter, Timing};
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    let preset = Preset {
+        name: "Missed, tutor".into(),
+        areas: vec![bank.manifest.domains[0].id.clone()],
+        filter: QuestionFilter::Missed,
+        questions: 12,
+        timing: Timing::Tutor,
+    };
+    a.store.save_preset(bank.id(), &preset).unwrap();
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_eq!(
+        b.store.presets(bank.id()).unwrap().presets,
+        vec![preset.clone()]
+    );
+    let longer = Preset {
+        questions: 20,
+        ..preset.clone()
+    };
+    b.store.save_preset(bank.id(), &longer).unwrap();
+    b.pass(folder.path());
+    a.pass(folder.path());
+    assert_eq!(a.store.presets(bank.id()).unwrap().presets, vec![longer]);
+    a.store.delete_preset(bank.id(), "Missed, tutor").unwrap();
+    a.pass(folder.path());
+    b.pass(folder.path());
+    for c in [&a, &b] {
+        assert!(c.store.presets(bank.id()).unwrap().presets.is_empty());
+    }
+    assert_same(&a, &b);
+    a.link(folder.path(), "A");
+    b.pass(folder.path());
+    assert!(b.store.presets(bank.id()).unwrap().presets.is_empty());
+}
+
 #[test]
 fn a_question_report_made_on_one_computer_appears_on_the_other_and_so_does_its_deletion() {
     use certprep::reports::ReportKind;

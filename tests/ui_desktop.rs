@@ -302,6 +302,7 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             for label in [
                 "Practice CETL-style practice bank",
                 "Practice School IT technician fundamentals",
+                "Mock exam CETL-style practice bank",
                 "Resume exam",
                 "Discard…",
                 "Save plan",
@@ -363,8 +364,23 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
 
             tap(&mut h, "Practice CETL-style practice bank", false);
             let setup = at("Setup");
-            for label in ["Start exam", "Back", "Question bank"] {
+            for label in [
+                "Start exam",
+                "Back",
+                "Question bank",
+                "All areas",
+                "No area",
+                "Questions",
+                "Save as preset",
+            ] {
                 assert_reachable(&mut h, &setup, label, false);
+            }
+            for label in [
+                "Weakest first (",
+                "Managing Technology and Support Resources (",
+                "Data Management (",
+            ] {
+                assert_reachable(&mut h, &setup, label, true);
             }
             tap(&mut h, "Back", false);
 

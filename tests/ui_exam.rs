@@ -152,7 +152,7 @@ fn study_mode_shows_feedback_after_checking() {
     h.run();
     h.get_by_label("Practice Mini test bank").click();
     h.run();
-    h.get_by_label("Study (instant feedback)").click();
+    h.get_by_label("Tutor (feedback after each answer)").click();
     h.run();
     h.get_by_label("Start study session").click();
     h.run();
@@ -283,16 +283,16 @@ fn setup_shows_the_questions_each_area_gets_and_the_pace() {
     h.get_by_label("6 questions in 10 minutes: about 1 min 40 s a question.");
 
     // A longer exam takes everything the bank has and the pace follows.
-    let Screen::Setup(form) = &mut h.state_mut().screen else {
+    let Screen::Setup(builder) = &mut h.state_mut().screen else {
         panic!("not on the setup screen")
     };
-    form.questions = 10;
+    builder.form.questions = 10;
     h.run();
     h.get_by_label("10 questions in 10 minutes: about 1 min a question.");
     assert_eq!(h.query_all_by_label("5").count(), 1, "Planning gets all 5");
 
-    // Study mode has no clock, so no pace.
-    h.get_by_label("Study (instant feedback)").click();
+    // Tutor mode (the exam screen's study mode) has no clock, so no pace.
+    h.get_by_label("Tutor (feedback after each answer)").click();
     h.run();
     assert!(h.query_by_label_contains("a question.").is_none());
 }
@@ -589,10 +589,10 @@ fn setup_says_one_minute_not_one_minutes() {
     h.run();
     h.get_by_label("Practice Mini test bank").click();
     h.run();
-    let Screen::Setup(form) = &mut h.state_mut().screen else {
+    let Screen::Setup(builder) = &mut h.state_mut().screen else {
         panic!("not on the setup screen")
     };
-    form.minutes = 1;
+    builder.form.minutes = 1;
     h.run();
     h.get_by_label("6 questions in 1 minute: about 10 s a question.");
     // Escape goes back to Home.

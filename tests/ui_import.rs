@@ -126,7 +126,7 @@ fn gift_preview_shows_counts_and_skipped_lines_then_import_writes_a_bank_that_lo
     // And it can be practised at once.
     h.get_by_label("Practise with it").click();
     h.run();
-    assert!(matches!(&h.state().screen, Screen::Setup(f) if f.bank_id == "spring-quiz"));
+    assert!(matches!(&h.state().screen, Screen::Setup(b) if b.form.bank_id == "spring-quiz"));
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod notes;
 pub mod replace;
 pub mod reports;
 mod schema;
+pub mod sessions;
 pub mod srs;
 pub mod sync;
 

@@ -26,6 +26,7 @@ pub fn synced_setting(key: &str) -> bool {
         || key.starts_with(keys::PASS_MARK)
         || key.starts_with(keys::NOTE)
         || key.starts_with(keys::BOOKMARK)
+        || key.starts_with(keys::PRESET)
 }
 
 /// Local-only settings keys.

@@ -294,6 +294,8 @@ pub mod keys {
     pub const NOTE: &str = "note:";
     /// A bookmarked question: `setting/bookmark:<bank>/<question>` ("1", or empty: removed).
     pub const BOOKMARK: &str = "bookmark:";
+    /// A session-builder preset: `setting/preset:<bank>/<name>` (JSON, or empty: deleted).
+    pub const PRESET: &str = "preset:";
 }
 
 #[cfg(test)]

@@ -70,6 +70,8 @@ pub(super) struct AttemptSpec {
     pub pack_id: Option<String>,
     /// The pack's title, for a pack; `None` uses the bank's.
     pub title: Option<String>,
+    /// Record readiness's prediction for it (a mock exam or a pack, not a filtered session).
+    pub predict: bool,
 }
 
 pub const KEY_HELP: &str = "Keys: 1–8 or A–H choose an option (F always flags, so use 6 for option F) · \
@@ -695,6 +697,7 @@ impl CertprepApp {
             }
         };
         if attempt.mode == Mode::Exam
+            && attempt.predict
             && let Err(e) = record_prediction(store, bank, id)
         {
             self.notice = Some(error_notice(format!("Readiness was not recorded: {e}")));

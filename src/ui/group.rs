@@ -868,6 +868,7 @@ impl CertprepApp {
             items: pack.exam_items(),
             pack_id: Some(pack_id.clone()),
             title: Some(pack.title.clone()),
+            predict: true,
         };
         let bank_id = bank.id().to_string();
         if let Some(id) = self.begin_attempt(&bank_id, attempt) {

@@ -254,6 +254,13 @@ fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Com
                     .into(),
                 );
             }
+            // The mock exam stays one click away: the whole bank by the blueprint, timed.
+            let mock = ui.add_enabled(can_start, egui::Button::new("Mock exam"));
+            super::widgets::name_button(&mock, &format!("Mock exam {}", bank.manifest.title));
+            if mock.clicked() {
+                let form = super::SetupForm::for_bank(banks, Some(bank.id()));
+                out.push(SetupCmd::Start(form).into());
+            }
             ui.vertical(|ui| {
                 ui.label(RichText::new(&bank.manifest.title).strong());
                 ui.label(

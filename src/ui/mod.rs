@@ -43,7 +43,7 @@ pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
 pub use results::ResultsView;
 pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
-pub use setup::{SetupCmd, SetupForm};
+pub use setup::{CustomSession, SessionBuilder, SetupCmd, SetupForm};
 pub use study::{StudyCmd, StudyView};
 pub use sync::SyncCmd;
 
@@ -119,7 +119,7 @@ pub enum Screen {
     Home,
     Study(Box<StudyView>),
     Settings(Vec<BackupInfo>),
-    Setup(SetupForm),
+    Setup(Box<SessionBuilder>),
     Exam(Box<ExamView>),
     Results(Box<ResultsView>),
     /// Study group: open a pack, the group report.
@@ -463,7 +463,7 @@ impl CertprepApp {
                     out,
                 )
             }
-            Screen::Setup(form) => setup::show(ui, &self.banks, form, out),
+            Screen::Setup(builder) => setup::show(ui, &self.banks, builder, out),
             Screen::Exam(view) => {
                 if let Some(bank) = self.banks.bank(&view.session.bank_id) {
                     exam::show(ui, bank, view, Instant::now() + self.time_shift, out);
