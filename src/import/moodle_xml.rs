@@ -413,10 +413,12 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
             }
         }
     }
-    // What is left over must be the zero bits of a final, padded group.
-    if padding > 2 || bits >= 6 || acc != 0 || (bits > 0 && padding == 0 && bits != 2 && bits != 4)
-    {
-        return Err("it stops part-way through a character group".into());
+    // Groups of four symbols; what is left over must be the zero bits of a final group
+    // padded with one `=` (2 bits left) or two (4 bits left).
+    let symbols = out.len() * 8 / 6 + usize::from(bits > 0) + padding;
+    let padded_right = matches!((padding, bits), (0, 0) | (1, 2) | (2, 4));
+    if symbols % 4 != 0 || !padded_right || acc != 0 {
+        return Err("it stops part-way through a group of four characters".into());
     }
     Ok(out)
 }
