@@ -221,7 +221,8 @@ fn embedded_images_are_kept_under_safe_names_and_written_to_images() {
     let i = import("images.xml");
     let mut names: Vec<&str> = i.images.iter().map(|im| im.name.as_str()).collect();
     names.sort();
-    // The skipped question's image is not kept; "../../evil.png" loses its path.
+    // The skipped question's image and one no text shows are not kept; "../../evil.png"
+    // loses its path.
     assert_eq!(names, ["evil.png", "net-map.png", "star.png"]);
     assert!(
         i.images
@@ -594,4 +595,22 @@ fn cli_export_moodle_xml_and_import_it_back() {
     for q in &original.questions {
         assert_eq!(back.question(&q.id), Some(q));
     }
+}
+
+#[test]
+fn cli_lint_checks_a_moodle_xml_file_as_it_would_be_imported() {
+    let file = repo().join("tests/data/moodle_xml/multichoice.xml");
+    let o = certprep(&["lint", s(&file)]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("(as imported: 3 questions)"), "{stdout}");
+    assert!(
+        stderr.contains(":110: skipped: 2 answers with fraction 100"),
+        "{stderr}"
+    );
+    let bomb = repo().join("tests/data/moodle_xml/entity_bomb.xml");
+    let o = certprep(&["lint", s(&bomb)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("never reads DTDs"));
 }

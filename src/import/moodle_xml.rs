@@ -149,14 +149,14 @@ impl Lines<'_> {
     fn at(&mut self, offset: u64) -> usize {
         let offset = (offset as usize).min(self.text.len());
         if offset > self.pos {
-            self.line += memchr_count(&self.text[self.pos..offset]);
+            self.line += newlines(&self.text[self.pos..offset]);
             self.pos = offset;
         }
         self.line
     }
 }
 
-fn memchr_count(bytes: &[u8]) -> usize {
+fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
@@ -233,8 +233,7 @@ fn read_items(xml: &str, mut each: impl FnMut(Item)) -> Result<(), MoodleXmlErro
         match event {
             Event::Decl(_) | Event::PI(_) => {}
             Event::DocType(_) => return Err(MoodleXmlError::Doctype { line }),
-            Event::Start(e) | Event::Empty(e) if root_done => {
-                let _ = e;
+            Event::Start(_) | Event::Empty(_) if root_done => {
                 return Err(MoodleXmlError::AfterRoot { line });
             }
             Event::Start(e) => {
@@ -529,13 +528,17 @@ impl ImageStore {
     }
 }
 
+/// A question's images: the name its texts use → the stored name, and the stored names its
+/// texts refer to (only those are written).
+#[derive(Default)]
+struct QuestionImages {
+    by_name: HashMap<String, String>,
+    referenced: std::collections::HashSet<String>,
+}
+
 /// Every `<file>` of a question (in its text, answers and feedback), keyed by the name the
 /// texts use, mapped to the stored name; files left out become notes.
-fn question_images(
-    q: &Element,
-    store: &mut ImageStore,
-    notes: &mut Vec<String>,
-) -> HashMap<String, String> {
+fn question_images(q: &Element, store: &mut ImageStore, notes: &mut Vec<String>) -> QuestionImages {
     let mut map = HashMap::new();
     let mut visit = |file: &Element, map: &mut HashMap<String, String>| {
         let name = file.attr("name").unwrap_or("").to_string();
@@ -560,16 +563,15 @@ fn question_images(
             }
         }
     }
-    map
+    QuestionImages {
+        by_name: map,
+        referenced: Default::default(),
+    }
 }
 
 /// `@@PLUGINFILE@@/x.png` → `images/x.png` for every image the question kept; a reference to
 /// an image the file does not hold is noted and left as it is.
-fn rewrite_references(
-    text: &str,
-    images: &HashMap<String, String>,
-    notes: &mut Vec<String>,
-) -> String {
+fn rewrite_references(text: &str, images: &mut QuestionImages, notes: &mut Vec<String>) -> String {
     if !text.contains(PLUGINFILE) {
         return text.to_string();
     }
@@ -585,11 +587,16 @@ fn rewrite_references(
             .unwrap_or(after.len());
         let written = &after[..end];
         let name = percent_decode(written);
-        match images.get(&name).or_else(|| images.get(written)) {
+        match images
+            .by_name
+            .get(&name)
+            .or_else(|| images.by_name.get(written))
+        {
             Some(stored) => {
                 out.push_str(IMAGES_DIR);
                 out.push('/');
                 out.push_str(stored);
+                images.referenced.insert(stored.clone());
             }
             None => {
                 let note = format!(
@@ -641,7 +648,7 @@ fn converted(format: Format, text: String) -> String {
 fn field_text(
     field: &Element,
     default: Format,
-    images: &HashMap<String, String>,
+    images: &mut QuestionImages,
     notes: &mut Vec<String>,
 ) -> (String, Format) {
     let format = format_of(field.attr("format"), default);
@@ -728,7 +735,7 @@ struct Answer {
 fn answers(
     q: &Element,
     default: Format,
-    images: &HashMap<String, String>,
+    images: &mut QuestionImages,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Answer>, String> {
     let mut out = Vec::new();
@@ -751,7 +758,7 @@ fn answers(
 fn parse_question(
     q: &Element,
     kind: &str,
-    images: &HashMap<String, String>,
+    images: &mut QuestionImages,
     mut notes: Vec<String>,
 ) -> Result<Parsed, String> {
     let title = q.text_of("name").map(|t| t.trim().to_string());
@@ -979,8 +986,8 @@ pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> 
         }
         ordinal += 1;
         let mut image_notes = Vec::new();
-        let images = question_images(&q, &mut store, &mut image_notes);
-        let parsed = match parse_question(&q, &kind, &images, image_notes) {
+        let mut images = question_images(&q, &mut store, &mut image_notes);
+        let parsed = match parse_question(&q, &kind, &mut images, image_notes) {
             Ok(p) => p,
             Err(reason) => {
                 skipped.push(Skipped { line, reason });
@@ -1022,7 +1029,7 @@ pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> 
         );
         lines.insert(question.id.clone(), line);
         questions.push(question);
-        kept_images.extend(images.into_values());
+        kept_images.extend(images.referenced);
     })?;
 
     let mut import = assemble(
@@ -1037,7 +1044,7 @@ pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> 
             lines,
         },
     );
-    // Only the images of questions that were kept are written.
+    // Only the images that kept questions show are written.
     import.images = store
         .images
         .into_iter()
@@ -1277,13 +1284,22 @@ mod tests {
 
     #[test]
     fn references_are_rewritten() {
-        let mut images = HashMap::new();
-        images.insert("my pic.png".to_string(), "my-pic.png".to_string());
+        let mut images = QuestionImages::default();
+        images
+            .by_name
+            .insert("my pic.png".to_string(), "my-pic.png".to_string());
+        images
+            .by_name
+            .insert("unused.png".to_string(), "unused.png".to_string());
         let mut notes = Vec::new();
         let text = rewrite_references(
             "<img src=\"@@PLUGINFILE@@/my%20pic.png\"> <img src=\"@@PLUGINFILE@@/gone.png\">",
-            &images,
+            &mut images,
             &mut notes,
+        );
+        assert_eq!(
+            images.referenced.into_iter().collect::<Vec<_>>(),
+            ["my-pic.png"]
         );
         assert_eq!(
             text,
