@@ -930,71 +930,74 @@ fn hints_of(
     (question, domain)
 }
 
-/// Parse a Moodle XML file into a bank. `Err` only when the file is not Moodle XML or is
-/// broken (nothing imported then); a question that cannot be imported is listed in
-/// `skipped` with its line and the reason, and the rest of the file is read as usual.
-pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> {
-    let mut areas = Areas::default();
-    let mut current_area: Option<String> = None;
-    let mut bank_hint = BankHint::default();
-    let mut scenarios: BTreeMap<String, Scenario> = BTreeMap::new();
-    let mut ids = UniqueIds::default();
-    let mut store = ImageStore::default();
-    let mut questions: Vec<Question> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut notes = Vec::new();
-    let mut lines = HashMap::new();
-    let mut ordinal = 0usize;
-    let mut kept_images = std::collections::HashSet::new();
+/// What the importer has read so far.
+#[derive(Default)]
+struct Importer {
+    areas: Areas,
+    /// The area of the last category; questions before any go into "General".
+    current_area: Option<String>,
+    bank_hint: BankHint,
+    scenarios: BTreeMap<String, Scenario>,
+    ids: UniqueIds,
+    store: ImageStore,
+    /// Stored names of the images kept questions show: only those are written.
+    shown_images: std::collections::HashSet<String>,
+    /// Questions of a supported type seen, for `q001`-style ids.
+    ordinal: usize,
+    questions: Vec<Question>,
+    skipped: Vec<Skipped>,
+    notes: Vec<Skipped>,
+    lines: HashMap<String, usize>,
+}
 
-    read_items(xml, |item| {
+impl Importer {
+    fn item(&mut self, item: Item) {
         let q = match item {
             Item::QuizComment(c) => {
                 if let Some((BANK_HINT, json)) = hint_of(&c)
                     && let Ok(h) = serde_json::from_str::<BankHint>(json)
                 {
-                    bank_hint = h;
+                    self.bank_hint = h;
                 }
                 return;
             }
             Item::Question(q) => q,
         };
-        let line = q.line;
-        let (hint, domain_hint) = hints_of(&q.comments, &mut scenarios);
-        let kind = q.attr("type").unwrap_or("").trim().to_string();
-        match kind.as_str() {
+        let (hint, domain_hint) = hints_of(&q.comments, &mut self.scenarios);
+        let kind = q.attr("type").unwrap_or("").trim();
+        match kind {
             "category" => {
-                let path = q.text_of("category").unwrap_or("").trim().to_string();
-                current_area = Some(areas.area_for(&path, domain_hint));
-                return;
+                let path = q.text_of("category").unwrap_or("").trim();
+                self.current_area = Some(self.areas.area_for(path, domain_hint));
             }
-            "multichoice" | "truefalse" => {}
-            "" => {
-                skipped.push(Skipped {
-                    line,
-                    reason: "a <question> without a type".into(),
-                });
-                return;
+            "multichoice" | "truefalse" => {
+                if let Err(reason) = self.question(&q, kind, hint) {
+                    self.skipped.push(Skipped {
+                        line: q.line,
+                        reason,
+                    });
+                }
             }
-            other => {
-                skipped.push(Skipped {
-                    line,
-                    reason: unsupported_reason(other),
-                });
-                return;
-            }
+            "" => self.skipped.push(Skipped {
+                line: q.line,
+                reason: "a <question> without a type".into(),
+            }),
+            other => self.skipped.push(Skipped {
+                line: q.line,
+                reason: unsupported_reason(other),
+            }),
         }
-        ordinal += 1;
+    }
+
+    /// A multichoice or truefalse question, kept; or why it is skipped.
+    fn question(&mut self, q: &Element, kind: &str, hint: QuestionHint) -> Result<(), String> {
+        self.ordinal += 1;
         let mut image_notes = Vec::new();
-        let mut images = question_images(&q, &mut store, &mut image_notes);
-        let parsed = match parse_question(&q, &kind, &mut images, image_notes) {
-            Ok(p) => p,
-            Err(reason) => {
-                skipped.push(Skipped { line, reason });
-                return;
-            }
-        };
-        let domain = current_area
+        let mut images = question_images(q, &mut self.store, &mut image_notes);
+        let parsed = parse_question(q, kind, &mut images, image_notes)?;
+        let areas = &mut self.areas;
+        let domain = self
+            .current_area
             .get_or_insert_with(|| areas.area_for("General", None))
             .clone();
         let base = [parsed.idnumber.as_deref(), parsed.title.as_deref()]
@@ -1002,7 +1005,7 @@ pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> 
             .flatten()
             .map(slugify)
             .find(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("q{ordinal:03}"));
+            .unwrap_or_else(|| format!("q{:03}", self.ordinal));
         let mut question = Question {
             id: String::new(),
             domain,
@@ -1015,42 +1018,55 @@ pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> 
             tags: merged_tags(&hint.tags, parsed.tags),
             reference: hint.reference.clone().filter(|r| !r.trim().is_empty()),
         };
-        attach_scenario(&mut question, &hint, &scenarios);
+        attach_scenario(&mut question, &hint, &self.scenarios);
         if let Some(reason) = question_problem(&question) {
-            skipped.push(Skipped { line, reason });
-            return;
+            return Err(reason);
         }
-        question.id = hinted_id(&mut ids, hint.id, &base);
-        notes.extend(
+        question.id = hinted_id(&mut self.ids, hint.id, &base);
+        let line = q.line;
+        self.notes.extend(
             parsed
                 .notes
                 .into_iter()
                 .map(|reason| Skipped { line, reason }),
         );
-        lines.insert(question.id.clone(), line);
-        questions.push(question);
-        kept_images.extend(images.referenced);
-    })?;
+        self.lines.insert(question.id.clone(), line);
+        self.questions.push(question);
+        self.shown_images.extend(images.referenced);
+        Ok(())
+    }
 
-    let mut import = assemble(
-        opts,
-        &areas,
-        bank_hint,
-        scenarios,
-        Parts {
-            questions,
-            skipped,
-            notes,
-            lines,
-        },
-    );
-    // Only the images that kept questions show are written.
-    import.images = store
-        .images
-        .into_iter()
-        .filter(|i| kept_images.contains(&i.name))
-        .collect();
-    Ok(import)
+    fn finish(self, opts: &ImportOptions) -> Import {
+        let mut import = assemble(
+            opts,
+            &self.areas,
+            self.bank_hint,
+            self.scenarios,
+            Parts {
+                questions: self.questions,
+                skipped: self.skipped,
+                notes: self.notes,
+                lines: self.lines,
+            },
+        );
+        let shown = self.shown_images;
+        import.images = self
+            .store
+            .images
+            .into_iter()
+            .filter(|i| shown.contains(&i.name))
+            .collect();
+        import
+    }
+}
+
+/// Parse a Moodle XML file into a bank. `Err` only when the file is not Moodle XML or is
+/// broken (nothing imported then); a question that cannot be imported is listed in
+/// `skipped` with its line and the reason, and the rest of the file is read as usual.
+pub fn parse(xml: &str, opts: &ImportOptions) -> Result<Import, MoodleXmlError> {
+    let mut importer = Importer::default();
+    read_items(xml, |item| importer.item(item))?;
+    Ok(importer.finish(opts))
 }
 
 // ---------------------------------------------------------------------------------------------
