@@ -107,5 +107,52 @@ fn untrusted_inputs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bank_and_exam, untrusted_inputs);
+/// Moodle XML (issue 18): a synthetic 20,000-question bank exported as Moodle XML (scenarios,
+/// explanations, feedback on every option) and read back as the Import screen does (parse,
+/// the item-writing check, validate); and 20,000 questions with one name, each in a category
+/// of its own, with an embedded image each.
+fn moodle_xml(c: &mut Criterion) {
+    let n = 20_000;
+    let opts = || certprep::import::ImportOptions {
+        bank_id: "big".into(),
+        title: None,
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    certprep::synth::write_bank(dir.path(), n, 1).expect("write bank");
+    let bank = load_bank(dir.path()).expect("valid");
+    let xml = certprep::import::moodle_xml::export(&bank);
+    eprintln!("moodle_xml_20k_preview: {} bytes of XML", xml.len());
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let mut hostile = String::from("<quiz>\n");
+    for i in 0..n {
+        hostile.push_str(&format!(
+            "<question type=\"category\"><category><text>$course$/top/Area {i}</text></category></question>\n\
+             <question type=\"multichoice\"><name><text>Same name</text></name>\
+             <questiontext format=\"html\"><text><![CDATA[<p>Question {i}? <img src=\"@@PLUGINFILE@@/pic.png\"></p>]]></text>\
+             <file name=\"pic.png\" encoding=\"base64\">{png}</file></questiontext>\
+             <answer fraction=\"100\"><text>right</text></answer><answer fraction=\"0\"><text>wrong</text></answer>\
+             </question>\n"
+        ));
+    }
+    hostile.push_str("</quiz>\n");
+    let mut g = c.benchmark_group("moodle_xml");
+    g.sample_size(10);
+    g.bench_function("moodle_xml_20k_preview", |b| {
+        b.iter(|| {
+            let import = certprep::import::moodle_xml::parse(&xml, &opts()).expect("xml");
+            let lint = import.lint(std::path::Path::new("big.xml"));
+            let bank = import.validate().expect("valid");
+            black_box((bank.questions.len(), lint.findings.len()))
+        })
+    });
+    g.bench_function("moodle_xml_20k_same_name_own_categories_images", |b| {
+        b.iter(|| {
+            let import = certprep::import::moodle_xml::parse(&hostile, &opts()).expect("xml");
+            black_box((import.questions.len(), import.images.len()))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bank_and_exam, untrusted_inputs, moodle_xml);
 criterion_main!(benches);

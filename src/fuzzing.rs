@@ -122,6 +122,35 @@ pub fn gift_import(data: &[u8]) {
     assert_eq!(after, before);
 }
 
+/// Any text as Moodle XML: an error or an import, never a panic; what is accepted validates,
+/// its images have safe names; export then import keeps it.
+pub fn moodle_xml_import(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(import) = crate::import::moodle_xml::parse(&text, &opts()) else {
+        return;
+    };
+    assert!(
+        import
+            .images
+            .iter()
+            .all(|i| crate::import::is_safe_image_name(&i.name))
+    );
+    if import.questions.is_empty() {
+        return;
+    }
+    let bank = import.validate().expect("an import always validates");
+    let again =
+        crate::import::moodle_xml::parse(&crate::import::moodle_xml::export(&bank), &opts())
+            .expect("the export reads back");
+    assert!(again.skipped.is_empty(), "{:?}", again.skipped);
+    let again = again.validate().expect("a re-import validates");
+    let mut before = bank.questions.clone();
+    let mut after = again.questions.clone();
+    before.sort_by(|a, b| a.id.cmp(&b.id));
+    after.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(after, before);
+}
+
 /// Any bytes as CSV: rows or errors, never a panic; what is accepted validates.
 pub fn csv_import(data: &[u8]) {
     let text = String::from_utf8_lossy(data);

@@ -67,3 +67,8 @@ fn gift_import_inputs_do_not_panic() {
 fn csv_import_inputs_do_not_panic() {
     run_all("csv_import", certprep::fuzzing::csv_import);
 }
+
+#[test]
+fn moodle_xml_import_inputs_do_not_panic() {
+    run_all("moodle_xml_import", certprep::fuzzing::moodle_xml_import);
+}

@@ -435,7 +435,7 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
             tap(&mut h, "Back to the list", false);
             tap(&mut h, "Import", false);
             let import = at("Import");
-            for label in ["Preview", "Choose a GIFT or CSV file"] {
+            for label in ["Preview", "Choose a GIFT, Moodle XML or CSV file"] {
                 assert_reachable(&mut h, &import, label, false);
             }
             tap(&mut h, "Home", false);

@@ -379,7 +379,7 @@ fn paths_chosen_in_the_file_dialog_fill_the_field_and_act() {
     // Import: a chosen GIFT file is read in the background and previewed.
     h.get_by_label("Import").click();
     h.run();
-    h.get_by_label("Choose a GIFT or CSV file");
+    h.get_by_label("Choose a GIFT, Moodle XML or CSV file");
     let gift = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/gift"))
         .unwrap()
         .flatten()

@@ -295,3 +295,75 @@ fn an_aiken_txt_file_is_previewed_as_aiken() {
     h.get_by_label("Which protocol assigns IP addresses automatically?");
     h.get_by_label_contains("Line 24: no \"ANSWER: X\" line");
 }
+
+/// A Moodle XML file is previewed as Moodle XML: questions by category, the skipped
+/// short-answer question with its line and type, how many images are kept; Import writes
+/// the bank with its images in images/ (issue 18).
+#[test]
+fn a_moodle_xml_file_is_previewed_with_its_images_and_imported() {
+    let s = setup();
+    let file = s.data.parent().unwrap().join("Network Quiz.xml");
+    std::fs::copy(
+        common::repo().join("tests/data/moodle_xml/images.xml"),
+        &file,
+    )
+    .unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &file);
+    h.get_by_label("Preview of Network Quiz.xml (Moodle XML)");
+    h.get_by_label("2 questions to import, 1 skipped");
+    h.get_by_label("3 images kept: written to images/ in the new bank folder.");
+    h.get_by_label("Network diagrams: 2 questions");
+    h.get_by_label("What does this diagram show?");
+    h.get_by_label_contains("Line 29: question type \"shortanswer\" (short answer)");
+    let target = s.banks.join("network-quiz");
+    assert!(!target.exists(), "the preview must not write anything");
+
+    h.get_by_label("Import into question-banks/network-quiz")
+        .click();
+    wait_for_job(&mut h);
+    h.get_by_label("Imported 2 questions into question-banks/network-quiz.");
+    let bank = certprep::bank::load_bank(&target).expect("the written bank loads");
+    assert_eq!(bank.questions.len(), 2);
+    for image in ["net-map.png", "star.png", "evil.png"] {
+        assert!(target.join("images").join(image).is_file(), "{image}");
+    }
+}
+
+/// A Moodle XML export saved under another extension is still told apart by its `<quiz>`
+/// root; one with another root gets a clear reason and nothing is written.
+#[test]
+fn moodle_xml_is_recognised_by_its_root_and_a_wrong_root_is_refused() {
+    let s = setup();
+    let dir = s.data.parent().unwrap();
+    let renamed = dir.join("from moodle.txt");
+    std::fs::copy(
+        common::repo().join("tests/data/moodle_xml/truefalse.xml"),
+        &renamed,
+    )
+    .unwrap();
+    let mut h = harness(&s);
+    h.run();
+    preview_by_typing(&mut h, &renamed);
+    h.get_by_label("Preview of from moodle.txt (Moodle XML)");
+    h.get_by_label("2 questions to import, 1 skipped");
+    h.get_by_label("No images kept.");
+
+    let wrong = dir.join("page.xml");
+    std::fs::copy(
+        common::repo().join("tests/data/moodle_xml/wrong_root.xml"),
+        &wrong,
+    )
+    .unwrap();
+    h.get_by_label("File to import").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("File to import")
+        .type_text(&wrong.display().to_string());
+    h.run();
+    h.get_by_label("Preview").click();
+    wait_for_job(&mut h);
+    h.get_by_label_contains("the root element is <html>, not <quiz>");
+    assert!(h.query_by_label_contains("questions to import").is_none());
+}

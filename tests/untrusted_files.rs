@@ -193,6 +193,48 @@ fn repeated_gift_titles_and_many_csv_areas_import_in_linear_time() {
     assert_eq!(bank.ok(), Some(n));
 }
 
+/// Moodle XML with `n` questions all named the same, each in a category of its own, each
+/// with the same embedded image.
+fn moodle_xml_same_name_own_categories(n: usize) -> String {
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let mut s = String::from("<?xml version=\"1.0\"?>\n<quiz>\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "<question type=\"category\"><category><text>$course$/top/Area {i}</text></category></question>\n\
+             <question type=\"multichoice\"><name><text>Same name</text></name>\
+             <questiontext format=\"html\"><text><![CDATA[<p>Question {i}? <img src=\"@@PLUGINFILE@@/pic.png\"></p>]]></text>\
+             <file name=\"pic.png\" encoding=\"base64\">{png}</file></questiontext>\
+             <answer fraction=\"100\"><text>right</text></answer>\
+             <answer fraction=\"0\"><text>wrong</text></answer></question>\n"
+        ));
+    }
+    s.push_str("</quiz>\n");
+    s
+}
+
+#[test]
+fn moodle_xml_with_repeated_names_and_many_categories_imports_in_linear_time() {
+    let n = 20_000;
+    let import = on_thread(
+        "importing 20,000 Moodle XML questions with one name, each in its own category",
+        move || {
+            certprep::import::moodle_xml::parse(
+                &moodle_xml_same_name_own_categories(n),
+                &certprep::import::ImportOptions {
+                    bank_id: "big".into(),
+                    title: None,
+                },
+            )
+            .unwrap()
+        },
+    );
+    assert_eq!(import.questions.len(), n);
+    assert_eq!(import.questions[n - 1].id, format!("same-name-{n}"));
+    assert_eq!(import.manifest.domains.len(), n);
+    // One picture under one name is stored once.
+    assert_eq!(import.images.len(), 1);
+}
+
 /// A bank folder with `n` areas, one question each, written for the loader.
 fn write_many_area_bank(dir: &Path, n: usize) -> PathBuf {
     let import = certprep::import::csv::parse(

@@ -1,4 +1,4 @@
-//! `certprep export gift|history|mastery --out FILE`.
+//! `certprep export gift|moodle-xml|history|mastery --out FILE`.
 
 use super::Cli;
 use crate::bank::{Bank, load_banks};
@@ -12,6 +12,16 @@ use std::process::ExitCode;
 pub enum ExportCommand {
     /// Write a bank as a Moodle GIFT file (one $CATEGORY per skill area)
     Gift {
+        /// Bank id
+        #[arg(long, value_name = "ID")]
+        bank: String,
+        /// File to write ('-' for standard output)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write a bank as a Moodle XML file (one category per skill area, explanations as
+    /// general feedback)
+    MoodleXml {
         /// Bank id
         #[arg(long, value_name = "ID")]
         bank: String,
@@ -89,9 +99,13 @@ pub fn run(cli: &Cli, cmd: &ExportCommand) -> ExitCode {
 
 fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
     match cmd {
-        ExportCommand::Gift { bank, out } => {
+        ExportCommand::Gift { bank, out } | ExportCommand::MoodleXml { bank, out } => {
             let bank = find_bank(cli, bank)?;
-            write_out(out, &crate::import::gift::export(&bank))?;
+            let text = match cmd {
+                ExportCommand::Gift { .. } => crate::import::gift::export(&bank),
+                _ => crate::import::moodle_xml::export(&bank),
+            };
+            write_out(out, &text)?;
             Ok(format!(
                 "wrote {} in {} to {}",
                 crate::text::count(bank.questions.len(), "question", "questions"),

@@ -1,4 +1,5 @@
-//! `certprep import gift|aiken|csv FILE --bank-id ID --out DIR`: write a new bank folder.
+//! `certprep import gift|aiken|csv|moodle-xml FILE --bank-id ID --out DIR`: write a new bank
+//! folder.
 
 use crate::bank::MAX_FILE_BYTES;
 use crate::import::{Import, ImportError, ImportOptions, is_slug, write_bank};
@@ -16,6 +17,9 @@ pub enum ImportCommand {
     /// Import a Moodle Aiken file (a question line, "A. option" lines, "ANSWER: X"; a
     /// question that breaks the form is listed with its line and skipped)
     Aiken(ImportArgs),
+    /// Import a Moodle XML question bank (multichoice, truefalse, categories, embedded
+    /// images; other types are listed with their line and skipped)
+    MoodleXml(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,8 +43,13 @@ pub struct ImportArgs {
 /// Read a source file's bytes, refusing files over the bank size limit (also used by the
 /// window's Import screen).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    read_bytes_capped(path, MAX_FILE_BYTES)
+}
+
+/// Read a source file's bytes, refusing files over `max` bytes.
+fn read_bytes_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     use crate::fsutil::ReadError;
-    crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+    crate::fsutil::read_capped(path, max).map_err(|e| match e {
         ReadError::TooLarge { size, max } => format!(
             "{}: file is {size} bytes, larger than the {max}-byte limit",
             path.display()
@@ -52,7 +61,19 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 /// Read a source file as UTF-8 text, refusing files over the bank size limit (also used by
 /// the window's Import screen).
 pub fn read(path: &Path) -> Result<String, String> {
-    let bytes = read_bytes(path)?;
+    utf8(path, read_bytes(path)?)
+}
+
+/// Read a Moodle XML file as UTF-8 text: its limit is higher than a bank file's, as Moodle
+/// embeds images in it (also used by the window's Import screen).
+pub fn read_xml(path: &Path) -> Result<String, String> {
+    utf8(
+        path,
+        read_bytes_capped(path, crate::import::moodle_xml::MAX_XML_BYTES)?,
+    )
+}
+
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: not UTF-8 text (byte {}); save the file as UTF-8",
@@ -67,6 +88,7 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         ImportCommand::Gift(a) => (a, Kind::Gift),
         ImportCommand::Csv(a) => (a, Kind::Csv),
         ImportCommand::Aiken(a) => (a, Kind::Aiken),
+        ImportCommand::MoodleXml(a) => (a, Kind::MoodleXml),
     };
     if !is_slug(&args.bank_id) {
         eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
@@ -79,6 +101,7 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
     // A CSV that is not UTF-8 is read as Windows-1252 (older Excel); GIFT must be UTF-8.
     let source = match kind {
         Kind::Csv => read_bytes(&args.file).map(Source::Bytes),
+        Kind::MoodleXml => read_xml(&args.file).map(Source::Text),
         _ => read(&args.file).map(Source::Text),
     };
     let source = match source {
@@ -90,6 +113,15 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
     };
     let import = match &source {
         Source::Text(text) if kind == Kind::Aiken => crate::import::aiken::parse(text, &opts),
+        Source::Text(text) if kind == Kind::MoodleXml => {
+            match crate::import::moodle_xml::parse(text, &opts) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("{}: {e}", args.file.display());
+                    return ExitCode::from(1);
+                }
+            }
+        }
         Source::Text(text) => crate::import::gift::parse(text, &opts),
         Source::Bytes(bytes) => match crate::import::csv::parse_bytes(bytes, &opts) {
             Ok(i) => i,
@@ -130,6 +162,7 @@ enum Kind {
     Gift,
     Csv,
     Aiken,
+    MoodleXml,
 }
 
 enum Source {
@@ -146,6 +179,13 @@ pub fn report(import: &Import) {
     );
     if let Some(enc) = import.encoding {
         println!("  the file is not UTF-8 text: read as {enc}");
+    }
+    if !import.images.is_empty() {
+        println!(
+            "  kept {} (written to {}/ in the bank folder)",
+            crate::text::count(import.images.len(), "image", "images"),
+            crate::import::IMAGES_DIR
+        );
     }
     for s in &import.skipped {
         println!("  skipped line {}: {}", s.line, s.reason);

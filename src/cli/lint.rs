@@ -1,7 +1,8 @@
 //! `certprep lint [BANK|PATH]...`: the item-writing check (see `crate::lint`).
 //!
 //! Each argument is a bank id in the banks folder, a bank folder, a folder of banks, or a
-//! GIFT (`.gift`, `.txt`) or CSV (`.csv`) file, checked as the Import screen would import it.
+//! GIFT (`.gift`, `.txt`), Moodle XML (`.xml`) or CSV (`.csv`) file, checked as the Import
+//! screen would import it.
 //! Exit 0 when nothing is wrong beyond warnings, 1 on errors (a bank that does not load, an
 //! item whose keys contradict its stem), and also on leaking cues with `--deny-leaks`.
 
@@ -24,7 +25,7 @@ fn target(arg: &Path) -> Target {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    if arg.is_file() && matches!(ext.as_deref(), Some("gift" | "txt" | "csv")) {
+    if arg.is_file() && matches!(ext.as_deref(), Some("gift" | "txt" | "csv" | "xml")) {
         Target::Import(arg.to_path_buf())
     } else if arg.is_dir() {
         Target::Banks(arg.to_path_buf())
@@ -128,11 +129,18 @@ fn title(bank: &Bank) -> String {
 }
 
 fn import(path: &Path) -> Result<crate::import::Import, String> {
-    let text = super::import::read(path)?;
     let opts = ImportOptions {
         bank_id: "lint".into(),
         title: None,
     };
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    {
+        return crate::import::moodle_xml::parse(&super::import::read_xml(path)?, &opts)
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let text = super::import::read(path)?;
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

@@ -243,6 +243,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         notes: Vec::new(),
         lines: lines_of,
         encoding: None,
+        images: Vec::new(),
     }
 }
 

@@ -300,6 +300,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Result<Import, ImportError> {
         notes: Vec::new(),
         lines: id_lines,
         encoding: None,
+        images: Vec::new(),
     })
 }
 

@@ -41,10 +41,10 @@ use crate::bank::{AnswerOption, Bank, Domain, ExamDefaults, Question, QuestionTy
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-const BANK_HINT: &str = "certprep-bank";
-const DOMAIN_HINT: &str = "certprep-domain";
-const SCENARIO_HINT: &str = "certprep-scenario";
-const QUESTION_HINT: &str = "certprep";
+pub(crate) const BANK_HINT: &str = "certprep-bank";
+pub(crate) const DOMAIN_HINT: &str = "certprep-domain";
+pub(crate) const SCENARIO_HINT: &str = "certprep-scenario";
+pub(crate) const QUESTION_HINT: &str = "certprep";
 /// Where the answers were, in the missing-word form (as Moodle shows it).
 pub const BLANK: &str = "_____";
 
@@ -52,32 +52,32 @@ pub const BLANK: &str = "_____";
 // Hints carried in comments
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct BankHint {
+pub(crate) struct BankHint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
+    pub(crate) title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    version: Option<String>,
+    pub(crate) version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    exam: Option<ExamDefaults>,
+    pub(crate) exam: Option<ExamDefaults>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct QuestionHint {
+pub(crate) struct QuestionHint {
     /// The exact id, when it is not what the `::title::` slugifies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
+    pub(crate) id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    difficulty: Option<u8>,
+    pub(crate) difficulty: Option<u8>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    reference: Option<String>,
+    pub(crate) reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    scenario: Option<String>,
+    pub(crate) scenario: Option<String>,
 }
 
 impl QuestionHint {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.id.is_none()
             && self.difficulty.is_none()
             && self.tags.is_empty()
@@ -87,8 +87,9 @@ impl QuestionHint {
 }
 
 /// `// certprep-domain {...}` → ("certprep-domain", "{...}").
-fn hint_of(comment: &str) -> Option<(&str, &str)> {
-    let body = comment.trim_start().strip_prefix("//")?.trim_start();
+pub(crate) fn hint_of(comment: &str) -> Option<(&str, &str)> {
+    let body = comment.trim_start();
+    let body = body.strip_prefix("//").unwrap_or(body).trim_start();
     let (name, rest) = body.split_once(char::is_whitespace)?;
     match name {
         BANK_HINT | DOMAIN_HINT | SCENARIO_HINT | QUESTION_HINT => Some((name, rest.trim())),
@@ -227,7 +228,7 @@ fn text_of(s: &[Ch]) -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Moodle,
     Html,
     Markdown,
@@ -263,7 +264,7 @@ fn formatted(s: &[Ch], default: Format) -> String {
 /// certprep's plain text for a text in `format`. Moodle shows Moodle and Markdown texts as
 /// HTML too, so there HTML comments are hidden and entities (`&lt;`, `&amp;`, ...) decoded;
 /// tags are kept as written. `[plain]` text is literal.
-fn render(format: Format, text: String) -> String {
+pub(crate) fn render(format: Format, text: String) -> String {
     match format {
         Format::Html => html_to_text(&text),
         Format::Moodle | Format::Markdown => {
@@ -422,7 +423,7 @@ fn decode_entity(e: &str) -> Option<char> {
     })
 }
 
-fn none_if_empty(s: String) -> Option<String> {
+pub(crate) fn none_if_empty(s: String) -> Option<String> {
     if s.trim().is_empty() { None } else { Some(s) }
 }
 
@@ -765,12 +766,12 @@ fn category_segments(path: &str) -> Vec<String> {
     segs
 }
 
-fn category_escape(s: &str) -> String {
+pub(crate) fn category_escape(s: &str) -> String {
     s.replace(['\n', '\r'], " ").replace('/', "//")
 }
 
 #[derive(Debug, Default)]
-struct Areas {
+pub(crate) struct Areas {
     domains: Vec<Domain>,
     by_path: HashMap<String, String>,
     ids: UniqueIds,
@@ -778,7 +779,7 @@ struct Areas {
 }
 
 impl Areas {
-    fn area_for(&mut self, path: &str, hint: Option<Domain>) -> String {
+    pub(crate) fn area_for(&mut self, path: &str, hint: Option<Domain>) -> String {
         if let Some(h) = hint
             && super::is_slug(&h.id)
             && h.weight.is_finite()
@@ -914,26 +915,10 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
             options: parsed.options,
             explanation: parsed.explanation,
             difficulty: q_hint.difficulty.filter(|d| (1..=3).contains(d)),
-            tags: {
-                // certprep's own hint first, then Moodle's tags, each once.
-                let mut seen: HashSet<String> = q_hint.tags.iter().cloned().collect();
-                let mut tags = q_hint.tags.clone();
-                tags.extend(
-                    tags_from_moodle
-                        .into_iter()
-                        .filter(|t| seen.insert(t.clone())),
-                );
-                tags
-            },
+            tags: merged_tags(&q_hint.tags, tags_from_moodle),
             reference: q_hint.reference.clone().filter(|r| !r.trim().is_empty()),
         };
-        if let Some(sid) = &q_hint.scenario
-            && let Some(sc) = scenarios.get(sid)
-            && let Some(rest) = question.stem.strip_prefix(&format!("{}\n\n", sc.text))
-        {
-            question.stem = rest.to_string();
-            question.scenario = Some(sid.clone());
-        }
+        attach_scenario(&mut question, &q_hint, &scenarios);
         if let Some(problem) = question_problem(&question) {
             skipped.push(Skipped {
                 line,
@@ -941,12 +926,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
             });
             continue;
         }
-        question.id = match q_hint.id.filter(|id| {
-            !id.trim().is_empty() && id.chars().count() <= 200 && !question_ids.contains(id)
-        }) {
-            Some(exact) => question_ids.take(&exact),
-            None => question_ids.take(&base),
-        };
+        question.id = hinted_id(&mut question_ids, q_hint.id, &base);
         notes.extend(
             parsed
                 .notes
@@ -957,6 +937,79 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         questions.push(question);
     }
 
+    assemble(
+        opts,
+        &areas,
+        bank_hint,
+        scenarios,
+        Parts {
+            questions,
+            skipped,
+            notes,
+            lines: lines_of,
+        },
+    )
+}
+
+/// certprep's own hint's tags first, then the source's (Moodle's) tags, each once.
+pub(crate) fn merged_tags(hinted: &[String], from_source: Vec<String>) -> Vec<String> {
+    let mut seen: HashSet<String> = hinted.iter().cloned().collect();
+    let mut tags = hinted.to_vec();
+    tags.extend(from_source.into_iter().filter(|t| seen.insert(t.clone())));
+    tags
+}
+
+/// A question exported with its scenario written before the stem (Moodle has no shared
+/// passages) gets the scenario back, when the hint names one the file carried.
+pub(crate) fn attach_scenario(
+    question: &mut Question,
+    hint: &QuestionHint,
+    scenarios: &BTreeMap<String, Scenario>,
+) {
+    if let Some(sid) = &hint.scenario
+        && let Some(sc) = scenarios.get(sid)
+        && let Some(rest) = question.stem.strip_prefix(&format!("{}\n\n", sc.text))
+    {
+        question.stem = rest.to_string();
+        question.scenario = Some(sid.clone());
+    }
+}
+
+/// The exact id certprep's hint gives, when it is usable and free, else one from `base`.
+pub(crate) fn hinted_id(ids: &mut UniqueIds, hinted: Option<String>, base: &str) -> String {
+    match hinted
+        .filter(|id| !id.trim().is_empty() && id.chars().count() <= 200 && !ids.contains(id))
+    {
+        Some(exact) => ids.take(&exact),
+        None => ids.take(base),
+    }
+}
+
+/// What an importer read, before the manifest is made.
+pub(crate) struct Parts {
+    pub(crate) questions: Vec<Question>,
+    pub(crate) skipped: Vec<Skipped>,
+    pub(crate) notes: Vec<Skipped>,
+    pub(crate) lines: HashMap<String, usize>,
+}
+
+/// The import from what was read: the areas that hold questions (or that certprep wrote),
+/// weighted by count unless certprep's hints gave every weight, the scenarios in use, and
+/// the manifest from the bank hint (shared by GIFT and Moodle XML, which carry the same
+/// hints).
+pub(crate) fn assemble(
+    opts: &ImportOptions,
+    areas: &Areas,
+    bank_hint: BankHint,
+    scenarios: BTreeMap<String, Scenario>,
+    parts: Parts,
+) -> Import {
+    let Parts {
+        questions,
+        skipped,
+        notes,
+        lines,
+    } = parts;
     // Areas named by a $CATEGORY but holding no question are dropped (unless certprep
     // wrote them), so every area of the bank can be drawn from.
     let used: HashSet<&str> = questions.iter().map(|q| q.domain.as_str()).collect();
@@ -998,8 +1051,9 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
         questions,
         skipped,
         notes,
-        lines: lines_of,
+        lines,
         encoding: None,
+        images: Vec::new(),
     }
 }
 
@@ -1036,7 +1090,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn percent(w: f64) -> String {
+pub(crate) fn percent(w: f64) -> String {
     let s = format!("{w:.5}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()

@@ -3,6 +3,8 @@
 //! - [`gift`]: Moodle's GIFT text format (and the way back, [`gift::export`]).
 //! - [`csv`]: spreadsheet rows with the column layout in `docs/import.md`.
 //! - [`aiken`]: Moodle's Aiken format (a question line, `A. option` lines, `ANSWER: X`).
+//! - [`moodle_xml`]: Moodle XML question banks (and the way back, [`moodle_xml::export`]),
+//!   with their embedded images.
 //!
 //! All produce an [`Import`]: the bank (manifest, scenarios, questions) plus every source
 //! item that was skipped, with its line and the reason. [`write_bank`] writes it as a bank
@@ -11,6 +13,7 @@
 pub mod aiken;
 pub mod csv;
 pub mod gift;
+pub mod moodle_xml;
 
 use crate::bank::{
     Bank, BankError, Domain, ExamDefaults, FORMAT_V1, MANIFEST_FILE, Manifest, Question, Scenario,
@@ -53,7 +56,40 @@ pub struct Import {
     /// The character encoding the file was read as, when it was not UTF-8
     /// (`Some("Windows-1252")` for an older Excel CSV).
     pub encoding: Option<&'static str>,
+    /// Images the source file carries (Moodle XML embeds them), written to [`IMAGES_DIR`]
+    /// in the bank folder; the texts refer to them as `images/<name>`.
+    pub images: Vec<ImportedImage>,
 }
+
+/// Folder inside a bank folder that holds an import's images.
+pub const IMAGES_DIR: &str = "images";
+
+/// An image from the source file. `name` is already safe as a file name (see
+/// [`is_safe_image_name`]); [`write_bank`] checks again before writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedImage {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A plain file name for an image: ASCII letters, digits, `-` and `_`, one `.` before a
+/// known image extension, at most 80 characters. No separator, no `..`, nothing hidden, so
+/// it can only name a file inside `images/`.
+pub fn is_safe_image_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    name.len() <= 80
+        && !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && IMAGE_EXTENSIONS.contains(&ext)
+}
+
+/// The image files an import keeps (formats that are pictures and nothing else: no SVG,
+/// which can carry scripts).
+pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
 impl Import {
     /// Run certprep's own validator over the import, in memory.
@@ -235,8 +271,8 @@ pub(crate) fn fit_exam(manifest: &mut Manifest, questions: usize) {
     }
 }
 
-/// Write `import` as a bank folder at `dir` (`bank.json` and `questions.json`), then load it
-/// back with certprep's own loader. `dir` must be new or empty unless `force` is set, in
+/// Write `import` as a bank folder at `dir` (`bank.json`, `questions.json` and the images in
+/// `images/`), then load it back with certprep's own loader. `dir` must be new or empty unless `force` is set, in
 /// which case only those two files are replaced.
 pub fn write_bank(import: &Import, dir: &Path, force: bool) -> Result<Bank, ImportError> {
     let write_err = |path: &Path| {
@@ -267,6 +303,7 @@ pub fn write_bank(import: &Import, dir: &Path, force: bool) -> Result<Bank, Impo
     std::fs::write(&manifest_path, manifest_json + "\n").map_err(write_err(&manifest_path))?;
     let questions_path = dir.join(QUESTIONS_FILE);
     std::fs::write(&questions_path, questions_json + "\n").map_err(write_err(&questions_path))?;
+    write_images(&import.images, dir)?;
     crate::bank::load_bank(dir).map_err(|errors| {
         ImportError::Validation(
             errors
@@ -276,6 +313,32 @@ pub fn write_bank(import: &Import, dir: &Path, force: bool) -> Result<Bank, Impo
                 .join("\n"),
         )
     })
+}
+
+/// The import's images as files in `dir/images/`. A name that is not a plain image file name
+/// is refused (the importers never make one; this is the last line of defence against a
+/// path outside the bank folder).
+fn write_images(images: &[ImportedImage], dir: &Path) -> Result<(), ImportError> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    let folder = dir.join(IMAGES_DIR);
+    std::fs::create_dir_all(&folder).map_err(|source| ImportError::Write {
+        path: folder.clone(),
+        source,
+    })?;
+    for image in images {
+        if !is_safe_image_name(&image.name) {
+            return Err(ImportError::Invalid(format!(
+                "image name \"{}\" is not a plain file name; nothing more was written",
+                image.name
+            )));
+        }
+        let path = folder.join(&image.name);
+        std::fs::write(&path, &image.bytes)
+            .map_err(|source| ImportError::Write { path, source })?;
+    }
+    Ok(())
 }
 
 /// Checks certprep's validator makes on one question, run before a question is accepted so

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// What a dialog is choosing, and so which dialog it is and where the answer goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilePurpose {
-    /// GIFT or CSV questions for the Import screen.
+    /// GIFT, Aiken, Moodle XML or CSV questions for the Import screen.
     Questions,
     ExamPack,
     ResultFile,
@@ -33,7 +33,7 @@ pub enum FilePurpose {
 impl FilePurpose {
     fn title(self) -> &'static str {
         match self {
-            FilePurpose::Questions => "Choose a GIFT or CSV file",
+            FilePurpose::Questions => "Choose a GIFT, Moodle XML or CSV file",
             FilePurpose::ExamPack => "Open an exam pack",
             FilePurpose::ResultFile => "Add a member's result",
             FilePurpose::GroupFolder => "Choose the group folder",
@@ -49,7 +49,9 @@ impl FilePurpose {
     fn kind(self) -> DialogKind {
         use DialogKind::*;
         match self {
-            FilePurpose::Questions => Open("GIFT or CSV", &["gift", "txt", "csv"]),
+            FilePurpose::Questions => {
+                Open("GIFT, Moodle XML or CSV", &["gift", "xml", "txt", "csv"])
+            }
             FilePurpose::ExamPack => Open("certprep exam pack", &["json"]),
             FilePurpose::ResultFile => Open("certprep result", &["json"]),
             FilePurpose::ImportHistory => Open("certprep history", &["sqlite3"]),

@@ -1,5 +1,5 @@
-//! Import: a Moodle GIFT or Aiken file or a CSV file becomes a new bank folder in the banks
-//! folder.
+//! Import: a Moodle GIFT, Aiken or Moodle XML file or a CSV file becomes a new bank folder in
+//! the banks folder.
 //!
 //! The file comes by typed path, by the native "Open file" dialog (`rfd`, through the XDG
 //! desktop portal on Linux, so no GTK is needed), or dropped onto the window. It is read and
@@ -47,22 +47,26 @@ pub enum SourceKind {
     Gift,
     Csv,
     Aiken,
+    MoodleXml,
 }
 
 impl SourceKind {
-    /// `.csv` is CSV; anything else (`.gift`, `.txt`, ...) is GIFT or Aiken, told apart by
-    /// the text ([`SourceKind::of_text`]).
+    /// `.csv` is CSV, `.xml` Moodle XML; anything else (`.gift`, `.txt`, ...) is GIFT, Aiken
+    /// or Moodle XML, told apart by the text ([`SourceKind::of_text`]).
     pub fn of(path: &Path) -> SourceKind {
         match extension(path).as_deref() {
             Some("csv") => SourceKind::Csv,
+            Some("xml") => SourceKind::MoodleXml,
             _ => SourceKind::Gift,
         }
     }
 
-    /// A text file is Aiken when it reads as Aiken (`ANSWER: X` lines and no more GIFT answer
-    /// blocks than those), else GIFT.
+    /// A text file is Moodle XML when its root element is `<quiz>`, Aiken when it reads as
+    /// Aiken (`ANSWER: X` lines and no more GIFT answer blocks than those), else GIFT.
     pub fn of_text(text: &str) -> SourceKind {
-        if crate::import::aiken::looks_like_aiken(text) {
+        if crate::import::moodle_xml::looks_like_moodle_xml(text) {
+            SourceKind::MoodleXml
+        } else if crate::import::aiken::looks_like_aiken(text) {
             SourceKind::Aiken
         } else {
             SourceKind::Gift
@@ -74,6 +78,7 @@ impl SourceKind {
             SourceKind::Gift => "GIFT",
             SourceKind::Csv => "CSV",
             SourceKind::Aiken => "Aiken",
+            SourceKind::MoodleXml => "Moodle XML",
         }
     }
 }
@@ -85,13 +90,13 @@ fn extension(path: &Path) -> Option<String> {
 }
 
 /// Whether files dropped onto the window are meant for the importer: always on the Import
-/// screen, elsewhere when one of them is a `.gift` or `.csv` file (other drops go to the
+/// screen, elsewhere when one of them is a `.gift`, `.csv` or `.xml` file (other drops go to the
 /// study group screen, which takes packs and result files).
 pub fn wants_drop(on_import_screen: bool, paths: &[PathBuf]) -> bool {
     on_import_screen
         || paths
             .iter()
-            .any(|p| matches!(extension(p).as_deref(), Some("gift" | "csv")))
+            .any(|p| matches!(extension(p).as_deref(), Some("gift" | "csv" | "xml")))
 }
 
 /// A parsed file, shown before anything is written.
@@ -224,10 +229,16 @@ pub fn parse_file(path: &Path) -> Result<Preview, String> {
             crate::import::csv::parse_bytes(&crate::cli::import::read_bytes(path)?, &opts)
                 .map_err(|e| format!("{}: {e}", path.display()))?,
         ),
+        // An .xml file is read with Moodle XML's larger limit (it embeds images).
+        SourceKind::MoodleXml => (
+            SourceKind::MoodleXml,
+            moodle_xml(&crate::cli::import::read_xml(path)?, path, &opts)?,
+        ),
         _ => {
             let text = crate::cli::import::read(path)?;
             match SourceKind::of_text(&text) {
                 SourceKind::Aiken => (SourceKind::Aiken, crate::import::aiken::parse(&text, &opts)),
+                SourceKind::MoodleXml => (SourceKind::MoodleXml, moodle_xml(&text, path, &opts)?),
                 _ => (SourceKind::Gift, crate::import::gift::parse(&text, &opts)),
             }
         }
@@ -239,6 +250,10 @@ pub fn parse_file(path: &Path) -> Result<Preview, String> {
         import,
         lint,
     })
+}
+
+fn moodle_xml(text: &str, path: &Path, opts: &ImportOptions) -> Result<Import, String> {
+    crate::import::moodle_xml::parse(text, opts).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A folder that exists and holds something.
@@ -363,9 +378,9 @@ pub fn show(
             .show(ui, |ui| {
                 ui.heading("Import questions");
                 ui.label(
-                    "Bring questions from Moodle (GIFT), an Aiken text file or a spreadsheet saved \
-                 as CSV (columns in docs/import.md) into a new bank. Nothing is written until you \
-                 press Import.",
+                    "Bring questions from Moodle (GIFT or Moodle XML), an Aiken text file or a \
+                 spreadsheet saved as CSV (columns in docs/import.md) into a new bank. Nothing is \
+                 written until you press Import.",
                 );
                 ui.add_space(8.0);
                 file_row(ui, state, dialog_open, out);
@@ -401,7 +416,7 @@ fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut V
             ui,
             "File to import",
             &mut state.path,
-            "path to a .gift, .txt or .csv file",
+            "path to a .gift, .xml, .txt or .csv file",
             420.0,
         );
         let typed = !state.path.trim().is_empty();
@@ -418,7 +433,7 @@ fn file_row(ui: &mut Ui, state: &mut ImportState, dialog_open: bool, out: &mut V
         choose_button(ui, FilePurpose::Questions, dialog_open || busy, out);
     });
     ui.label(
-        RichText::new("Or drop a .gift, .txt or .csv file onto this window.")
+        RichText::new("Or drop a .gift, .xml, .txt or .csv file onto this window.")
             .small()
             .weak(),
     );
@@ -485,6 +500,9 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
             "The file is not UTF-8 text: it was read as {enc} (as older Excel saves CSV). \
              Check that accented letters and symbols look right below."
         ));
+    }
+    if p.kind == SourceKind::MoodleXml || !p.import.images.is_empty() {
+        ui.label(images_line(p.import.images.len()));
     }
     ui.add_space(6.0);
     egui::Grid::new("import-bank")
@@ -597,6 +615,18 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
         }
     }
     lint_section(ui, &p.lint);
+}
+
+/// How many images the preview keeps, and where they go.
+pub fn images_line(n: usize) -> String {
+    match n {
+        0 => "No images kept.".into(),
+        n => format!(
+            "{} kept: written to {}/ in the new bank folder.",
+            crate::text::count(n, "image", "images"),
+            crate::import::IMAGES_DIR
+        ),
+    }
 }
 
 /// Findings listed before "… and N more".
