@@ -143,7 +143,7 @@ pub fn memory_stats<'a>(
             card = Some(match a.source {
                 super::ReviewSource::Study => scheduler.next_card(&before, a.rating, a.at),
                 super::ReviewSource::Exam => {
-                    scheduler.exam_next_card(&before, a.rating.is_pass(), a.at)
+                    scheduler.exam_next_card(&before, a.rating, a.at)
                 }
             });
         }

@@ -892,7 +892,7 @@ pub(super) fn exam_evidence(
         &cards,
         &store.model_inputs(bank)?,
         &store.scheduler_for(&session.bank_id)?,
-        &crate::srs::answered_items(report, bank),
+        &crate::srs::answered_items_of(session, report, bank),
         now,
         session.attempt_id,
     ))
