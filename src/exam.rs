@@ -563,7 +563,11 @@ impl ExamSession {
             return false;
         }
         let st = &mut self.states[index];
-        st.confidence = if st.confidence == Some(c) { None } else { Some(c) };
+        st.confidence = if st.confidence == Some(c) {
+            None
+        } else {
+            Some(c)
+        };
         true
     }
 

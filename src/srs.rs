@@ -568,6 +568,52 @@ mod tests {
         assert_eq!(rating_for(true, Confidence::Easy), Rating::Easy);
     }
 
+    /// Exam answers: no confidence mark grades as before (right Good, wrong Again); a mark
+    /// makes a right answer Hard unless sure, and never makes a wrong one anything but Again.
+    #[test]
+    fn exam_answers_are_graded_by_their_confidence() {
+        use crate::exam::AnswerConfidence as C;
+        assert_eq!(exam_rating(true, None), Rating::Good);
+        assert_eq!(exam_rating(false, None), Rating::Again);
+        assert_eq!(exam_rating(true, Some(C::Sure)), Rating::Good);
+        assert_eq!(exam_rating(true, Some(C::Unsure)), Rating::Hard);
+        assert_eq!(exam_rating(true, Some(C::Guess)), Rating::Hard);
+        for c in C::ALL {
+            assert_eq!(exam_rating(false, Some(c)), Rating::Again);
+        }
+        let s = Scheduler::new(0.9);
+        let answered = |right, confidence| AnsweredItem {
+            question_id: "q1".into(),
+            right,
+            confidence,
+        };
+        let reviews = s.exam_reviews(
+            "b",
+            &HashMap::new(),
+            &[
+                answered(true, None),
+                answered(true, Some(C::Guess)),
+                answered(false, Some(C::Sure)),
+            ],
+            t0(),
+            7,
+        );
+        let ratings: Vec<Rating> = reviews.iter().map(|r| r.rating).collect();
+        assert_eq!(ratings, vec![Rating::Good, Rating::Hard, Rating::Again]);
+        // A right guess still counts as right, and is due sooner than a sure answer.
+        assert!(reviews[1].correct);
+        assert!(reviews[1].after.card.due < reviews[0].after.card.due);
+        // Replaying the log gives the same card (the rating is in the log).
+        let replayed = s
+            .replay(&[LoggedAnswer {
+                at: t0(),
+                rating: Rating::Hard,
+                source: ReviewSource::Exam,
+            }])
+            .unwrap();
+        assert_eq!(replayed, reviews[1].after.card);
+    }
+
     #[test]
     fn review_counts_answers_and_follows_the_scheduler() {
         let s = Scheduler::new(0.9);

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 pub enum ReviewFilter {
     #[default]
     All,
+    /// Not right: wrong, partly answered or unanswered (what "Practice the ones I missed"
+    /// studies).
+    Missed,
     /// Answered but not right (partly answered included).
     Wrong,
     Flagged,
@@ -44,6 +47,7 @@ impl ReviewRow {
     pub fn matches(&self, filter: &ReviewFilter) -> bool {
         match filter {
             ReviewFilter::All => true,
+            ReviewFilter::Missed => !self.right,
             ReviewFilter::Wrong => self.is_wrong(),
             ReviewFilter::Flagged => self.flagged,
             ReviewFilter::Unanswered => self.unanswered,
@@ -176,7 +180,13 @@ pub fn mismatches(rows: &[ReviewRow]) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn row(position: usize, domain: &str, right: bool, unanswered: bool, flagged: bool) -> ReviewRow {
+    fn row(
+        position: usize,
+        domain: &str,
+        right: bool,
+        unanswered: bool,
+        flagged: bool,
+    ) -> ReviewRow {
         ReviewRow {
             position,
             question_id: format!("q{position}"),
@@ -199,9 +209,13 @@ mod tests {
             row(4, "b", false, true, true),
         ];
         let pick = |f: ReviewFilter| -> Vec<usize> {
-            rows.iter().filter(|r| r.matches(&f)).map(|r| r.position).collect()
+            rows.iter()
+                .filter(|r| r.matches(&f))
+                .map(|r| r.position)
+                .collect()
         };
         assert_eq!(pick(ReviewFilter::All), vec![0, 1, 2, 3, 4]);
+        assert_eq!(pick(ReviewFilter::Missed), vec![1, 3, 4]);
         assert_eq!(pick(ReviewFilter::Wrong), vec![1]);
         assert_eq!(pick(ReviewFilter::Flagged), vec![2, 4]);
         assert_eq!(pick(ReviewFilter::Unanswered), vec![3, 4]);
@@ -220,7 +234,10 @@ mod tests {
         assert_eq!(pace(limit, 100), Some(Duration::from_secs(60)));
         assert_eq!(pace(limit, 0), None);
         assert_eq!(pace(None, 10), None);
-        assert_eq!(retake_limit(limit, 100, 7), Some(Duration::from_secs(7 * 60)));
+        assert_eq!(
+            retake_limit(limit, 100, 7),
+            Some(Duration::from_secs(7 * 60))
+        );
         assert_eq!(retake_limit(limit, 100, 0), Some(Duration::from_secs(60)));
         assert_eq!(retake_limit(None, 100, 7), None);
     }

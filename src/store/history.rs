@@ -35,22 +35,18 @@ impl Store {
              WHERE a.status IN ('submitted','expired','abandoned')
              ORDER BY COALESCE(a.finished_at, a.started_at) DESC, a.id DESC LIMIT ?1"
         );
-        self.query_all(
-            &sql,
-            [i64::try_from(limit).unwrap_or(i64::MAX)],
-            |r| {
-                let elapsed: i64 = r.get(12)?;
-                let limit: Option<i64> = r.get(13)?;
-                let areas: Option<String> = r.get(14)?;
-                Ok(PastAttempt {
-                    summary: Self::summary_from_row(r)?,
-                    time_used: Duration::from_millis(elapsed.max(0) as u64),
-                    time_limit: limit.map(|s| Duration::from_secs(s.max(0) as u64)),
-                    areas: areas
-                        .map(|a| a.split('\u{1f}').map(str::to_string).collect())
-                        .unwrap_or_default(),
-                })
-            },
-        )
+        self.query_all(&sql, [i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            let elapsed: i64 = r.get(12)?;
+            let limit: Option<i64> = r.get(13)?;
+            let areas: Option<String> = r.get(14)?;
+            Ok(PastAttempt {
+                summary: Self::summary_from_row(r)?,
+                time_used: Duration::from_millis(elapsed.max(0) as u64),
+                time_limit: limit.map(|s| Duration::from_secs(s.max(0) as u64)),
+                areas: areas
+                    .map(|a| a.split('\u{1f}').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })
     }
 }

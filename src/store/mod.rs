@@ -941,7 +941,15 @@ impl Store {
         else {
             return Ok(None);
         };
-        type ItemRow = (String, String, String, bool, bool, Option<i64>, Option<String>);
+        type ItemRow = (
+            String,
+            String,
+            String,
+            bool,
+            bool,
+            Option<i64>,
+            Option<String>,
+        );
         let rows: Vec<ItemRow> = self.query_all(
             "SELECT question_id, option_order, selected, flagged, checked, time_ms, confidence
              FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",

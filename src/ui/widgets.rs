@@ -297,6 +297,7 @@ impl FooterAfter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavTarget {
     Home,
+    Attempts,
     Settings,
     Group,
     Import,
@@ -310,6 +311,11 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
             ui.separator();
             for (target, label, cmd) in [
                 (NavTarget::Home, "Home", Command::GoHome),
+                (
+                    NavTarget::Attempts,
+                    "History",
+                    Command::Attempts(super::AttemptsCmd::Open),
+                ),
                 (NavTarget::Settings, "Settings", Command::OpenSettings),
                 (
                     NavTarget::Group,
