@@ -381,7 +381,14 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
                 assert_reachable(&mut h, &results, label, false);
             }
             assert_reachable(&mut h, &results, "Practice the ", true);
+            assert_reachable(&mut h, &results, "Retake the wrong and flagged ones", true);
+            assert_reachable(&mut h, &results, "Wrong (", true);
             tap(&mut h, "Home", false);
+
+            tap(&mut h, "History", false);
+            let history = at("History");
+            assert_reachable(&mut h, &history, "Review #", true);
+            assert_reachable(&mut h, &history, "Settings", false);
 
             tap(&mut h, "Settings", false);
             let settings = at("Settings");

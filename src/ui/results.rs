@@ -270,7 +270,7 @@ fn confidence_summary(ui: &mut Ui, rows: &[ReviewRow]) {
 fn filters(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, rows: &[ReviewRow]) {
     let count = |f: &ReviewFilter| rows.iter().filter(|r| r.matches(f)).count();
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Show");
+        ui.label("Show");
         for (f, name) in [
             (ReviewFilter::All, "All"),
             (ReviewFilter::Missed, "Missed"),
@@ -279,11 +279,7 @@ fn filters(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, rows: &[ReviewRow])
             (ReviewFilter::Unanswered, "Unanswered"),
         ] {
             let text = format!("{name} ({})", count(&f));
-            if ui
-                .selectable_label(view.filter == f, text)
-                .labelled_by(label.id)
-                .clicked()
-            {
+            if ui.selectable_label(view.filter == f, text).clicked() {
                 view.filter = f;
             }
         }
@@ -292,6 +288,7 @@ fn filters(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, rows: &[ReviewRow])
             ReviewFilter::Area(id) => bank.domain_name(id).to_string(),
             _ => "Skill area…".to_string(),
         };
+        let label = ui.label("or one skill area");
         egui::ComboBox::from_id_salt("review-area")
             .selected_text(shown)
             .show_ui(ui, |ui| {
@@ -302,7 +299,9 @@ fn filters(ui: &mut Ui, bank: &Bank, view: &mut ResultsView, rows: &[ReviewRow])
                         view.filter = f;
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
     });
     if count(&view.filter) == 0 {
         ui.label("No question matches this filter.");
