@@ -235,3 +235,53 @@ fn confidence_is_off_by_default_chosen_by_key_and_shown_in_review() {
     h.get_by_label_contains("guess, right but guessed");
     h.get_by_label_contains("sure, wrong but sure");
 }
+
+/// Time on a question adds up over visits, the review page and the time away from the exam
+/// add nothing, and it is in the database when the candidate leaves.
+#[test]
+fn time_per_question_adds_up_over_visits_and_stops_while_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run();
+    common::start_exam(&mut h, "Mini test bank");
+    spend(&mut h, 20);
+    next(&mut h);
+    spend(&mut h, 7);
+    h.get_by_label("Previous").click();
+    h.run();
+    spend(&mut h, 5);
+    // The review page is no question: 60 s there add nothing.
+    h.get_by_label("Review and submit").click();
+    h.run();
+    spend(&mut h, 60);
+    h.get_by_label("Return to the exam").click();
+    h.run();
+    spend(&mut h, 3);
+    h.get_by_label("Save and leave").click();
+    h.run();
+    // An hour away, then resumed: the question on screen goes on from its time.
+    spend(&mut h, 3600);
+    let id = h.state().home.unfinished.as_ref().unwrap().summary.id;
+    let store_times = |h: &Harness<'_, CertprepApp>| -> Vec<u64> {
+        let s = h
+            .state()
+            .store
+            .as_ref()
+            .unwrap()
+            .load_session(id)
+            .unwrap()
+            .unwrap()
+            .session;
+        s.times
+            .all(std::time::Instant::now())
+            .iter()
+            .map(|d| d.as_secs())
+            .collect()
+    };
+    assert_eq!(store_times(&h)[..2], [28, 7]);
+    h.get_by_label("Resume exam").click();
+    h.run();
+    spend(&mut h, 2);
+    next(&mut h);
+    assert_eq!(store_times(&h)[..2], [30, 7]);
+}
