@@ -369,12 +369,13 @@ fn questions(
         let parts = [
             RichText::new(format!("{}. ", i + 1)),
             verdict.strong(),
+            // Time and confidence next to the verdict, where a long stem cannot push them off.
+            RichText::new(row_details(row)).weak(),
             RichText::new(format!(
                 " · {} — {}",
                 super::question::short(&q.stem, 80),
                 bank.domain_name(&q.domain)
             )),
-            RichText::new(row_details(row)).weak(),
         ];
         for part in parts {
             part.append_to(
