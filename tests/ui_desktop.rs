@@ -463,10 +463,16 @@ fn the_pass_mark_is_set_per_bank_and_said_to_be_an_assumption() {
     h.run();
     let field = "Pass mark for Mini test bank (%)";
     let type_into = |h: &mut Harness<'_, CertprepApp>, text: &str| {
+        // Scrolled into view first, as a user would: a notice bar above can push it down.
+        h.get_by_label(field).scroll_to_me();
+        h.run();
         h.get_by_label(field).click();
         h.run();
         h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
         h.get_by_label(field).type_text(text);
+        h.run();
+        h.get_by_label("Save the pass mark for Mini test bank")
+            .scroll_to_me();
         h.run();
         h.get_by_label("Save the pass mark for Mini test bank")
             .click();
