@@ -36,6 +36,7 @@ fn main() {
             selected: vec![items[pos].option_order[i % 2].clone()],
             flagged: i % 7 == 0,
             checked: false,
+            confidence: None,
         };
         let t = Instant::now();
         store

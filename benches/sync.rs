@@ -79,6 +79,8 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
                     flagged: false,
                     checked: false,
                     answered_at: Some(at(&h)),
+                    time_ms: Some(40_000 + i as i64),
+                    confidence: Some(String::new()),
                 }),
                 hlc: h,
             });

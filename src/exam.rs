@@ -14,6 +14,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+mod confidence;
+pub mod review;
+mod timing;
+
+pub use confidence::AnswerConfidence;
+pub use timing::ItemTimes;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -414,6 +421,9 @@ pub struct ItemState {
     pub flagged: bool,
     /// Study mode: the answer was checked and feedback shown; it can no longer change.
     pub checked: bool,
+    /// Exam mode, when Settings asks for it: how sure the candidate was (schema v9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<AnswerConfidence>,
 }
 
 impl ItemState {
@@ -473,6 +483,8 @@ pub struct ExamSession {
     pub current: usize,
     pub status: ExamStatus,
     pub clock: Countdown,
+    /// Time on screen per question (exam and study alike; shown in an exam's review).
+    pub times: ItemTimes,
 }
 
 impl ExamSession {
@@ -496,6 +508,7 @@ impl ExamSession {
             states: vec![ItemState::default(); n],
             current: 0,
             status: ExamStatus::InProgress,
+            times: ItemTimes::new(n),
             clock: Countdown::new(
                 if mode == Mode::Study { None } else { limit },
                 Duration::ZERO,
@@ -592,6 +605,21 @@ impl ExamSession {
         self.states[index].choose(order, option_id, q)
     }
 
+    /// Mark how sure the candidate is of item `index`; the same mark again takes it off.
+    /// Only while the exam is open (a study answer is rated after its feedback instead).
+    pub fn set_confidence(&mut self, index: usize, c: AnswerConfidence) -> bool {
+        if !self.is_open() || self.mode != Mode::Exam || index >= self.len() {
+            return false;
+        }
+        let st = &mut self.states[index];
+        st.confidence = if st.confidence == Some(c) {
+            None
+        } else {
+            Some(c)
+        };
+        true
+    }
+
     pub fn toggle_flag(&mut self, index: usize) -> bool {
         if !self.is_open() || index >= self.len() {
             return false;
@@ -615,6 +643,7 @@ impl ExamSession {
             return;
         }
         self.clock.pause(now);
+        self.times.pause(now);
         self.status = if expired {
             ExamStatus::Expired
         } else {

@@ -33,6 +33,9 @@ pub struct Prefs {
     pub last_screen: StartScreen,
     /// The bank last practised or picked: the dashboard opens on it.
     pub last_bank: Option<String>,
+    /// Exams ask "How sure are you?" under each question (sure, unsure, guess). Off unless
+    /// the learner turns it on in Settings.
+    pub ask_confidence: bool,
 }
 
 impl Default for Prefs {
@@ -42,6 +45,7 @@ impl Default for Prefs {
             zoom: 1.0,
             last_screen: StartScreen::Home,
             last_bank: None,
+            ask_confidence: false,
         }
     }
 }
@@ -90,6 +94,7 @@ mod tests {
             zoom: 1.3,
             last_screen: StartScreen::Settings,
             last_bank: Some("cetl".into()),
+            ask_confidence: true,
         };
         p.save(dir.path()).unwrap();
         assert_eq!(Prefs::load(dir.path()), p);

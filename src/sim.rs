@@ -553,9 +553,13 @@ impl Run<'_> {
                 let p = mastery::chance_right(start.chance, seen, report.realism);
                 split.add(seen.is_some(), p, right);
             }
-            answered.push((q.id.clone(), right));
+            answered.push(crate::srs::AnsweredItem {
+                question_id: q.id.clone(),
+                right,
+                confidence: None,
+            });
         }
-        let right = answered.iter().filter(|(_, ok)| *ok).count();
+        let right = answered.iter().filter(|a| a.right).count();
         let evidence = mastery::exam_evidence(
             self.bank,
             &self.cards,

@@ -373,30 +373,29 @@ impl Scheduler {
         let card = before.map_or_else(|| Self::new_card(now), |r| r.card.clone());
         let after = match origin.source {
             ReviewSource::Study => self.next_card(&card, rating, now),
-            ReviewSource::Exam => self.exam_next_card(&card, rating.is_pass(), now),
+            ReviewSource::Exam => self.exam_next_card(&card, rating, now),
         };
         Review::new(origin, question_id, before, card, after, rating, now)
     }
 
-    /// Reviews for the answered items of a submitted exam (see [`answered_items`]): right is
-    /// Good, wrong is Again, and neither walks the learning steps (see
-    /// [`Scheduler::exam_next_card`]).
+    /// Reviews for the answered items of a submitted exam (see [`answered_items`]), graded by
+    /// [`exam_rating`]; none walks the learning steps (see [`Scheduler::exam_next_card`]).
     pub fn exam_reviews(
         &self,
         bank_id: &str,
         cards: &HashMap<String, CardRecord>,
-        answered: &[(String, bool)],
+        answered: &[AnsweredItem],
         now: DateTime<Utc>,
         attempt_id: i64,
     ) -> Vec<Review> {
         answered
             .iter()
-            .map(|(qid, ok)| {
+            .map(|a| {
                 self.review(
                     ReviewOrigin::exam(bank_id, attempt_id),
-                    qid,
-                    cards.get(qid),
-                    rating_for(*ok, Confidence::Good),
+                    &a.question_id,
+                    cards.get(&a.question_id),
+                    exam_rating(a.right, a.confidence),
                     now,
                 )
             })
@@ -415,7 +414,7 @@ impl Scheduler {
             let at = a.at.max(before.last_review);
             card = Some(match a.source {
                 ReviewSource::Study => self.next_card(&before, a.rating, at),
-                ReviewSource::Exam => self.exam_next_card(&before, a.rating.is_pass(), at),
+                ReviewSource::Exam => self.exam_next_card(&before, a.rating, at),
             });
         }
         card
@@ -469,7 +468,7 @@ impl Review {
 pub fn answered_items(
     report: &crate::exam::ScoreReport,
     bank: &crate::bank::Bank,
-) -> Vec<(String, bool)> {
+) -> Vec<AnsweredItem> {
     report
         .items
         .iter()
@@ -477,8 +476,56 @@ pub fn answered_items(
             bank.question(&r.question_id)
                 .is_some_and(|q| q.picks().complete(r.selected.len()))
         })
-        .map(|r| (r.question_id.clone(), r.is_correct))
+        .map(|r| AnsweredItem {
+            question_id: r.question_id.clone(),
+            right: r.is_correct,
+            confidence: None,
+        })
         .collect()
+}
+
+/// [`answered_items`] with the confidence the candidate marked on each (exam mode, when
+/// Settings asks for it), taken from `session`'s answers.
+pub fn answered_items_of(
+    session: &crate::exam::ExamSession,
+    report: &crate::exam::ScoreReport,
+    bank: &crate::bank::Bank,
+) -> Vec<AnsweredItem> {
+    let marked: HashMap<&str, crate::exam::AnswerConfidence> = session
+        .items
+        .iter()
+        .zip(&session.states)
+        .filter_map(|(i, s)| Some((i.question_id.as_str(), s.confidence?)))
+        .collect();
+    let mut answered = answered_items(report, bank);
+    for a in &mut answered {
+        a.confidence = marked.get(a.question_id.as_str()).copied();
+    }
+    answered
+}
+
+/// One whole answer of an exam, as its review is graded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnsweredItem {
+    pub question_id: String,
+    pub right: bool,
+    pub confidence: Option<crate::exam::AnswerConfidence>,
+}
+
+/// The FSRS grade of an exam answer (docs/confidence.md). Without a confidence mark it is
+/// what it always was: right = Good, wrong = Again. With one: a wrong answer is Again
+/// whatever the mark (a sure mistake is still a failure to recall; the review names it);
+/// a right answer is Good when sure and Hard when unsure or guessed: a right guess is
+/// weak evidence of memory, so its interval is shorter, but it is not graded Again, so
+/// the rating in the log still says whether the answer was right (true retention, the
+/// replay of exam answers and fitting read it so).
+pub fn exam_rating(right: bool, confidence: Option<crate::exam::AnswerConfidence>) -> Rating {
+    use crate::exam::AnswerConfidence as C;
+    match (right, confidence) {
+        (false, _) => Rating::Again,
+        (true, None | Some(C::Sure)) => Rating::Good,
+        (true, Some(C::Unsure | C::Guess)) => Rating::Hard,
+    }
 }
 
 /// Drop the cards of questions the bank no longer holds (retired when the bank was revised).
@@ -519,6 +566,52 @@ mod tests {
         assert_eq!(rating_for(true, Confidence::Hard), Rating::Hard);
         assert_eq!(rating_for(true, Confidence::default()), Rating::Good);
         assert_eq!(rating_for(true, Confidence::Easy), Rating::Easy);
+    }
+
+    /// Exam answers: no confidence mark grades as before (right Good, wrong Again); a mark
+    /// makes a right answer Hard unless sure, and never makes a wrong one anything but Again.
+    #[test]
+    fn exam_answers_are_graded_by_their_confidence() {
+        use crate::exam::AnswerConfidence as C;
+        assert_eq!(exam_rating(true, None), Rating::Good);
+        assert_eq!(exam_rating(false, None), Rating::Again);
+        assert_eq!(exam_rating(true, Some(C::Sure)), Rating::Good);
+        assert_eq!(exam_rating(true, Some(C::Unsure)), Rating::Hard);
+        assert_eq!(exam_rating(true, Some(C::Guess)), Rating::Hard);
+        for c in C::ALL {
+            assert_eq!(exam_rating(false, Some(c)), Rating::Again);
+        }
+        let s = Scheduler::new(0.9);
+        let answered = |right, confidence| AnsweredItem {
+            question_id: "q1".into(),
+            right,
+            confidence,
+        };
+        let reviews = s.exam_reviews(
+            "b",
+            &HashMap::new(),
+            &[
+                answered(true, None),
+                answered(true, Some(C::Guess)),
+                answered(false, Some(C::Sure)),
+            ],
+            t0(),
+            7,
+        );
+        let ratings: Vec<Rating> = reviews.iter().map(|r| r.rating).collect();
+        assert_eq!(ratings, vec![Rating::Good, Rating::Hard, Rating::Again]);
+        // A right guess still counts as right, and is due sooner than a sure answer.
+        assert!(reviews[1].correct);
+        assert!(reviews[1].after.card.due < reviews[0].after.card.due);
+        // Replaying the log gives the same card (the rating is in the log).
+        let replayed = s
+            .replay(&[LoggedAnswer {
+                at: t0(),
+                rating: Rating::Hard,
+                source: ReviewSource::Exam,
+            }])
+            .unwrap();
+        assert_eq!(replayed, reviews[1].after.card);
     }
 
     #[test]

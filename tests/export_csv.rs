@@ -56,10 +56,14 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
     s.submit(Instant::now(), false);
     let report = s.score(bank);
     let cards = store.load_cards(bank.id()).unwrap();
-    let answered: Vec<(String, bool)> = report
+    let answered: Vec<certprep::srs::AnsweredItem> = report
         .items
         .iter()
-        .map(|it| (it.question_id.clone(), it.is_correct))
+        .map(|it| certprep::srs::AnsweredItem {
+            question_id: it.question_id.clone(),
+            right: it.is_correct,
+            confidence: None,
+        })
         .collect();
     let evidence = certprep::mastery::exam_evidence(
         bank,

@@ -53,6 +53,7 @@ fn disk_full_fails_the_write_clearly_and_keeps_earlier_answers() {
             selected: vec![format!("{long}{pos}")],
             flagged: false,
             checked: false,
+            confidence: None,
         };
         match store.save_item(id, pos, &state, Duration::ZERO, pos) {
             Ok(()) => saved += 1,

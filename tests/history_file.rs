@@ -132,7 +132,7 @@ fn v7_history(path: &std::path::Path) {
 
 #[test]
 fn a_history_from_before_question_reports_still_imports_and_upgrades() {
-    assert_eq!(certprep::store::SCHEMA_VERSION, 8);
+    assert!(certprep::store::SCHEMA_VERSION >= 8);
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old.sqlite3");
     v7_history(&old);
@@ -142,7 +142,10 @@ fn a_history_from_before_question_reports_still_imports_and_upgrades() {
     let replaced = import_history(b.path(), &old).unwrap();
     let store = replaced.store;
     assert_eq!(replaced.counts.reviews, 1);
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
     assert!(store.load_cards("mini").unwrap().contains_key("plan-1"));
     assert!(store.reports().unwrap().is_empty());
     let r = store
@@ -170,7 +173,7 @@ fn a_history_from_before_question_reports_still_imports_and_upgrades() {
     let d = tempfile::tempdir().unwrap();
     v7_history(&d.path().join(certprep::store::DB_FILE));
     let s = Store::open_in(d.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 8);
+    assert_eq!(s.schema_version().unwrap(), certprep::store::SCHEMA_VERSION);
     assert!(s.reports().unwrap().is_empty());
     assert!(
         certprep::store::backup::list_backups(d.path())
@@ -206,4 +209,73 @@ fn a_history_file_with_a_bad_report_row_is_refused() {
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("a history with a damaged report row was imported"),
     }
+}
+
+/// A database as certprep wrote it at schema v8 (before time per question and confidence):
+/// one submitted exam of two questions, one answered right, one wrong and flagged.
+fn v8_history(path: &std::path::Path) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    for sql in &certprep::store::MIGRATIONS[..8] {
+        c.execute_batch(sql).unwrap();
+    }
+    c.execute_batch(
+        "INSERT INTO attempts (id, bank_id, bank_version, mode, seed, pass_percent,
+                               time_limit_secs, status, started_at, finished_at, elapsed_ms,
+                               score_correct, score_total, uid, start_hlc, state_hlc)
+         VALUES (1, 'mini', '1', 'exam', 5, 70, 600, 'submitted', '2026-11-01T10:00:00.000Z',
+                 '2026-11-01T10:09:00.000Z', 540000, 1, 2, 'a1',
+                 '000001761991200000-000000-00000000000000aa',
+                 '000001761991740000-000000-00000000000000aa');
+         INSERT INTO attempt_items (attempt_id, position, question_id, option_order, selected,
+                                    flagged, answered_at, hlc, correct)
+         VALUES (1, 0, 'plan-1', '[\"a\",\"b\"]', '[\"a\"]', 0, '2026-11-01T10:01:00.000Z',
+                 '000001761991260000-000000-00000000000000aa', 1),
+                (1, 1, 'plan-2', '[\"a\",\"b\"]', '[\"b\"]', 1, '2026-11-01T10:02:00.000Z',
+                 '000001761991320000-000000-00000000000000aa', 0);
+         INSERT INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
+         VALUES (1, 'planning', 1, 2);
+         PRAGMA user_version = 8;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_history_from_before_time_and_confidence_still_imports_and_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v8.sqlite3");
+    v8_history(&old);
+    let b = tempfile::tempdir().unwrap();
+    let replaced = import_history(b.path(), &old).unwrap();
+    assert_eq!(replaced.counts.finished, 1);
+    assert_eq!(replaced.counts.answers, 2);
+    let store = replaced.store;
+    assert_eq!(
+        store.schema_version().unwrap(),
+        certprep::store::SCHEMA_VERSION
+    );
+    // Listed in the history with its areas, and reopened without times or confidence.
+    let past = store.past_attempts(10).unwrap();
+    assert_eq!(past.len(), 1);
+    assert_eq!(past[0].areas, vec!["planning".to_string()]);
+    assert_eq!(past[0].time_used, std::time::Duration::from_secs(540));
+    let loaded = store.load_session(1).unwrap().unwrap().session;
+    assert!(loaded.states.iter().all(|s| s.confidence.is_none()));
+    assert_eq!(
+        loaded.times.all(std::time::Instant::now()),
+        vec![std::time::Duration::ZERO; 2]
+    );
+    assert!(loaded.states[1].flagged);
+
+    // The same file opened as a data folder is upgraded in place, a backup kept first.
+    let d = tempfile::tempdir().unwrap();
+    v8_history(&d.path().join(certprep::store::DB_FILE));
+    let s = Store::open_in(d.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), certprep::store::SCHEMA_VERSION);
+    assert_eq!(s.past_attempts(10).unwrap().len(), 1);
+    assert!(
+        certprep::store::backup::list_backups(d.path())
+            .iter()
+            .any(|b| b.path.to_string_lossy().contains("before-v9")),
+        "the v8 database is kept before the upgrade"
+    );
 }

@@ -138,7 +138,7 @@ fn snapshot(store: &Store) -> Vec<String> {
                 started_at, finished_at, elapsed_ms, current_index, score_correct, score_total,
                 pack_id, start_hlc, state_hlc, title FROM attempts ORDER BY uid",
         "SELECT a.uid, i.position, i.question_id, i.option_order, i.selected, i.flagged,
-                i.checked, i.answered_at, i.correct, i.hlc
+                i.checked, i.answered_at, i.correct, i.hlc, i.time_ms, i.confidence
          FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id ORDER BY a.uid, i.position",
         "SELECT a.uid, d.domain_id, d.correct, d.total FROM attempt_domain_scores d
          JOIN attempts a ON a.id = d.attempt_id ORDER BY a.uid, d.domain_id",
@@ -527,6 +527,119 @@ fn an_answer_whose_exam_has_not_arrived_waits_for_it() {
     assert_eq!(r.pending, 0, "{r:?}");
     let on_b = b.store.unfinished_attempt().unwrap().unwrap();
     assert!(b.session(on_b.id).states[2].has_pick());
+}
+
+/// Schema v9: an answer's time on screen and confidence travel with it, a mark taken off
+/// travels too, and an item record from a certprep before v9 (neither field) still applies
+/// and keeps both.
+#[test]
+fn time_and_confidence_travel_with_an_answer_and_older_records_keep_them() {
+    use certprep::exam::AnswerConfidence;
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    a.link(folder.path(), "A");
+    b.link(folder.path(), "B");
+    let exam = a.start_exam(&bank, 4, 22);
+    let mut s = a.session(exam);
+    for (pos, confidence) in [
+        (0, Some(AnswerConfidence::Guess)),
+        (1, Some(AnswerConfidence::Sure)),
+        (2, None),
+    ] {
+        let item = s.items[pos].clone();
+        let q = bank.question(&item.question_id).unwrap();
+        s.choose(pos, &item.option_order[0], q);
+        if let Some(c) = confidence {
+            s.set_confidence(pos, c);
+        }
+        a.store
+            .save_answer(
+                exam,
+                pos,
+                &s.states[pos],
+                Some(Duration::from_millis(1_500 * (pos as u64 + 1))),
+                Duration::from_secs(10),
+                pos,
+            )
+            .unwrap();
+    }
+    // Time on a question left without an answer travels too.
+    a.store
+        .save_item_time(exam, 3, Duration::from_millis(700))
+        .unwrap();
+    a.pass(folder.path());
+    b.pass(folder.path());
+    assert_same(&a, &b);
+    let id_b = b.store.unfinished_attempt().unwrap().unwrap().id;
+    let on_b = b.session(id_b);
+    let marks: Vec<_> = on_b.states.iter().map(|s| s.confidence).collect();
+    assert_eq!(
+        marks,
+        vec![
+            Some(AnswerConfidence::Guess),
+            Some(AnswerConfidence::Sure),
+            None,
+            None
+        ]
+    );
+    let now = std::time::Instant::now();
+    assert_eq!(
+        on_b.times.all(now),
+        [1_500, 3_000, 4_500, 700].map(Duration::from_millis)
+    );
+
+    // B takes the guess mark off; A sees it gone.
+    let mut s = on_b;
+    s.set_confidence(0, AnswerConfidence::Guess);
+    assert_eq!(s.states[0].confidence, None);
+    b.store
+        .save_item(id_b, 0, &s.states[0], Duration::from_secs(20), 0)
+        .unwrap();
+    b.pass(folder.path());
+    a.pass(folder.path());
+    assert_eq!(a.session(exam).states[0].confidence, None);
+    assert_same(&a, &b);
+
+    // An older certprep's record for item 1: a new pick, no time, no confidence.
+    let uid: String = a
+        .store
+        .connection()
+        .query_row("SELECT uid FROM attempts WHERE id = ?1", [exam], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let picked = a.session(exam).items[1].option_order[1].clone();
+    let line = journal::encode(&certprep::sync::record::Record {
+        hlc: "000001900000000000-000000-00000000000000ee".into(),
+        body: certprep::sync::record::Body::Item(certprep::sync::record::ItemRecord {
+            attempt: uid,
+            position: 1,
+            selected: vec![picked.clone()],
+            flagged: true,
+            checked: false,
+            answered_at: Some("2030-03-17T17:46:40.000Z".into()),
+            time_ms: None,
+            confidence: None,
+        }),
+    });
+    assert!(
+        !line.contains("time_ms") && !line.contains("confidence"),
+        "{line}"
+    );
+    std::fs::write(
+        folder
+            .path()
+            .join("00000000000000ee-000001.certprep-journal"),
+        line,
+    )
+    .unwrap();
+    a.pass(folder.path());
+    let s = a.session(exam);
+    assert_eq!(s.states[1].selected, vec![picked]);
+    assert!(s.states[1].flagged);
+    assert_eq!(s.states[1].confidence, Some(AnswerConfidence::Sure));
+    assert_eq!(s.times.spent(1, now), Duration::from_millis(3_000));
 }
 
 #[test]

@@ -397,7 +397,14 @@ fn every_screen_keeps_its_actions_reachable_at_any_text_size_and_window_size() {
                 assert_reachable(&mut h, &results, label, false);
             }
             assert_reachable(&mut h, &results, "Practice the ", true);
+            assert_reachable(&mut h, &results, "Retake the wrong and flagged ones", true);
+            assert_reachable(&mut h, &results, "Wrong (", true);
             tap(&mut h, "Home", false);
+
+            tap(&mut h, "History", false);
+            let history = at("History");
+            assert_reachable(&mut h, &history, "Review #", true);
+            assert_reachable(&mut h, &history, "Settings", false);
 
             tap(&mut h, "Settings", false);
             let settings = at("Settings");
@@ -486,10 +493,16 @@ fn the_pass_mark_is_set_per_bank_and_said_to_be_an_assumption() {
     h.run();
     let field = "Pass mark for Mini test bank (%)";
     let type_into = |h: &mut Harness<'_, CertprepApp>, text: &str| {
+        // Scrolled into view first, as a user would: a notice bar above can push it down.
+        h.get_by_label(field).scroll_to_me();
+        h.run();
         h.get_by_label(field).click();
         h.run();
         h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
         h.get_by_label(field).type_text(text);
+        h.run();
+        h.get_by_label("Save the pass mark for Mini test bank")
+            .scroll_to_me();
         h.run();
         h.get_by_label("Save the pass mark for Mini test bank")
             .click();

@@ -79,9 +79,10 @@ fn sit_flag_review_submit_and_see_per_area_results() {
     h.get_by_label("Leadership");
     h.get_by_label("Technology");
     h.get_by_label("1/3");
-    h.get_by_label("Planning");
+    // Each area is named in the score table and again in the time table below it.
+    assert_eq!(h.query_all_by_label("Planning").count(), 2);
     assert_eq!(h.query_all_by_label("3/3").count(), 2);
-    h.get_by_label("Operations");
+    assert_eq!(h.query_all_by_label("Operations").count(), 2);
     h.get_by_label("0/2");
     h.get_by_label("1/1");
     // Every folded review row leads with its verdict.

@@ -354,8 +354,7 @@ fn practicing_the_missed_questions_of_an_exam_studies_exactly_those() {
     common::review_and_submit(&mut h);
     h.get_by_label("Score: 1 of 6 correct (17%)");
     // The review list filters to the same five the practice button offers.
-    h.get_by_label("Show only the questions I missed (wrong or unanswered)")
-        .click();
+    h.get_by_label("Missed (5)").click();
     h.run();
     assert_eq!(h.query_all_by_label_contains("Unanswered · ").count(), 5);
     assert!(h.query_by_label_contains("Correct · ").is_none());

@@ -369,13 +369,18 @@ pub fn exam_evidence(
     cards: &HashMap<String, CardRecord>,
     inputs: &ModelInputs,
     scheduler: &Scheduler,
-    answered: &[(String, bool)],
+    answered: &[crate::srs::AnsweredItem],
     now: DateTime<Utc>,
     attempt_id: i64,
 ) -> ExamEvidence {
     let learner = Learner::new(bank, cards, inputs);
     let mut realism = RealismSums::default();
-    for (qid, right) in answered {
+    for crate::srs::AnsweredItem {
+        question_id: qid,
+        right,
+        ..
+    } in answered
+    {
         let (Some(q), Some(card)) = (bank.question(qid), cards.get(qid)) else {
             continue;
         };

@@ -142,9 +142,7 @@ pub fn memory_stats<'a>(
             let before = card.unwrap_or_else(|| Scheduler::new_card(a.at));
             card = Some(match a.source {
                 super::ReviewSource::Study => scheduler.next_card(&before, a.rating, a.at),
-                super::ReviewSource::Exam => {
-                    scheduler.exam_next_card(&before, a.rating.is_pass(), a.at)
-                }
+                super::ReviewSource::Exam => scheduler.exam_next_card(&before, a.rating, a.at),
             });
         }
     }

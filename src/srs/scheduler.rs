@@ -177,11 +177,13 @@ impl Scheduler {
         card
     }
 
-    /// The card after a mock-exam answer: a right answer graduates (or stays) in review with
-    /// FSRS's interval, skipping any learning step; a wrong one goes to the first (re)learning
-    /// step and is due at once, so it is in the next study session, not a minute later.
-    pub fn exam_next_card(&self, before: &Card, right: bool, now: DateTime<Utc>) -> Card {
-        let rating = if right { Rating::Good } else { Rating::Again };
+    /// The card after a mock-exam answer graded `rating` (see `crate::srs::exam_rating`: Good
+    /// or Again without a confidence mark, Hard for a right answer the candidate was not sure
+    /// of): a right answer graduates (or stays) in review with FSRS's interval for its grade,
+    /// skipping any learning step; a wrong one goes to the first (re)learning step and is due
+    /// at once, so it is in the next study session, not a minute later.
+    pub fn exam_next_card(&self, before: &Card, rating: Rating, now: DateTime<Utc>) -> Card {
+        let right = rating.is_pass();
         let mut card = self.with_memory(before, rating, now);
         let relearning = matches!(before.state, State::Review | State::Relearning);
         let next = if right {
@@ -396,13 +398,13 @@ mod tests {
     #[test]
     fn exam_answers_skip_the_steps() {
         let s = Scheduler::new(0.9);
-        let right = s.exam_next_card(&Scheduler::new_card(t0()), true, t0());
+        let right = s.exam_next_card(&Scheduler::new_card(t0()), Rating::Good, t0());
         assert_eq!((right.state, right.scheduled_days), (State::Review, 2));
-        let wrong = s.exam_next_card(&Scheduler::new_card(t0()), false, t0());
+        let wrong = s.exam_next_card(&Scheduler::new_card(t0()), Rating::Again, t0());
         assert_eq!((wrong.state, wrong.due), (State::Learning, t0()));
         // A review card answered wrong in an exam lapses into relearning, due at once.
         let later = right.due + Duration::hours(3);
-        let lapse = s.exam_next_card(&right, false, later);
+        let lapse = s.exam_next_card(&right, Rating::Again, later);
         assert_eq!(
             (lapse.state, lapse.due, lapse.lapses),
             (State::Relearning, later, 1)

@@ -4,6 +4,7 @@
 
 pub mod backup;
 mod group_settings;
+pub mod history;
 pub mod lock;
 pub mod notes;
 pub mod replace;
@@ -13,7 +14,9 @@ pub mod sessions;
 pub mod srs;
 pub mod sync;
 
-use crate::exam::{ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport};
+use crate::exam::{
+    AnswerConfidence, ExamItem, ExamSession, ExamStatus, ItemState, Mode, ScoreReport,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -242,6 +245,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX question_reports_question ON question_reports(bank_id, question_id);
     CREATE INDEX question_reports_hlc ON question_reports(hlc);
     "#,
+    // 9: time on screen per question (monotonic, summed over visits, paused while the app
+    //    is closed) and, in exams where Settings asks for it, how sure the candidate was
+    //    (`crate::exam::AnswerConfidence`). NULL: not recorded (an attempt from before v9).
+    r#"
+    ALTER TABLE attempt_items ADD COLUMN time_ms INTEGER CHECK (time_ms >= 0);
+    ALTER TABLE attempt_items ADD COLUMN confidence TEXT
+        CHECK (confidence IN ('sure','unsure','guess'));
+    "#,
 ];
 
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;
@@ -395,6 +406,11 @@ pub struct Store {
 
 fn now_utc() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A duration as the whole milliseconds the database keeps.
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 fn parse_time(s: &str) -> DateTime<Utc> {
@@ -591,13 +607,28 @@ impl Store {
         Ok(id)
     }
 
-    /// Durably record what the candidate did with one item (answer, flag, checked), plus
-    /// where they are and how much time is used. Called on every change, not at submit.
+    /// Durably record what the candidate did with one item (answer, flag, checked,
+    /// confidence), plus where they are and how much time is used. Called on every change,
+    /// not at submit. The item's time on screen is left as it is (see [`Store::save_answer`]).
     pub fn save_item(
         &self,
         attempt_id: i64,
         position: usize,
         state: &ItemState,
+        elapsed: Duration,
+        current: usize,
+    ) -> Result<(), StoreError> {
+        self.save_answer(attempt_id, position, state, None, elapsed, current)
+    }
+
+    /// [`Store::save_item`] with the item's time on screen so far (`spent`), in the same
+    /// transaction: the exam screen writes both as each answer is given.
+    pub fn save_answer(
+        &self,
+        attempt_id: i64,
+        position: usize,
+        state: &ItemState,
+        spent: Option<Duration>,
         elapsed: Duration,
         current: usize,
     ) -> Result<(), StoreError> {
@@ -607,7 +638,8 @@ impl Store {
         let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
         tx.execute(
             "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5,
-                    answered_at = COALESCE(?6, answered_at), hlc = ?7
+                    answered_at = COALESCE(?6, answered_at), hlc = ?7,
+                    time_ms = COALESCE(?8, time_ms), confidence = ?9
              WHERE attempt_id = ?1 AND position = ?2",
             params![
                 attempt_id,
@@ -616,13 +648,47 @@ impl Store {
                 state.flagged,
                 state.checked,
                 answered_at,
-                hlc
+                hlc,
+                spent.map(millis),
+                state.confidence.map(|c| c.as_str()),
             ],
         )
         .map_err(|e| self.err(e))?;
         tx.execute(
             "UPDATE attempts SET elapsed_ms = ?2, current_index = ?3, state_hlc = ?4 WHERE id = ?1",
-            params![attempt_id, elapsed.as_millis() as i64, current as i64, hlc],
+            params![attempt_id, millis(elapsed), current as i64, hlc],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Write the time on screen of the question at `position` of an open attempt (when the
+    /// candidate moves on, pauses, or at the heartbeat). Only a change is written and
+    /// stamped, so an idle exam sends nothing through sync.
+    pub fn save_item_time(
+        &self,
+        attempt_id: i64,
+        position: usize,
+        spent: Duration,
+    ) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        let changed: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+                 WHERE i.attempt_id = ?1 AND i.position = ?2 AND a.status = 'in_progress'
+                   AND i.time_ms IS NOT ?3",
+                params![attempt_id, position as i64, millis(spent)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if changed.is_none() {
+            return Ok(());
+        }
+        let hlc = self.stamp(&tx).map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE attempt_items SET time_ms = ?3, hlc = ?4 WHERE attempt_id = ?1 AND position = ?2",
+            params![attempt_id, position as i64, millis(spent), hlc],
         )
         .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
@@ -718,6 +784,17 @@ impl Store {
             })
             .map_err(|e| classify(&path, e))?;
         }
+        // Each question's time on screen, final now the clock has stopped; a changed row is
+        // stamped so the time travels with the attempt.
+        let times = session.times.all(std::time::Instant::now());
+        for (position, spent) in times.iter().enumerate().filter(|(_, t)| !t.is_zero()) {
+            tx.execute(
+                "UPDATE attempt_items SET time_ms = ?3, hlc = ?4
+                 WHERE attempt_id = ?1 AND position = ?2 AND time_ms IS NOT ?3",
+                params![session.attempt_id, position as i64, millis(*spent), hlc],
+            )
+            .map_err(|e| classify(&path, e))?;
+        }
         // Exam answers are reviews too: the cards they touched move in the same transaction.
         for r in &evidence.reviews {
             let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
@@ -771,14 +848,14 @@ impl Store {
         }
     }
 
-    const SUMMARY_SQL: &str =
+    pub(super) const SUMMARY_SQL: &str =
         "SELECT a.id, a.bank_id, a.mode, a.status, a.started_at, a.finished_at,
                 a.score_correct, a.score_total,
                 (SELECT COUNT(*) FROM attempt_items i WHERE i.attempt_id = a.id),
                 a.pass_percent, a.pack_id, a.title
          FROM attempts a";
 
-    fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
+    pub(super) fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
         let mode: String = r.get(2)?;
         let started: String = r.get(4)?;
         let finished: Option<String> = r.get(5)?;
@@ -865,15 +942,36 @@ impl Store {
         else {
             return Ok(None);
         };
-        let rows: Vec<(String, String, String, bool, bool)> = self.query_all(
-            "SELECT question_id, option_order, selected, flagged, checked
+        type ItemRow = (
+            String,
+            String,
+            String,
+            bool,
+            bool,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<ItemRow> = self.query_all(
+            "SELECT question_id, option_order, selected, flagged, checked, time_ms, confidence
              FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
             [attempt_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
         )?;
         let mut items = Vec::with_capacity(rows.len());
         let mut states = Vec::with_capacity(rows.len());
-        for (qid, order, selected, flagged, checked) in rows {
+        let mut spent = Vec::with_capacity(rows.len());
+        for (qid, order, selected, flagged, checked, time_ms, confidence) in rows {
+            spent.push(Duration::from_millis(time_ms.unwrap_or(0).max(0) as u64));
             // A row we wrote ourselves; if it was damaged, fall back to an unanswered item
             // rather than refusing the whole attempt.
             items.push(ExamItem {
@@ -884,6 +982,7 @@ impl Store {
                 selected: serde_json::from_str(&selected).unwrap_or_default(),
                 flagged,
                 checked,
+                confidence: confidence.as_deref().and_then(AnswerConfidence::parse),
             });
         }
         let mode = Mode::parse(&mode).unwrap_or(Mode::Exam);
@@ -897,6 +996,7 @@ impl Store {
             limit.map(|s| Duration::from_secs(s as u64)),
         );
         session.states = states;
+        session.times = crate::exam::ItemTimes::from_spent(spent);
         session.current = (current.max(0) as usize).min(session.len().saturating_sub(1));
         session.status = ExamStatus::parse(&status).unwrap_or(ExamStatus::Submitted);
         session.clock = crate::exam::Countdown::new(
@@ -1084,6 +1184,7 @@ mod tests {
             selected: vec!["a".into()],
             flagged: true,
             checked: false,
+            confidence: Some(crate::exam::AnswerConfidence::Guess),
         };
         s.save_item(id, 1, &st, Duration::from_millis(12_345), 1)
             .unwrap();

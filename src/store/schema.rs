@@ -141,4 +141,41 @@ mod tests {
         let why = check(&conn, "main", 8).unwrap_err();
         assert!(why.contains("question_reports"), "{why}");
     }
+
+    /// v9 (time per question, confidence) is v8 plus two columns of `attempt_items`: a v8
+    /// database that claims v9 is told apart, and a confidence the column does not take is
+    /// refused by SQLite.
+    #[test]
+    fn v9_adds_time_and_confidence_to_attempt_items() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        assert_eq!(check(&conn, "main", 8), Ok(()));
+        let why = check(&conn, "main", 9).unwrap_err();
+        assert!(why.contains("attempt_items"), "{why}");
+        conn.execute_batch(MIGRATIONS[8]).unwrap();
+        assert_eq!(check(&conn, "main", 9), Ok(()));
+        conn.execute_batch(
+            "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, status,
+                                   started_at) VALUES ('b', '1', 'exam', 1, 70, 'in_progress', 't');
+             INSERT INTO attempt_items (attempt_id, position, question_id, option_order,
+                                        time_ms, confidence) VALUES (1, 0, 'q', '[]', 5, 'sure');",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "UPDATE attempt_items SET confidence = 'certain' WHERE position = 0",
+                []
+            )
+            .is_err()
+        );
+        assert!(
+            conn.execute(
+                "UPDATE attempt_items SET time_ms = -1 WHERE position = 0",
+                []
+            )
+            .is_err()
+        );
+    }
 }

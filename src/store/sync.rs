@@ -737,7 +737,8 @@ fn export_since(
     // Answers, flags, "checked".
     {
         let mut st = tx.prepare(
-            "SELECT a.uid, i.position, i.selected, i.flagged, i.checked, i.answered_at, i.hlc
+            "SELECT a.uid, i.position, i.selected, i.flagged, i.checked, i.answered_at, i.hlc,
+                    i.time_ms, i.confidence
              FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
              WHERE i.hlc > ?1 AND i.hlc <= ?2",
         )?;
@@ -752,6 +753,9 @@ fn export_since(
                     flagged: r.get(3)?,
                     checked: r.get(4)?,
                     answered_at: r.get(5)?,
+                    time_ms: r.get(7)?,
+                    // Always sent, "" for no mark, so a mark taken off travels too.
+                    confidence: Some(r.get::<_, Option<String>>(8)?.unwrap_or_default()),
                 }),
             })
         })?;
@@ -1134,9 +1138,18 @@ fn apply_item(tx: &Connection, hlc: &str, i: &ItemRecord) -> rusqlite::Result<Ou
         return Ok(Outcome::Unchanged);
     }
     let selected = serde_json::to_string(&i.selected).unwrap_or_else(|_| "[]".into());
+    // v9's columns: absent (an older certprep) keeps what is here; a mark certprep does not
+    // know is dropped rather than refused (the column takes only its three values).
+    let keep_confidence = i.confidence.is_none();
+    let confidence = i
+        .confidence
+        .as_deref()
+        .and_then(crate::exam::AnswerConfidence::parse)
+        .map(|c| c.as_str());
     tx.prepare_cached(
         "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5, answered_at = ?6,
-                hlc = ?7
+                hlc = ?7, time_ms = COALESCE(?8, time_ms),
+                confidence = CASE WHEN ?9 THEN confidence ELSE ?10 END
          WHERE attempt_id = ?1 AND position = ?2",
     )?
     .execute(params![
@@ -1146,7 +1159,10 @@ fn apply_item(tx: &Connection, hlc: &str, i: &ItemRecord) -> rusqlite::Result<Ou
         i.flagged,
         i.checked,
         i.answered_at,
-        hlc
+        hlc,
+        i.time_ms.filter(|t| *t >= 0),
+        keep_confidence,
+        confidence
     ])?;
     Ok(Outcome::Applied)
 }

@@ -6,7 +6,8 @@
 //!   option order). Never changes; keyed by the attempt's uid.
 //! - `attempt_state`: status, time used, current question, and the score once finished.
 //!   Last writer wins by stamp.
-//! - `item`: one question of an attempt: options chosen, flag, checked. Last writer wins.
+//! - `item`: one question of an attempt: options chosen, flag, checked, and (v9) time on
+//!   screen and confidence. Last writer wins.
 //! - `review`: one rating of one question (study or exam). Keyed by its uid; the card's FSRS
 //!   state is never sent: each computer recomputes it from the merged review log.
 //! - `prediction`: what readiness predicted as a mock exam started. Last writer wins.
@@ -208,6 +209,14 @@ pub struct ItemRecord {
     pub flagged: bool,
     pub checked: bool,
     pub answered_at: Option<String>,
+    /// Time on screen in milliseconds (schema v9). Absent from an older certprep's records:
+    /// the time already here is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<i64>,
+    /// How sure the candidate was (schema v9): "sure", "unsure", "guess", or "" for no mark.
+    /// Absent from an older certprep's records: the mark already here is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

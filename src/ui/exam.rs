@@ -9,7 +9,7 @@ use super::question::{option_list, picked_option, question_header, short, study_
 use super::widgets::{FooterAfter, clock, main_beside_strip};
 use super::{CertprepApp, Command, Notice, NoticeKind, ResultsView, Screen, error_notice};
 use crate::bank::{Bank, Question};
-use crate::exam::{ExamItem, ExamSession, Mode, ScoreReport, TimeWarning};
+use crate::exam::{AnswerConfidence, ExamItem, ExamSession, Mode, ScoreReport, TimeWarning};
 use crate::store::{NewAttempt, Store, StoreError};
 use egui::{Key, RichText, Ui};
 use std::time::{Duration, Instant};
@@ -29,6 +29,12 @@ pub enum ExamCmd {
         option: String,
     },
     ToggleFlag(usize),
+    /// Exam mode with Settings' "Ask how sure I am": mark (or, the same again, unmark) how
+    /// sure the candidate is of an answer.
+    SetConfidence {
+        index: usize,
+        confidence: AnswerConfidence,
+    },
     /// Open this question (from the grid or a review-page link; leaves the review page).
     GoTo(usize),
     Next,
@@ -56,6 +62,8 @@ pub struct ExamView {
     pub reviewing: bool,
     /// Just resumed: the page says so until the first thing the candidate does.
     pub resumed: bool,
+    /// Settings → "Ask how sure I am in exams": the confidence choice under each question.
+    pub ask_confidence: bool,
     last_saved: Instant,
     warned: TimeWarning,
 }
@@ -86,6 +94,10 @@ pub(super) const ROOMY_HEIGHT: f32 = 560.0;
 /// The widest a question's text runs (points): longer lines are hard to follow.
 pub(super) const READABLE_WIDTH: f32 = 960.0;
 
+/// Under the key help when the confidence choice is on.
+pub const CONFIDENCE_KEY_HELP: &str =
+    "How sure: S sure · U unsure · G guess (use 7 for option G); the same key again clears it";
+
 /// Shown on the review page.
 pub const REVIEW_KEY_HELP: &str = "Keys: Ctrl+Enter submits · Escape returns to the exam · Tab moves between links and buttons, Enter presses one";
 
@@ -108,7 +120,7 @@ pub fn show(ui: &mut Ui, bank: &Bank, view: &ExamView, now: Instant, out: &mut V
         review_keys(&page, out);
         review_page(&mut page, bank, s, out);
     } else {
-        question_page(&mut page, bank, s, out);
+        question_page(&mut page, bank, view, out);
     }
     egui::Panel::left("exam-nav")
         .resizable(false)
@@ -250,13 +262,15 @@ fn answered_fill(ui: &Ui) -> egui::Color32 {
 }
 
 /// One question: its text and options, then the buttons pinned at the bottom.
-fn question_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Command>) {
+fn question_page(ui: &mut Ui, bank: &Bank, view: &ExamView, out: &mut Vec<Command>) {
+    let s = &view.session;
     let Some(item) = s.items.get(s.current) else {
         return;
     };
     let question = bank.question(&item.question_id);
+    let ask = asks_confidence(view);
     if let Some(q) = question {
-        keyboard(ui, s, q, out);
+        keyboard(ui, s, q, ask, out);
     }
     let (footer, mut content) = FooterAfter::begin(ui, "exam-actions");
     egui::CentralPanel::default().show(&mut content, |ui| {
@@ -267,7 +281,12 @@ fn question_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Comman
                 // Lines a reader can follow in a wide window.
                 ui.set_max_width(ui.available_width().min(READABLE_WIDTH));
                 match question {
-                    Some(q) => question_body(ui, bank, s, q, out),
+                    Some(q) => {
+                        question_body(ui, bank, s, q, out);
+                        if ask {
+                            confidence_choice(ui, s, out);
+                        }
+                    }
                     None => {
                         ui.label(format!(
                             "Question {} is no longer in the bank; it will not be scored.",
@@ -285,7 +304,49 @@ fn question_page(ui: &mut Ui, bank: &Bank, s: &ExamSession, out: &mut Vec<Comman
     footer.show(ui, |ui| {
         actions(ui, bank, s, out);
         ui.label(RichText::new(help).small().weak());
+        if ask {
+            ui.label(RichText::new(CONFIDENCE_KEY_HELP).small().weak());
+        }
     });
+}
+
+/// The confidence choice is offered in a running exam when Settings asks for it (study mode
+/// rates each answer after its feedback instead).
+fn asks_confidence(view: &ExamView) -> bool {
+    view.ask_confidence && view.session.mode == Mode::Exam && view.session.is_open()
+}
+
+/// "How sure are you?" with Sure, Unsure and Guess as toggles (mouse; S, U, G by key).
+fn confidence_choice(ui: &mut Ui, s: &ExamSession, out: &mut Vec<Command>) {
+    let chosen = s.states[s.current].confidence;
+    ui.add_space(8.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("How sure are you?");
+        for c in AnswerConfidence::ALL {
+            let label = format!("{} ({})", c.label(), confidence_key_name(c));
+            if ui.selectable_label(chosen == Some(c), label).clicked() {
+                out.push(
+                    ExamCmd::SetConfidence {
+                        index: s.current,
+                        confidence: c,
+                    }
+                    .into(),
+                );
+            }
+        }
+    });
+}
+
+fn confidence_key(c: AnswerConfidence) -> Key {
+    match c {
+        AnswerConfidence::Sure => Key::S,
+        AnswerConfidence::Unsure => Key::U,
+        AnswerConfidence::Guess => Key::G,
+    }
+}
+
+fn confidence_key_name(c: AnswerConfidence) -> &'static str {
+    confidence_key(c).name()
 }
 
 /// The question page's buttons: moving, flagging, checking (study), then review and leave.
@@ -347,14 +408,31 @@ fn save_and_leave(ui: &mut Ui, out: &mut Vec<Command>) {
     }
 }
 
-fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, out: &mut Vec<Command>) {
+fn keyboard(ui: &mut Ui, s: &ExamSession, q: &Question, ask: bool, out: &mut Vec<Command>) {
     let order = &s.items[s.current].option_order;
     let answered = s.states[s.current].answered(q);
     ui.input(|i| {
         if i.modifiers.any() {
             return;
         }
-        let pick = picked_option(i);
+        let mut pick = picked_option(i);
+        if ask {
+            // G marks a guess while the choice is on (as F always flags): 7 picks option G.
+            if i.key_pressed(Key::G) && !i.key_pressed(Key::Num7) {
+                pick = None;
+            }
+            for c in AnswerConfidence::ALL {
+                if i.key_pressed(confidence_key(c)) {
+                    out.push(
+                        ExamCmd::SetConfidence {
+                            index: s.current,
+                            confidence: c,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
         if let Some(p) = pick.filter(|p| *p < order.len()) {
             out.push(
                 ExamCmd::Choose {
@@ -546,6 +624,9 @@ impl CertprepApp {
                 q.is_some_and(|q| s.choose(index, &option, q))
             }),
             ExamCmd::ToggleFlag(index) => self.change_item(index, |s, _| s.toggle_flag(index)),
+            ExamCmd::SetConfidence { index, confidence } => {
+                self.change_item(index, |s, _| s.set_confidence(index, confidence))
+            }
             ExamCmd::Check(index) => self.change_item(index, |s, bank| {
                 let q = bank.question(&s.items[index].question_id);
                 q.is_some_and(|q| s.check(index, q))
@@ -572,6 +653,17 @@ impl CertprepApp {
             return;
         };
         view.session.clock.start(now);
+        let left = if view.reviewing {
+            view.session.times.pause(now)
+        } else {
+            view.session.times.show(view.session.current, now)
+        };
+        if let Some(left) = left {
+            self.save_item_time(left);
+        }
+        let Screen::Exam(view) = &mut self.screen else {
+            return;
+        };
         if view.session.submit_if_expired(now) {
             self.notice = Some(Notice {
                 kind: NoticeKind::Warning,
@@ -597,7 +689,8 @@ impl CertprepApp {
         }
     }
 
-    /// Write the used time and the question on screen (so a resume opens on it).
+    /// Write the used time and the question on screen (so a resume opens on it), with the
+    /// time on screen of that question so far.
     fn save_progress(&mut self) {
         let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
@@ -610,18 +703,42 @@ impl CertprepApp {
         {
             self.notice = Some(error_notice(format!("Could not save progress: {e}")));
         }
+        if let Some(shown) = s.times.showing() {
+            self.save_item_time(shown);
+        }
+    }
+
+    /// Write the time on screen of question `index` of the running exam.
+    fn save_item_time(&mut self, index: usize) {
+        let now = self.now();
+        let Screen::Exam(view) = &self.screen else {
+            return;
+        };
+        let s = &view.session;
+        if let Ok(store) = &self.store
+            && let Err(e) = store.save_item_time(s.attempt_id, index, s.times.spent(index, now))
+        {
+            self.notice = Some(error_notice(format!("Could not save progress: {e}")));
+        }
     }
 
     /// Move to another question (leaving the review page) and remember where, at once: a
     /// resume after a crash opens on the question that was on screen.
     fn move_to(&mut self, f: impl FnOnce(&mut ExamSession)) {
+        let now = self.now();
         let Screen::Exam(view) = &mut self.screen else {
             return;
         };
         let before = view.session.current;
         f(&mut view.session);
         view.reviewing = false;
-        if view.session.current != before {
+        // The question left stops being timed now, not at the next frame.
+        if let Some(left) = view.session.times.show(view.session.current, now) {
+            self.save_item_time(left);
+        }
+        if let Screen::Exam(view) = &self.screen
+            && view.session.current != before
+        {
             self.save_progress();
         }
     }
@@ -646,10 +763,11 @@ impl CertprepApp {
         }
         let s = &view.session;
         let result = match &self.store {
-            Ok(store) => store.save_item(
+            Ok(store) => store.save_answer(
                 s.attempt_id,
                 index,
                 &s.states[index],
+                Some(s.times.spent(index, now)),
                 s.clock.used(now),
                 s.current,
             ),
@@ -729,6 +847,7 @@ impl CertprepApp {
             title,
             reviewing: false,
             resumed,
+            ask_confidence: self.prefs.ask_confidence,
             last_saved: now,
             warned,
         }));
@@ -835,12 +954,22 @@ impl CertprepApp {
             return Ok(());
         };
         view.session.clock.pause(now);
+        let left = view.session.times.pause(now);
         match &self.store {
-            Ok(store) => store.save_progress(
-                view.session.attempt_id,
-                view.session.clock.used(now),
-                view.session.current,
-            ),
+            Ok(store) => store
+                .save_progress(
+                    view.session.attempt_id,
+                    view.session.clock.used(now),
+                    view.session.current,
+                )
+                .and_then(|()| match left {
+                    Some(i) => store.save_item_time(
+                        view.session.attempt_id,
+                        i,
+                        view.session.times.spent(i, now),
+                    ),
+                    None => Ok(()),
+                }),
             // Start-up already said the database is unavailable.
             Err(_) => Ok(()),
         }
@@ -895,7 +1024,7 @@ pub(super) fn exam_evidence(
         &cards,
         &store.model_inputs(bank)?,
         &store.scheduler_for(&session.bank_id)?,
-        &crate::srs::answered_items(report, bank),
+        &crate::srs::answered_items_of(session, report, bank),
         now,
         session.attempt_id,
     ))

@@ -5,6 +5,7 @@
 //! every database write has one home. This file holds what is shared: the app, the routing,
 //! Home's data and the notice bar's messages.
 
+mod attempts;
 pub mod browse;
 pub mod dialog;
 mod exam;
@@ -37,11 +38,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+pub use attempts::{AttemptsCmd, AttemptsView};
 pub use browse::{BrowseCmd, BrowseView};
 pub use exam::{ExamCmd, ExamView};
 pub use group::GroupCmd;
 pub use import::{ImportCmd, ImportState};
-pub use results::ResultsView;
+pub use results::{ResultsCmd, ResultsView};
 pub use settings::{HistoryCmd, HistoryState, SettingsCmd, SettingsState};
 pub use setup::{CustomSession, SessionBuilder, SetupCmd, SetupForm};
 pub use study::{StudyCmd, StudyView};
@@ -62,6 +64,10 @@ pub enum Command {
     Problem(problem::ProblemCmd),
     Note(note::NoteCmd),
     ShowResults(i64),
+    /// Results: retake an attempt's wrong and flagged questions.
+    Results(ResultsCmd),
+    /// The attempt history screen.
+    Attempts(AttemptsCmd),
     ReloadBanks,
     DismissNotice,
     /// Damaged database: keep it aside and copy this backup in its place.
@@ -122,6 +128,7 @@ pub enum Screen {
     Setup(Box<SessionBuilder>),
     Exam(Box<ExamView>),
     Results(Box<ResultsView>),
+    Attempts(Box<AttemptsView>),
     /// Study group: open a pack, the group report.
     Group,
     /// Import a GIFT or CSV file: the preview, then the write.
@@ -475,6 +482,10 @@ impl CertprepApp {
                     results::show(ui, bank, view, out);
                 }
             }
+            Screen::Attempts(view) => {
+                widgets::nav_bar(ui, widgets::NavTarget::Attempts, out);
+                attempts::show(ui, &self.banks, view, out)
+            }
             Screen::Group => {
                 widgets::nav_bar(ui, widgets::NavTarget::Group, out);
                 group::show(ui, &mut self.group, &self.banks, self.dialog.is_some(), out)
@@ -521,6 +532,8 @@ impl CertprepApp {
             Command::Problem(c) => self.run_problem(c),
             Command::Note(c) => self.run_note(c),
             Command::ShowResults(id) => self.show_results(id),
+            Command::Results(c) => self.run_results(c),
+            Command::Attempts(c) => self.run_attempts(c),
             Command::Group(c) => self.run_group(c),
             Command::Import(c) => self.run_import(c),
             Command::Browse(c) => self.run_browse(c),

@@ -153,6 +153,18 @@ fn appearance(ui: &mut Ui, prefs: &Prefs, out: &mut Vec<Command>) {
             .small()
             .weak(),
     );
+    let mut ask = prefs.ask_confidence;
+    if ui
+        .checkbox(&mut ask, "Ask how sure I am in exams (sure, unsure, guess)")
+        .on_hover_text(
+            "Under each exam question: Sure, Unsure or Guess (keys S, U, G). The review shows \
+             right answers you guessed and wrong ones you were sure of, and a right answer you \
+             were not sure of comes back sooner in study.",
+        )
+        .changed()
+    {
+        out.push(SettingsCmd::AskConfidence(ask).into());
+    }
 }
 
 fn study(
@@ -476,6 +488,8 @@ pub enum SettingsCmd {
     /// Write every question report as CSV to this file (empty: `question-reports.csv` in the
     /// data folder).
     ExportReports(PathBuf),
+    /// Turn the exam's "How sure are you?" choice on or off (new and resumed exams).
+    AskConfidence(bool),
 }
 
 impl From<SettingsCmd> for Command {
@@ -548,6 +562,10 @@ impl CertprepApp {
         match cmd {
             SettingsCmd::SetPassMark { bank_id, typed } => self.set_pass_mark(&bank_id, typed),
             SettingsCmd::ExportReports(path) => self.export_reports(path),
+            SettingsCmd::AskConfidence(on) => {
+                self.prefs.ask_confidence = on;
+                self.save_prefs();
+            }
             SettingsCmd::SaveSteps => {
                 let parsed = crate::srs::parse_steps(&self.settings.learning_steps).and_then(|l| {
                     crate::srs::parse_steps(&self.settings.relearning_steps).map(|r| (l, r))

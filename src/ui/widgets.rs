@@ -297,6 +297,7 @@ impl FooterAfter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavTarget {
     Home,
+    Attempts,
     Settings,
     Group,
     Import,
@@ -306,11 +307,17 @@ pub enum NavTarget {
 /// The bar across the top of the screens that are not an exam in progress.
 pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
     egui::Panel::top("nav").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wraps in a narrow window at large text rather than pushing the last entries off.
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("certprep").strong());
             ui.separator();
             for (target, label, cmd) in [
                 (NavTarget::Home, "Home", Command::GoHome),
+                (
+                    NavTarget::Attempts,
+                    "History",
+                    Command::Attempts(super::AttemptsCmd::Open),
+                ),
                 (NavTarget::Settings, "Settings", Command::OpenSettings),
                 (
                     NavTarget::Group,
