@@ -473,6 +473,9 @@ impl CertprepApp {
             items,
             pack_id: None,
             title: Some(format!("{} — retake", view.title)),
+            // A retake of the wrong and flagged ones is no mock exam: readiness predicts
+            // a whole blueprint exam, and scoring it here would skew its calibration.
+            predict: false,
         };
         let bank_id = s.bank_id.clone();
         self.begin_attempt(&bank_id, spec);
