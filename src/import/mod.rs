@@ -11,6 +11,7 @@
 pub mod aiken;
 pub mod csv;
 pub mod gift;
+pub mod html;
 
 use crate::bank::{
     Bank, BankError, Domain, ExamDefaults, FORMAT_V1, MANIFEST_FILE, Manifest, Question, Scenario,
