@@ -407,7 +407,8 @@ fn escape_line(
             // `&amp;` would be decoded; `a & b` and `&&` would not.
             '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
             // `<b>` is shown as written anyway, but `<http://x>` would lose its brackets.
-            '<' => next.is_some_and(|n| n.is_ascii_alphabetic()),
+            // (`<!--` too: a GIFT `[markdown]` text loses its comments on import.)
+            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || n == '!'),
             '!' => next == Some('['),
             _ => false,
         };

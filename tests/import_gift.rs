@@ -42,6 +42,11 @@ fn q<'a>(import: &'a Import, id: &str) -> &'a Question {
         })
 }
 
+/// A bank text as the reader sees it (formatting marks and escapes gone).
+fn shown(text: &str) -> String {
+    certprep::markup::to_plain(text)
+}
+
 fn texts(q: &Question) -> Vec<&str> {
     q.options.iter().map(|o| o.text.as_str()).collect()
 }
@@ -210,8 +215,9 @@ fn escapes_are_literal_characters() {
         all.stem,
         "Which is the GIFT escape for a tilde ~, equals =, hash # and braces { }?"
     );
+    let shown_texts: Vec<String> = texts(all).into_iter().map(shown).collect();
     assert_eq!(
-        texts(all),
+        shown_texts,
         [
             r"A backslash: \~ \= \# \{ \}",
             "Double it: ~~",
@@ -238,15 +244,17 @@ fn format_prefixes_are_removed_and_html_flattened() {
     let i = import("formats.gift");
     assert!(i.skipped.is_empty(), "{:?}", i.skipped);
     let html = q(&i, "fmt-html");
-    assert_eq!(html.stem, "Which tag makes bold text & why?");
+    // HTML becomes the bank's Markdown subset: bold stays bold, code stays code.
+    assert_eq!(html.stem, "Which tag makes **bold** text & why?");
     // Answers inherit the question's format unless they name their own.
-    assert_eq!(texts(html), ["<b>", "italic", "<u>underline</u>"]);
-    assert_eq!(expl(html, "<b>"), Some("Bold it is."));
+    assert_eq!(texts(html), ["`<b>`", "*italic*", "\\<u>underline</u>"]);
+    assert_eq!(shown(texts(html)[2]), "<u>underline</u>");
+    assert_eq!(expl(html, "`<b>`"), Some("*Bold* it is."));
     assert_eq!(q(&i, "fmt-moodle").stem, "A Moodle auto-format question.");
     let md = q(&i, "fmt-markdown");
     assert_eq!(md.stem, "Which is **bold** in Markdown?");
     assert_eq!(texts(md), ["**text**", "*text*"]);
-    assert_eq!(q(&i, "fmt-plain").stem, "A plain <text> question.");
+    assert_eq!(shown(&q(&i, "fmt-plain").stem), "A plain <text> question.");
 }
 
 #[test]
@@ -529,8 +537,8 @@ fn conformance_true_false_and_format_spellings() {
     assert_eq!(expl(f, "False"), Some("Shown when right."));
     assert_eq!(expl(f, "True"), Some("Shown when wrong."));
     let html = q(&i, "fmt-upper");
-    assert_eq!(html.stem, "An upper-case HTML prefix.");
-    assert_eq!(texts(html), ["yes", "no"]);
+    assert_eq!(html.stem, "An upper-case **HTML** prefix.");
+    assert_eq!(texts(html), ["*yes*", "no"]);
 }
 
 #[test]
@@ -557,10 +565,13 @@ fn conformance_html_comments_and_entities() {
     assert_eq!(texts(html), ["FERPA", "HIPAA"]);
     assert_eq!(q(&i, "cmt-entities").stem, "Which holds: 1 < 2 && 3 > 2?");
     assert_eq!(
-        q(&i, "cmt-plain").stem,
+        shown(&q(&i, "cmt-plain").stem),
         "Keep <!-- this --> and &amp; literally."
     );
-    assert_eq!(q(&i, "cmt-open").stem, "An unclosed <!-- comment stays.");
+    assert_eq!(
+        shown(&q(&i, "cmt-open").stem),
+        "An unclosed <!-- comment stays."
+    );
 }
 
 #[test]
@@ -585,15 +596,20 @@ fn export_escapes_markup_in_plain_text_and_imports_it_back() {
     let bank_text = "::m::[plain]Is a < b && c <!-- x --> &amp; so? {=yes <i> ~no}";
     let i = parse(bank_text, &opts());
     let bank = i.validate().expect("valid");
-    let gift = export(&bank);
-    assert!(
-        gift.contains("Is a &lt; b &amp;&amp; c &lt;!-- x --> &amp;amp; so?"),
-        "{gift}"
+    assert_eq!(
+        shown(&bank.questions[0].stem),
+        "Is a < b && c <!-- x --> &amp; so?"
     );
-    assert!(gift.contains("=yes &lt;i>"), "{gift}");
+    let gift = export(&bank);
+    // Texts with formatting characters go out as [markdown], exactly as the bank has them.
+    assert!(gift.contains("::m::[markdown]Is a < b && c "), "{gift}");
+    assert!(gift.contains("=[markdown]yes "), "{gift}");
     let back = parse(&gift, &opts());
     assert_eq!(back.questions, bank.questions);
-    assert_eq!(back.questions[0].stem, "Is a < b && c <!-- x --> &amp; so?");
+    // A plain text still goes out without a prefix, `<` and `&` as entities.
+    let plain = parse("::p::Plain text {=one ~two}", &opts());
+    let gift = export(&plain.validate().expect("valid"));
+    assert!(gift.contains("::p::Plain text {"), "{gift}");
 }
 
 // ---------------------------------------------------------------------------------------------

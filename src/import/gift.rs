@@ -273,8 +273,9 @@ fn render(format: Format, text: String) -> String {
     }
 }
 
-/// The text without its `<!-- ... -->` comments. An unclosed `<!--` and what follows are
-/// kept as they are (nothing is dropped that a reader could not see was a comment).
+/// The Markdown text without its `<!-- ... -->` comments (`\<!--` is text). An unclosed
+/// `<!--` and what follows are kept as they are (nothing is dropped that a reader could not
+/// see was a comment).
 fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains("<!--") {
         return std::borrow::Cow::Borrowed(s);
@@ -282,6 +283,12 @@ fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find("<!--") {
+        if rest[..start].ends_with('\\') {
+            // `\<!--` is a Markdown escape: the characters, not a comment.
+            out.push_str(&rest[..start + 4]);
+            rest = &rest[start + 4..];
+            continue;
+        }
         match rest[start + 4..].find("-->") {
             Some(len) => {
                 out.push_str(&rest[..start]);
