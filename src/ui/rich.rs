@@ -75,12 +75,14 @@ impl Look {
         font
     }
 
+    /// The colour of plain runs: the look's own, else the widget's (a radio button's label
+    /// is brighter than a plain label's, as for plain texts).
     fn color(&self, ui: &Ui) -> Color32 {
         self.color.unwrap_or_else(|| {
             if self.strong {
                 ui.visuals().strong_text_color()
             } else {
-                ui.visuals().text_color()
+                Color32::PLACEHOLDER
             }
         })
     }
@@ -278,7 +280,11 @@ fn image(ui: &mut Ui, root: &Path, alt: &str, src: &str, look: Look) {
             let scale = (MAX_SHOWN.x.min(ui.available_width()) / size.x)
                 .min(MAX_SHOWN.y / size.y)
                 .min(1.0);
-            let response = ui.add(egui::Image::new((tex.id(), size * scale)));
+            let mut img = egui::Image::new((tex.id(), size * scale));
+            if !alt.is_empty() {
+                img = img.alt_text(alt);
+            }
+            let response = ui.add(img);
             if !alt.is_empty() {
                 response.on_hover_text(alt);
             }
