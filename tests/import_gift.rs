@@ -1015,3 +1015,143 @@ mod props {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rich text (issue 18): HTML becomes the bank's Markdown subset, one rule per file.
+
+/// The blocks a bank text shows as.
+fn blocks(text: &str) -> Vec<certprep::markup::Block> {
+    certprep::markup::parse(text)
+}
+
+#[test]
+fn conformance_rich_paragraphs_and_line_breaks() {
+    let i = conformance("rich_paragraphs.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(q(&i, "rt-p").stem, "First paragraph.\n\nSecond\nline two.");
+    assert_eq!(blocks(&q(&i, "rt-p").stem).len(), 2);
+    assert_eq!(q(&i, "rt-div").stem, "Moodle-format\n\nblocks");
+}
+
+#[test]
+fn conformance_rich_bold_and_italic() {
+    let i = conformance("rich_emphasis.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-bold");
+    assert_eq!(t.stem, "Which is **always** **required**, *even* *now*?");
+    assert_eq!(texts(t), ["**consent**", "notice"]);
+}
+
+#[test]
+fn conformance_rich_code_and_pre() {
+    use certprep::markup::Block;
+    let i = conformance("rich_code.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-code");
+    assert_eq!(
+        t.stem,
+        "What does `ls *.txt` print?\n\n```\n$ ls *.txt\n  a.txt\n  b.txt\n```"
+    );
+    assert_eq!(
+        blocks(&t.stem)[1],
+        Block::Code("$ ls *.txt\n  a.txt\n  b.txt".into())
+    );
+}
+
+#[test]
+fn conformance_rich_lists() {
+    let i = conformance("rich_lists.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-lists");
+    assert_eq!(
+        t.stem,
+        "Order the steps:\n\n1. Back up\n2. Patch\n   - test first"
+    );
+    assert_eq!(
+        shown(&t.stem),
+        "Order the steps:\n1. Back up\n2. Patch\n- test first"
+    );
+}
+
+#[test]
+fn conformance_rich_superscript_and_subscript() {
+    use certprep::markup::{Block, Span};
+    let i = conformance("rich_scripts.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-sup");
+    assert_eq!(t.stem, "A /22 has 2^10^ addresses; water is H~2~O.");
+    let Block::Paragraph(spans) = &blocks(&t.stem)[0] else {
+        panic!("one paragraph")
+    };
+    let scripts: Vec<(&str, bool, bool)> = spans
+        .iter()
+        .filter_map(|s| match s {
+            Span::Text(t, st) if st.sup || st.sub => Some((t.as_str(), st.sup, st.sub)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(scripts, [("10", true, false), ("2", false, true)]);
+}
+
+#[test]
+fn conformance_rich_images_keep_alt_text_and_say_so() {
+    let i = conformance("rich_images.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(
+        shown(&q(&i, "rt-img").stem),
+        "Read the chart: [image: Enrolment by year]"
+    );
+    assert_eq!(shown(&q(&i, "rt-img-web").stem), "Logo: [image]");
+    assert!(certprep::markup::images(&q(&i, "rt-img").stem).is_empty());
+    let notes: Vec<(usize, &str)> = i
+        .notes
+        .iter()
+        .map(|n| (n.line, n.reason.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, 4);
+    assert!(
+        notes[0].1.contains("image \"chart.png\" not included"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].1.contains("http://example.org/logo.png"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn conformance_rich_tables_one_row_a_line() {
+    use certprep::markup::Block;
+    let i = conformance("rich_tables.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-table");
+    assert_eq!(
+        t.stem,
+        "| Port | Service |\n| --- | --- |\n| 22 | SSH |\n| 443 | HTTPS |\n\nWhich is encrypted?"
+    );
+    assert!(matches!(&blocks(&t.stem)[0], Block::Table(rows) if rows.len() == 3));
+    assert_eq!(
+        shown(&t.stem),
+        "Port | Service\n22 | SSH\n443 | HTTPS\nWhich is encrypted?"
+    );
+}
+
+#[test]
+fn conformance_rich_all_html5_entities() {
+    let i = conformance("rich_entities.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(
+        shown(&q(&i, "rt-ent").stem),
+        "Café © 2024 costs 5\u{a0}€ → ½ ♥ 😀 &NotANamedEntity;"
+    );
+}
+
+#[test]
+fn conformance_rich_markdown_kept_as_written() {
+    let i = conformance("rich_markdown.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-md");
+    assert_eq!(t.stem, "Which is **bold** and `code`?\n\n- one\n- two");
+    assert_eq!(texts(t), ["*this*", "that"]);
+}

@@ -319,9 +319,15 @@ impl Writer {
                 if self.out.len() > start && !self.out.ends_with(' ') {
                     self.out.push(' ');
                 }
-            } else if !self.at_line_start() && !self.run.ends_with(' ') && !self.out.ends_with(' ')
-            {
-                self.run.push(' ');
+            } else if !self.at_line_start() {
+                let last = if self.run.is_empty() {
+                    &self.out
+                } else {
+                    &self.run
+                };
+                if !last.ends_with(' ') {
+                    self.run.push(' ');
+                }
             }
             self.space = false;
         }
