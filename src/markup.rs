@@ -294,6 +294,10 @@ fn spans_plain(spans: &[Span], out: &mut String) {
 /// formatting get a backslash (only where they would), line breaks stay line breaks.
 /// Linear in the text.
 pub fn escape(text: &str) -> String {
+    // Most runs of imported text are words and spaces: nothing to look at twice.
+    if is_plain(text) {
+        return text.to_string();
+    }
     // Emphasis and scripts need two delimiter runs: a text with one (`2 * 3`, `x*`, `_____`)
     // keeps it as written.
     let chars: Vec<char> = text.chars().collect();

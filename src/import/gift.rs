@@ -19,9 +19,11 @@
 //!   of the answers becomes the question's explanation.
 //! - `\~ \= \# \{ \} \: \\` are literal characters, `\n` a line break.
 //! - `[html]`, `[moodle]`, `[markdown]`, `[plain]` before a text give its format; the prefix
-//!   is removed (any case) and HTML is turned into plain text; Moodle-format texts lose their
-//!   `<!-- comments -->` and have entities decoded (Moodle shows them as HTML), which is why
-//!   the export writes `<` and `&` as `&lt;` and `&amp;`. Answers inherit the question's format.
+//!   is removed (any case). HTML and Moodle-format texts (Moodle shows both as HTML) become
+//!   the bank's Markdown subset (`super::html`), `[markdown]` is kept, `[plain]` escaped;
+//!   images become their alt text with a note (a GIFT file carries no image files). A plain
+//!   text is exported without a prefix (`<` and `&` as `&lt;` and `&amp;`), a text with
+//!   formatting as `[markdown]`. Answers inherit the question's format.
 //! - Text after the answer block (Moodle's "missing word" form) is kept, with `_____` where
 //!   the answers were.
 //!
