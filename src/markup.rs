@@ -279,6 +279,18 @@ fn trim_newlines(out: &mut String) {
 fn spans_plain(spans: &[Span], out: &mut String) {
     for s in spans {
         match s {
+            // In plain text a script keeps a mark (`2^10`, `H_2O`): "210" would be wrong.
+            Span::Text(t, style) if style.sup || style.sub => {
+                out.push(if style.sup { '^' } else { '_' });
+                if t.chars().all(char::is_alphanumeric) || (t.starts_with('(') && t.ends_with(')'))
+                {
+                    out.push_str(t);
+                } else {
+                    out.push('(');
+                    out.push_str(t);
+                    out.push(')');
+                }
+            }
             Span::Text(t, _) => out.push_str(t),
             Span::LineBreak => out.push('\n'),
             Span::Image { alt, .. } => {
@@ -850,6 +862,14 @@ mod tests {
                 alt: "net".into(),
                 src: "images/n.png".into()
             }])
+        );
+    }
+
+    #[test]
+    fn plain_previews_keep_scripts_marked() {
+        assert_eq!(
+            to_plain("2^10^ and H~2~O, 2^(n-1)^"),
+            "2^10 and H_2O, 2^(n-1)"
         );
     }
 

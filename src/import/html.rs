@@ -344,18 +344,22 @@ impl Writer {
                     .push_str(&decoded.replace("\r\n", "\n").replace('\r', "\n"));
             }
             _ => {
-                for c in decoded.chars() {
-                    // A no-break space is text (it keeps its width), not collapsible space.
-                    if c.is_whitespace() && c != '\u{a0}' {
+                // Word by word: a no-break space is text (it keeps its width), other
+                // whitespace collapses to one space.
+                let collapsible = |c: char| c.is_whitespace() && c != '\u{a0}';
+                for (i, word) in decoded.split(collapsible).enumerate() {
+                    if i > 0 {
                         self.space = true;
+                    }
+                    if word.is_empty() {
+                        continue;
+                    }
+                    self.before_content();
+                    self.hoist_space_out_of_mark();
+                    if let Some(Raw::Code(_)) = self.raw {
+                        self.out.push_str(word);
                     } else {
-                        self.before_content();
-                        self.hoist_space_out_of_mark();
-                        if let Some(Raw::Code(_)) = self.raw {
-                            self.out.push(c);
-                        } else {
-                            self.run.push(c);
-                        }
+                        self.run.push_str(word);
                     }
                 }
             }
