@@ -111,3 +111,52 @@ fn shipped_plain_question_is_drawn_exactly_as_its_text() {
         h.get_by_label(&common::option_label(&h, &item, oid));
     }
 }
+
+/// Copy the rich fixture bank into `dir` (so its image can be broken) and return the banks
+/// folder.
+fn rich_bank_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let banks = dir.join("banks");
+    let to = banks.join("rich");
+    std::fs::create_dir_all(to.join("images")).unwrap();
+    let from = rich_banks().join("rich");
+    for f in ["bank.json", "questions.json", "images/bars.png"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+    }
+    banks
+}
+
+#[test]
+fn a_missing_or_broken_image_shows_its_alt_text_and_why() {
+    for (case, break_it) in [
+        ("missing", None),
+        ("broken", Some(b"not a png at all".as_slice())),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let banks = rich_bank_copy(dir.path());
+        let mut h = common::harness_with(
+            banks.clone(),
+            &dir.path().join("data"),
+            egui::vec2(1100.0, 1400.0),
+        );
+        h.run();
+        // The bank was valid when it loaded; the file changes under the running app.
+        let image = banks.join("rich/images/bars.png");
+        match break_it {
+            None => std::fs::remove_file(&image).unwrap(),
+            Some(bytes) => std::fs::write(&image, bytes).unwrap(),
+        }
+        exam_on(&mut h, "rich-1");
+        h.get_by_label("Bar chart of three subnets");
+        assert!(
+            h.query_by_role_and_label(egui::accesskit::Role::Image, "Bar chart of three subnets")
+                .is_none(),
+            "{case}"
+        );
+        let want = if break_it.is_none() {
+            "Not loaded: image \"images/bars.png\" is not a file in the bank folder"
+        } else {
+            "Not loaded: not a readable PNG or JPEG image"
+        };
+        h.get_by_label_contains(want);
+    }
+}
