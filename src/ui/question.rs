@@ -253,10 +253,15 @@ pub(super) fn study_feedback(ui: &mut Ui, bank: &Bank, q: &Question, ok: bool) {
     });
 }
 
-/// The first `max` characters of a bank text as plain characters (formatting marks gone,
-/// line breaks as spaces), cut on a character boundary.
+/// The first `max` characters of a bank text, cut on a character boundary. A text with
+/// formatting is previewed as plain characters on one line (marks gone, blocks apart); a
+/// plain text is cut as it always was.
 pub(super) fn short(text: &str, max: usize) -> String {
-    let plain = crate::markup::to_plain(text).replace('\n', " ");
+    let plain = if crate::markup::is_plain(text) {
+        text.to_string()
+    } else {
+        crate::markup::to_plain(text).replace('\n', " · ")
+    };
     let text = plain.as_str();
     let mut out: String = text.chars().take(max).collect();
     if text.chars().count() > max {
