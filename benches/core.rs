@@ -91,6 +91,26 @@ fn untrusted_inputs(c: &mut Criterion) {
             black_box((bank.questions.len(), lint.findings.len()))
         })
     });
+    // Issue 18's rich text: 40,000 HTML questions using every construct the converter
+    // keeps (paragraphs, bold, sup, code, entities, a list, a table, a Moodle image), as
+    // the Import screen reads them.
+    let html: String = (0..n)
+        .map(|i| {
+            format!(
+                "::Q{i}::[html]<p>Which of 2<sup>{i}</sup> caf&eacute;s &rarr; <b>bold</b> \
+                 <code>x &lt; y</code>?</p><ul><li>one</li><li>two <i>more</i></li></ul>\
+                 <table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>\
+                 <img src=\"@@PLUGINFILE@@/i{i}.png\" alt=\"chart {i}\"> \
+                 {{=<i>right</i> ~wrong ~<pre>other\\n  text</pre>}}\n\n"
+            )
+        })
+        .collect();
+    g.bench_function("gift_40k_html", |b| {
+        b.iter(|| {
+            let import = certprep::import::gift::parse(&html, &opts());
+            black_box((import.questions.len(), import.notes.len()))
+        })
+    });
     g.bench_function("csv_40k_areas", |b| {
         b.iter(|| {
             black_box(

@@ -498,6 +498,7 @@ pub fn load_bank(dir: &Path) -> Result<Bank, Vec<BankError>> {
         serde_json::from_str(&text).map_err(|e| vec![syntax_error(&manifest_path, &e)])?;
     let mut builder = BankBuilder::new(manifest_path, manifest);
     builder.root = dir.to_path_buf();
+    builder.image_files_exist = true;
     builder.manifest_text = Some(text);
 
     let mut errors = Vec::new();
@@ -584,6 +585,9 @@ struct BankBuilder {
     errors: Vec<BankError>,
     /// Remarks found while reading files (folder links not followed).
     extra_warnings: Vec<String>,
+    /// Whether image references must name files that exist (a bank read from disk); banks
+    /// built in memory (imports before writing) have only their paths' shape checked.
+    image_files_exist: bool,
 }
 
 impl BankBuilder {
@@ -603,6 +607,7 @@ impl BankBuilder {
             scenarios: Vec::new(),
             errors: Vec::new(),
             extra_warnings: Vec::new(),
+            image_files_exist: false,
         }
     }
 
@@ -827,7 +832,39 @@ impl BankBuilder {
         {
             problems.push(format!("difficulty is {d}; it must be 1, 2 or 3"));
         }
+        problems.extend(self.image_problems("the stem", &q.stem));
+        for o in &q.options {
+            problems.extend(self.image_problems(&format!("option \"{}\"", o.id), &o.text));
+            if let Some(e) = &o.explanation {
+                problems.extend(
+                    self.image_problems(&format!("the explanation of option \"{}\"", o.id), e),
+                );
+            }
+        }
+        if let Some(e) = &q.explanation {
+            problems.extend(self.image_problems("the explanation", e));
+        }
         problems
+    }
+
+    /// Images a text names that cannot be shown from this bank's folder (docs/bank-format.md,
+    /// "Formatting"): web addresses, paths leaving the folder, and (for a bank on disk)
+    /// files that are not there or are not PNG/JPEG.
+    fn image_problems(&self, field: &str, text: &str) -> Vec<String> {
+        if !text.contains("![") {
+            return Vec::new();
+        }
+        crate::markup::images(text)
+            .into_iter()
+            .filter_map(|img| {
+                let checked = if self.image_files_exist {
+                    crate::markup::resolve_image(&self.root, &img.src).map(|_| ())
+                } else {
+                    crate::markup::image_path_shape(&img.src).map(|_| ())
+                };
+                checked.err().map(|e| format!("{field}: {e}"))
+            })
+            .collect()
     }
 
     fn finish(mut self) -> Result<Bank, Vec<BankError>> {
@@ -844,6 +881,10 @@ impl BankBuilder {
                         s.id
                     ),
                 ));
+            }
+            for problem in self.image_problems(&format!("scenario \"{}\"", s.id), &s.text) {
+                self.errors
+                    .push(BankError::invalid(self.locate(file, &s.id, false), problem));
             }
             if scenarios.contains_key(&s.id) {
                 self.errors.push(BankError::invalid(

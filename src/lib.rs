@@ -10,6 +10,7 @@ pub mod fuzzing;
 pub mod group;
 pub mod import;
 pub mod lint;
+pub mod markup;
 pub mod mastery;
 pub mod paths;
 pub mod plan;

@@ -42,6 +42,11 @@ fn q<'a>(import: &'a Import, id: &str) -> &'a Question {
         })
 }
 
+/// A bank text as the reader sees it (formatting marks and escapes gone).
+fn shown(text: &str) -> String {
+    certprep::markup::to_plain(text)
+}
+
 fn texts(q: &Question) -> Vec<&str> {
     q.options.iter().map(|o| o.text.as_str()).collect()
 }
@@ -210,8 +215,9 @@ fn escapes_are_literal_characters() {
         all.stem,
         "Which is the GIFT escape for a tilde ~, equals =, hash # and braces { }?"
     );
+    let shown_texts: Vec<String> = texts(all).into_iter().map(shown).collect();
     assert_eq!(
-        texts(all),
+        shown_texts,
         [
             r"A backslash: \~ \= \# \{ \}",
             "Double it: ~~",
@@ -238,15 +244,17 @@ fn format_prefixes_are_removed_and_html_flattened() {
     let i = import("formats.gift");
     assert!(i.skipped.is_empty(), "{:?}", i.skipped);
     let html = q(&i, "fmt-html");
-    assert_eq!(html.stem, "Which tag makes bold text & why?");
+    // HTML becomes the bank's Markdown subset: bold stays bold, code stays code.
+    assert_eq!(html.stem, "Which tag makes **bold** text & why?");
     // Answers inherit the question's format unless they name their own.
-    assert_eq!(texts(html), ["<b>", "italic", "<u>underline</u>"]);
-    assert_eq!(expl(html, "<b>"), Some("Bold it is."));
+    assert_eq!(texts(html), ["`<b>`", "*italic*", "\\<u>underline</u>"]);
+    assert_eq!(shown(texts(html)[2]), "<u>underline</u>");
+    assert_eq!(expl(html, "`<b>`"), Some("*Bold* it is."));
     assert_eq!(q(&i, "fmt-moodle").stem, "A Moodle auto-format question.");
     let md = q(&i, "fmt-markdown");
     assert_eq!(md.stem, "Which is **bold** in Markdown?");
     assert_eq!(texts(md), ["**text**", "*text*"]);
-    assert_eq!(q(&i, "fmt-plain").stem, "A plain <text> question.");
+    assert_eq!(shown(&q(&i, "fmt-plain").stem), "A plain <text> question.");
 }
 
 #[test]
@@ -529,8 +537,8 @@ fn conformance_true_false_and_format_spellings() {
     assert_eq!(expl(f, "False"), Some("Shown when right."));
     assert_eq!(expl(f, "True"), Some("Shown when wrong."));
     let html = q(&i, "fmt-upper");
-    assert_eq!(html.stem, "An upper-case HTML prefix.");
-    assert_eq!(texts(html), ["yes", "no"]);
+    assert_eq!(html.stem, "An upper-case **HTML** prefix.");
+    assert_eq!(texts(html), ["*yes*", "no"]);
 }
 
 #[test]
@@ -557,10 +565,13 @@ fn conformance_html_comments_and_entities() {
     assert_eq!(texts(html), ["FERPA", "HIPAA"]);
     assert_eq!(q(&i, "cmt-entities").stem, "Which holds: 1 < 2 && 3 > 2?");
     assert_eq!(
-        q(&i, "cmt-plain").stem,
+        shown(&q(&i, "cmt-plain").stem),
         "Keep <!-- this --> and &amp; literally."
     );
-    assert_eq!(q(&i, "cmt-open").stem, "An unclosed <!-- comment stays.");
+    assert_eq!(
+        shown(&q(&i, "cmt-open").stem),
+        "An unclosed <!-- comment stays."
+    );
 }
 
 #[test]
@@ -585,15 +596,20 @@ fn export_escapes_markup_in_plain_text_and_imports_it_back() {
     let bank_text = "::m::[plain]Is a < b && c <!-- x --> &amp; so? {=yes <i> ~no}";
     let i = parse(bank_text, &opts());
     let bank = i.validate().expect("valid");
-    let gift = export(&bank);
-    assert!(
-        gift.contains("Is a &lt; b &amp;&amp; c &lt;!-- x --> &amp;amp; so?"),
-        "{gift}"
+    assert_eq!(
+        shown(&bank.questions[0].stem),
+        "Is a < b && c <!-- x --> &amp; so?"
     );
-    assert!(gift.contains("=yes &lt;i>"), "{gift}");
+    let gift = export(&bank);
+    // Texts with formatting characters go out as [markdown], exactly as the bank has them.
+    assert!(gift.contains("::m::[markdown]Is a < b && c "), "{gift}");
+    assert!(gift.contains("=[markdown]yes "), "{gift}");
     let back = parse(&gift, &opts());
     assert_eq!(back.questions, bank.questions);
-    assert_eq!(back.questions[0].stem, "Is a < b && c <!-- x --> &amp; so?");
+    // A plain text still goes out without a prefix, `<` and `&` as entities.
+    let plain = parse("::p::Plain text {=one ~two}", &opts());
+    let gift = export(&plain.validate().expect("valid"));
+    assert!(gift.contains("::p::Plain text {"), "{gift}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -998,4 +1014,144 @@ mod props {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rich text (issue 18): HTML becomes the bank's Markdown subset, one rule per file.
+
+/// The blocks a bank text shows as.
+fn blocks(text: &str) -> Vec<certprep::markup::Block> {
+    certprep::markup::parse(text)
+}
+
+#[test]
+fn conformance_rich_paragraphs_and_line_breaks() {
+    let i = conformance("rich_paragraphs.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(q(&i, "rt-p").stem, "First paragraph.\n\nSecond\nline two.");
+    assert_eq!(blocks(&q(&i, "rt-p").stem).len(), 2);
+    assert_eq!(q(&i, "rt-div").stem, "Moodle-format\n\nblocks");
+}
+
+#[test]
+fn conformance_rich_bold_and_italic() {
+    let i = conformance("rich_emphasis.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-bold");
+    assert_eq!(t.stem, "Which is **always** **required**, *even* *now*?");
+    assert_eq!(texts(t), ["**consent**", "notice"]);
+}
+
+#[test]
+fn conformance_rich_code_and_pre() {
+    use certprep::markup::Block;
+    let i = conformance("rich_code.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-code");
+    assert_eq!(
+        t.stem,
+        "What does `ls *.txt` print?\n\n```\n$ ls *.txt\n  a.txt\n  b.txt\n```"
+    );
+    assert_eq!(
+        blocks(&t.stem)[1],
+        Block::Code("$ ls *.txt\n  a.txt\n  b.txt".into())
+    );
+}
+
+#[test]
+fn conformance_rich_lists() {
+    let i = conformance("rich_lists.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-lists");
+    assert_eq!(
+        t.stem,
+        "Order the steps:\n\n1. Back up\n2. Patch\n   - test first"
+    );
+    assert_eq!(
+        shown(&t.stem),
+        "Order the steps:\n1. Back up\n2. Patch\n- test first"
+    );
+}
+
+#[test]
+fn conformance_rich_superscript_and_subscript() {
+    use certprep::markup::{Block, Span};
+    let i = conformance("rich_scripts.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-sup");
+    assert_eq!(t.stem, "A /22 has 2^10^ addresses; water is H~2~O.");
+    let Block::Paragraph(spans) = &blocks(&t.stem)[0] else {
+        panic!("one paragraph")
+    };
+    let scripts: Vec<(&str, bool, bool)> = spans
+        .iter()
+        .filter_map(|s| match s {
+            Span::Text(t, st) if st.sup || st.sub => Some((t.as_str(), st.sup, st.sub)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(scripts, [("10", true, false), ("2", false, true)]);
+}
+
+#[test]
+fn conformance_rich_images_keep_alt_text_and_say_so() {
+    let i = conformance("rich_images.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(
+        shown(&q(&i, "rt-img").stem),
+        "Read the chart: [image: Enrolment by year]"
+    );
+    assert_eq!(shown(&q(&i, "rt-img-web").stem), "Logo: [image]");
+    assert!(certprep::markup::images(&q(&i, "rt-img").stem).is_empty());
+    let notes: Vec<(usize, &str)> = i
+        .notes
+        .iter()
+        .map(|n| (n.line, n.reason.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, 4);
+    assert!(
+        notes[0].1.contains("image \"chart.png\" not included"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].1.contains("http://example.org/logo.png"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn conformance_rich_tables_one_row_a_line() {
+    use certprep::markup::Block;
+    let i = conformance("rich_tables.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-table");
+    assert_eq!(
+        t.stem,
+        "| Port | Service |\n| --- | --- |\n| 22 | SSH |\n| 443 | HTTPS |\n\nWhich is encrypted?"
+    );
+    assert!(matches!(&blocks(&t.stem)[0], Block::Table(rows) if rows.len() == 3));
+    assert_eq!(
+        shown(&t.stem),
+        "Port | Service\n22 | SSH\n443 | HTTPS\nWhich is encrypted?"
+    );
+}
+
+#[test]
+fn conformance_rich_all_html5_entities() {
+    let i = conformance("rich_entities.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    assert_eq!(
+        shown(&q(&i, "rt-ent").stem),
+        "Café © 2024 costs 5\u{a0}€ → ½ ♥ 😀 &NotANamedEntity;"
+    );
+}
+
+#[test]
+fn conformance_rich_markdown_kept_as_written() {
+    let i = conformance("rich_markdown.gift");
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+    let t = q(&i, "rt-md");
+    assert_eq!(t.stem, "Which is **bold** and `code`?\n\n- one\n- two");
+    assert_eq!(texts(t), ["*this*", "that"]);
 }

@@ -19,9 +19,11 @@
 //!   of the answers becomes the question's explanation.
 //! - `\~ \= \# \{ \} \: \\` are literal characters, `\n` a line break.
 //! - `[html]`, `[moodle]`, `[markdown]`, `[plain]` before a text give its format; the prefix
-//!   is removed (any case) and HTML is turned into plain text; Moodle-format texts lose their
-//!   `<!-- comments -->` and have entities decoded (Moodle shows them as HTML), which is why
-//!   the export writes `<` and `&` as `&lt;` and `&amp;`. Answers inherit the question's format.
+//!   is removed (any case). HTML and Moodle-format texts (Moodle shows both as HTML) become
+//!   the bank's Markdown subset (`super::html`), `[markdown]` is kept, `[plain]` escaped;
+//!   images become their alt text with a note (a GIFT file carries no image files). A plain
+//!   text is exported without a prefix (`<` and `&` as `&lt;` and `&amp;`), a text with
+//!   formatting as `[markdown]`. Answers inherit the question's format.
 //! - Text after the answer block (Moodle's "missing word" form) is kept, with `_____` where
 //!   the answers were.
 //!
@@ -261,26 +263,22 @@ fn formatted(s: &[Ch], default: Format) -> String {
     render(f.unwrap_or(default), text_of(rest))
 }
 
-/// certprep's plain text for a text in `format`. Moodle shows Moodle and Markdown texts as
-/// HTML too, so there HTML comments are hidden and entities (`&lt;`, `&amp;`, ...) decoded;
-/// tags are kept as written. `[plain]` text is literal.
+/// certprep's text (the Markdown subset of docs/bank-format.md) for a text in `format`.
+/// Moodle shows Moodle-format texts as HTML, so they are converted as HTML like `[html]`
+/// ones (a `\n` escape is a line break in both, as before); `[markdown]` texts are kept
+/// as written, less their `<!-- comments -->`; `[plain]` text is literal, so the characters
+/// the subset would read as formatting are escaped.
 pub(crate) fn render(format: Format, text: String) -> String {
     match format {
-        Format::Html => html_to_text(&text),
-        Format::Moodle | Format::Markdown => {
-            let text = strip_html_comments(&text);
-            if text.contains('&') {
-                decode_entities(&text).trim().to_string()
-            } else {
-                text.trim().to_string()
-            }
-        }
-        Format::Plain => text,
+        Format::Html | Format::Moodle => html_to_text(&text.replace('\n', "<br>")),
+        Format::Markdown => strip_html_comments(&text).trim().to_string(),
+        Format::Plain => crate::markup::escape(&text),
     }
 }
 
-/// The text without its `<!-- ... -->` comments. An unclosed `<!--` and what follows are
-/// kept as they are (nothing is dropped that a reader could not see was a comment).
+/// The Markdown text without its `<!-- ... -->` comments (`\<!--` is text). An unclosed
+/// `<!--` and what follows are kept as they are (nothing is dropped that a reader could not
+/// see was a comment).
 fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains("<!--") {
         return std::borrow::Cow::Borrowed(s);
@@ -288,6 +286,12 @@ fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find("<!--") {
+        if rest[..start].ends_with('\\') {
+            // `\<!--` is a Markdown escape: the characters, not a comment.
+            out.push_str(&rest[..start + 4]);
+            rest = &rest[start + 4..];
+            continue;
+        }
         match rest[start + 4..].find("-->") {
             Some(len) => {
                 out.push_str(&rest[..start]);
@@ -301,126 +305,10 @@ fn strip_html_comments(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Decode `&name;` and `&#n;` entities once (`&amp;lt;` → `&lt;`); unknown ones stay.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '&' {
-            push_entity(&mut chars, &mut out);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// After a `&`: the decoded entity, or `&` and what was read when it is not one.
-fn push_entity(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String) {
-    let mut entity = String::new();
-    while let Some(&n) = chars.peek() {
-        if n == ';' || entity.len() > 10 || !(n.is_ascii_alphanumeric() || n == '#') {
-            break;
-        }
-        entity.push(n);
-        chars.next();
-    }
-    let decoded = if chars.peek() == Some(&';') {
-        decode_entity(&entity)
-    } else {
-        None
-    };
-    match decoded {
-        Some(d) => {
-            chars.next();
-            out.push(d);
-        }
-        None => {
-            out.push('&');
-            out.push_str(&entity);
-        }
-    }
-}
-
-/// Strip tags and comments and decode the common entities; block-level tags become line
-/// breaks.
+/// HTML as certprep's text: [`super::html::html_to_markdown`]. Kept under this name for the
+/// importers that call it (Moodle XML).
 pub fn html_to_text(html: &str) -> String {
-    let html = strip_html_comments(html);
-    let mut out = String::new();
-    let mut chars = html.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '<' => {
-                let mut tag = String::new();
-                for t in chars.by_ref() {
-                    if t == '>' {
-                        break;
-                    }
-                    tag.push(t);
-                }
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if matches!(
-                    name.as_str(),
-                    "br" | "p"
-                        | "div"
-                        | "li"
-                        | "ul"
-                        | "ol"
-                        | "tr"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "blockquote"
-                        | "pre"
-                        | "table"
-                ) {
-                    out.push('\n');
-                }
-            }
-            '&' => push_entity(&mut chars, &mut out),
-            _ => out.push(c),
-        }
-    }
-    // Collapse the whitespace HTML would collapse, keeping the line breaks from block tags.
-    out.split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn decode_entity(e: &str) -> Option<char> {
-    if let Some(num) = e.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match e {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "rsquo" => '’',
-        "lsquo" => '‘',
-        "rdquo" => '”',
-        "ldquo" => '“',
-        _ => return None,
-    })
+    super::html::html_to_markdown(html)
 }
 
 pub(crate) fn none_if_empty(s: String) -> Option<String> {
@@ -734,6 +622,38 @@ fn multiple_choice(
     })
 }
 
+/// A GIFT file cannot carry image files (Moodle writes `@@PLUGINFILE@@/x.png` for its own,
+/// others are web addresses certprep never fetches): every image reference in the question
+/// becomes its alt text (`[image: alt]`), with one note per image for the import preview.
+fn drop_images(q: &mut Question) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut drop = |text: &mut String| {
+        if !text.contains("![") {
+            return;
+        }
+        let (kept, refs) = crate::markup::drop_images(text);
+        *text = kept;
+        for r in refs {
+            let name = r.src.strip_prefix("@@PLUGINFILE@@/").unwrap_or(&r.src);
+            notes.push(format!(
+                "image \"{name}\" not included: a GIFT file carries no image files, so its \
+                 alt text is shown instead"
+            ));
+        }
+    };
+    drop(&mut q.stem);
+    for o in &mut q.options {
+        drop(&mut o.text);
+        if let Some(e) = o.explanation.as_mut() {
+            drop(e);
+        }
+    }
+    if let Some(e) = q.explanation.as_mut() {
+        drop(e);
+    }
+    notes
+}
+
 // ---------------------------------------------------------------------------------------------
 // Categories
 
@@ -919,6 +839,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
             reference: q_hint.reference.clone().filter(|r| !r.trim().is_empty()),
         };
         attach_scenario(&mut question, &q_hint, &scenarios);
+        let image_notes = drop_images(&mut question);
         if let Some(problem) = question_problem(&question) {
             skipped.push(Skipped {
                 line,
@@ -931,6 +852,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
             parsed
                 .notes
                 .into_iter()
+                .chain(image_notes)
                 .map(|reason| Skipped { line, reason }),
         );
         lines_of.insert(question.id.clone(), line);
@@ -1060,16 +982,38 @@ pub(crate) fn assemble(
 // ---------------------------------------------------------------------------------------------
 // Export
 
+/// A bank text for GIFT. A plain one (no formatting characters, see
+/// [`crate::markup::is_plain`]) is written without a format prefix, as before rich text;
+/// one with formatting as `[markdown]` and the text as the bank has it, which the importer
+/// keeps as written (Moodle shows its own Markdown, close to certprep's subset).
+fn export_text(text: &str) -> String {
+    if crate::markup::is_plain(text) && !text.contains("  ") {
+        return escape(text);
+    }
+    let mut out = String::from("[markdown]");
+    push_escaped(&mut out, text, false);
+    out
+}
+
 /// Escape a text for GIFT: the special characters get a backslash, line breaks become `\n`.
-/// certprep's texts are plain, but Moodle shows a text without a format prefix (Moodle
-/// format) as HTML, so `<` and `&` are written `&lt;` and `&amp;` (the importer decodes them).
+/// Moodle shows a text without a format prefix (Moodle format) as HTML, so `<` and `&` are
+/// written `&lt;` and `&amp;` (the importer reads the text as HTML).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text, true);
+    // A text that starts like a format prefix would lose its start: say the format.
+    if split_format(&tokenize(&out)).0.is_some() {
+        out.insert_str(0, "[moodle]");
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str, entities: bool) {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
+            '<' if entities => out.push_str("&lt;"),
+            '&' if entities => out.push_str("&amp;"),
             '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
                 out.push('\\');
                 out.push(c);
@@ -1083,11 +1027,6 @@ pub fn escape(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    // A text that starts like a format prefix would lose its start: say the format.
-    if split_format(&tokenize(&out)).0.is_some() {
-        out.insert_str(0, "[moodle]");
-    }
-    out
 }
 
 pub(crate) fn percent(w: f64) -> String {
@@ -1126,7 +1065,7 @@ fn write_question(
         // Moodle has no shared passages: the scenario is part of the question text.
         stem = format!("{}\n\n{}", sc.text, q.stem);
     }
-    out.push_str(&format!("::{}::{}", escape(&q.id), escape(&stem)));
+    out.push_str(&format!("::{}::{}", escape(&q.id), export_text(&stem)));
     match q.kind {
         QuestionType::TrueFalse => {
             let truth = q.options.first().is_some_and(|o| o.correct);
@@ -1134,7 +1073,7 @@ fn write_question(
                 q.options
                     .get(i)
                     .and_then(|o| o.explanation.as_deref())
-                    .map(escape)
+                    .map(export_text)
                     .unwrap_or_default()
             };
             let (right, wrong) = if truth {
@@ -1151,7 +1090,7 @@ fn write_question(
             out.push_str(" {\n");
             let k = q.options.iter().filter(|o| o.correct).count().max(1);
             for o in &q.options {
-                let text = escape(&o.text);
+                let text = export_text(&o.text);
                 let prefix = match (q.kind, o.correct) {
                     (QuestionType::Single, true) => "=".to_string(),
                     (QuestionType::Single, false) if text.starts_with('%') => "~%0%".to_string(),
@@ -1161,7 +1100,7 @@ fn write_question(
                 };
                 out.push_str(&format!("\t{prefix}{text}"));
                 if let Some(e) = o.explanation.as_deref().filter(|e| !e.is_empty()) {
-                    out.push_str(&format!("#{}", escape(e)));
+                    out.push_str(&format!("#{}", export_text(e)));
                 }
                 out.push('\n');
             }
@@ -1171,7 +1110,7 @@ fn write_question(
         if q.kind != QuestionType::TrueFalse {
             out.push('\t');
         }
-        out.push_str(&format!("####{}", escape(e)));
+        out.push_str(&format!("####{}", export_text(e)));
         if q.kind != QuestionType::TrueFalse {
             out.push('\n');
         }
@@ -1229,16 +1168,33 @@ mod tests {
     #[test]
     fn escapes_are_literal() {
         let q = p(r"1 \+ 1 \= 2\: true\? {=yes \~ really\#1 ~no}").unwrap();
-        assert_eq!(q.stem, r"1 \+ 1 = 2: true\?");
+        assert_eq!(crate::markup::to_plain(&q.stem), r"1 \+ 1 = 2: true\?");
         assert_eq!(q.options[0].text, "yes ~ really#1");
+        let q = p(r"Which \{x\}? {=a\~b ~c}").unwrap();
+        assert_eq!(crate::markup::to_plain(&q.options[0].text), "a~b");
     }
 
     #[test]
-    fn html_is_flattened() {
+    fn html_becomes_the_markdown_subset() {
         assert_eq!(
-            html_to_text("<p>A &amp; B</p><p>C&nbsp;&lt;D&gt; &#233;</p>"),
-            "A & B\nC <D> é"
+            crate::markup::to_plain(&html_to_text(
+                "<p>A &amp; B</p><p>C&nbsp;&lt;D&gt; &#233; &eacute;</p>"
+            )),
+            "A & B\nC\u{a0}<D> é é"
         );
+        let q = p("[html]2<sup>10</sup> is <b>1024</b> {=yes ~no}").unwrap();
+        assert_eq!(q.stem, "2^10^ is **1024**");
+        // Moodle format is HTML too, and answers inherit it.
+        let q = p("H<sub>2</sub>O? {=<i>water</i> ~<tt>H2O2</tt>}").unwrap();
+        assert_eq!(q.stem, "H~2~O?");
+        assert_eq!(q.options[0].text, "*water*");
+        assert_eq!(q.options[1].text, "`H2O2`");
+        // [plain] stays literal: formatting characters are escaped.
+        let q = p("[plain]2*3*4 <b> {=yes ~no}").unwrap();
+        assert_eq!(crate::markup::to_plain(&q.stem), "2*3*4 <b>");
+        // [markdown] is kept as written.
+        let q = p("[markdown]**bold** and `code` {=yes ~no}").unwrap();
+        assert_eq!(q.stem, "**bold** and `code`");
     }
 
     #[test]
@@ -1260,15 +1216,18 @@ mod tests {
 
     #[test]
     fn escape_round_trips_through_tokenize() {
-        let text = "a~b=c#d{e}f:g\\h\nline [html] x";
-        let back = formatted(&tokenize(&escape(text)), Format::Moodle);
+        let text = "a~b=c#d{e}f:g\\h\nline x";
+        let back = formatted(&tokenize(&export_text(text)), Format::Moodle);
         assert_eq!(back, text);
-        let markup = "a < b && c; &amp; <!-- not a comment --> &lt;";
-        assert_eq!(
-            formatted(&tokenize(&escape(markup)), Format::Moodle),
-            markup
-        );
-        let fmt = "[html]<b>x</b>";
-        assert_eq!(formatted(&tokenize(&escape(fmt)), Format::Moodle), fmt);
+        for markup in [
+            "a < b && c; &amp; &lt;",
+            "[html]<b>x</b>",
+            "2^10^ **bold** {x} `a#b` ~sub~",
+            "two  spaces\n\n- a list\n- item",
+        ] {
+            let written = export_text(markup);
+            assert!(written.starts_with("[markdown]"), "{written}");
+            assert_eq!(formatted(&tokenize(&written), Format::Moodle), markup);
+        }
     }
 }

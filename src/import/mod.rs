@@ -13,6 +13,7 @@
 pub mod aiken;
 pub mod csv;
 pub mod gift;
+pub mod html;
 pub mod moodle_xml;
 
 use crate::bank::{
@@ -87,9 +88,9 @@ pub fn is_safe_image_name(name: &str) -> bool {
         && IMAGE_EXTENSIONS.contains(&ext)
 }
 
-/// The image files an import keeps (formats that are pictures and nothing else: no SVG,
-/// which can carry scripts).
-pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
+/// The image files an import keeps: those a bank can show (`markup::IMAGE_EXTENSIONS`, PNG
+/// and JPEG; never SVG, which can carry scripts).
+pub const IMAGE_EXTENSIONS: &[&str] = &crate::markup::IMAGE_EXTENSIONS;
 
 impl Import {
     /// Run certprep's own validator over the import, in memory.

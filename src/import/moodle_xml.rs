@@ -654,7 +654,36 @@ fn field_text(
     let format = format_of(field.attr("format"), default);
     let raw = field.child("text").map_or("", |t| t.text.as_str());
     let text = rewrite_references(raw, images, notes);
-    (converted(format, text), format)
+    (
+        without_unkept_images(converted(format, text), notes),
+        format,
+    )
+}
+
+/// The text with every image that is not one of the files kept (`images/<name>`, PNG or
+/// JPEG) shown as its alt text: a reference to a file the import does not write would fail
+/// the bank's validation, and a web address is never fetched.
+fn without_unkept_images(text: String, notes: &mut Vec<String>) -> String {
+    if !text.contains("![") {
+        return text;
+    }
+    let kept = |r: &crate::markup::ImageRef| {
+        r.src.starts_with(&format!("{IMAGES_DIR}/"))
+            && crate::markup::image_path_shape(&r.src).is_ok()
+    };
+    let (text, dropped) = crate::markup::drop_images_unless(&text, kept);
+    for r in dropped {
+        let name = r.src.strip_prefix(PLUGINFILE).unwrap_or(&r.src);
+        let note = format!(
+            "image \"{}\" not included: only PNG and JPEG files embedded in the file are kept; \
+             its alt text is shown instead",
+            short(name)
+        );
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1101,22 +1130,36 @@ fn hint_comment(out: &mut String, indent: &str, name: &str, json: &str) {
     ));
 }
 
-/// `<tag format="plain_text"><text>...</text></tag>`: certprep's texts are plain.
+/// Moodle's name for the format of a certprep text: `plain_text` when it has no formatting,
+/// else `markdown` (certprep's subset is Markdown; a plain-text field would show its marks
+/// and come back escaped), as the GIFT export writes `[markdown]`.
+fn text_format(text: &str) -> &'static str {
+    if crate::markup::is_plain(text) {
+        "plain_text"
+    } else {
+        "markdown"
+    }
+}
+
+/// `<tag format="..."><text>...</text></tag>`.
 fn text_field(out: &mut String, indent: &str, tag: &str, text: &str) {
     out.push_str(&format!(
-        "{indent}<{tag} format=\"plain_text\">\n{indent}  <text>{}</text>\n{indent}</{tag}>\n",
+        "{indent}<{tag} format=\"{}\">\n{indent}  <text>{}</text>\n{indent}</{tag}>\n",
+        text_format(text),
         escape(text)
     ));
 }
 
 fn write_answer(out: &mut String, fraction: &str, text: &str, feedback: Option<&str>) {
     out.push_str(&format!(
-        "    <answer fraction=\"{fraction}\" format=\"plain_text\">\n      <text>{}</text>\n",
+        "    <answer fraction=\"{fraction}\" format=\"{}\">\n      <text>{}</text>\n",
+        text_format(text),
         escape(text)
     ));
     let feedback = feedback.unwrap_or("");
     out.push_str(&format!(
-        "      <feedback format=\"plain_text\">\n        <text>{}</text>\n      </feedback>\n",
+        "      <feedback format=\"{}\">\n        <text>{}</text>\n      </feedback>\n",
+        text_format(feedback),
         escape(feedback)
     ));
     out.push_str("    </answer>\n");
@@ -1290,10 +1333,12 @@ mod tests {
         );
         assert_eq!(safe_image_name("..\\..\\a b.jpg").unwrap(), "a-b.jpg");
         assert_eq!(safe_image_name("...png").unwrap(), "image.png");
-        assert_eq!(safe_image_name(".hidden.gif").unwrap(), "hidden.gif");
+        assert_eq!(safe_image_name(".hidden.jpeg").unwrap(), "hidden.jpeg");
+        // Only what a bank can show (PNG, JPEG): never SVG, and no GIF or WebP either.
         assert!(safe_image_name("evil.svg").is_err());
+        assert!(safe_image_name("anim.gif").is_err());
         assert!(safe_image_name("noext").is_err());
-        for name in ["x.png", "passwd.png", "a-b.jpg", "image.png", "hidden.gif"] {
+        for name in ["x.png", "passwd.png", "a-b.jpg", "image.png", "hidden.jpeg"] {
             assert!(super::super::is_safe_image_name(name), "{name}");
         }
     }

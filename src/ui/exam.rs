@@ -468,7 +468,7 @@ fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &
     question_header(ui, bank, q);
     let order = &s.items[s.current].option_order;
     let enabled = s.is_open() && !st.checked;
-    if let Some(oid) = option_list(ui, q, order, &st.selected, enabled, st.checked) {
+    if let Some(oid) = option_list(ui, bank, q, order, &st.selected, enabled, st.checked) {
         out.push(
             ExamCmd::Choose {
                 index: s.current,
@@ -479,7 +479,7 @@ fn question_body(ui: &mut Ui, bank: &Bank, s: &ExamSession, q: &Question, out: &
     }
     if st.checked {
         ui.add_space(8.0);
-        study_feedback(ui, q, q.is_correct(&st.selected));
+        study_feedback(ui, bank, q, q.is_correct(&st.selected));
     }
 }
 

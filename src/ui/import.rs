@@ -673,6 +673,9 @@ fn lint_section(ui: &mut Ui, lint: &crate::lint::LintReport) {
 
 /// The first line of `text`, at most `max` characters.
 pub fn first_line(text: &str, max: usize) -> String {
+    // A bank text: its formatting marks are not part of a one-line preview.
+    let plain = crate::markup::to_plain(text);
+    let text = plain.as_str();
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())

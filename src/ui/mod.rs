@@ -17,6 +17,7 @@ mod note;
 mod problem;
 mod question;
 mod results;
+mod rich;
 mod settings;
 mod setup;
 mod study;

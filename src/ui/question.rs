@@ -2,9 +2,11 @@
 //! options as radio buttons or checkboxes, the feedback after checking and the answer key.
 //! Shared by the exam, Study, Results and study-group screens.
 
+use super::rich::{self, Look};
 use super::widgets::{bad_color, good_color, letter};
 use crate::bank::{Bank, Picks, Question, QuestionType};
 use egui::{Key, RichText, Ui};
+use std::path::Path;
 
 /// The option position a key press picks: 1–8, or A–E, G, H (F is kept for "flag").
 pub(super) fn picked_option(i: &egui::InputState) -> Option<usize> {
@@ -46,6 +48,7 @@ pub(super) fn picked_option(i: &egui::InputState) -> Option<usize> {
 /// A choose-N question with N picks made greys out the others and says how to change.
 pub(super) fn option_list(
     ui: &mut Ui,
+    bank: &Bank,
     q: &Question,
     order: &[String],
     selected: &[String],
@@ -57,15 +60,24 @@ pub(super) fn option_list(
     for (pos, oid) in order.iter().enumerate() {
         let Some(opt) = q.option(oid) else { continue };
         let is_selected = selected.iter().any(|x| x == oid);
-        let text = format!("{}. {}", letter(pos), opt.text);
+        let prefix = format!("{}. ", letter(pos));
         if checked {
             // After checking, the options are read, not clicked: drawn at full strength in
             // the verdict's colours rather than greyed out like disabled widgets.
-            checked_option(ui, q.kind, &text, opt.correct, is_selected);
-            feedback_line(ui, opt, is_selected);
+            checked_option(
+                ui,
+                &bank.root,
+                q.kind,
+                &prefix,
+                &opt.text,
+                opt.correct,
+                is_selected,
+            );
+            feedback_line(ui, &bank.root, opt, is_selected);
             continue;
         }
         let clickable = enabled && (is_selected || room || q.kind != QuestionType::Multiple);
+        let (text, below) = rich::option_label(ui, &prefix, &opt.text, Look::body());
         let clicked = ui
             .add_enabled_ui(clickable, |ui| match q.kind {
                 QuestionType::Multiple => {
@@ -75,6 +87,7 @@ pub(super) fn option_list(
                 _ => ui.radio(is_selected, text).clicked(),
             })
             .inner;
+        option_rest(ui, &bank.root, &opt.id, &below, Look::body());
         if clicked {
             clicked_option = Some(oid.clone());
         }
@@ -108,13 +121,27 @@ fn picks_hint(ui: &mut Ui, q: &Question, chosen: usize) {
 /// An option after the answer was checked: the same radio or checkbox, no longer clickable
 /// but at full strength (not greyed out like other disabled widgets), its text green for a
 /// right answer and red for a wrong choice.
-fn checked_option(ui: &mut Ui, kind: QuestionType, text: &str, correct: bool, selected: bool) {
-    let mut line = RichText::new(text);
-    if correct {
-        line = line.color(good_color(ui));
+fn checked_option(
+    ui: &mut Ui,
+    root: &Path,
+    kind: QuestionType,
+    prefix: &str,
+    text: &str,
+    correct: bool,
+    selected: bool,
+) {
+    let color = if correct {
+        Some(good_color(ui))
     } else if selected {
-        line = line.color(bad_color(ui));
-    }
+        Some(bad_color(ui))
+    } else {
+        None
+    };
+    let look = Look {
+        color,
+        ..Look::body()
+    };
+    let (line, below) = rich::option_label(ui, prefix, text, look);
     ui.scope(|ui| {
         ui.visuals_mut().disabled_alpha = 1.0;
         ui.add_enabled_ui(false, |ui| match kind {
@@ -127,6 +154,18 @@ fn checked_option(ui: &mut Ui, kind: QuestionType, text: &str, correct: bool, se
             }
         });
     });
+    option_rest(ui, root, prefix, &below, look);
+}
+
+/// What an option holds after its first paragraph (a code block, a list, an image), under
+/// its button.
+fn option_rest(ui: &mut Ui, root: &Path, id: &str, below: &[crate::markup::Block], look: Look) {
+    if below.is_empty() {
+        return;
+    }
+    ui.indent(("option-rest", id), |ui| {
+        rich::blocks(ui, root, below, look, 0)
+    });
 }
 
 /// A question with its key: the scenario and stem, every option with the right ones in the
@@ -136,19 +175,21 @@ pub(super) fn answer_key(ui: &mut Ui, bank: &Bank, q: &Question) {
     for (pos, opt) in q.options.iter().enumerate() {
         checked_option(
             ui,
+            &bank.root,
             q.kind,
-            &format!("{}. {}", letter(pos), opt.text),
+            &format!("{}. ", letter(pos)),
+            &opt.text,
             opt.correct,
             false,
         );
         if let Some(e) = &opt.explanation {
             ui.indent(("key-exp", &opt.id), |ui| {
-                ui.label(RichText::new(e).small())
+                rich::show(ui, &bank.root, e, Look::small())
             });
         }
     }
     if let Some(e) = &q.explanation {
-        ui.label(e);
+        rich::show(ui, &bank.root, e, Look::body());
     }
 }
 
@@ -168,19 +209,20 @@ pub(super) fn question_header(ui: &mut Ui, bank: &Bank, q: &Question) {
             .fill(ui.visuals().faint_bg_color)
             .show(ui, |ui| {
                 ui.label(RichText::new("Scenario").strong());
-                ui.label(text);
+                rich::show(ui, &bank.root, text, Look::body());
             });
         ui.add_space(6.0);
     }
-    ui.label(
-        RichText::new(&q.stem)
-            .size(18.0)
-            .color(ui.visuals().strong_text_color()),
-    );
+    let stem = Look {
+        size: Some(18.0),
+        color: Some(ui.visuals().strong_text_color()),
+        ..Look::default()
+    };
+    rich::show(ui, &bank.root, &q.stem, stem);
     ui.add_space(8.0);
 }
 
-fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
+fn feedback_line(ui: &mut Ui, root: &Path, opt: &crate::bank::AnswerOption, selected: bool) {
     let mark = match (opt.correct, selected) {
         (true, true) => RichText::new("Your choice — correct").color(good_color(ui)),
         (true, false) => RichText::new("Correct answer").color(good_color(ui)),
@@ -190,12 +232,12 @@ fn feedback_line(ui: &mut Ui, opt: &crate::bank::AnswerOption, selected: bool) {
     ui.indent(("fb", &opt.id), |ui| {
         ui.label(mark.small());
         if let Some(e) = &opt.explanation {
-            ui.label(RichText::new(e).small());
+            rich::show(ui, root, e, Look::small());
         }
     });
 }
 
-pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
+pub(super) fn study_feedback(ui: &mut Ui, bank: &Bank, q: &Question, ok: bool) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         if ok {
             ui.label(RichText::new("Correct").color(good_color(ui)).strong());
@@ -203,7 +245,7 @@ pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
             ui.label(RichText::new("Not quite").color(bad_color(ui)).strong());
         }
         if let Some(e) = &q.explanation {
-            ui.label(e);
+            rich::show(ui, &bank.root, e, Look::body());
         }
         if let Some(r) = &q.reference {
             ui.label(RichText::new(r).small().weak());
@@ -211,8 +253,16 @@ pub(super) fn study_feedback(ui: &mut Ui, q: &Question, ok: bool) {
     });
 }
 
-/// The first `max` characters of `text`, cut on a character boundary.
+/// The first `max` characters of a bank text, cut on a character boundary. A text with
+/// formatting is previewed as plain characters on one line (marks gone, blocks apart); a
+/// plain text is cut as it always was.
 pub(super) fn short(text: &str, max: usize) -> String {
+    let plain = if crate::markup::is_plain(text) {
+        text.to_string()
+    } else {
+        crate::markup::to_plain(text).replace('\n', " · ")
+    };
+    let text = plain.as_str();
     let mut out: String = text.chars().take(max).collect();
     if text.chars().count() > max {
         out.push('…');

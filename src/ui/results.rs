@@ -4,6 +4,7 @@
 //! area). "Retake the wrong and flagged ones" starts a new attempt of exactly those questions
 //! ([`ResultsCmd`]). Also opened on any past attempt from the history screen.
 
+use super::rich::Look;
 use super::study::StudyCmd;
 use super::widgets::{bad_color, clock, good_color, letter, share_bar};
 use super::{CertprepApp, Command, Screen, error_notice};
@@ -388,10 +389,19 @@ fn questions(
         egui::CollapsingHeader::new(header)
             .id_salt(("result-q", i))
             .show(ui, |ui| {
+                let root = &bank.root;
                 if let Some(text) = bank.scenario_text(q) {
-                    ui.label(RichText::new(text).italics());
+                    let look = Look {
+                        italics: true,
+                        ..Look::body()
+                    };
+                    super::rich::show(ui, root, text, look);
                 }
-                ui.label(RichText::new(&q.stem).strong());
+                let stem = Look {
+                    strong: true,
+                    ..Look::body()
+                };
+                super::rich::show(ui, root, &q.stem, stem);
                 for (pos, oid) in item.option_order.iter().enumerate() {
                     let Some(opt) = q.option(oid) else { continue };
                     let chosen = result.selected.contains(oid);
@@ -401,24 +411,37 @@ fn questions(
                         (false, true) => "your answer",
                         (false, false) => "",
                     };
-                    let mut line = RichText::new(format!("{}. {}", letter(pos), opt.text));
-                    if opt.correct {
-                        line = line.color(good_color(ui));
-                    } else if chosen {
-                        line = line.color(bad_color(ui));
-                    }
+                    let look = Look {
+                        color: if opt.correct {
+                            Some(good_color(ui))
+                        } else if chosen {
+                            Some(bad_color(ui))
+                        } else {
+                            None
+                        },
+                        ..Look::body()
+                    };
+                    let prefix = format!("{}. ", letter(pos));
+                    let (line, below) = super::rich::option_label(ui, &prefix, &opt.text, look);
                     ui.horizontal_wrapped(|ui| {
                         ui.label(line);
                         if !tag.is_empty() {
                             ui.label(RichText::new(format!("({tag})")).small().strong());
                         }
                     });
+                    if !below.is_empty() {
+                        ui.indent(("opt-rest", i, pos), |ui| {
+                            super::rich::blocks(ui, root, &below, look, 0)
+                        });
+                    }
                     if let Some(e) = &opt.explanation {
-                        ui.indent(("exp", i, pos), |ui| ui.label(RichText::new(e).small()));
+                        ui.indent(("exp", i, pos), |ui| {
+                            super::rich::show(ui, root, e, Look::small())
+                        });
                     }
                 }
                 if let Some(e) = &q.explanation {
-                    ui.label(RichText::new(e));
+                    super::rich::show(ui, root, e, Look::body());
                 }
                 if let Some(r) = &q.reference {
                     ui.label(RichText::new(r).small().weak());

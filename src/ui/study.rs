@@ -142,6 +142,7 @@ pub fn show(
                 let checked = state.checked;
                 if let Some(o) = option_list(
                     ui,
+                    bank,
                     q,
                     &item.option_order,
                     &state.selected,
@@ -152,7 +153,7 @@ pub fn show(
                 }
                 if let Some(ok) = result {
                     ui.add_space(8.0);
-                    study_feedback(ui, q, ok);
+                    study_feedback(ui, bank, q, ok);
                     ui.add_space(4.0);
                     super::note::tools(ui, &view.notes, bank.id(), &q.id, out);
                     super::problem::button(ui, &view.problem, bank.id(), &q.id, out);
