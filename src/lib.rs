@@ -1,5 +1,6 @@
 //! certprep core: everything a window is not needed for.
 pub mod bank;
+pub mod bank_sources;
 pub mod cli;
 pub mod exam;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod plan;
 pub mod prefs;
 pub mod rasch;
 pub mod reports;
+pub mod shipped;
 pub mod sim;
 pub mod srs;
 pub mod stats;
