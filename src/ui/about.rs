@@ -63,11 +63,17 @@ pub fn show(
     }
     let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
         ui.set_max_width(640.0);
+        ui.heading("About certprep");
+        // The folders scroll; Close stays in view however many there are and at any text size.
         egui::ScrollArea::vertical()
-            .max_height(520.0)
+            .max_height(440.0)
             .show(ui, |ui| {
                 contents(ui, state, data_dir, sources, out);
             });
+        ui.add_space(8.0);
+        if ui.button("Close").clicked() {
+            out.push(AboutCmd::Close.into());
+        }
     });
     if modal.should_close() {
         out.push(AboutCmd::Close.into());
@@ -81,7 +87,6 @@ fn contents(
     sources: &BankSources,
     out: &mut Vec<Command>,
 ) {
-    ui.heading("About certprep");
     ui.label(RichText::new(format!("certprep version {VERSION}")).strong());
     ui.label("Practice exams and spaced repetition for certification candidates.");
     ui.add_space(8.0);
@@ -133,10 +138,6 @@ fn contents(
     }
     if let Some(e) = &state.error {
         ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-    }
-    ui.add_space(8.0);
-    if ui.button("Close").clicked() {
-        out.push(AboutCmd::Close.into());
     }
 }
 
