@@ -301,7 +301,8 @@ impl Bank {
         &self.manifest.id
     }
 
-    /// Whether this is a bank built into certprep (see [`Bank::built_in`]'s field).
+    /// Whether this bank was built into certprep (`crate::shipped`) rather than read from a
+    /// folder.
     pub fn is_built_in(&self) -> bool {
         self.built_in
     }

@@ -337,7 +337,6 @@ fn an_import_into_the_data_folder_cannot_take_a_built_in_bank_id() {
     h.get_by_label("Bank id").type_text("spring");
     h.run();
     h.get_by_label("Import into question-banks/spring").click();
-    h.run();
     wait_for_job(&mut h);
     assert!(s.data.join("question-banks/spring/bank.json").is_file());
     let spring = h
