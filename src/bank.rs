@@ -250,7 +250,7 @@ pub enum BankError {
 }
 
 impl BankError {
-    fn invalid(location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(location: Location, message: impl Into<String>) -> Self {
         BankError::Invalid {
             location,
             message: message.into(),
@@ -291,11 +291,20 @@ pub struct Bank {
     /// many areas a bank has (a bank with 40,000 areas once took 27 s to open).
     by_domain: HashMap<String, Vec<usize>>,
     weight_total: f64,
+    /// Read from the copy built into the binary (`src/shipped.rs`), not from a folder:
+    /// `root` then names it in messages but is no path on this computer.
+    built_in: bool,
 }
 
 impl Bank {
     pub fn id(&self) -> &str {
         &self.manifest.id
+    }
+
+    /// Whether this bank was built into certprep (`crate::shipped`) rather than read from a
+    /// folder.
+    pub fn is_built_in(&self) -> bool {
+        self.built_in
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -494,24 +503,64 @@ pub(crate) fn question_file_paths(dir: &Path) -> Vec<PathBuf> {
 pub fn load_bank(dir: &Path) -> Result<Bank, Vec<BankError>> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let text = read_text(&manifest_path).map_err(|e| vec![e])?;
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| vec![syntax_error(&manifest_path, &e)])?;
-    let mut builder = BankBuilder::new(manifest_path, manifest);
-    builder.root = dir.to_path_buf();
-    builder.image_files_exist = true;
-    builder.manifest_text = Some(text);
-
     let mut errors = Vec::new();
     let mut link_warnings = Vec::new();
-    for path in question_files(dir, &mut errors, &mut link_warnings) {
-        match read_text(&path) {
-            Ok(text) => match parse_question_file(&path, &text) {
-                Ok((scenarios, questions)) => {
-                    drop(text);
-                    builder.add_file(&path, true, scenarios, questions)
-                }
-                Err(e) => errors.push(e),
-            },
+    let files = question_files(dir, &mut errors, &mut link_warnings);
+    // Files are read one at a time as the builder takes them, so a big bank is never held
+    // in memory as text all at once.
+    let texts = files.into_iter().map(|path| {
+        let text = read_text(&path).map(std::borrow::Cow::Owned);
+        (path, text)
+    });
+    build_bank(dir, text, texts, true, errors, link_warnings)
+}
+
+/// Load and validate one bank whose files are held in memory (the banks built into the
+/// binary): the same parse and the same checks as [`load_bank`]. `root` names the bank in
+/// messages; `files` are each question file's path below `root` and its text.
+pub fn load_bank_from_texts(
+    root: &Path,
+    manifest_text: &str,
+    files: &[(&str, &str)],
+) -> Result<Bank, Vec<BankError>> {
+    let texts = files
+        .iter()
+        .map(|(name, text)| (root.join(name), Ok(std::borrow::Cow::Borrowed(*text))));
+    let mut bank = build_bank(
+        root,
+        manifest_text.to_string(),
+        texts,
+        false,
+        Vec::new(),
+        Vec::new(),
+    )?;
+    bank.built_in = true;
+    Ok(bank)
+}
+
+/// The part of loading shared by folders and built-in banks: parse the manifest, then each
+/// question file, and run the checks. `on_disk` says whether a file can be read again to
+/// point an error at its line.
+fn build_bank<'a>(
+    root: &Path,
+    manifest_text: String,
+    files: impl Iterator<Item = (PathBuf, Result<std::borrow::Cow<'a, str>, BankError>)>,
+    on_disk: bool,
+    mut errors: Vec<BankError>,
+    link_warnings: Vec<String>,
+) -> Result<Bank, Vec<BankError>> {
+    let manifest_path = root.join(MANIFEST_FILE);
+    let manifest: Manifest =
+        serde_json::from_str(&manifest_text).map_err(|e| vec![syntax_error(&manifest_path, &e)])?;
+    let mut builder = BankBuilder::new(manifest_path, manifest);
+    builder.root = root.to_path_buf();
+    // A folder's image references are checked against its files; a built-in bank has no
+    // folder, so only their shape is checked (the shipped banks carry no images).
+    builder.image_files_exist = on_disk;
+    builder.manifest_text = Some(manifest_text);
+    for (path, text) in files {
+        match text.and_then(|text| parse_question_file(&path, &text)) {
+            Ok((scenarios, questions)) => builder.add_file(&path, on_disk, scenarios, questions),
             Err(e) => errors.push(e),
         }
     }
@@ -978,6 +1027,7 @@ impl BankBuilder {
             domain_index,
             by_domain,
             weight_total,
+            built_in: false,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! certprep core: everything a window is not needed for.
 pub mod bank;
+pub mod bank_sources;
 pub mod browse;
 pub mod cli;
 pub mod exam;
@@ -18,6 +19,7 @@ pub mod prefs;
 pub mod rasch;
 pub mod reports;
 pub mod session;
+pub mod shipped;
 pub mod sim;
 pub mod srs;
 pub mod stats;

@@ -584,7 +584,16 @@ impl LintReport {
 
 /// Lint a loaded bank, pointing findings at `file:line:column` in its question files.
 pub fn lint_bank(bank: &Bank) -> LintReport {
-    let positions = IdPositions::scan(&bank.root);
+    let positions = if bank.is_built_in() {
+        // A built-in bank's files are in the binary, under the paths its findings name.
+        let mut positions = IdPositions::default();
+        for (path, text) in crate::shipped::texts_of(bank) {
+            positions.scan_text(&path, text);
+        }
+        positions
+    } else {
+        IdPositions::scan(&bank.root)
+    };
     lint_items(
         &bank.questions,
         &bank.scenarios.values().cloned().collect::<Vec<_>>(),

@@ -19,24 +19,19 @@ pub fn data_dir(flag: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".certprep"))
 }
 
-/// The banks folder: `--banks`, else `$CERTPREP_BANKS_DIR`, else `question-banks/` in the
-/// current folder, else `question-banks/` in the data folder, else the one shipped in the
-/// source tree (so `cargo run` works from anywhere).
-pub fn banks_dir(flag: Option<&Path>, data_dir: &Path) -> PathBuf {
+/// The folder of banks the learner imports or writes: `question-banks/` in the data folder
+/// (the Import screen and `certprep import` write there unless told otherwise).
+pub fn data_banks_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("question-banks")
+}
+
+/// A folder of banks given for this run: `--banks`, else `$CERTPREP_BANKS_DIR`. It is read
+/// besides the built-in banks and the data folder's (see `crate::bank_sources`).
+pub fn given_banks_dir(flag: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = flag {
-        return p.to_path_buf();
+        return Some(p.to_path_buf());
     }
-    if let Some(p) = std::env::var_os(BANKS_DIR_ENV).filter(|v| !v.is_empty()) {
-        return PathBuf::from(p);
-    }
-    let candidates = [
-        PathBuf::from("question-banks"),
-        data_dir.join("question-banks"),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("question-banks"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| candidates[0].clone())
+    std::env::var_os(BANKS_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }

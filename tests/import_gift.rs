@@ -835,9 +835,19 @@ fn cli_import_errors_and_usage() {
         s(&out),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    // Missing --out: usage (clap).
-    let o = certprep(&["import", "gift", s(&file), "--bank-id", "x"]);
-    assert_eq!(o.status.code(), Some(2));
+    // Without --out the bank goes to question-banks/ in the data folder (issue #18).
+    let data = dir.path().join("data");
+    let o = certprep(&[
+        "--data-dir",
+        s(&data),
+        "import",
+        "gift",
+        s(&file),
+        "--bank-id",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(data.join("question-banks/x/bank.json").is_file());
     // Missing file: invalid input.
     let o = certprep(&[
         "import",

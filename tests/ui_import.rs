@@ -367,3 +367,60 @@ fn moodle_xml_is_recognised_by_its_root_and_a_wrong_root_is_refused() {
     h.get_by_label_contains("the root element is <html>, not <quiz>");
     assert!(h.query_by_label_contains("questions to import").is_none());
 }
+
+/// Without --banks, an import goes to the data folder's question-banks/, and a built-in
+/// bank's id is refused there (the built-in bank would win and hide the import).
+#[test]
+fn an_import_into_the_data_folder_cannot_take_a_built_in_bank_id() {
+    let s = setup();
+    let sources = certprep::bank_sources::BankSources::standard(&s.data, None);
+    let mut app = CertprepApp::open(sources, s.data.clone());
+    assert!(app.wait_for_banks(std::time::Duration::from_secs(120)));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1100.0, 1400.0))
+        .build_ui_state(
+            |ui, app: &mut CertprepApp| {
+                certprep::ui::apply_style(ui.ctx());
+                app.show(ui)
+            },
+            app,
+        );
+    h.run();
+    preview_by_typing(&mut h, &s.quiz);
+    h.get_by_label("Bank id").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Bank id").type_text("cetl");
+    h.run();
+    h.get_by_label(
+        "\"cetl\" is the id of a bank built into certprep; an import cannot replace it. \
+         Choose another bank id.",
+    );
+    h.get_by_label("Import into question-banks/cetl").click();
+    h.run();
+    assert!(!h.state().import.busy());
+    assert!(!s.data.join("question-banks/cetl").exists());
+
+    // Another id is written to the data folder and read from there.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Bank id").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Bank id").type_text("spring");
+    h.run();
+    h.get_by_label("Import into question-banks/spring").click();
+    wait_for_job(&mut h);
+    assert!(s.data.join("question-banks/spring/bank.json").is_file());
+    let spring = h
+        .state()
+        .banks
+        .bank("spring")
+        .expect("the import is loaded");
+    assert!(!spring.is_built_in());
+    assert!(
+        h.state()
+            .banks
+            .bank("cetl")
+            .is_some_and(|b| b.is_built_in())
+    );
+}

@@ -2,7 +2,6 @@
 //! drawn from one bank, printed and optionally saved for readiness.
 
 use super::Cli;
-use crate::bank::load_banks;
 use crate::group::ReportInput;
 use crate::group::calibration::pooled;
 use crate::text::escape_controls;
@@ -11,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli, bank_id: &str, files: &[PathBuf], save: bool) -> ExitCode {
-    let banks = load_banks(&cli.banks_dir());
+    let banks = cli.bank_sources().load();
     let Some(bank) = banks.banks.iter().find(|b| b.id() == bank_id) else {
         eprintln!(
             "no bank {} among the loaded banks",

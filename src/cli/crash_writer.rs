@@ -3,7 +3,6 @@
 //! test can kill it at any moment and check that every acknowledged answer survived.
 
 use super::Cli;
-use crate::bank::load_banks;
 use crate::exam::{ExamSession, Mode, assemble};
 use crate::store::{NewAttempt, Store};
 use std::io::Write;
@@ -21,7 +20,7 @@ pub fn run(cli: &Cli, bank_id: &str, answers: usize) -> ExitCode {
 }
 
 fn write_answers(cli: &Cli, bank_id: &str, answers: usize) -> Result<(), String> {
-    let report = load_banks(&cli.banks_dir());
+    let report = cli.bank_sources().load();
     let bank = report
         .bank(bank_id)
         .ok_or_else(|| format!("no bank {bank_id}"))?;

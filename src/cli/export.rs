@@ -1,7 +1,7 @@
 //! `certprep export gift|moodle-xml|history|mastery --out FILE`.
 
 use super::Cli;
-use crate::bank::{Bank, load_banks};
+use crate::bank::Bank;
 use crate::store::{DB_FILE, Store};
 use clap::Subcommand;
 use std::collections::HashMap;
@@ -58,14 +58,14 @@ fn write_out(out: &Path, text: &str) -> Result<(), String> {
 }
 
 fn find_bank(cli: &Cli, id: &str) -> Result<Bank, String> {
-    let mut report = load_banks(&cli.banks_dir());
+    let mut report = cli.bank_sources().load();
     match report.banks.iter().position(|b| b.id() == id) {
         Some(i) => Ok(report.banks.swap_remove(i)),
         None => {
             let known: Vec<&str> = report.banks.iter().map(|b| b.id()).collect();
             let mut msg = format!(
                 "no bank \"{id}\" in {} (banks: {})",
-                cli.banks_dir().display(),
+                cli.bank_sources(),
                 if known.is_empty() {
                     "none".to_string()
                 } else {
@@ -114,7 +114,7 @@ fn export(cli: &Cli, cmd: &ExportCommand) -> Result<String, String> {
             ))
         }
         ExportCommand::History { bank, out } => {
-            let banks = load_banks(&cli.banks_dir()).banks;
+            let banks = cli.bank_sources().load().banks;
             let text = match open_store(cli)? {
                 Some(store) => crate::export::history_csv(&store, &banks, bank.as_deref())
                     .map_err(|e| e.to_string())?,

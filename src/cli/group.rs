@@ -2,7 +2,6 @@
 //! group readiness report (see `docs/group.md`).
 
 use super::Cli;
-use crate::bank::load_banks;
 use crate::group::{ExamPack, FileKind, GroupReport, PackOptions, file_kind};
 use crate::text::escape_controls;
 use chrono::NaiveDate;
@@ -95,14 +94,14 @@ pub fn run_pack(cli: &Cli, cmd: &PackCommand) -> ExitCode {
             closes,
             out,
         } => {
-            let report = load_banks(&cli.banks_dir());
+            let report = cli.bank_sources().load();
             let Some(b) = report.bank(bank) else {
                 for f in report.failures.iter().filter(|f| f.dir.ends_with(bank)) {
                     for e in &f.errors {
                         eprintln!("{e}");
                     }
                 }
-                eprintln!("no bank \"{bank}\" in {}", cli.banks_dir().display());
+                eprintln!("no bank \"{bank}\" in {}", cli.bank_sources());
                 return ExitCode::from(1);
             };
             let opts = PackOptions {
@@ -209,7 +208,7 @@ pub fn run_group(cli: &Cli, cmd: &GroupCommand) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let banks = load_banks(&cli.banks_dir());
+            let banks = cli.bank_sources().load();
             let report =
                 GroupReport::from_files(pack.as_ref().map(|(_, p)| p), &banks.banks, &results);
             print!("{}", report.to_text());

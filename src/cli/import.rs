@@ -1,5 +1,6 @@
-//! `certprep import gift|aiken|csv|moodle-xml FILE --bank-id ID --out DIR`: write a new bank
-//! folder.
+//! `certprep import gift|aiken|csv|moodle-xml FILE --bank-id ID [--out DIR]`: write a new bank folder,
+//! by default `question-banks/ID` in the data folder (or in `--banks DIR`), where the app
+//! reads it.
 
 use crate::bank::MAX_FILE_BYTES;
 use crate::import::{Import, ImportError, ImportOptions, is_slug, write_bank};
@@ -30,8 +31,9 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ID")]
     pub bank_id: String,
     /// Folder to write the bank to (bank.json and questions.json); must be new or empty
+    /// (default: question-banks/ID in the data folder, or ID in --banks DIR)
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Title of the new bank (default: from the file, else the bank id)
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
@@ -83,7 +85,7 @@ fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
-pub fn run(cmd: &ImportCommand) -> ExitCode {
+pub fn run(cli: &super::Cli, cmd: &ImportCommand) -> ExitCode {
     let (args, kind) = match cmd {
         ImportCommand::Gift(a) => (a, Kind::Gift),
         ImportCommand::Csv(a) => (a, Kind::Csv),
@@ -94,6 +96,13 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         eprintln!("{}", ImportError::BadBankId(args.bank_id.clone()));
         return ExitCode::from(2);
     }
+    let out = match destination(cli, args) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
     let opts = ImportOptions {
         bank_id: args.bank_id.clone(),
         title: args.title.clone(),
@@ -139,12 +148,12 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    match write_bank(&import, &args.out, args.force) {
+    match write_bank(&import, &out, args.force) {
         Ok(bank) => {
             println!(
                 "wrote bank {} to {}: {} in {}",
                 bank.id(),
-                args.out.display(),
+                out.display(),
                 crate::text::count(bank.questions.len(), "question", "questions"),
                 crate::text::count(bank.manifest.domains.len(), "skill area", "skill areas")
             );
@@ -155,6 +164,23 @@ pub fn run(cmd: &ImportCommand) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--out`, else `<id>` in the folder the app imports into. There the id must not be a
+/// built-in bank's: the built-in bank would win (`crate::bank_sources`) and the import would
+/// never be seen. An explicit `--out` is the user's own folder and may hold any id.
+fn destination(cli: &super::Cli, args: &ImportArgs) -> Result<PathBuf, String> {
+    if let Some(out) = &args.out {
+        return Ok(out.clone());
+    }
+    if crate::shipped::load().bank(&args.bank_id).is_some() {
+        return Err(format!(
+            "\"{}\" is the id of a bank built into certprep; an import cannot replace it. \
+             Choose another --bank-id (or write elsewhere with --out DIR).",
+            args.bank_id
+        ));
+    }
+    Ok(cli.bank_sources().import_to.join(&args.bank_id))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

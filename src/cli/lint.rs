@@ -15,6 +15,8 @@ use std::process::ExitCode;
 
 /// What one argument named.
 enum Target {
+    /// Every bank the app reads (no argument).
+    AllBanks,
     Banks(PathBuf),
     Import(PathBuf),
     BankId(String),
@@ -36,7 +38,7 @@ fn target(arg: &Path) -> Target {
 
 pub fn run(cli: &Cli, args: &[PathBuf], deny_leaks: bool) -> ExitCode {
     let targets: Vec<Target> = if args.is_empty() {
-        vec![Target::Banks(cli.banks_dir())]
+        vec![Target::AllBanks]
     } else {
         args.iter().map(|a| target(a)).collect()
     };
@@ -50,13 +52,13 @@ pub fn run(cli: &Cli, args: &[PathBuf], deny_leaks: bool) -> ExitCode {
     };
     for t in targets {
         match t {
-            Target::Banks(dir) => {
-                let report = load_banks(&dir);
+            Target::AllBanks | Target::Banks(_) => {
+                let (report, searched) = match &t {
+                    Target::Banks(dir) => (load_banks(dir), dir.display().to_string()),
+                    _ => (cli.bank_sources().load(), cli.bank_sources().to_string()),
+                };
                 if report.banks.is_empty() && report.failures.is_empty() {
-                    eprintln!(
-                        "no banks found in {} (a bank is a folder with a bank.json)",
-                        dir.display()
-                    );
+                    eprintln!("no banks found in {searched} (a bank is a folder with a bank.json)");
                     failed = true;
                 }
                 for f in &report.failures {
@@ -71,14 +73,13 @@ pub fn run(cli: &Cli, args: &[PathBuf], deny_leaks: bool) -> ExitCode {
                 }
             }
             Target::BankId(id) => {
-                let dir = cli.banks_dir();
-                let report = load_banks(&dir);
+                let sources = cli.bank_sources();
+                let report = sources.load();
                 match report.bank(&id) {
                     Some(bank) => failed |= print(title(bank), &lint_bank(bank)),
                     None => {
                         eprintln!(
-                            "{id}: not a file, a folder, or a bank in {} ({})",
-                            dir.display(),
+                            "{id}: not a file, a folder, or a bank in {sources} ({})",
                             report
                                 .banks
                                 .iter()

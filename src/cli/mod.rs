@@ -1,6 +1,7 @@
 //! The command line: `certprep` alone opens the window; subcommands work without a display.
 //! Exit codes: 0 ok, 1 invalid input (bad bank, damaged file), 2 usage.
 
+mod banks;
 pub mod calibrate;
 mod crash_writer;
 mod data;
@@ -28,7 +29,8 @@ pub struct Cli {
     /// Folder for the database and settings (default: the platform's data folder; also $CERTPREP_DATA_DIR)
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Folder holding the question banks (default: ./question-banks; also $CERTPREP_BANKS_DIR)
+    /// A folder of question banks to read besides the built-in banks and the data folder's
+    /// question-banks/ (also $CERTPREP_BANKS_DIR); imports go there when it is given
     #[arg(long, global = true, value_name = "DIR")]
     pub banks: Option<PathBuf>,
     /// Measure start-up: print the time from process start to the first painted frame, then exit
@@ -45,6 +47,9 @@ pub enum Command {
         /// Bank folders, or folders of banks (default: the banks folder)
         paths: Vec<PathBuf>,
     },
+    /// List every bank the app reads and where it comes from (built in, the data folder,
+    /// --banks), the folders, and banks not loaded with the reason
+    Banks,
     /// Check how items are written: cues that give keys away (in keys vs distractors), key
     /// positions and lengths, and per-item warnings with file:line:column
     Lint {
@@ -124,8 +129,12 @@ impl Cli {
     pub fn data_dir(&self) -> PathBuf {
         crate::paths::data_dir(self.data_dir.as_deref())
     }
-    pub fn banks_dir(&self) -> PathBuf {
-        crate::paths::banks_dir(self.banks.as_deref(), &self.data_dir())
+    /// The built-in banks, the data folder's and `--banks` (see `crate::bank_sources`).
+    pub fn bank_sources(&self) -> crate::bank_sources::BankSources {
+        crate::bank_sources::BankSources::standard(
+            &self.data_dir(),
+            crate::paths::given_banks_dir(self.banks.as_deref()),
+        )
     }
 }
 
@@ -148,13 +157,14 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let command = cli.command.as_ref()?;
     let code = match command {
         Command::Validate { paths } => validate::run(cli, paths),
+        Command::Banks => banks::run(cli),
         Command::Lint { paths, deny_leaks } => lint::run(cli, paths, *deny_leaks),
         Command::Stats { bank } => stats::run(cli, bank.as_deref()),
         Command::Readiness { bank } => readiness::run(cli, bank.as_deref()),
         Command::Data { cmd } => data::run(cli, cmd),
         Command::Sync { cmd } => sync::run(cli, cmd),
         Command::Reports { cmd } => reports::run(cli, cmd),
-        Command::Import { format } => import::run(format),
+        Command::Import { format } => import::run(cli, format),
         Command::Export { what } => export::run(cli, what),
         Command::Pack { cmd } => {
             let code = group::run_pack(cli, cmd);

@@ -1,13 +1,12 @@
 //! `certprep readiness`: the dashboard's figures as a table, for scripts and terminals.
 
 use super::Cli;
-use crate::bank::load_banks;
 use crate::store::Store;
 use std::fmt::Write;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
-    let report = load_banks(&cli.banks_dir());
+    let report = cli.bank_sources().load();
     let banks: Vec<_> = report
         .banks
         .iter()
@@ -17,7 +16,7 @@ pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
         eprintln!(
             "no bank {} in {}",
             bank_id.map_or("found".to_string(), |b| format!("\"{b}\"")),
-            cli.banks_dir().display()
+            cli.bank_sources()
         );
         return ExitCode::from(1);
     }

@@ -2,7 +2,6 @@
 //! (columns in docs/question-reports.md).
 
 use super::Cli;
-use crate::bank::load_banks;
 use crate::store::{DB_FILE, Store};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -24,7 +23,7 @@ pub fn run(cli: &Cli, cmd: &ReportsCommand) -> ExitCode {
 
 fn export(cli: &Cli, cmd: &ReportsCommand) -> Result<String, String> {
     let ReportsCommand::Export { out } = cmd;
-    let banks = load_banks(&cli.banks_dir()).banks;
+    let banks = cli.bank_sources().load().banks;
     // A data folder without a database has no reports; the export never creates one.
     let path = cli.data_dir().join(DB_FILE);
     let (text, n) = if path.is_file() {

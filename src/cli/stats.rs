@@ -1,9 +1,9 @@
 use super::Cli;
-use crate::bank::{Bank, load_banks};
+use crate::bank::Bank;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli, bank_id: Option<&str>) -> ExitCode {
-    let report = load_banks(&cli.banks_dir());
+    let report = cli.bank_sources().load();
     for f in &report.failures {
         for e in &f.errors {
             eprintln!("{e}");

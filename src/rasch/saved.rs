@@ -174,10 +174,11 @@ impl SavedCalibration {
         bank: &Bank,
         data_dir: &Path,
     ) -> Result<Option<LoadedCalibration>, CalibrationFileError> {
-        let candidates = [
-            SavedCalibration::path_in(data_dir, bank.id()),
-            bank.root.join(BESIDE_BANK),
-        ];
+        let mut candidates = vec![SavedCalibration::path_in(data_dir, bank.id())];
+        // A built-in bank's root names it but is no folder here (see `crate::shipped`).
+        if !bank.is_built_in() {
+            candidates.push(bank.root.join(BESIDE_BANK));
+        }
         for path in candidates {
             match std::fs::symlink_metadata(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,

@@ -236,7 +236,7 @@ fn discard_consequence(u: &Unfinished) -> String {
 fn bank_list(ui: &mut Ui, banks: &LoadReport, can_start: bool, out: &mut Vec<Command>) {
     ui.heading("Question banks");
     if banks.banks.is_empty() {
-        ui.label("No question banks were found. Put bank folders under question-banks/ and press Reload.");
+        ui.label("No question banks were found. Put bank folders under question-banks/ in your data folder (Help, About certprep shows where) and press Reload.");
     }
     for bank in &banks.banks {
         // The button first, then the text: the text wraps in whatever width is left, so a

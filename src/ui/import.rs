@@ -11,6 +11,7 @@
 use super::dialog::{FilePurpose, choose_button};
 use super::widgets::labelled_field;
 use super::{CertprepApp, Command, Notice, NoticeKind, Screen};
+use crate::bank::LoadReport;
 use crate::import::{Import, ImportOptions, is_slug, slugify, write_bank};
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
@@ -365,10 +366,13 @@ fn target_name(banks_dir: &Path, id: &str) -> String {
     format!("{folder}/{id}")
 }
 
+/// `banks_dir` is where the bank will be written; `banks`, those loaded now (a built-in
+/// bank's id cannot be taken by an import).
 pub fn show(
     ui: &mut Ui,
     state: &mut ImportState,
     banks_dir: &Path,
+    banks: &LoadReport,
     dialog_open: bool,
     out: &mut Vec<Command>,
 ) {
@@ -403,7 +407,7 @@ pub fn show(
                 if state.preview.is_some() {
                     ui.add_space(8.0);
                     ui.separator();
-                    preview(ui, state, banks_dir, out);
+                    preview(ui, state, banks_dir, banks, out);
                 }
             });
     });
@@ -473,7 +477,26 @@ fn written(ui: &mut Ui, w: &WrittenBank, out: &mut Vec<Command>) {
     });
 }
 
-fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec<Command>) {
+/// Whether `id` is a bank built into certprep, which an import must not replace (see
+/// `crate::bank_sources`: the built-in bank would win and the import would be unreachable).
+fn built_in_id(banks: &LoadReport, id: &str) -> bool {
+    banks.banks.iter().any(|b| b.is_built_in() && b.id() == id)
+}
+
+fn built_in_message(id: &str) -> String {
+    format!(
+        "\"{id}\" is the id of a bank built into certprep; an import cannot replace it. \
+         Choose another bank id."
+    )
+}
+
+fn preview(
+    ui: &mut Ui,
+    state: &mut ImportState,
+    banks_dir: &Path,
+    banks: &LoadReport,
+    out: &mut Vec<Command>,
+) {
     let busy = state.busy();
     let Some(p) = &state.preview else {
         return;
@@ -519,14 +542,18 @@ fn preview(ui: &mut Ui, state: &mut ImportState, banks_dir: &Path, out: &mut Vec
             ui.end_row();
         });
     let id = state.bank_id.trim();
-    let id_ok = is_slug(id);
+    let slug = is_slug(id);
+    let built_in = built_in_id(banks, id);
+    let id_ok = slug && !built_in;
     let target = target_name(banks_dir, id);
     let exists = id_ok && occupied(&banks_dir.join(id));
-    if !id_ok {
+    if !slug {
         ui.label(
             RichText::new("The bank id may use only lowercase letters, digits and '-'.")
                 .color(ui.visuals().error_fg_color),
         );
+    } else if built_in {
+        ui.label(RichText::new(built_in_message(id)).color(ui.visuals().error_fg_color));
     } else if exists && !state.confirm_replace {
         ui.label(
             RichText::new(format!(
@@ -738,7 +765,11 @@ impl CertprepApp {
             st.error = Some(crate::import::ImportError::BadBankId(id).to_string());
             return;
         }
-        if occupied(&self.banks_dir.join(&id)) && !replace {
+        if built_in_id(&self.banks, &id) {
+            st.error = Some(built_in_message(&id));
+            return;
+        }
+        if occupied(&self.bank_sources.import_to.join(&id)) && !replace {
             st.confirm_replace = true;
             return;
         }
@@ -752,7 +783,7 @@ impl CertprepApp {
         } else {
             title.to_string()
         };
-        let banks_dir = self.banks_dir.clone();
+        let banks_dir = self.bank_sources.import_to.clone();
         let aside_root = self.data_dir.join("replaced-banks");
         st.spawn("Writing the bank", move || {
             Outcome::Written(write_job(import, &banks_dir, &aside_root, replace))
@@ -782,7 +813,7 @@ impl CertprepApp {
                     text: format!(
                         "Imported {} into {}.",
                         crate::text::count(w.questions, "question", "questions"),
-                        target_name(&self.banks_dir, &w.id)
+                        target_name(&self.bank_sources.import_to, &w.id)
                     ),
                 });
                 self.selected_bank = Some(w.id.clone());
@@ -838,7 +869,14 @@ mod tests {
         assert!(st.poll().is_none());
         let mut h = egui_kittest::Harness::new_ui_state(
             |ui, st: &mut ImportState| {
-                show(ui, st, Path::new("question-banks"), false, &mut Vec::new())
+                show(
+                    ui,
+                    st,
+                    Path::new("question-banks"),
+                    &LoadReport::default(),
+                    false,
+                    &mut Vec::new(),
+                )
             },
             st,
         );

@@ -3,9 +3,9 @@
 //! which bank is being read and how far along it is, and commands wait.
 
 use super::CertprepApp;
-use crate::bank::{LoadProgress, LoadReport, load_banks_with};
+use crate::bank::{LoadProgress, LoadReport};
+use crate::bank_sources::BankSources;
 use egui::{RichText, Ui};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -17,12 +17,12 @@ pub struct BankLoading {
 }
 
 impl BankLoading {
-    pub fn start(dir: PathBuf) -> BankLoading {
+    pub fn start(sources: BankSources) -> BankLoading {
         let (tx, rx) = mpsc::channel();
         let progress = Arc::new(Mutex::new(LoadProgress::default()));
         let shared = Arc::clone(&progress);
         std::thread::spawn(move || {
-            let report = load_banks_with(&dir, &mut |p| {
+            let report = sources.load_with(&mut |p| {
                 if let Ok(mut g) = shared.lock() {
                     *g = p;
                 }

@@ -5,6 +5,7 @@
 //! every database write has one home. This file holds what is shared: the app, the routing,
 //! Home's data and the notice bar's messages.
 
+mod about;
 mod attempts;
 pub mod browse;
 pub mod dialog;
@@ -24,7 +25,8 @@ mod study;
 mod sync;
 mod widgets;
 
-use crate::bank::{Bank, LoadReport, load_banks};
+use crate::bank::{Bank, LoadReport};
+use crate::bank_sources::BankSources;
 use crate::exam::Mode;
 use crate::mastery::{Calibration, MasteryReport};
 use crate::plan::ExamPlan;
@@ -39,6 +41,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+pub use about::{AboutCmd, AboutState};
 pub use attempts::{AttemptsCmd, AttemptsView};
 pub use browse::{BrowseCmd, BrowseView};
 pub use exam::{ExamCmd, ExamView};
@@ -90,6 +93,8 @@ pub enum Command {
     Browse(BrowseCmd),
     /// Sync through a folder (Settings).
     Sync(SyncCmd),
+    /// Help → About (`about.rs`).
+    About(AboutCmd),
     /// Dashboard: show this bank.
     SelectBank(String),
     /// Settings: steps, time budget, fitting FSRS to the learner.
@@ -194,7 +199,8 @@ pub struct Dashboard {
 pub const ACTIVITY_DAYS: i64 = 28;
 
 pub struct CertprepApp {
-    pub banks_dir: PathBuf,
+    /// Where banks are read from (built in, the data folder, `--banks`) and imports go.
+    pub bank_sources: BankSources,
     pub data_dir: PathBuf,
     pub banks: LoadReport,
     /// The banks being read on a helper thread (at start-up); commands wait until they are in.
@@ -226,6 +232,8 @@ pub struct CertprepApp {
     pub sync: sync::SyncState,
     /// A file dialog open on its helper thread (one at a time).
     dialog: Option<dialog::PendingDialog>,
+    /// Help → About.
+    pub about: about::AboutState,
     frames: u64,
     commands: Vec<Command>,
 }
@@ -233,9 +241,9 @@ pub struct CertprepApp {
 impl CertprepApp {
     /// Open the data folder as the window does: take the one-window lock, open the
     /// database, take the daily backup.
-    pub fn open(banks_dir: PathBuf, data_dir: PathBuf) -> Self {
+    pub fn open(banks: impl Into<BankSources>, data_dir: PathBuf) -> Self {
         let (lock, store) = take_history(&data_dir);
-        let mut app = CertprepApp::new(banks_dir, data_dir, store);
+        let mut app = CertprepApp::new(banks, data_dir, store);
         app._lock = lock;
         if let Ok(store) = &app.store
             && let Err(e) = store.backup_if_due()
@@ -245,13 +253,18 @@ impl CertprepApp {
         app
     }
 
-    /// The app on `banks_dir` and `data_dir`; the banks are read on a helper thread (see
-    /// [`CertprepApp::wait_for_banks`]).
-    pub fn new(banks_dir: PathBuf, data_dir: PathBuf, store: Result<Store, StoreError>) -> Self {
+    /// The app on `banks` (a folder path means that folder alone) and `data_dir`; the banks
+    /// are read on a helper thread (see [`CertprepApp::wait_for_banks`]).
+    pub fn new(
+        banks: impl Into<BankSources>,
+        data_dir: PathBuf,
+        store: Result<Store, StoreError>,
+    ) -> Self {
+        let bank_sources = banks.into();
         let prefs = Prefs::load(&data_dir);
-        let loading = Some(BankLoading::start(banks_dir.clone()));
+        let loading = Some(BankLoading::start(bank_sources.clone()));
         let mut app = CertprepApp {
-            banks_dir,
+            bank_sources,
             data_dir,
             banks: LoadReport::default(),
             loading,
@@ -272,6 +285,7 @@ impl CertprepApp {
             settings: SettingsState::default(),
             sync: sync::SyncState::default(),
             dialog: None,
+            about: about::AboutState::default(),
             frames: 0,
             commands: Vec::new(),
         };
@@ -496,7 +510,8 @@ impl CertprepApp {
                 import::show(
                     ui,
                     &mut self.import,
-                    &self.banks_dir,
+                    &self.bank_sources.import_to,
+                    &self.banks,
                     self.dialog.is_some(),
                     out,
                 )
@@ -510,6 +525,7 @@ impl CertprepApp {
                 widgets::note_focus(ui, "browse");
             }
         }
+        about::show(ui, &mut self.about, &self.data_dir, &self.bank_sources, out);
     }
 
     /// Time-driven work: background jobs and dialogs, the exam's countdown.
@@ -539,8 +555,9 @@ impl CertprepApp {
             Command::Import(c) => self.run_import(c),
             Command::Browse(c) => self.run_browse(c),
             Command::Sync(c) => self.run_sync(c),
+            Command::About(c) => self.run_about(c),
             Command::ReloadBanks => {
-                self.banks = load_banks(&self.banks_dir);
+                self.banks = self.bank_sources.load();
                 let n = self.banks.failures.len();
                 self.notice = Some(Notice {
                     kind: if n == 0 {
@@ -929,7 +946,7 @@ pub fn window_state_file(data_dir: &std::path::Path) -> PathBuf {
 
 /// Open the window (the default when no subcommand is given).
 pub fn run_window(cli: &crate::cli::Cli, started: Instant) -> ExitCode {
-    let mut app = CertprepApp::open(cli.banks_dir(), cli.data_dir());
+    let mut app = CertprepApp::open(cli.bank_sources(), cli.data_dir());
     if cli.probe_first_frame {
         app.probe_first_frame = Some(started);
     }

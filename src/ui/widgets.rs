@@ -339,6 +339,12 @@ pub fn nav_bar(ui: &mut Ui, current: NavTarget, out: &mut Vec<Command>) {
                     out.push(cmd);
                 }
             }
+            ui.separator();
+            ui.menu_button("Help", |ui| {
+                if ui.button("About certprep (F1)").clicked() {
+                    out.push(super::AboutCmd::Open.into());
+                }
+            });
         });
     });
 }
