@@ -88,6 +88,19 @@ impl QuestionHint {
     }
 }
 
+/// A scenario written by certprep's export as a hint comment: kept when its id is a slug and
+/// its text is not empty and not too long; the first one with an id wins. Shared by the GIFT
+/// and Moodle XML readers, whose exports both write it.
+pub(crate) fn add_scenario_hint(json: &str, scenarios: &mut BTreeMap<String, Scenario>) {
+    if let Ok(s) = serde_json::from_str::<Scenario>(json)
+        && super::is_slug(&s.id)
+        && !s.text.trim().is_empty()
+        && s.text.chars().count() <= crate::bank::MAX_TEXT_CHARS
+    {
+        scenarios.entry(s.id.clone()).or_insert(s);
+    }
+}
+
 /// `// certprep-domain {...}` → ("certprep-domain", "{...}").
 pub(crate) fn hint_of(comment: &str) -> Option<(&str, &str)> {
     let body = comment.trim_start();
@@ -772,15 +785,7 @@ pub fn parse(text: &str, opts: &ImportOptions) -> Import {
                 Some((DOMAIN_HINT, json)) => {
                     domain_hint = serde_json::from_str::<Domain>(json).ok()
                 }
-                Some((SCENARIO_HINT, json)) => {
-                    if let Ok(s) = serde_json::from_str::<Scenario>(json)
-                        && super::is_slug(&s.id)
-                        && !s.text.trim().is_empty()
-                        && s.text.chars().count() <= crate::bank::MAX_TEXT_CHARS
-                    {
-                        scenarios.entry(s.id.clone()).or_insert(s);
-                    }
-                }
+                Some((SCENARIO_HINT, json)) => add_scenario_hint(json, &mut scenarios),
                 Some((_, json)) => {
                     if let Ok(h) = serde_json::from_str::<QuestionHint>(json) {
                         q_hint = h;

@@ -939,15 +939,7 @@ fn hints_of(
     for c in comments {
         match hint_of(c) {
             Some((DOMAIN_HINT, json)) => domain = serde_json::from_str::<Domain>(json).ok(),
-            Some((SCENARIO_HINT, json)) => {
-                if let Ok(s) = serde_json::from_str::<Scenario>(json)
-                    && super::is_slug(&s.id)
-                    && !s.text.trim().is_empty()
-                    && s.text.chars().count() <= crate::bank::MAX_TEXT_CHARS
-                {
-                    scenarios.entry(s.id.clone()).or_insert(s);
-                }
-            }
+            Some((SCENARIO_HINT, json)) => super::gift::add_scenario_hint(json, scenarios),
             Some((QUESTION_HINT, json)) => {
                 if let Ok(h) = serde_json::from_str::<QuestionHint>(json) {
                     question = h;

@@ -157,3 +157,17 @@ pub fn study_first_question(h: &mut Harness<'_, CertprepApp>) -> (String, String
     let label = option_label(h, item, &item.option_order[0]);
     (item.question_id.clone(), label)
 }
+
+/// An exported bank read back is the bank: nothing skipped or noted, and the same manifest,
+/// scenarios and questions (stems, options, keys, explanations, areas, tags and the rest).
+pub fn assert_reads_back_as(back: &certprep::import::Import, bank: &certprep::bank::Bank) {
+    assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+    assert!(back.notes.is_empty(), "{:?}", back.notes);
+    let again = back.validate().expect("re-imported bank validates");
+    assert_eq!(again.manifest, bank.manifest);
+    assert_eq!(again.scenarios, bank.scenarios);
+    assert_eq!(again.questions.len(), bank.questions.len());
+    for q in &bank.questions {
+        assert_eq!(again.question(&q.id), Some(q), "question {}", q.id);
+    }
+}
