@@ -113,13 +113,7 @@ pub fn gift_import(data: &[u8]) {
     let bank = import.validate().expect("an import always validates");
     let again = crate::import::gift::parse(&crate::import::gift::export(&bank), &opts());
     assert!(again.skipped.is_empty(), "{:?}", again.skipped);
-    let again = again.validate().expect("a re-import validates");
-    // Export groups questions by skill area, so compare them by id.
-    let mut before = bank.questions.clone();
-    let mut after = again.questions.clone();
-    before.sort_by(|a, b| a.id.cmp(&b.id));
-    after.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_eq!(after, before);
+    assert_same_questions(&bank, &again);
 }
 
 /// Any text as Moodle XML: an error or an import, never a panic; what is accepted validates,
@@ -143,12 +137,7 @@ pub fn moodle_xml_import(data: &[u8]) {
         crate::import::moodle_xml::parse(&crate::import::moodle_xml::export(&bank), &opts())
             .expect("the export reads back");
     assert!(again.skipped.is_empty(), "{:?}", again.skipped);
-    let again = again.validate().expect("a re-import validates");
-    let mut before = bank.questions.clone();
-    let mut after = again.questions.clone();
-    before.sort_by(|a, b| a.id.cmp(&b.id));
-    after.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_eq!(after, before);
+    assert_same_questions(&bank, &again);
 }
 
 /// Any bytes as CSV: rows or errors, never a panic; what is accepted validates.
@@ -159,4 +148,15 @@ pub fn csv_import(data: &[u8]) {
     {
         import.validate().expect("an import always validates");
     }
+}
+
+/// A re-imported export validates and holds the bank's questions. Exports group questions by
+/// skill area, so they are compared by id.
+fn assert_same_questions(bank: &crate::bank::Bank, again: &crate::import::Import) {
+    let again = again.validate().expect("a re-import validates");
+    let mut before = bank.questions.clone();
+    let mut after = again.questions.clone();
+    before.sort_by(|a, b| a.id.cmp(&b.id));
+    after.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(after, before);
 }
