@@ -1635,3 +1635,55 @@ mod window {
         h.get_by_label("Sync folder");
     }
 }
+
+/// Schema v10: reviews merged from another computer are marked and kept out of the stamp
+/// index, which then holds exactly this computer's own reviews (that exporting reads it is
+/// `store::sync::tests::exports_read_the_stamp_index`); what travels is unchanged.
+#[test]
+fn merged_reviews_are_marked_and_only_own_reviews_are_indexed_for_export() {
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    let q: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
+    for qid in &q[..3] {
+        a.study(&bank, qid, Rating::Good);
+    }
+    for qid in &q[3..5] {
+        b.study(&bank, qid, Rating::Again);
+    }
+    a.link(folder.path(), "Work laptop");
+    b.link(folder.path(), "Home desktop");
+    a.pass(folder.path());
+    assert_same(&a, &b);
+    for (c, own, merged) in [(&a, 3, 2), (&b, 2, 3)] {
+        assert_eq!(
+            count(
+                &c.store,
+                "SELECT COUNT(*) FROM review_log WHERE merged IS NULL"
+            ),
+            own
+        );
+        assert_eq!(
+            count(&c.store, "SELECT COUNT(*) FROM review_log WHERE merged = 1"),
+            merged
+        );
+        // What the partial index holds: the rows the export query can find through it.
+        assert_eq!(
+            count(
+                &c.store,
+                "SELECT COUNT(*) FROM review_log INDEXED BY review_log_hlc
+                 WHERE merged IS NULL AND hlc > ''"
+            ),
+            own
+        );
+    }
+    // A new answer on B is exported once and arrives on A as merged.
+    b.study(&bank, &q[0], Rating::Hard);
+    assert_eq!(b.pass(folder.path()).written, 1);
+    assert_eq!(a.pass(folder.path()).applied, 1);
+    assert_same(&a, &b);
+    assert_eq!(
+        count(&a.store, "SELECT COUNT(*) FROM review_log WHERE merged = 1"),
+        3
+    );
+}

@@ -253,6 +253,16 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE attempt_items ADD COLUMN confidence TEXT
         CHECK (confidence IN ('sure','unsure','guess'));
     "#,
+    // 10: a review merged from another computer's journal is marked (`merged` = 1) and kept
+    //     out of the stamp index: that index only finds this computer's own reviews to export,
+    //     and a merge no longer pays for an entry it never reads (a 100,000-record merge wrote
+    //     a 42-character key per review into it; docs/PERFORMANCE.md "Sync merge"). Rows from
+    //     before stay in the index (NULL): exporting still keeps only this computer's.
+    r#"
+    ALTER TABLE review_log ADD COLUMN merged INTEGER CHECK (merged IS NULL OR merged = 1);
+    DROP INDEX review_log_hlc;
+    CREATE INDEX review_log_hlc ON review_log(hlc) WHERE merged IS NULL;
+    "#,
 ];
 
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;

@@ -379,13 +379,21 @@ fn logs_by_scan(
     conn: &rusqlite::Connection,
     cards: &std::collections::BTreeSet<(String, String)>,
 ) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    type Key = (Option<String>, String, i64);
     let slot: HashMap<(&str, &str), usize> = cards
         .iter()
         .enumerate()
         .map(|(i, (bank, question))| ((bank.as_str(), question.as_str()), i))
         .collect();
-    let mut rows: Vec<Vec<(Key, LoggedAnswer)>> = vec![Vec::new(); cards.len()];
+    // The sort keys' text (stamp, time) goes into one buffer, keys hold its ranges: two
+    // strings allocated per row were the scan's largest cost besides SQLite's own.
+    let mut text = String::new();
+    let mut keep = |s: &str| {
+        let start = text.len();
+        text.push_str(s);
+        start..text.len()
+    };
+    let mut rows: Vec<Vec<(ScanKey, LoggedAnswer)>> =
+        (0..cards.len()).map(|_| Vec::new()).collect();
     let mut stmt = conn.prepare_cached(
         "SELECT bank_id, question_id, hlc, reviewed_at, id, rating, source FROM review_log",
     )?;
@@ -398,15 +406,43 @@ fn logs_by_scan(
         };
         let at = text_at(r, 3)?;
         let answer = logged_answer(at, r.get(5)?, text_at(r, 6)?);
-        rows[i].push(((r.get(2)?, at.to_string(), r.get(4)?), answer));
+        let hlc = match r.get_ref(2)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(keep(text_at(r, 2)?)),
+        };
+        let key = ScanKey {
+            hlc,
+            at: keep(at),
+            id: r.get(4)?,
+        };
+        rows[i].push((key, answer));
     }
     Ok(rows
         .into_iter()
         .map(|mut log| {
-            log.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            log.sort_unstable_by(|a, b| a.0.cmp(&b.0, &text));
             log.into_iter().map(|(_, a)| a).collect()
         })
         .collect())
+}
+
+/// [`logs_by_scan`]'s sort key, its text in a shared buffer: (stamp, time, row id), an
+/// unstamped row first as SQL sorts NULL, text by its bytes as SQLite's default collation
+/// compares it.
+struct ScanKey {
+    hlc: Option<std::ops::Range<usize>>,
+    at: std::ops::Range<usize>,
+    id: i64,
+}
+
+impl ScanKey {
+    fn cmp(&self, other: &ScanKey, text: &str) -> std::cmp::Ordering {
+        let hlc = |k: &ScanKey| k.hlc.clone().map(|r| &text.as_bytes()[r]);
+        hlc(self)
+            .cmp(&hlc(other))
+            .then_with(|| text.as_bytes()[self.at.clone()].cmp(&text.as_bytes()[other.at.clone()]))
+            .then(self.id.cmp(&other.id))
+    }
 }
 
 /// Recompute the cards whose review log a sync merge changed (answers from another computer

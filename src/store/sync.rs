@@ -12,7 +12,7 @@ use crate::sync::record::{
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Settings-table keys that are history and travel, with [`keys::PASS_MARK`]`<bank>` (one per
@@ -472,6 +472,13 @@ fn keep_mine(
     Ok(())
 }
 
+/// The latest stamp in the tables rows from before sync get stamped in; for the review log,
+/// this computer's own reviews (the stamp index holds only those).
+const LATEST_OWN_STAMP: &str = "SELECT max(x) FROM (SELECT max(start_hlc) x FROM attempts UNION ALL
+                         SELECT max(state_hlc) FROM attempts UNION ALL
+                         SELECT max(hlc) FROM review_log WHERE merged IS NULL UNION ALL
+                         SELECT max(hlc) FROM attempt_items)";
+
 fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
     let mut n = 0;
     let at = |wall: i64| Hlc::new(wall, 0, device).to_string();
@@ -585,19 +592,22 @@ fn stamp_legacy_rows(tx: &Connection, device: &str) -> rusqlite::Result<usize> {
     }
     // The clock must stay above every stamp just given (they are in the past, but a wrong
     // system clock may have put rows in the future).
-    let max: Option<String> = tx.query_row(
-        "SELECT max(x) FROM (SELECT max(start_hlc) x FROM attempts UNION ALL
-                             SELECT max(state_hlc) FROM attempts UNION ALL
-                             SELECT max(hlc) FROM review_log UNION ALL
-                             SELECT max(hlc) FROM attempt_items)",
-        [],
-        |r| r.get(0),
-    )?;
+    let max: Option<String> = tx.query_row(LATEST_OWN_STAMP, [], |r| r.get(0))?;
     if let Some(h) = max.as_deref().and_then(Hlc::parse) {
         observe(tx, &h)?;
     }
     Ok(n)
 }
+
+/// This computer's reviews stamped in (since, upto]. Merged reviews are not in the stamp
+/// index (schema v10), and `merged IS NULL` is what lets SQLite read that partial index
+/// rather than the whole log (`tests::exports_read_the_stamp_index`).
+const EXPORT_REVIEWS: &str =
+    "SELECT l.uid, l.bank_id, l.question_id, l.reviewed_at, l.rating, l.source, a.uid, l.hlc,
+            l.elapsed_days, l.scheduled_days, l.state_before, l.state_after,
+            l.stability_after, l.due_after, l.duration_ms
+     FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id
+     WHERE l.merged IS NULL AND l.hlc > ?1 AND l.hlc <= ?2";
 
 /// Rows stamped by `device` in (since, now]: the records to write.
 fn export_since(
@@ -763,13 +773,7 @@ fn export_since(
     }
     // Reviews.
     {
-        let mut st = tx.prepare(
-            "SELECT l.uid, l.bank_id, l.question_id, l.reviewed_at, l.rating, l.source, a.uid, l.hlc,
-                    l.elapsed_days, l.scheduled_days, l.state_before, l.state_after,
-                    l.stability_after, l.due_after, l.duration_ms
-             FROM review_log l LEFT JOIN attempts a ON a.id = l.attempt_id
-             WHERE l.hlc > ?1 AND l.hlc <= ?2",
-        )?;
+        let mut st = tx.prepare(EXPORT_REVIEWS)?;
         let rows = st.query_map(params![since, upto], |r| {
             Ok(Record {
                 hlc: r.get(7)?,
@@ -936,9 +940,14 @@ fn apply_in(
         .collect();
     all.sort_by(|(_, a), (_, b)| a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc)));
     let mut file_done = vec![true; files.len()];
-    let mut dirty_cards: BTreeSet<(String, String)> = BTreeSet::new();
+    // Cards a new review touched, borrowed from the records (a merge of 100,000 reviews
+    // touches a few thousand cards: no copy per review).
+    let mut dirty: HashSet<(&str, &str)> = HashSet::new();
     let mut newest: Option<Hlc> = None;
-    for (file, record) in all {
+    // The one statement every review goes through, prepared once for the pass.
+    let mut insert_review = tx.prepare_cached(INSERT_REVIEW)?;
+    for (file, record) in &all {
+        let file = *file;
         let Some(stamp) = Hlc::parse(&record.hlc) else {
             // A record with no valid stamp cannot be ordered; it is not ours to guess.
             report.unknown += 1;
@@ -950,9 +959,9 @@ fn apply_in(
             Body::AttemptState(s) => apply_state(tx, &record.hlc, s)?,
             Body::Item(i) => apply_item(tx, &record.hlc, i)?,
             Body::Review(r) => {
-                let o = apply_review(tx, &record.hlc, r)?;
+                let o = apply_review(tx, &mut insert_review, &record.hlc, r)?;
                 if matches!(o, Outcome::Applied) {
-                    dirty_cards.insert((r.bank_id.clone(), r.question_id.clone()));
+                    dirty.insert((&r.bank_id, &r.question_id));
                 }
                 o
             }
@@ -991,6 +1000,11 @@ fn apply_in(
     for bank in &realism_banks {
         refresh_realism(tx, bank)?;
     }
+    drop(insert_review);
+    let dirty_cards: BTreeSet<(String, String)> = dirty
+        .into_iter()
+        .map(|(bank, question)| (bank.to_string(), question.to_string()))
+        .collect();
     report.cards_recomputed = super::srs::reschedule_merged(tx, &dirty_cards)?;
     if schedule_changed {
         report.cards_recomputed += super::srs::reschedule(tx, None)?;
@@ -1173,7 +1187,22 @@ fn changes_schedule(key: &str) -> bool {
     key.strip_prefix(keys::SETTING) == Some("study") || key.starts_with(keys::PLAN)
 }
 
-fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Result<Outcome> {
+/// A merged review as the answering computer wrote it, marked as merged (schema v10); a
+/// review already here (its id) is left as it is.
+const INSERT_REVIEW: &str =
+    "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
+                             scheduled_days, state_before, state_after, stability_after,
+                             due_after, source, attempt_id, duration_ms, uid, hlc, merged)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1)
+     ON CONFLICT (uid) DO NOTHING";
+
+/// `insert` is [`INSERT_REVIEW`], prepared once for the whole pass.
+fn apply_review(
+    tx: &Connection,
+    insert: &mut rusqlite::CachedStatement<'_>,
+    hlc: &str,
+    r: &ReviewRecord,
+) -> rusqlite::Result<Outcome> {
     // A review already here is unchanged whatever else is true of it; one that is not waits
     // if it cannot be applied yet. The common case (a valid review) needs no look-up of its
     // own: the insert below skips a known id through the unique index.
@@ -1214,14 +1243,7 @@ fn apply_review(tx: &Connection, hlc: &str, r: &ReviewRecord) -> rusqlite::Resul
             &unlogged
         }
     };
-    let inserted = tx.prepare_cached(
-        "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct, elapsed_days,
-                                 scheduled_days, state_before, state_after, stability_after,
-                                 due_after, source, attempt_id, duration_ms, uid, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (uid) DO NOTHING",
-    )?
-    .execute(params![
+    let inserted = insert.execute(params![
         r.bank_id,
         r.question_id,
         r.reviewed_at,
@@ -1581,5 +1603,39 @@ mod tests {
         assert_eq!(legacy_uid(&["a", "b"]), legacy_uid(&["a", "b"]));
         assert_ne!(legacy_uid(&["a", "b"]), legacy_uid(&["ab", ""]));
         assert_eq!(new_uid().len(), 32);
+    }
+
+    /// The two queries every pass runs over the review log use its stamp index, which holds
+    /// only this computer's reviews (schema v10): neither reads the whole log, however much
+    /// has been merged into it.
+    #[test]
+    fn exports_read_the_stamp_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let plan = |sql: &str| -> Vec<String> {
+            let mut st = store
+                .connection()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let n = st.parameter_count();
+            st.query_map(rusqlite::params_from_iter(vec![""; n]), |r| r.get(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        for sql in [EXPORT_REVIEWS, LATEST_OWN_STAMP] {
+            let steps = plan(sql);
+            let on_log: Vec<&String> = steps
+                .iter()
+                .filter(|s| s.contains("review_log") || s.contains(" l "))
+                .collect();
+            assert!(
+                !on_log.is_empty()
+                    && on_log
+                        .iter()
+                        .all(|s| s.contains("USING INDEX review_log_hlc")),
+                "{sql}: {steps:?}"
+            );
+        }
     }
 }
