@@ -420,7 +420,7 @@ fn logs_by_scan(
     Ok(rows
         .into_iter()
         .map(|mut log| {
-            log.sort_unstable_by(|a, b| a.0.cmp(&b.0, &text));
+            log.sort_by(|a, b| a.0.cmp(&b.0, &text));
             log.into_iter().map(|(_, a)| a).collect()
         })
         .collect())
@@ -454,34 +454,52 @@ pub(super) fn reschedule_merged(
     conn: &rusqlite::Connection,
     cards: &std::collections::BTreeSet<(String, String)>,
 ) -> rusqlite::Result<usize> {
+    use rayon::prelude::*;
     if cards.is_empty() {
         return Ok(0);
     }
     let logs = merged_logs(conn, cards)?;
-    let mut schedulers: HashMap<String, Scheduler> = HashMap::new();
-    let mut n = 0;
-    for ((bank, question), log) in cards.iter().zip(logs) {
-        if !schedulers.contains_key(bank) {
-            schedulers.insert(bank.clone(), scheduler_in(conn, bank)?);
+    let mut schedulers: HashMap<&str, Scheduler> = HashMap::new();
+    for (bank, _) in cards {
+        if !schedulers.contains_key(bank.as_str()) {
+            schedulers.insert(bank, scheduler_in(conn, bank)?);
         }
-        let Some(card) = schedulers.get(bank).and_then(|s| s.replay(&log)) else {
-            continue;
-        };
-        let right = log.iter().filter(|a| a.rating.is_pass()).count();
-        let first_at = log.first().map_or(card.last_review, |a| a.at);
-        let record = CardRecord {
-            question_id: question.clone(),
-            card,
-            reviews: u32::try_from(log.len()).unwrap_or(u32::MAX),
-            correct: u32::try_from(right).unwrap_or(u32::MAX),
-            first_correct: log.first().is_some_and(|a| a.rating.is_pass()),
-            last_correct: log.last().is_some_and(|a| a.rating.is_pass()),
-            first_at,
-        };
-        write_card(conn, bank, &record)?;
-        n += 1;
+    }
+    // The replay is FSRS arithmetic alone: on every core (a 100,000-record merge replays
+    // 180,000 answers of 2,000 cards). The writes that follow are SQLite's, in card order.
+    let jobs: Vec<(&(String, String), &Vec<LoggedAnswer>)> = cards.iter().zip(&logs).collect();
+    let merged: Vec<Option<CardRecord>> = jobs
+        .par_iter()
+        .map(|((bank, question), log)| {
+            let scheduler = schedulers.get(bank.as_str())?;
+            merged_card(scheduler, question, log)
+        })
+        .collect();
+    let mut n = 0;
+    for (((bank, _), _), record) in jobs.iter().zip(merged) {
+        if let Some(record) = record {
+            write_card(conn, bank, &record)?;
+            n += 1;
+        }
     }
     Ok(n)
+}
+
+/// A card as its merged log leaves it: the replay's memory state, and the counts taken from
+/// the log. `None` for a log the scheduler makes no card of.
+fn merged_card(scheduler: &Scheduler, question: &str, log: &[LoggedAnswer]) -> Option<CardRecord> {
+    let card = scheduler.replay(log)?;
+    let right = log.iter().filter(|a| a.rating.is_pass()).count();
+    let first_at = log.first().map_or(card.last_review, |a| a.at);
+    Some(CardRecord {
+        question_id: question.to_string(),
+        card,
+        reviews: u32::try_from(log.len()).unwrap_or(u32::MAX),
+        correct: u32::try_from(right).unwrap_or(u32::MAX),
+        first_correct: log.first().is_some_and(|a| a.rating.is_pass()),
+        last_correct: log.last().is_some_and(|a| a.rating.is_pass()),
+        first_at,
+    })
 }
 
 /// When and how well the learner's parameters were last fitted.

@@ -32,10 +32,13 @@ impl SyncWorker {
             .spawn(move || {
                 // Ends when the window drops its sender.
                 while let Ok(folder) = todo.recv() {
-                    let result = Store::open(&db_path)
-                        .map_err(super::SyncError::from)
-                        .and_then(|mut store| run_pass(&mut store, &folder))
-                        .map_err(|e| e.to_string());
+                    let (result, store) = match Store::open(&db_path) {
+                        Ok(mut store) => {
+                            let r = run_pass(&mut store, &folder).map_err(|e| e.to_string());
+                            (r, Some(store))
+                        }
+                        Err(e) => (Err(super::SyncError::from(e).to_string()), None),
+                    };
                     let outcome = PassOutcome {
                         folder,
                         result,
@@ -43,6 +46,12 @@ impl SyncWorker {
                     };
                     if done.send(outcome).is_err() {
                         break;
+                    }
+                    // The window has the outcome; the pass's pages are copied into the
+                    // database here, so no later commit of the window's waits for it. A
+                    // failure leaves them in the WAL for the next checkpoint: nothing is lost.
+                    if let Some(store) = store {
+                        let _ = store.checkpoint();
                     }
                 }
             })
