@@ -1687,3 +1687,78 @@ fn merged_reviews_are_marked_and_only_own_reviews_are_indexed_for_export() {
         3
     );
 }
+
+/// A merge large enough to read the review log on another core while it writes (a first
+/// link, a computer long offline) recomputes every card exactly as reading the log after
+/// the merge would: replaying every card from the log in SQL's order changes nothing.
+#[test]
+fn a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones() {
+    use certprep::store::sync::FileBatch;
+    use certprep::sync::hlc::Hlc;
+    use certprep::sync::record::{Body, Record, ReviewRecord};
+    let bank = bank();
+    let mut a = Computer::new();
+    let q: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
+    for (i, qid) in q.iter().enumerate().take(30) {
+        let rating = [Rating::Good, Rating::Again, Rating::Hard][i % 3];
+        a.study(&bank, qid, rating);
+    }
+    // Another computer's 12,000 reviews of all 40 questions, some before and some after
+    // this computer's own (stamps an hour apart around now).
+    let start = Utc::now().timestamp_millis() - 6_000 * 60_000;
+    let records: Vec<Record> = (0..12_000)
+        .map(|n| {
+            let wall = start + n as i64 * 60_000;
+            let at = DateTime::from_timestamp_millis(wall)
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            Record {
+                hlc: Hlc::new(wall, 0, "00000000000000b0").to_string(),
+                body: Body::Review(ReviewRecord {
+                    id: format!("{n:032x}"),
+                    bank_id: bank.id().to_string(),
+                    question_id: q[(n * 7) % q.len()].clone(),
+                    reviewed_at: at,
+                    rating: [1, 3, 3, 4, 2][n % 5],
+                    source: "study".into(),
+                    attempt: None,
+                    logged: None,
+                    duration_ms: Some(5_000),
+                }),
+            }
+        })
+        .collect();
+    let applied = a
+        .store
+        .apply_records(vec![FileBatch {
+            name: "00000000000000b0-000001.certprep-journal".into(),
+            len: 1,
+            mtime_ms: 1,
+            clean: true,
+            records,
+        }])
+        .unwrap();
+    assert_eq!(applied.applied, 12_000);
+    assert_eq!(applied.cards_recomputed, q.len());
+    assert!(applied.log_read_while_writing, "{applied:?}");
+    let cards = |s: &Store| -> Vec<String> {
+        let conn = s.connection();
+        let mut st = conn
+            .prepare("SELECT * FROM cards ORDER BY bank_id, question_id")
+            .unwrap();
+        let cols = st.column_count();
+        st.query_map([], |r| {
+            Ok((0..cols)
+                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join(" | "))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let merged = cards(&a.store);
+    assert_eq!(merged.len(), q.len());
+    a.store.reschedule_all().unwrap();
+    assert_eq!(cards(&a.store), merged);
+}

@@ -11,7 +11,6 @@ use crate::srs::{
     state_from_code,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Type;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 
@@ -20,7 +19,7 @@ fn parse_time_or(text: &str, fallback: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map_or(fallback, |t| t.with_timezone(&Utc))
 }
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(super) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -205,13 +204,16 @@ fn exam_at_in(
 
 /// The scheduler for one bank: the learner's settings and parameters, and the bank's exam
 /// date.
-fn scheduler_in(conn: &rusqlite::Connection, bank_id: &str) -> rusqlite::Result<Scheduler> {
+pub(super) fn scheduler_in(
+    conn: &rusqlite::Connection,
+    bank_id: &str,
+) -> rusqlite::Result<Scheduler> {
     let settings = study_settings_in(conn)?;
     Ok(Scheduler::from_settings(&settings).with_exam(exam_at_in(conn, bank_id)?))
 }
 
 /// One review-log row as a replay needs it.
-fn logged_answer(at: &str, rating: i64, source: &str) -> LoggedAnswer {
+pub(super) fn logged_answer(at: &str, rating: i64, source: &str) -> LoggedAnswer {
     LoggedAnswer {
         at: parse_time(at),
         rating: crate::srs::rating_from_code(rating),
@@ -227,7 +229,7 @@ fn logged_answer(at: &str, rating: i64, source: &str) -> LoggedAnswer {
 /// which no computer's wrong clock can invert; rows from before sync existed have no stamp
 /// and come first, by time. Schema v4's upgrade step replays the log before v5 adds the
 /// stamp: there, every row is unstamped and time alone orders them.
-fn answer_order(conn: &rusqlite::Connection) -> rusqlite::Result<&'static str> {
+pub(super) fn answer_order(conn: &rusqlite::Connection) -> rusqlite::Result<&'static str> {
     let stamped: bool = conn.query_row(
         "SELECT COUNT(*) > 0 FROM pragma_table_info('review_log') WHERE name = 'hlc'",
         [],
@@ -313,193 +315,6 @@ pub(super) fn reschedule(
         )?;
     }
     Ok(n)
-}
-
-/// The review logs of `cards` (sorted, as the set is), each oldest first in [`answer_order`].
-///
-/// Two ways to read them, with the same result ([`logs_by_card`], [`logs_by_scan`]). One
-/// indexed query per card reaches each row through the question index, one random page visit
-/// per row; when the cards hold a large share of the log (a first link, a computer long
-/// offline: a 100,000-answer merge touches every card) that is most of the table in random
-/// order, and reading the whole table once in storage order costs less.
-fn merged_logs(
-    conn: &rusqlite::Connection,
-    cards: &std::collections::BTreeSet<(String, String)>,
-) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let order = answer_order(conn)?;
-    let stored: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM cards")?
-        .query_row([], |r| r.get(0))?;
-    // A quarter of the cards: a rough line. Far below it (a pass bringing a day's answers
-    // into a long history) the per-card queries read a small part of the table; at the
-    // 100,000-record merge (every card) the scan took the recompute from 0.8 s to 0.3 s
-    // (docs/PERFORMANCE.md).
-    if order.starts_with("hlc") && cards.len() as i64 * 4 >= stored {
-        logs_by_scan(conn, cards)
-    } else {
-        logs_by_card(conn, cards, order)
-    }
-}
-
-/// [`merged_logs`] by one indexed query per card.
-fn logs_by_card(
-    conn: &rusqlite::Connection,
-    cards: &std::collections::BTreeSet<(String, String)>,
-    order: &str,
-) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let mut read = conn.prepare_cached(&format!(
-        "SELECT reviewed_at, rating, source FROM review_log
-         WHERE bank_id = ?1 AND question_id = ?2 ORDER BY {order}"
-    ))?;
-    cards
-        .iter()
-        .map(|(bank, question)| {
-            read.query_map(params![bank, question], |r| {
-                let at: String = r.get(0)?;
-                let source: String = r.get(2)?;
-                Ok(logged_answer(&at, r.get(1)?, &source))
-            })?
-            .collect()
-        })
-        .collect()
-}
-
-/// Column `i` of a row as text, borrowed from the row.
-fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
-    r.get_ref(i)?
-        .as_str()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-}
-
-/// [`merged_logs`] by one read of the whole log in storage order, each card's rows then
-/// sorted here by the key [`answer_order`] gives SQL once the log is stamped: (hlc,
-/// reviewed_at, id), an unstamped row (`None`) first as SQL sorts NULL, text by its bytes as
-/// SQLite's default collation compares it.
-fn logs_by_scan(
-    conn: &rusqlite::Connection,
-    cards: &std::collections::BTreeSet<(String, String)>,
-) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let slot: HashMap<(&str, &str), usize> = cards
-        .iter()
-        .enumerate()
-        .map(|(i, (bank, question))| ((bank.as_str(), question.as_str()), i))
-        .collect();
-    // The sort keys' text (stamp, time) goes into one buffer, keys hold its ranges: two
-    // strings allocated per row were the scan's largest cost besides SQLite's own.
-    let mut text = String::new();
-    let mut keep = |s: &str| {
-        let start = text.len();
-        text.push_str(s);
-        start..text.len()
-    };
-    let mut rows: Vec<Vec<(ScanKey, LoggedAnswer)>> =
-        (0..cards.len()).map(|_| Vec::new()).collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT bank_id, question_id, hlc, reviewed_at, id, rating, source FROM review_log",
-    )?;
-    let mut q = stmt.query([])?;
-    while let Some(r) = q.next()? {
-        // Looked up borrowed from the row, not copied: every row of the log is looked at,
-        // and only the rows of this merge's cards are kept.
-        let Some(&i) = slot.get(&(text_at(r, 0)?, text_at(r, 1)?)) else {
-            continue;
-        };
-        let at = text_at(r, 3)?;
-        let answer = logged_answer(at, r.get(5)?, text_at(r, 6)?);
-        let hlc = match r.get_ref(2)? {
-            rusqlite::types::ValueRef::Null => None,
-            _ => Some(keep(text_at(r, 2)?)),
-        };
-        let key = ScanKey {
-            hlc,
-            at: keep(at),
-            id: r.get(4)?,
-        };
-        rows[i].push((key, answer));
-    }
-    Ok(rows
-        .into_iter()
-        .map(|mut log| {
-            log.sort_by(|a, b| a.0.cmp(&b.0, &text));
-            log.into_iter().map(|(_, a)| a).collect()
-        })
-        .collect())
-}
-
-/// [`logs_by_scan`]'s sort key, its text in a shared buffer: (stamp, time, row id), an
-/// unstamped row first as SQL sorts NULL, text by its bytes as SQLite's default collation
-/// compares it.
-struct ScanKey {
-    hlc: Option<std::ops::Range<usize>>,
-    at: std::ops::Range<usize>,
-    id: i64,
-}
-
-impl ScanKey {
-    fn cmp(&self, other: &ScanKey, text: &str) -> std::cmp::Ordering {
-        let hlc = |k: &ScanKey| k.hlc.clone().map(|r| &text.as_bytes()[r]);
-        hlc(self)
-            .cmp(&hlc(other))
-            .then_with(|| text.as_bytes()[self.at.clone()].cmp(&text.as_bytes()[other.at.clone()]))
-            .then(self.id.cmp(&other.id))
-    }
-}
-
-/// Recompute the cards whose review log a sync merge changed (answers from another computer
-/// joined the log), with the same replay as [`reschedule`]. Unlike a settings change, the
-/// merge changes the facts too: each card's counts (reviews, right answers, first try) are
-/// counted from its merged log, and a card first answered on the other computer is created.
-/// Log rows stay as the computer that wrote them wrote them.
-pub(super) fn reschedule_merged(
-    conn: &rusqlite::Connection,
-    cards: &std::collections::BTreeSet<(String, String)>,
-) -> rusqlite::Result<usize> {
-    use rayon::prelude::*;
-    if cards.is_empty() {
-        return Ok(0);
-    }
-    let logs = merged_logs(conn, cards)?;
-    let mut schedulers: HashMap<&str, Scheduler> = HashMap::new();
-    for (bank, _) in cards {
-        if !schedulers.contains_key(bank.as_str()) {
-            schedulers.insert(bank, scheduler_in(conn, bank)?);
-        }
-    }
-    // The replay is FSRS arithmetic alone: on every core (a 100,000-record merge replays
-    // 180,000 answers of 2,000 cards). The writes that follow are SQLite's, in card order.
-    let jobs: Vec<(&(String, String), &Vec<LoggedAnswer>)> = cards.iter().zip(&logs).collect();
-    let merged: Vec<Option<CardRecord>> = jobs
-        .par_iter()
-        .map(|((bank, question), log)| {
-            let scheduler = schedulers.get(bank.as_str())?;
-            merged_card(scheduler, question, log)
-        })
-        .collect();
-    let mut n = 0;
-    for (((bank, _), _), record) in jobs.iter().zip(merged) {
-        if let Some(record) = record {
-            write_card(conn, bank, &record)?;
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// A card as its merged log leaves it: the replay's memory state, and the counts taken from
-/// the log. `None` for a log the scheduler makes no card of.
-fn merged_card(scheduler: &Scheduler, question: &str, log: &[LoggedAnswer]) -> Option<CardRecord> {
-    let card = scheduler.replay(log)?;
-    let right = log.iter().filter(|a| a.rating.is_pass()).count();
-    let first_at = log.first().map_or(card.last_review, |a| a.at);
-    Some(CardRecord {
-        question_id: question.to_string(),
-        card,
-        reviews: u32::try_from(log.len()).unwrap_or(u32::MAX),
-        correct: u32::try_from(right).unwrap_or(u32::MAX),
-        first_correct: log.first().is_some_and(|a| a.rating.is_pass()),
-        last_correct: log.last().is_some_and(|a| a.rating.is_pass()),
-        first_at,
-    })
 }
 
 /// When and how well the learner's parameters were last fitted.
@@ -1069,130 +884,5 @@ impl Store {
                     })
             })
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// Both ways of reading merged logs give each card its answers in the same order: by
-    /// stamp, unstamped rows first by time, ties by row id.
-    #[test]
-    fn merged_logs_read_by_card_and_by_scan_agree() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
-        let conn = store.connection();
-        /// (bank, question, reviewed_at, rating, source, hlc)
-        type Row = (
-            &'static str,
-            &'static str,
-            &'static str,
-            i64,
-            &'static str,
-            Option<&'static str>,
-        );
-        let rows: &[Row] = &[
-            (
-                "b",
-                "q1",
-                "2026-01-03T00:00:00.000Z",
-                3,
-                "study",
-                Some("000000000000000300-000000-aa"),
-            ),
-            (
-                "b",
-                "q1",
-                "2026-01-01T00:00:00.000Z",
-                1,
-                "exam",
-                Some("000000000000000300-000000-aa"),
-            ),
-            ("b", "q1", "2026-01-05T00:00:00.000Z", 4, "study", None),
-            (
-                "b",
-                "q1",
-                "2026-01-02T00:00:00.000Z",
-                2,
-                "study",
-                Some("000000000000000100-000001-bb"),
-            ),
-            (
-                "b",
-                "q2",
-                "2026-01-02T00:00:00.000Z",
-                3,
-                "study",
-                Some("000000000000000200-000000-aa"),
-            ),
-            ("b", "q1", "2026-01-04T00:00:00.000Z", 3, "study", None),
-            (
-                "c",
-                "q1",
-                "2026-01-01T00:00:00.000Z",
-                1,
-                "study",
-                Some("000000000000000050-000000-aa"),
-            ),
-            (
-                "b",
-                "q1",
-                "2026-01-01T00:00:00.000Z",
-                3,
-                "study",
-                Some("000000000000000300-000000-aa"),
-            ),
-            (
-                "b",
-                "q3",
-                "2026-01-01T00:00:00.000Z",
-                3,
-                "study",
-                Some("000000000000000001-000000-aa"),
-            ),
-        ];
-        for (i, (bank, q, at, rating, source, hlc)) in rows.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO review_log (bank_id, question_id, reviewed_at, rating, correct,
-                    elapsed_days, scheduled_days, state_before, state_after, stability_after,
-                    due_after, source, uid, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?4 > 1, 0, 0, 0, 0, 0, ?3, ?5, ?6, ?7)",
-                params![bank, q, at, rating, source, format!("u{i}"), hlc],
-            )
-            .unwrap();
-        }
-        let cards: BTreeSet<(String, String)> =
-            [("b", "q1"), ("c", "q1"), ("b", "q2"), ("x", "q9")]
-                .iter()
-                .map(|(b, q)| (b.to_string(), q.to_string()))
-                .collect();
-        let order = answer_order(conn).unwrap();
-        assert!(order.starts_with("hlc"));
-        let by_card = logs_by_card(conn, &cards, order).unwrap();
-        assert_eq!(by_card, logs_by_scan(conn, &cards).unwrap());
-        // b/q1: the unstamped rows by time, then by stamp, the tie at stamp 300 by time and
-        // then by row id.
-        let b_q1: Vec<(String, crate::srs::Rating)> =
-            by_card[0].iter().map(|a| (ts(a.at), a.rating)).collect();
-        let want: Vec<(String, crate::srs::Rating)> = [
-            ("2026-01-04", 3),
-            ("2026-01-05", 4),
-            ("2026-01-02", 2),
-            ("2026-01-01", 1),
-            ("2026-01-01", 3),
-            ("2026-01-03", 3),
-        ]
-        .iter()
-        .map(|(d, r)| {
-            (
-                format!("{d}T00:00:00.000Z"),
-                crate::srs::rating_from_code(*r),
-            )
-        })
-        .collect();
-        assert_eq!(b_q1, want);
-        assert_eq!(by_card[3].len(), 0, "a card with no log");
     }
 }

@@ -3,6 +3,7 @@
 //! changes into records, applying other computers' records, and recomputing FSRS cards from
 //! the merged review log.
 
+use super::merged_cards::{AddedReview, LogByCard, Prefetched, reschedule_merged};
 use super::{Store, StoreError, classify};
 use crate::mastery::RealismSums;
 use crate::sync::hlc::{self, Hlc};
@@ -134,6 +135,9 @@ pub struct Applied {
     pub unknown: usize,
     /// Cards recomputed from the merged review log.
     pub cards_recomputed: usize,
+    /// Whether the recompute's log was read on another core while the records were written
+    /// (a large merge: `cards_to_prefetch`).
+    pub log_read_while_writing: bool,
 }
 
 /// One file's records for [`Store::apply_records`].
@@ -474,10 +478,21 @@ impl Store {
             .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
             .map_err(|e| self.err(e))?;
         let result = (|| {
+            let incoming = cards_to_prefetch(&self.conn, &files).map_err(|e| self.err(e))?;
             let tx = self.write_tx()?;
-            let applied = apply_in(&tx, &device, self.now_ms(), files).map_err(|e| self.err(e))?;
-            tx.commit().map_err(|e| self.err(e))?;
-            Ok(applied)
+            // The write lock is held from here: the log a second connection reads now is the
+            // log as it was before this merge, whatever else runs. It is read on another
+            // core while this one applies the records.
+            std::thread::scope(|s| {
+                let before = incoming.as_ref().map(|cards| {
+                    let path = &self.path;
+                    s.spawn(move || LogByCard::read_file(path, cards))
+                });
+                let applied = apply_in(&tx, &device, self.now_ms(), files, before)
+                    .map_err(|e| self.err(e))?;
+                tx.commit().map_err(|e| self.err(e))?;
+                Ok(applied)
+            })
         })();
         // The merge is committed (or rolled back) either way; a cache left large would only
         // cost memory, so a failure here is reported only when the merge itself succeeded.
@@ -983,11 +998,47 @@ fn newer(incoming: &str, stored: Option<&str>) -> bool {
     stored.is_none_or(|s| incoming > s)
 }
 
+/// The least number of incoming reviews for which a merge reads the log before it on
+/// another core ([`cards_to_prefetch`]); below it the cards' logs are read after, as needed.
+const PREFETCH_MIN_REVIEWS: usize = 10_000;
+
+/// The cards whose log a merge of `files` should read while it writes, or `None`. Worth it
+/// when the merge will read most of the log anyway: a quarter of the cards or more (the
+/// line [`super::merged_cards`] reads the whole log at), and reviews enough that a second
+/// connection and thread pay for themselves (a first link, a computer long offline).
+fn cards_to_prefetch(
+    conn: &Connection,
+    files: &[FileBatch],
+) -> rusqlite::Result<Option<BTreeSet<(String, String)>>> {
+    let reviews = files
+        .iter()
+        .flat_map(|f| &f.records)
+        .filter_map(|r| match &r.body {
+            Body::Review(r) => Some(r),
+            _ => None,
+        });
+    if reviews.clone().count() < PREFETCH_MIN_REVIEWS {
+        return Ok(None);
+    }
+    let distinct: HashSet<(&str, &str)> = reviews
+        .map(|r| (r.bank_id.as_str(), r.question_id.as_str()))
+        .collect();
+    let cards: BTreeSet<(String, String)> = distinct
+        .into_iter()
+        .map(|(bank, question)| (bank.to_string(), question.to_string()))
+        .collect();
+    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM cards", [], |r| r.get(0))?;
+    Ok((cards.len() as i64 * 4 >= stored).then_some(cards))
+}
+
+/// Apply `files` on `tx`. `before`: the log of the cards they touch as it was before the
+/// merge, being read on another thread ([`LogByCard::read_file`]).
 fn apply_in(
     tx: &Connection,
     device: &str,
     now_ms: i64,
     mut files: Vec<FileBatch>,
+    before: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<LogByCard>>>,
 ) -> rusqlite::Result<Applied> {
     let mut report = Applied::default();
     // Before any realism row from elsewhere lands: the sums minus the rows must be this
@@ -1013,6 +1064,7 @@ fn apply_in(
     let mut dirty: HashSet<(&str, &str)> = HashSet::new();
     let mut newest: Option<Hlc> = None;
     let mut merge = Merge::new(tx)?;
+    let mut added: Vec<AddedReview> = Vec::new();
     for (file, record) in &all {
         let file = *file;
         let Some(stamp) = Hlc::parse(&record.hlc) else {
@@ -1029,6 +1081,13 @@ fn apply_in(
                 let o = apply_review(&mut merge, &record.hlc, r)?;
                 if matches!(o, Outcome::Applied) {
                     dirty.insert((&r.bank_id, &r.question_id));
+                    if before.is_some() {
+                        added.push(AddedReview {
+                            id: tx.last_insert_rowid(),
+                            hlc: &record.hlc,
+                            review: r,
+                        });
+                    }
                 }
                 o
             }
@@ -1072,7 +1131,13 @@ fn apply_in(
         .into_iter()
         .map(|(bank, question)| (bank.to_string(), question.to_string()))
         .collect();
-    report.cards_recomputed = super::srs::reschedule_merged(tx, &dirty_cards)?;
+    // A read that failed (or whose thread did) is done again here, after the merge.
+    let prefetched = before
+        .and_then(|h| h.join().ok())
+        .and_then(Result::ok)
+        .map(|before| Prefetched { before, added });
+    report.log_read_while_writing = prefetched.is_some();
+    report.cards_recomputed = reschedule_merged(tx, &dirty_cards, prefetched)?;
     if schedule_changed {
         report.cards_recomputed += super::srs::reschedule(tx, None)?;
     }
