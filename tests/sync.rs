@@ -1762,3 +1762,61 @@ fn a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones
     a.store.reschedule_all().unwrap();
     assert_eq!(cards(&a.store), merged);
 }
+
+/// The window's helper thread runs a pass on its own connection, reports the outcome, then
+/// copies the WAL into the database (the pass's own commits leave that for after): the
+/// merged history is there for the window's connection, and the WAL is folded in.
+#[test]
+fn the_sync_helper_merges_reports_and_then_checkpoints() {
+    use certprep::sync::worker::SyncWorker;
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    let q: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
+    for qid in &q[..6] {
+        b.study(&bank, qid, Rating::Good);
+    }
+    b.link(folder.path(), "Home desktop");
+    a.link(folder.path(), "Work laptop");
+    b.study(&bank, &q[7], Rating::Again);
+    b.pass(folder.path());
+
+    let db = a.store.path().to_path_buf();
+    let mut worker = SyncWorker::start(db.clone());
+    assert!(worker.request(folder.path().to_path_buf()));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let outcome = loop {
+        if let Some(o) = worker.poll() {
+            break o;
+        }
+        assert!(std::time::Instant::now() < deadline, "no outcome in 30 s");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let report = outcome.result.unwrap();
+    assert_eq!(report.applied, 1, "{report:?}");
+    assert_same(&a, &b);
+    // The helper checkpoints after reporting: the database file itself (read without its WAL)
+    // comes to hold every review (before any checkpoint it has no table at all). Nothing else
+    // here would copy the WAL: it stays far below SQLite's 1,000-page automatic checkpoint.
+    let in_file = || -> i64 {
+        use rusqlite::{Connection, OpenFlags};
+        let uri = format!("file:{}?immutable=1", db.display());
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .and_then(|c| c.query_row("SELECT COUNT(*) FROM review_log", [], |r| r.get(0)))
+        .unwrap_or(-1)
+    };
+    let total = count(&a.store, "SELECT COUNT(*) FROM review_log");
+    assert_eq!(total, 7);
+    let folded = (0..500).any(|_| {
+        std::thread::sleep(Duration::from_millis(10));
+        in_file() == total
+    });
+    assert!(
+        folded,
+        "the database file holds {} of {total} reviews",
+        in_file()
+    );
+}
