@@ -27,6 +27,7 @@ fn main() {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .expect("attempt");
     let mut times = Vec::with_capacity(n);

@@ -26,6 +26,7 @@ fn main() {
                 items: &items,
                 pack_id: None,
                 title: None,
+                practice: false,
             })
             .expect("attempt");
         // Finished, with times, picks and area scores, written directly: the bench measures

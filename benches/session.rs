@@ -63,6 +63,7 @@ fn builder(c: &mut Criterion) {
                 items: &items,
                 pack_id: None,
                 title: None,
+                practice: false,
             })
             .expect("attempt");
     }

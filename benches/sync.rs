@@ -67,6 +67,7 @@ fn history(device: &str, start_ms: i64) -> Vec<Record> {
                 started_at: at(&h),
                 pack_id: None,
                 title: None,
+                practice: false,
                 items,
             }),
             hlc: h,

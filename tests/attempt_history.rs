@@ -32,6 +32,7 @@ fn start(
             items: &items,
             pack_id: None,
             title,
+            practice: false,
         })
         .unwrap()
 }
@@ -280,4 +281,67 @@ fn a_reopened_attempt_holds_its_times_and_confidence_and_filters_pick_the_right_
     assert_eq!(rating_of(3), Some(1), "wrong without a mark is Again");
     assert_eq!(rating_of(4), Some(3), "right without a mark is Good");
     assert_eq!(rating_of(5), None, "unanswered is no review");
+}
+
+/// A practice session (a filtered session, a retake) is kept as practice: it is listed and
+/// reviewable like any attempt, but readiness learns no realism from it and the dashboard
+/// does not chart it as a mock exam. The same answers in a mock exam do add realism.
+#[test]
+fn practice_is_marked_and_teaches_readiness_no_realism() {
+    let bank = bank();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let evidence = certprep::mastery::ExamEvidence {
+        reviews: Vec::new(),
+        realism: certprep::mastery::RealismSums {
+            sum_mx: 0.5,
+            sum_mm: 2.0,
+            answers: 4,
+        },
+    };
+    let sit = |store: &mut Store, practice: bool, seed: u64| -> i64 {
+        let items = assemble(&bank, 4, seed);
+        let id = store
+            .create_attempt(&NewAttempt {
+                bank_id: bank.id(),
+                bank_version: &bank.manifest.version,
+                mode: Mode::Exam,
+                seed,
+                pass_percent: 70.0,
+                time_limit: Some(Duration::from_secs(240)),
+                items: &items,
+                pack_id: None,
+                title: None,
+                practice,
+            })
+            .unwrap();
+        let mut s = session(store, id);
+        s.submit(Instant::now(), false);
+        let report = s.score(&bank);
+        store
+            .finish_attempt(&s, Duration::from_secs(60), &report, &evidence)
+            .unwrap();
+        id
+    };
+    let practice = sit(&mut store, true, 1);
+    assert_eq!(store.realism(bank.id()).unwrap().answers, 0);
+    let mock = sit(&mut store, false, 2);
+    assert_eq!(store.realism(bank.id()).unwrap().answers, 4);
+    let listed = store.recent_attempts(10).unwrap();
+    let flag = |id: i64| listed.iter().find(|a| a.id == id).map(|a| a.practice);
+    assert_eq!(flag(practice), Some(true));
+    assert_eq!(flag(mock), Some(false));
+    assert_eq!(
+        store.attempt_summary(practice).unwrap().map(|a| a.practice),
+        Some(true)
+    );
+    // Home's chart of mock exam scores holds the mock exam only.
+    let (dashboard, _) = certprep::ui::build_dashboard(
+        &store,
+        &bank,
+        &certprep::srs::StudySettings::default(),
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(dashboard.exam_scores.len(), 1);
 }

@@ -69,6 +69,7 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
                 items: &items,
                 pack_id: None,
                 title: None,
+                practice: false,
             })
             .unwrap();
         let mut s = ExamSession::new(
@@ -138,6 +139,7 @@ fn finishing_records_scores_per_area_and_history() {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, 5, 50.0, items, None);

@@ -35,6 +35,7 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, seed, 50.0, items, None);
@@ -116,6 +117,7 @@ fn data_dir_with_history() -> (tempfile::TempDir, Vec<i64>) {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     (dir, vec![a, b])

@@ -34,6 +34,7 @@ fn disk_full_fails_the_write_clearly_and_keeps_earlier_answers() {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     let pages: i64 = store

@@ -65,6 +65,7 @@ fn attempt_with_flags(store: &mut Store, bank_id: &str, items: &[&str], flags: &
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     for &pos in flags {

@@ -93,6 +93,7 @@ fn submitting_an_exam_updates_every_answered_card() {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, 3, 50.0, items, None);
@@ -981,6 +982,7 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
             items: &items,
             pack_id: None,
             title: None,
+            practice: false,
         })
         .unwrap();
     let mut session = ExamSession::new(id, bank.id(), Mode::Exam, 15, 70.0, items, None);

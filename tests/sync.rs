@@ -79,6 +79,7 @@ impl Computer {
                 items: &items,
                 pack_id: None,
                 title: title.as_deref(),
+                practice: false,
             })
             .unwrap()
     }
@@ -136,7 +137,7 @@ fn snapshot(store: &Store) -> Vec<String> {
     let queries = [
         "SELECT uid, bank_id, bank_version, mode, seed, pass_percent, time_limit_secs, status,
                 started_at, finished_at, elapsed_ms, current_index, score_correct, score_total,
-                pack_id, start_hlc, state_hlc, title FROM attempts ORDER BY uid",
+                pack_id, start_hlc, state_hlc, title, practice FROM attempts ORDER BY uid",
         "SELECT a.uid, i.position, i.question_id, i.option_order, i.selected, i.flagged,
                 i.checked, i.answered_at, i.correct, i.hlc, i.time_ms, i.confidence
          FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id ORDER BY a.uid, i.position",
@@ -1819,4 +1820,65 @@ fn the_sync_helper_merges_reports_and_then_checkpoints() {
         "the database file holds {} of {total} reviews",
         in_file()
     );
+}
+
+/// Whether an attempt was practice or a mock exam travels with it (schema v11); a start
+/// record without the mark (an earlier certprep's) reads as a mock exam, as it always did.
+#[test]
+fn practice_travels_and_an_unmarked_start_is_a_mock_exam() {
+    use certprep::sync::record::{Body, Record};
+    let bank = bank();
+    let folder = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Computer::new(), Computer::new());
+    let items = assemble(&bank, 3, 9);
+    a.store
+        .create_attempt(&NewAttempt {
+            bank_id: bank.id(),
+            bank_version: &bank.manifest.version,
+            mode: Mode::Exam,
+            seed: 9,
+            pass_percent: 70.0,
+            time_limit: Some(Duration::from_secs(180)),
+            items: &items,
+            pack_id: None,
+            title: None,
+            practice: true,
+        })
+        .unwrap();
+    a.start_exam(&bank, 3, 4);
+    a.link(folder.path(), "Work laptop");
+    b.link(folder.path(), "Home desktop");
+    a.pass(folder.path());
+    assert_same(&a, &b);
+    assert_eq!(
+        count(&b.store, "SELECT COUNT(*) FROM attempts WHERE practice = 1"),
+        1
+    );
+    let (records, _) = a.store.export_records().unwrap();
+    assert!(records.is_empty(), "all exported at link");
+    // The journal's start records: the practice one carries the mark, the mock one none.
+    let lines: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flat_map(|e| {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+            text.lines().map(str::to_string).collect::<Vec<_>>()
+        })
+        .filter(|l| l.contains("\"attempt_start\""))
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("\"practice\":true"))
+            .count(),
+        1,
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("\"practice\":false")));
+    // A start record written without the field reads as a mock exam.
+    let json = r#"{"hlc":"000001764547200000-000000-00000000000000c0","body":{"kind":"attempt_start","attempt":"x","bank_id":"b","bank_version":"1","mode":"exam","seed":1,"pass_percent":70.0,"time_limit_secs":60,"started_at":"2026-12-01T00:00:00.000Z","pack_id":null,"items":[]}}"#;
+    let record: Record = serde_json::from_str(json).unwrap();
+    match record.body {
+        Body::AttemptStart(s) => assert!(!s.practice),
+        other => panic!("read as {other:?}"),
+    }
 }

@@ -49,6 +49,7 @@ fn write_answers(cli: &Cli, bank_id: &str, answers: usize) -> Result<(), String>
                         items: &items,
                         pack_id: None,
                         title: None,
+                        practice: false,
                     })
                     .map_err(|e| e.to_string())?;
                 ExamSession::new(id, bank.id(), Mode::Exam, 0, 50.0, items, None)

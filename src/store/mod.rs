@@ -264,6 +264,12 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX review_log_hlc;
     CREATE INDEX review_log_hlc ON review_log(hlc) WHERE merged IS NULL;
     "#,
+    // 11: an attempt that is practice, not a mock exam ([`NewAttempt::practice`]); attempts
+    //     from before were all counted as mock exams and stay so (0).
+    r#"
+    ALTER TABLE attempts ADD COLUMN practice INTEGER NOT NULL DEFAULT 0
+        CHECK (practice IN (0, 1));
+    "#,
 ];
 
 /// Write one review on an open transaction (benchmarks fill a large log in one transaction;
@@ -380,6 +386,8 @@ pub struct AttemptSummary {
     pub pack_id: Option<String>,
     /// The attempt's own title (a pack's); `None`: its bank's.
     pub title: Option<String>,
+    /// Practice, not a mock exam ([`NewAttempt::practice`]).
+    pub practice: bool,
 }
 
 impl AttemptSummary {
@@ -404,6 +412,10 @@ pub struct NewAttempt<'a> {
     pub pack_id: Option<&'a str>,
     /// A title of its own (a study-group pack's); `None` for the bank's.
     pub title: Option<&'a str>,
+    /// A practice session (a filtered session from the builder, a retake of the wrong and
+    /// flagged ones), not a mock exam: readiness neither predicts it nor learns realism from
+    /// it, and the dashboard does not chart its score as a mock exam's.
+    pub practice: bool,
 }
 
 pub struct Store {
@@ -583,8 +595,9 @@ impl Store {
         let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
         tx.execute(
             "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                                   status, started_at, pack_id, uid, start_hlc, state_hlc, title)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?10, ?11)",
+                                   status, started_at, pack_id, uid, start_hlc, state_hlc, title,
+                                   practice)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
             params![
                 a.bank_id,
                 a.bank_version,
@@ -597,6 +610,7 @@ impl Store {
                 sync::new_uid(),
                 hlc,
                 a.title,
+                a.practice,
             ],
         )
         .map_err(|e| classify(&path, e))?;
@@ -811,8 +825,19 @@ impl Store {
             let hlc = self.stamp(&tx).map_err(|e| classify(&path, e))?;
             srs::write_review(&tx, r, &hlc).map_err(|e| classify(&path, e))?;
         }
-        self.add_exam_realism(&tx, &session.bank_id, session.attempt_id, &evidence.realism)
+        // Realism compares a whole mock exam with the record before it; a practice session
+        // chose its questions by that record (missed, weakest), so it would teach it wrong.
+        let practice: bool = tx
+            .query_row(
+                "SELECT practice FROM attempts WHERE id = ?1",
+                [session.attempt_id],
+                |r| r.get(0),
+            )
             .map_err(|e| classify(&path, e))?;
+        if !practice {
+            self.add_exam_realism(&tx, &session.bank_id, session.attempt_id, &evidence.realism)
+                .map_err(|e| classify(&path, e))?;
+        }
         tx.commit().map_err(|e| classify(&path, e))
     }
 
@@ -863,7 +888,7 @@ impl Store {
         "SELECT a.id, a.bank_id, a.mode, a.status, a.started_at, a.finished_at,
                 a.score_correct, a.score_total,
                 (SELECT COUNT(*) FROM attempt_items i WHERE i.attempt_id = a.id),
-                a.pass_percent, a.pack_id, a.title
+                a.pass_percent, a.pack_id, a.title, a.practice
          FROM attempts a";
 
     pub(super) fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
@@ -883,6 +908,7 @@ impl Store {
             pass_percent: r.get(9)?,
             pack_id: r.get(10)?,
             title: r.get(11)?,
+            practice: r.get(12)?,
         })
     }
 
@@ -1189,6 +1215,7 @@ mod tests {
                 items: &its,
                 pack_id: None,
                 title: None,
+                practice: false,
             })
             .unwrap();
         let st = ItemState {

@@ -680,7 +680,7 @@ fn export_since(
     {
         let mut st = tx.prepare(
             "SELECT id, uid, bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                    started_at, pack_id, start_hlc, title
+                    started_at, pack_id, start_hlc, title, practice
              FROM attempts WHERE start_hlc > ?1 AND start_hlc <= ?2",
         )?;
         let heads: Vec<(i64, AttemptStart, String)> = st
@@ -698,6 +698,7 @@ fn export_since(
                         started_at: r.get(8)?,
                         pack_id: r.get(9)?,
                         title: r.get(11)?,
+                        practice: r.get(12)?,
                         items: Vec::new(),
                     },
                     r.get(10)?,
@@ -1167,8 +1168,8 @@ fn apply_start(m: &mut Merge<'_>, hlc: &str, a: &AttemptStart) -> rusqlite::Resu
     }
     tx.prepare_cached(
         "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                               status, started_at, pack_id, uid, start_hlc, title)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11)",
+                               status, started_at, pack_id, uid, start_hlc, title, practice)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         a.bank_id,
@@ -1181,7 +1182,8 @@ fn apply_start(m: &mut Merge<'_>, hlc: &str, a: &AttemptStart) -> rusqlite::Resu
         a.pack_id,
         a.attempt,
         hlc,
-        a.title
+        a.title,
+        a.practice
     ])?;
     let id = tx.last_insert_rowid();
     m.attempts.insert(a.attempt.clone(), id);

@@ -176,6 +176,10 @@ pub struct AttemptStart {
     /// A study-group pack's own title (schema v7); absent from journals of earlier builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Practice, not a mock exam (schema v11); absent (false) from journals of earlier
+    /// builds, and not written for a mock exam, so those read it as they always did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub practice: bool,
     /// (question id, option order) per position.
     pub items: Vec<(String, Vec<String>)>,
 }

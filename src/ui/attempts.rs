@@ -79,10 +79,7 @@ fn row(ui: &mut Ui, banks: &LoadReport, a: &PastAttempt, out: &mut Vec<Command>)
         out.push(Command::ShowResults(s.id));
     }
     ui.label(local_time(s.finished_at.unwrap_or(s.started_at)));
-    ui.label(match s.mode {
-        Mode::Exam => "Exam",
-        Mode::Study => "Tutor",
-    });
+    ui.label(mode_label(s));
     let title = s
         .title
         .as_deref()
@@ -148,5 +145,15 @@ impl CertprepApp {
                 }
             }
         }
+    }
+}
+
+/// How an attempt was sat: a timed mock exam, timed practice (a filtered session or a retake,
+/// not counted as a mock exam), or tutor mode.
+fn mode_label(s: &crate::store::AttemptSummary) -> &'static str {
+    match (s.mode, s.practice) {
+        (Mode::Exam, false) => "Exam",
+        (Mode::Exam, true) => "Practice",
+        (Mode::Study, _) => "Tutor",
     }
 }

@@ -78,7 +78,9 @@ pub(super) struct AttemptSpec {
     pub pack_id: Option<String>,
     /// The pack's title, for a pack; `None` uses the bank's.
     pub title: Option<String>,
-    /// Record readiness's prediction for it (a mock exam or a pack, not a filtered session).
+    /// A mock exam (the whole bank by the blueprint, or a pack): readiness records its
+    /// prediction and learns realism from it. `false`: practice (a filtered session, a retake),
+    /// kept as such on the attempt ([`crate::store::NewAttempt::practice`]).
     pub predict: bool,
 }
 
@@ -806,6 +808,7 @@ impl CertprepApp {
             items: &attempt.items,
             pack_id: attempt.pack_id.as_deref(),
             title: attempt.title.as_deref(),
+            practice: !attempt.predict,
         });
         let id = match created {
             Ok(id) => id,

@@ -807,7 +807,7 @@ pub fn build_dashboard(
     let exam_scores = store
         .recent_attempts(1000)?
         .into_iter()
-        .filter(|a| a.bank_id == bank.id() && a.mode == Mode::Exam)
+        .filter(|a| a.bank_id == bank.id() && a.mode == Mode::Exam && !a.practice)
         .filter_map(|a| Some((a.finished_at?, a.percent()? / 100.0)))
         .rev()
         .collect();
