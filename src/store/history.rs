@@ -36,9 +36,11 @@ impl Store {
              ORDER BY COALESCE(a.finished_at, a.started_at) DESC, a.id DESC LIMIT ?1"
         );
         self.query_all(&sql, [i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            let elapsed: i64 = r.get(12)?;
-            let limit: Option<i64> = r.get(13)?;
-            let areas: Option<String> = r.get(14)?;
+            // The columns after the summary's own.
+            let n = Self::SUMMARY_COLUMNS;
+            let elapsed: i64 = r.get(n)?;
+            let limit: Option<i64> = r.get(n + 1)?;
+            let areas: Option<String> = r.get(n + 2)?;
             Ok(PastAttempt {
                 summary: Self::summary_from_row(r)?,
                 time_used: Duration::from_millis(elapsed.max(0) as u64),

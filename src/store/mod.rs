@@ -884,6 +884,9 @@ impl Store {
         }
     }
 
+    /// How many columns [`Self::SUMMARY_SQL`] selects ([`Self::summary_from_row`] reads them);
+    /// a query that adds its own reads them from this index on.
+    pub(super) const SUMMARY_COLUMNS: usize = 13;
     pub(super) const SUMMARY_SQL: &str =
         "SELECT a.id, a.bank_id, a.mode, a.status, a.started_at, a.finished_at,
                 a.score_correct, a.score_total,
@@ -1153,6 +1156,14 @@ mod tests {
                 option_order: vec!["b".into(), "a".into()],
             })
             .collect()
+    }
+
+    #[test]
+    fn the_summary_selects_as_many_columns_as_it_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open_in(dir.path()).unwrap();
+        let st = s.conn.prepare(Store::SUMMARY_SQL).unwrap();
+        assert_eq!(st.column_count(), Store::SUMMARY_COLUMNS);
     }
 
     #[test]
