@@ -20,6 +20,19 @@ fn start(
     seed: u64,
     title: Option<&str>,
 ) -> i64 {
+    start_as(store, bank, mode, n, seed, title, false)
+}
+
+/// [`start`], or a practice session (`practice`).
+fn start_as(
+    store: &mut Store,
+    bank: &Bank,
+    mode: Mode,
+    n: usize,
+    seed: u64,
+    title: Option<&str>,
+    practice: bool,
+) -> i64 {
     let items = assemble(bank, n, seed);
     store
         .create_attempt(&NewAttempt {
@@ -32,7 +45,7 @@ fn start(
             items: &items,
             pack_id: None,
             title,
-            practice: false,
+            practice,
         })
         .unwrap()
 }
@@ -300,21 +313,7 @@ fn practice_is_marked_and_teaches_readiness_no_realism() {
         },
     };
     let sit = |store: &mut Store, practice: bool, seed: u64| -> i64 {
-        let items = assemble(&bank, 4, seed);
-        let id = store
-            .create_attempt(&NewAttempt {
-                bank_id: bank.id(),
-                bank_version: &bank.manifest.version,
-                mode: Mode::Exam,
-                seed,
-                pass_percent: 70.0,
-                time_limit: Some(Duration::from_secs(240)),
-                items: &items,
-                pack_id: None,
-                title: None,
-                practice,
-            })
-            .unwrap();
+        let id = start_as(store, &bank, Mode::Exam, 4, seed, None, practice);
         let mut s = session(store, id);
         s.submit(Instant::now(), false);
         let report = s.score(&bank);

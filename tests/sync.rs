@@ -66,6 +66,11 @@ impl Computer {
 
     /// A mock exam; an odd seed makes it a study-group pack's, sat under the pack's title.
     fn start_exam(&mut self, bank: &Bank, n: usize, seed: u64) -> i64 {
+        self.start_attempt(bank, n, seed, false)
+    }
+
+    /// [`Computer::start_exam`], or a practice session (`practice`).
+    fn start_attempt(&mut self, bank: &Bank, n: usize, seed: u64, practice: bool) -> i64 {
         let items = assemble(bank, n, seed);
         let title = (seed % 2 == 1).then(|| format!("Region 4 pack {seed}"));
         self.store
@@ -79,7 +84,7 @@ impl Computer {
                 items: &items,
                 pack_id: None,
                 title: title.as_deref(),
-                practice: false,
+                practice,
             })
             .unwrap()
     }
@@ -1830,21 +1835,7 @@ fn practice_travels_and_an_unmarked_start_is_a_mock_exam() {
     let bank = bank();
     let folder = tempfile::tempdir().unwrap();
     let (mut a, mut b) = (Computer::new(), Computer::new());
-    let items = assemble(&bank, 3, 9);
-    a.store
-        .create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
-            mode: Mode::Exam,
-            seed: 9,
-            pass_percent: 70.0,
-            time_limit: Some(Duration::from_secs(180)),
-            items: &items,
-            pack_id: None,
-            title: None,
-            practice: true,
-        })
-        .unwrap();
+    a.start_attempt(&bank, 3, 8, true);
     a.start_exam(&bank, 3, 4);
     a.link(folder.path(), "Work laptop");
     b.link(folder.path(), "Home desktop");

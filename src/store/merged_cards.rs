@@ -81,22 +81,20 @@ pub(super) struct LogByCard {
     text: String,
     slots: HashMap<(String, String), usize>,
     rows: Vec<Vec<(ScanKey, LoggedAnswer)>>,
-    /// Keep only the cards given a slot up front (else every card met).
-    only_listed: bool,
     probe: (String, String),
 }
 
 impl LogByCard {
-    /// The log of `cards` (`None`: of every card) in one read in storage order.
+    /// The log of `cards` in one read in storage order.
     fn read(
         conn: &rusqlite::Connection,
-        cards: Option<&BTreeSet<(String, String)>>,
+        cards: &BTreeSet<(String, String)>,
     ) -> rusqlite::Result<LogByCard> {
-        let mut log = LogByCard::default();
-        for (bank, question) in cards.into_iter().flatten() {
-            log.slot(bank, question);
-        }
-        log.only_listed = cards.is_some();
+        let mut log = LogByCard {
+            slots: cards.iter().cloned().zip(0..).collect(),
+            rows: cards.iter().map(|_| Vec::new()).collect(),
+            ..LogByCard::default()
+        };
         let mut stmt = conn.prepare_cached(
             "SELECT bank_id, question_id, hlc, reviewed_at, id, rating, source FROM review_log",
         )?;
@@ -121,7 +119,7 @@ impl LogByCard {
 
     /// The log of `cards` in the database at `path` as last committed, through a connection
     /// of its own (read-only): run on another thread while a merge writes.
-    pub(crate) fn read_file(
+    pub(super) fn read_file(
         path: &Path,
         cards: &BTreeSet<(String, String)>,
     ) -> rusqlite::Result<LogByCard> {
@@ -130,26 +128,17 @@ impl LogByCard {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        LogByCard::read(&conn, Some(cards))
+        LogByCard::read(&conn, cards)
     }
 
-    /// The slot of a card's rows; a read of listed cards has no slot for others.
+    /// The slot of a listed card's rows; `None` for a card not listed.
     fn slot(&mut self, bank: &str, question: &str) -> Option<usize> {
         // Looked up through a reused key, not a new one per row: every row is looked at.
         self.probe.0.clear();
         self.probe.0.push_str(bank);
         self.probe.1.clear();
         self.probe.1.push_str(question);
-        if let Some(&i) = self.slots.get(&self.probe) {
-            return Some(i);
-        }
-        if self.only_listed {
-            return None;
-        }
-        let i = self.rows.len();
-        self.slots.insert(self.probe.clone(), i);
-        self.rows.push(Vec::new());
-        Some(i)
+        self.slots.get(&self.probe).copied()
     }
 
     /// One row of the log.
@@ -182,7 +171,7 @@ impl LogByCard {
 
     /// One card's answers in order, taken out (an empty log for a card with none).
     fn take_sorted(&mut self, bank: &str, question: &str) -> Vec<LoggedAnswer> {
-        let Some(&i) = self.slots.get(&(bank.to_string(), question.to_string())) else {
+        let Some(i) = self.slot(bank, question) else {
             return Vec::new();
         };
         let mut log = std::mem::take(&mut self.rows[i]);
@@ -199,7 +188,7 @@ fn logs_by_scan(
     conn: &rusqlite::Connection,
     cards: &BTreeSet<(String, String)>,
 ) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let mut log = LogByCard::read(conn, Some(cards))?;
+    let mut log = LogByCard::read(conn, cards)?;
     Ok(cards
         .iter()
         .map(|(bank, question)| log.take_sorted(bank, question))
@@ -232,7 +221,8 @@ pub(super) struct AddedReview<'r> {
 }
 
 /// The log as it was before a merge (read while it wrote) and the reviews the merge added:
-/// together, the log after it.
+/// together, the log after it. `before` lists every card an incoming review names, so each
+/// added review has its card's slot.
 pub(super) struct Prefetched<'r> {
     pub before: LogByCard,
     pub added: Vec<AddedReview<'r>>,
