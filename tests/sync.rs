@@ -1694,14 +1694,18 @@ fn merged_reviews_are_marked_and_only_own_reviews_are_indexed_for_export() {
     );
 }
 
-/// A merge large enough to read the review log on another core while it writes (a first
-/// link, a computer long offline) recomputes every card exactly as reading the log after
-/// the merge would: replaying every card from the log in SQL's order changes nothing.
+/// A merge large enough to replay its cards on another core while it writes (a first link, a
+/// computer long offline) recomputes every card exactly as reading the log after the merge
+/// would: replaying every card from the log in SQL's order changes nothing. Among its
+/// reviews are the ones a merge does not add (an id already here, an id twice in the merge,
+/// a rating certprep does not write, an exam not here) and an exam review whose exam the same
+/// merge starts: the other core must foresee each of them as the merge treats it, or the
+/// merge would not use its cards.
 #[test]
-fn a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones() {
+fn a_large_merge_replays_its_cards_while_writing_and_they_are_the_replayed_ones() {
     use certprep::store::sync::FileBatch;
     use certprep::sync::hlc::Hlc;
-    use certprep::sync::record::{Body, Record, ReviewRecord};
+    use certprep::sync::record::{AttemptStart, Body, Record, ReviewRecord};
     let bank = bank();
     let mut a = Computer::new();
     let q: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
@@ -1709,31 +1713,75 @@ fn a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones
         let rating = [Rating::Good, Rating::Again, Rating::Hard][i % 3];
         a.study(&bank, qid, rating);
     }
+    let (here_uid, here_question): (String, String) = a
+        .store
+        .connection()
+        .query_row(
+            "SELECT uid, question_id FROM review_log ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
     // Another computer's 12,000 reviews of all 40 questions, some before and some after
     // this computer's own (stamps an hour apart around now).
     let start = Utc::now().timestamp_millis() - 6_000 * 60_000;
-    let records: Vec<Record> = (0..12_000)
-        .map(|n| {
-            let wall = start + n as i64 * 60_000;
-            let at = DateTime::from_timestamp_millis(wall)
-                .unwrap()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            Record {
-                hlc: Hlc::new(wall, 0, "00000000000000b0").to_string(),
-                body: Body::Review(ReviewRecord {
-                    id: format!("{n:032x}"),
-                    bank_id: bank.id().to_string(),
-                    question_id: q[(n * 7) % q.len()].clone(),
-                    reviewed_at: at,
-                    rating: [1, 3, 3, 4, 2][n % 5],
-                    source: "study".into(),
-                    attempt: None,
-                    logged: None,
-                    duration_ms: Some(5_000),
-                }),
-            }
-        })
+    let at = |wall: i64| {
+        DateTime::from_timestamp_millis(wall)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    let review = |n: usize, question: &str, rating: i64, exam: Option<&str>| {
+        let wall = start + n as i64 * 60_000;
+        Record {
+            hlc: Hlc::new(wall, 0, "00000000000000b0").to_string(),
+            body: Body::Review(ReviewRecord {
+                id: format!("{n:032x}"),
+                bank_id: bank.id().to_string(),
+                question_id: question.to_string(),
+                reviewed_at: at(wall),
+                rating,
+                source: if exam.is_some() { "exam" } else { "study" }.into(),
+                attempt: exam.map(str::to_string),
+                logged: None,
+                duration_ms: Some(5_000),
+            }),
+        }
+    };
+    let mut records: Vec<Record> = (0..12_000)
+        .map(|n| review(n, &q[(n * 7) % q.len()], [1, 3, 3, 4, 2][n % 5], None))
         .collect();
+    let mut twice = review(500, &q[3], 4, None);
+    twice.hlc = Hlc::new(start + 500 * 60_000, 1, "00000000000000b0").to_string();
+    let mut already_here = review(12_001, &q[5], 3, None);
+    if let Body::Review(r) = &mut already_here.body {
+        r.id = here_uid.clone();
+        r.question_id = here_question.clone();
+    }
+    let exam = "00000000000000000000000000e0e0e0";
+    records.extend([
+        twice,
+        already_here,
+        review(12_002, &q[1], 7, None),
+        review(12_003, &q[2], 3, Some("0000000000000000000000000000dead")),
+        review(12_004, &q[4], 3, Some(exam)),
+        Record {
+            hlc: Hlc::new(start, 5, "00000000000000b0").to_string(),
+            body: Body::AttemptStart(AttemptStart {
+                attempt: exam.into(),
+                bank_id: bank.id().to_string(),
+                bank_version: bank.manifest.version.clone(),
+                mode: "exam".into(),
+                seed: 3,
+                pass_percent: 70.0,
+                time_limit_secs: Some(600),
+                started_at: at(start),
+                pack_id: None,
+                title: None,
+                practice: false,
+                items: vec![(q[4].clone(), vec!["a".into(), "b".into()])],
+            }),
+        },
+    ]);
     let applied = a
         .store
         .apply_records(vec![FileBatch {
@@ -1744,9 +1792,14 @@ fn a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones
             records,
         }])
         .unwrap();
-    assert_eq!(applied.applied, 12_000);
+    // 12,000 reviews, the exam and its review; the unknown rating and the missing exam wait.
+    assert_eq!(
+        (applied.applied, applied.unchanged, applied.pending),
+        (12_002, 2, 2),
+        "{applied:?}"
+    );
     assert_eq!(applied.cards_recomputed, q.len());
-    assert!(applied.log_read_while_writing, "{applied:?}");
+    assert!(applied.cards_replayed_while_writing, "{applied:?}");
     let cards = |s: &Store| -> Vec<String> {
         let conn = s.connection();
         let mut st = conn

@@ -1,18 +1,22 @@
 //! Cards recomputed after a sync merge: each touched card's review log, merged from both
 //! computers, read in answer order and replayed through FSRS ([`reschedule_merged`]).
 //!
-//! A large merge reads the whole log. The rows that were there before the merge can be read
-//! by a second connection on another core while the merge writes
-//! ([`Store::apply_records`](super::Store::apply_records) starts [`LogByCard::read_file`]);
-//! the rows the merge adds come from its records ([`Prefetched`]). The result is the same as
-//! reading the log after the merge (tests/sync.rs
-//! `a_large_merge_reads_the_log_while_writing_and_its_cards_are_the_replayed_ones`).
+//! A large merge reads the whole log. Its cards can be replayed on another core while the
+//! merge writes ([`Store::apply_records`](super::Store::apply_records) starts
+//! [`replay_while_writing`]): a second connection reads the log as it was before the merge,
+//! and the rows the merge will add come from its records. The merge keeps those cards only
+//! if it added exactly the reviews foreseen; they are then the cards reading the log after
+//! the merge gives (tests/sync.rs
+//! `a_large_merge_replays_its_cards_while_writing_and_they_are_the_replayed_ones`).
 
 use super::srs::{answer_order, logged_answer, scheduler_in, write_card};
 use crate::srs::{CardRecord, LoggedAnswer, Scheduler};
+use crate::sync::hlc::Hlc;
+use crate::sync::record::{Body, Record};
 use rusqlite::params;
 use rusqlite::types::Type;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::Path;
 
 /// The review logs of `cards` (sorted, as the set is), each oldest first in [`answer_order`].
@@ -77,18 +81,23 @@ fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> 
 /// compares it. The keys' text lives in one buffer (two strings allocated per row were the
 /// read's largest cost besides SQLite's own).
 #[derive(Debug, Default)]
-pub(super) struct LogByCard {
+struct LogByCard {
     text: String,
     slots: HashMap<(String, String), usize>,
     rows: Vec<Vec<(ScanKey, LoggedAnswer)>>,
     probe: (String, String),
+    /// With `uids` asked for: a hash of every review id in the log, whatever its card.
+    uids: HashSet<u64>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 impl LogByCard {
-    /// The log of `cards` in one read in storage order.
+    /// The log of `cards` in one read in storage order; with `uids`, also which review ids
+    /// the whole log holds ([`LogByCard::has_uid`]).
     fn read(
         conn: &rusqlite::Connection,
         cards: &BTreeSet<(String, String)>,
+        uids: bool,
     ) -> rusqlite::Result<LogByCard> {
         let mut log = LogByCard {
             slots: cards.iter().cloned().zip(0..).collect(),
@@ -96,10 +105,14 @@ impl LogByCard {
             ..LogByCard::default()
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT bank_id, question_id, hlc, reviewed_at, id, rating, source FROM review_log",
+            "SELECT bank_id, question_id, hlc, reviewed_at, id, rating, source, uid
+             FROM review_log",
         )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
+            if uids && let Ok(uid) = r.get_ref(7)?.as_str() {
+                log.uids.insert(log.hasher.hash_one(uid));
+            }
             let hlc = match r.get_ref(2)? {
                 rusqlite::types::ValueRef::Null => None,
                 _ => Some(text_at(r, 2)?),
@@ -117,18 +130,10 @@ impl LogByCard {
         Ok(log)
     }
 
-    /// The log of `cards` in the database at `path` as last committed, through a connection
-    /// of its own (read-only): run on another thread while a merge writes.
-    pub(super) fn read_file(
-        path: &Path,
-        cards: &BTreeSet<(String, String)>,
-    ) -> rusqlite::Result<LogByCard> {
-        use rusqlite::OpenFlags;
-        let conn = rusqlite::Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        LogByCard::read(&conn, cards)
+    /// Is a review with this id in the log (read with `uids`)? A hash is compared: two ids
+    /// with one hash (odds of 2^-64) would only make a merge replay its cards again.
+    fn has_uid(&self, uid: &str) -> bool {
+        self.uids.contains(&self.hasher.hash_one(uid))
     }
 
     /// The slot of a listed card's rows; `None` for a card not listed.
@@ -188,7 +193,7 @@ fn logs_by_scan(
     conn: &rusqlite::Connection,
     cards: &BTreeSet<(String, String)>,
 ) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let mut log = LogByCard::read(conn, cards)?;
+    let mut log = LogByCard::read(conn, cards, false)?;
     Ok(cards
         .iter()
         .map(|(bank, question)| log.take_sorted(bank, question))
@@ -213,61 +218,182 @@ impl ScanKey {
     }
 }
 
-/// A review a merge added: its row id, its stamp and the record it came from.
-pub(super) struct AddedReview<'r> {
-    pub id: i64,
-    pub hlc: &'r str,
-    pub review: &'r crate::sync::record::ReviewRecord,
+/// The cards a large merge replayed on another core while it wrote
+/// ([`replay_while_writing`]), and the reviews it expected the merge to add: they stand only
+/// if the merge added exactly those ([`ReplayedCards::added`]).
+pub(super) struct ReplayedCards {
+    /// The places (in the merge's records, in apply order) of the reviews expected to be
+    /// added.
+    pub added: Vec<usize>,
+    /// Each card those reviews touch, in card order, as its merged log leaves it (`None`: a
+    /// log the scheduler makes no card of).
+    cards: Vec<(String, Option<CardRecord>)>,
 }
 
-/// The log as it was before a merge (read while it wrote) and the reviews the merge added:
-/// together, the log after it. `before` lists every card an incoming review names, so each
-/// added review has its card's slot.
-pub(super) struct Prefetched<'r> {
-    pub before: LogByCard,
-    pub added: Vec<AddedReview<'r>>,
-}
-
-impl Prefetched<'_> {
-    fn logs(mut self, cards: &BTreeSet<(String, String)>) -> Vec<Vec<LoggedAnswer>> {
-        for a in &self.added {
-            let r = a.review;
-            self.before.push(
-                &r.bank_id,
-                &r.question_id,
-                Some(a.hlc),
-                &r.reviewed_at,
-                a.id,
-                r.rating,
-                &r.source,
-            );
+impl ReplayedCards {
+    /// Write the cards; how many were written.
+    pub(super) fn write(self, tx: &rusqlite::Connection) -> rusqlite::Result<usize> {
+        let mut n = 0;
+        for (bank, record) in &self.cards {
+            if let Some(record) = record {
+                write_card(tx, bank, record)?;
+                n += 1;
+            }
         }
-        cards
-            .iter()
-            .map(|(bank, question)| self.before.take_sorted(bank, question))
-            .collect()
+        Ok(n)
     }
+}
+
+#[cfg(test)]
+impl ReplayedCards {
+    /// Cards replayed for the reviews at `added` and no card: a foresight gone wrong.
+    pub(super) fn foreseeing_wrongly(added: Vec<usize>) -> ReplayedCards {
+        ReplayedCards {
+            added,
+            cards: Vec::new(),
+        }
+    }
+}
+
+/// Replay the cards of a large merge while it writes, on a read-only connection of its own
+/// to the database at `path`, opened after the merge took the write lock: what it reads is
+/// the database as it was before the merge.
+///
+/// The merge's reviews are not in that database yet; they are in `all`, the merge's
+/// records in apply order. Which of them the merge will add is foreseen by its rules (a
+/// review is added unless its id is already in the log or earlier in `all`, its rating or
+/// source is not one certprep writes, or its exam is neither here nor started in `all`), and
+/// each gets the row id it will get: one above the log's last, in apply order, as SQLite
+/// gives them. The cards are those of that log; `ReplayedCards::added` says which reviews
+/// were foreseen, and the merge uses the cards only if it added those.
+pub(super) fn replay_while_writing(
+    path: &Path,
+    all: &[(usize, Record)],
+    cards: &BTreeSet<(String, String)>,
+) -> rusqlite::Result<ReplayedCards> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut log = LogByCard::read(&conn, cards, true)?;
+    let added = foreseen_reviews(&conn, all, &log)?;
+    let last_id: i64 = conn.query_row("SELECT COALESCE(max(id), 0) FROM review_log", [], |r| {
+        r.get(0)
+    })?;
+    let mut touched: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (n, &place) in added.iter().enumerate() {
+        let record = &all[place].1;
+        let Body::Review(r) = &record.body else {
+            continue;
+        };
+        // Past the largest row id SQLite picks ids at random: nothing to foresee.
+        let Some(id) = i64::try_from(n)
+            .ok()
+            .and_then(|n| last_id.checked_add(n + 1))
+        else {
+            return Err(rusqlite::Error::IntegralValueOutOfRange(0, last_id));
+        };
+        log.push(
+            &r.bank_id,
+            &r.question_id,
+            Some(&record.hlc),
+            &r.reviewed_at,
+            id,
+            r.rating,
+            &r.source,
+        );
+        touched.insert((&r.bank_id, &r.question_id));
+    }
+    let mut schedulers: HashMap<&str, Scheduler> = HashMap::new();
+    let mut replayed = Vec::with_capacity(touched.len());
+    for (bank, question) in touched {
+        if !schedulers.contains_key(bank) {
+            // A merged settings or exam-date record that changes a schedule makes the merge
+            // reschedule every card after this one: the settings before it are the ones to
+            // replay with here.
+            schedulers.insert(bank, scheduler_in(&conn, bank)?);
+        }
+        let answers = log.take_sorted(bank, question);
+        let card = schedulers
+            .get(bank)
+            .and_then(|s| merged_card(s, question, &answers));
+        replayed.push((bank.to_string(), card));
+    }
+    Ok(ReplayedCards {
+        added,
+        cards: replayed,
+    })
+}
+
+/// The places in `all` of the reviews a merge will add to the log read in `log` (with its
+/// ids), by the rules of `store::sync::apply_review`.
+fn foreseen_reviews(
+    conn: &rusqlite::Connection,
+    all: &[(usize, Record)],
+    log: &LogByCard,
+) -> rusqlite::Result<Vec<usize>> {
+    // Exams the merge can attach a review to: started by one of its records, or here.
+    let started: HashSet<&str> = all
+        .iter()
+        .filter_map(|(_, r)| match &r.body {
+            Body::AttemptStart(a)
+                if Hlc::parse(&r.hlc).is_some() && matches!(a.mode.as_str(), "exam" | "study") =>
+            {
+                Some(a.attempt.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut here = conn.prepare("SELECT 1 FROM attempts WHERE uid = ?1")?;
+    let mut exams: HashMap<&str, bool> = HashMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut added = Vec::new();
+    for (place, (_, record)) in all.iter().enumerate() {
+        let Body::Review(r) = &record.body else {
+            continue;
+        };
+        if Hlc::parse(&record.hlc).is_none()
+            || !(1..=4).contains(&r.rating)
+            || !matches!(r.source.as_str(), "study" | "exam")
+        {
+            continue;
+        }
+        if let Some(exam) = r.attempt.as_deref() {
+            let known = match exams.get(exam) {
+                Some(k) => *k,
+                None => {
+                    let k = started.contains(exam) || here.exists([exam])?;
+                    exams.insert(exam, k);
+                    k
+                }
+            };
+            if !known {
+                continue;
+            }
+        }
+        if log.has_uid(&r.id) || !seen.insert(&r.id) {
+            continue;
+        }
+        added.push(place);
+    }
+    Ok(added)
 }
 
 /// Recompute the cards whose review log a sync merge changed (answers from another computer
 /// joined the log), with the same replay as [`reschedule`]. Unlike a settings change, the
 /// merge changes the facts too: each card's counts (reviews, right answers, first try) are
 /// counted from its merged log, and a card first answered on the other computer is created.
-/// Log rows stay as the computer that wrote them wrote them. `prefetched`: the log read
-/// while the merge wrote, with the rows it added; `None` reads it now.
+/// Log rows stay as the computer that wrote them wrote them.
 pub(super) fn reschedule_merged(
     conn: &rusqlite::Connection,
     cards: &BTreeSet<(String, String)>,
-    prefetched: Option<Prefetched<'_>>,
 ) -> rusqlite::Result<usize> {
     use rayon::prelude::*;
     if cards.is_empty() {
         return Ok(0);
     }
-    let logs = match prefetched {
-        Some(p) => p.logs(cards),
-        None => merged_logs(conn, cards)?,
-    };
+    let logs = merged_logs(conn, cards)?;
     let mut schedulers: HashMap<&str, Scheduler> = HashMap::new();
     for (bank, _) in cards {
         if !schedulers.contains_key(bank.as_str()) {

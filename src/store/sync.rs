@@ -3,7 +3,7 @@
 //! changes into records, applying other computers' records, and recomputing FSRS cards from
 //! the merged review log.
 
-use super::merged_cards::{AddedReview, LogByCard, Prefetched, reschedule_merged};
+use super::merged_cards::{ReplayedCards, replay_while_writing, reschedule_merged};
 use super::{Store, StoreError, classify};
 use crate::mastery::RealismSums;
 use crate::sync::hlc::{self, Hlc};
@@ -135,9 +135,9 @@ pub struct Applied {
     pub unknown: usize,
     /// Cards recomputed from the merged review log.
     pub cards_recomputed: usize,
-    /// Whether the recompute's log was read on another core while the records were written
-    /// (a large merge: `cards_to_prefetch`).
-    pub log_read_while_writing: bool,
+    /// Whether the cards were replayed on another core while the records were written (a
+    /// large merge: `cards_to_replay_while_writing`).
+    pub cards_replayed_while_writing: bool,
 }
 
 /// One file's records for [`Store::apply_records`].
@@ -478,17 +478,19 @@ impl Store {
             .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
             .map_err(|e| self.err(e))?;
         let result = (|| {
-            let incoming = cards_to_prefetch(&self.conn, &files).map_err(|e| self.err(e))?;
+            // Put in order before the write lock is taken: sorting needs no database.
+            let (files, all) = in_apply_order(files);
+            let cards = cards_to_replay_while_writing(&self.conn, &all).map_err(|e| self.err(e))?;
             let tx = self.write_tx()?;
             // The write lock is held from here: the log a second connection reads now is the
-            // log as it was before this merge, whatever else runs. It is read on another
-            // core while this one applies the records.
+            // log as it was before this merge, whatever else runs. On another core it reads
+            // that log and replays the cards while this one applies the records.
             std::thread::scope(|s| {
-                let before = incoming.as_ref().map(|cards| {
-                    let path = &self.path;
-                    s.spawn(move || LogByCard::read_file(path, cards))
+                let replayed = cards.as_ref().map(|cards| {
+                    let (path, all) = (&self.path, &all);
+                    s.spawn(move || replay_while_writing(path, all, cards))
                 });
-                let applied = apply_in(&tx, &device, self.now_ms(), files, before)
+                let applied = apply_in(&tx, &device, self.now_ms(), &files, &all, replayed)
                     .map_err(|e| self.err(e))?;
                 tx.commit().map_err(|e| self.err(e))?;
                 Ok(applied)
@@ -999,26 +1001,24 @@ fn newer(incoming: &str, stored: Option<&str>) -> bool {
     stored.is_none_or(|s| incoming > s)
 }
 
-/// The least number of incoming reviews for which a merge reads the log before it on
-/// another core ([`cards_to_prefetch`]); below it the cards' logs are read after, as needed.
-const PREFETCH_MIN_REVIEWS: usize = 10_000;
+/// The least number of incoming reviews for which a merge replays the cards on another core
+/// while it writes ([`cards_to_replay_while_writing`]); below it the cards' logs are read
+/// after, as needed.
+const REPLAY_WHILE_WRITING_MIN_REVIEWS: usize = 10_000;
 
-/// The cards whose log a merge of `files` should read while it writes, or `None`. Worth it
-/// when the merge will read most of the log anyway: a quarter of the cards or more (the
-/// line [`super::merged_cards`] reads the whole log at), and reviews enough that a second
+/// The cards a merge of `all` should replay while it writes, or `None`. Worth it when the
+/// merge will read most of the log anyway: a quarter of the cards or more (the line
+/// [`super::merged_cards`] reads the whole log at), and reviews enough that a second
 /// connection and thread pay for themselves (a first link, a computer long offline).
-fn cards_to_prefetch(
+fn cards_to_replay_while_writing(
     conn: &Connection,
-    files: &[FileBatch],
+    all: &[(usize, Record)],
 ) -> rusqlite::Result<Option<BTreeSet<(String, String)>>> {
-    let reviews = files
-        .iter()
-        .flat_map(|f| &f.records)
-        .filter_map(|r| match &r.body {
-            Body::Review(r) => Some(r),
-            _ => None,
-        });
-    if reviews.clone().count() < PREFETCH_MIN_REVIEWS {
+    let reviews = all.iter().filter_map(|(_, r)| match &r.body {
+        Body::Review(r) => Some(r),
+        _ => None,
+    });
+    if reviews.clone().count() < REPLAY_WHILE_WRITING_MIN_REVIEWS {
         return Ok(None);
     }
     let distinct: HashSet<(&str, &str)> = reviews
@@ -1032,23 +1032,10 @@ fn cards_to_prefetch(
     Ok((cards.len() as i64 * 4 >= stored).then_some(cards))
 }
 
-/// Apply `files` on `tx`. `before`: the log of the cards they touch as it was before the
-/// merge, being read on another thread ([`LogByCard::read_file`]).
-fn apply_in(
-    tx: &Connection,
-    device: &str,
-    now_ms: i64,
-    mut files: Vec<FileBatch>,
-    before: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<LogByCard>>>,
-) -> rusqlite::Result<Applied> {
-    let mut report = Applied::default();
-    // Before any realism row from elsewhere lands: the sums minus the rows must be this
-    // computer's own older evidence only.
-    share_unshared_realism(tx, device, now_ms)?;
-    let mut realism_banks: BTreeSet<String> = BTreeSet::new();
-    // A study-settings or exam-date record changes every card's schedule.
-    let mut schedule_changed = false;
-    // Every record with the file it came from, in apply order.
+/// Every record of `files` with the index of its file, in apply order: attempts first,
+/// then their states, answers, reviews and predictions, then values (`Body::rank`), each
+/// kind by stamp. The files are given back without their records.
+fn in_apply_order(mut files: Vec<FileBatch>) -> (Vec<FileBatch>, Vec<(usize, Record)>) {
     let mut all: Vec<(usize, Record)> = files
         .iter_mut()
         .enumerate()
@@ -1059,14 +1046,36 @@ fn apply_in(
         })
         .collect();
     all.sort_by(|(_, a), (_, b)| a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc)));
+    (files, all)
+}
+
+/// Apply `all` (from `files`, in [`in_apply_order`]) on `tx`. `replayed`: the cards being
+/// replayed on another thread from the log before the merge and the reviews it expects the
+/// merge to add ([`replay_while_writing`]), used if the merge added exactly those.
+fn apply_in(
+    tx: &Connection,
+    device: &str,
+    now_ms: i64,
+    files: &[FileBatch],
+    all: &[(usize, Record)],
+    replayed: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<ReplayedCards>>>,
+) -> rusqlite::Result<Applied> {
+    let mut report = Applied::default();
+    // Before any realism row from elsewhere lands: the sums minus the rows must be this
+    // computer's own older evidence only.
+    share_unshared_realism(tx, device, now_ms)?;
+    let mut realism_banks: BTreeSet<String> = BTreeSet::new();
+    // A study-settings or exam-date record changes every card's schedule.
+    let mut schedule_changed = false;
     let mut file_done = vec![true; files.len()];
     // Cards a new review touched, borrowed from the records (a merge of 100,000 reviews
     // touches a few thousand cards: no copy per review).
     let mut dirty: HashSet<(&str, &str)> = HashSet::new();
     let mut newest: Option<Hlc> = None;
     let mut merge = Merge::new(tx)?;
-    let mut added: Vec<AddedReview> = Vec::new();
-    for (file, record) in &all {
+    // The reviews added, by their place in `all` (what the replay on the other core expects).
+    let mut added: Vec<usize> = Vec::new();
+    for (place, (file, record)) in all.iter().enumerate() {
         let file = *file;
         let Some(stamp) = Hlc::parse(&record.hlc) else {
             // A record with no valid stamp cannot be ordered; it is not ours to guess.
@@ -1082,13 +1091,7 @@ fn apply_in(
                 let o = apply_review(&mut merge, &record.hlc, r)?;
                 if matches!(o, Outcome::Applied) {
                     dirty.insert((&r.bank_id, &r.question_id));
-                    if before.is_some() {
-                        added.push(AddedReview {
-                            id: tx.last_insert_rowid(),
-                            hlc: &record.hlc,
-                            review: r,
-                        });
-                    }
+                    added.push(place);
                 }
                 o
             }
@@ -1132,13 +1135,17 @@ fn apply_in(
         .into_iter()
         .map(|(bank, question)| (bank.to_string(), question.to_string()))
         .collect();
-    // A read that failed (or whose thread did) is done again here, after the merge.
-    let prefetched = before
+    // The other core's cards stand if the merge added the reviews it expected; otherwise
+    // (or if its read failed, or its thread did) the log is read and replayed here.
+    let replayed = replayed
         .and_then(|h| h.join().ok())
         .and_then(Result::ok)
-        .map(|before| Prefetched { before, added });
-    report.log_read_while_writing = prefetched.is_some();
-    report.cards_recomputed = reschedule_merged(tx, &dirty_cards, prefetched)?;
+        .filter(|r| r.added == added);
+    report.cards_replayed_while_writing = replayed.is_some();
+    report.cards_recomputed = match replayed {
+        Some(r) => r.write(tx)?,
+        None => reschedule_merged(tx, &dirty_cards)?,
+    };
     if schedule_changed {
         report.cards_recomputed += super::srs::reschedule(tx, None)?;
     }
@@ -1738,6 +1745,53 @@ fn share_unshared_realism(tx: &Connection, device: &str, now_ms: i64) -> rusqlit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cards the other core replayed for other reviews than the merge added (a foresight
+    /// gone wrong) are not used: the merge reads the log and replays the cards itself.
+    #[test]
+    fn a_merge_replays_its_cards_itself_when_the_other_core_foresaw_other_reviews() {
+        use crate::sync::record::ReviewRecord;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let review = |n: i64, question: &str, rating: i64| Record {
+            hlc: Hlc::new(1_764_547_200_000 + n * 60_000, 0, "00000000000000b0").to_string(),
+            body: Body::Review(ReviewRecord {
+                id: format!("{n:032x}"),
+                bank_id: "bank".into(),
+                question_id: question.into(),
+                reviewed_at: format!("2025-12-01T00:0{n}:00.000Z"),
+                rating,
+                source: "study".into(),
+                attempt: None,
+                logged: None,
+                duration_ms: None,
+            }),
+        };
+        let (files, all) = in_apply_order(vec![FileBatch {
+            name: "00000000000000b0-000001.certprep-journal".into(),
+            len: 1,
+            mtime_ms: 1,
+            clean: true,
+            records: vec![review(1, "q1", 3), review(2, "q2", 1), review(3, "q1", 1)],
+        }]);
+        let tx = store.write_tx().unwrap();
+        let report = std::thread::scope(|s| {
+            let wrong = s.spawn(|| Ok(ReplayedCards::foreseeing_wrongly(vec![1])));
+            apply_in(&tx, store.device_id(), 0, &files, &all, Some(wrong)).unwrap()
+        });
+        tx.commit().unwrap();
+        assert!(!report.cards_replayed_while_writing, "{report:?}");
+        assert_eq!((report.applied, report.cards_recomputed), (3, 2));
+        let cards: Vec<(String, i64, i64, i64)> = store
+            .connection()
+            .prepare("SELECT question_id, reviews, correct, last_correct FROM cards ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(cards, [("q1".into(), 2, 1, 0), ("q2".into(), 1, 0, 0)]);
+    }
 
     #[test]
     fn legacy_uids_are_stable_and_distinct() {
