@@ -145,17 +145,27 @@ fn a_mock_exam_answer_links_to_that_exams_results() {
         };
         (v.session.attempt_id, v.session.items[0].clone())
     };
-    let wrong = {
+    // A whole answer that is wrong: a wrong option, and for a "choose two" question as many
+    // more as it asks for (one option of two is no answer yet).
+    let wrong: Vec<String> = {
         let q = question(&h, &item.question_id);
-        let o = q
-            .options
-            .iter()
-            .find(|o| !o.correct)
-            .expect("a wrong option");
-        common::option_label(&h, &item, &o.id)
+        let picks = match q.picks() {
+            certprep::bank::Picks::Exactly(n) => n,
+            certprep::bank::Picks::AnyNumber => 1,
+        };
+        let first_wrong = q.options.iter().position(|o| !o.correct);
+        let first_wrong = first_wrong.expect("a wrong option");
+        let others = (0..q.options.len()).filter(|&i| i != first_wrong);
+        std::iter::once(first_wrong)
+            .chain(others)
+            .take(picks)
+            .map(|i| common::option_label(&h, &item, &q.options[i].id))
+            .collect()
     };
-    h.get_by_label(&wrong).click();
-    h.run();
+    for option in &wrong {
+        h.get_by_label(option).click();
+        h.run();
+    }
     common::review_and_submit(&mut h);
     h.get_by_label("Home").click();
     h.run();
