@@ -10,9 +10,10 @@
 //! `a_large_merge_replays_its_cards_while_writing_and_they_are_the_replayed_ones`).
 
 use super::srs::{answer_order, logged_answer, scheduler_in, write_card};
+use super::sync::{FileBatch, Place, apply_order};
 use crate::srs::{CardRecord, LoggedAnswer, Scheduler};
 use crate::sync::hlc::Hlc;
-use crate::sync::record::{Body, Record};
+use crate::sync::record::Body;
 use rusqlite::params;
 use rusqlite::types::Type;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -86,22 +87,25 @@ struct LogByCard {
     slots: HashMap<(String, String), usize>,
     rows: Vec<Vec<(ScanKey, LoggedAnswer)>>,
     probe: (String, String),
+    /// Read for every card (slots made as cards turn up), not a list.
+    every_card: bool,
     /// With `uids` asked for: a hash of every review id in the log, whatever its card.
     uids: HashSet<u64>,
     hasher: std::collections::hash_map::RandomState,
 }
 
 impl LogByCard {
-    /// The log of `cards` in one read in storage order; with `uids`, also which review ids
-    /// the whole log holds ([`LogByCard::has_uid`]).
+    /// The log of `cards` (`None`: of every card) in one read in storage order; with
+    /// `uids`, also which review ids the whole log holds ([`LogByCard::has_uid`]).
     fn read(
         conn: &rusqlite::Connection,
-        cards: &BTreeSet<(String, String)>,
+        cards: Option<&BTreeSet<(String, String)>>,
         uids: bool,
     ) -> rusqlite::Result<LogByCard> {
         let mut log = LogByCard {
-            slots: cards.iter().cloned().zip(0..).collect(),
-            rows: cards.iter().map(|_| Vec::new()).collect(),
+            slots: cards.into_iter().flatten().cloned().zip(0..).collect(),
+            rows: cards.into_iter().flatten().map(|_| Vec::new()).collect(),
+            every_card: cards.is_none(),
             ..LogByCard::default()
         };
         let mut stmt = conn.prepare_cached(
@@ -158,8 +162,15 @@ impl LogByCard {
         rating: i64,
         source: &str,
     ) {
-        let Some(i) = self.slot(bank, question) else {
-            return;
+        let i = match self.slot(bank, question) {
+            Some(i) => i,
+            None if self.every_card => {
+                self.slots
+                    .insert((bank.to_string(), question.to_string()), self.rows.len());
+                self.rows.push(Vec::new());
+                self.rows.len() - 1
+            }
+            None => return,
         };
         let mut keep = |s: &str| {
             let start = self.text.len();
@@ -193,7 +204,7 @@ fn logs_by_scan(
     conn: &rusqlite::Connection,
     cards: &BTreeSet<(String, String)>,
 ) -> rusqlite::Result<Vec<Vec<LoggedAnswer>>> {
-    let mut log = LogByCard::read(conn, cards, false)?;
+    let mut log = LogByCard::read(conn, Some(cards), false)?;
     Ok(cards
         .iter()
         .map(|(bank, question)| log.take_sorted(bank, question))
@@ -222,9 +233,8 @@ impl ScanKey {
 /// ([`replay_while_writing`]), and the reviews it expected the merge to add: they stand only
 /// if the merge added exactly those ([`ReplayedCards::added`]).
 pub(super) struct ReplayedCards {
-    /// The places (in the merge's records, in apply order) of the reviews expected to be
-    /// added.
-    pub added: Vec<usize>,
+    /// The places of the reviews foreseen to be added, in the order they are added.
+    pub added: Vec<Place>,
     /// Each card those reviews touch, in card order, as its merged log leaves it (`None`: a
     /// log the scheduler makes no card of).
     cards: Vec<(String, Option<CardRecord>)>,
@@ -247,7 +257,7 @@ impl ReplayedCards {
 #[cfg(test)]
 impl ReplayedCards {
     /// Cards replayed for the reviews at `added` and no card: a foresight gone wrong.
-    pub(super) fn foreseeing_wrongly(added: Vec<usize>) -> ReplayedCards {
+    pub(super) fn foreseeing_wrongly(added: Vec<Place>) -> ReplayedCards {
         ReplayedCards {
             added,
             cards: Vec::new(),
@@ -255,35 +265,55 @@ impl ReplayedCards {
     }
 }
 
-/// Replay the cards of a large merge while it writes, on a read-only connection of its own
-/// to the database at `path`, opened after the merge took the write lock: what it reads is
-/// the database as it was before the merge.
+/// The review log as it was before a merge, read on a read-only connection of its own to the
+/// database, opened after the merge took the write lock (what it reads until the merge
+/// commits is the database as it was before): every card's rows, and every review id.
+pub(super) struct LogBefore {
+    conn: rusqlite::Connection,
+    log: LogByCard,
+}
+
+impl LogBefore {
+    /// Read the log of the database at `path` (run on another thread while a merge writes).
+    pub(super) fn read(path: &Path) -> rusqlite::Result<LogBefore> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let log = LogByCard::read(&conn, None, true)?;
+        Ok(LogBefore { conn, log })
+    }
+}
+
+/// Replay the cards of a large merge while it writes, from the log before it (`log_read`,
+/// being read on another thread, or read here: [`LogBefore`]).
 ///
-/// The merge's reviews are not in that database yet; they are in `all`, the merge's
-/// records in apply order. Which of them the merge will add is foreseen by its rules (a
-/// review is added unless its id is already in the log or earlier in `all`, its rating or
-/// source is not one certprep writes, or its exam is neither here nor started in `all`), and
-/// each gets the row id it will get: one above the log's last, in apply order, as SQLite
-/// gives them. The cards are those of that log; `ReplayedCards::added` says which reviews
-/// were foreseen, and the merge uses the cards only if it added those.
+/// The merge's reviews are not in that log; they are in `files`, applied in
+/// `store::sync::apply_order` with `rest`. Which of them the merge will add is foreseen by its
+/// rules (a review is added unless its id is already in the log or earlier in the merge, its
+/// rating or source is not one certprep writes, or its exam is neither here nor started by
+/// the merge), and each gets the row id it will get: one above the log's last, in apply order,
+/// as SQLite gives them. `ReplayedCards::added` says which reviews were foreseen, and the
+/// merge uses the cards only if it added those.
 pub(super) fn replay_while_writing(
     path: &Path,
-    all: &[(usize, Record)],
-    cards: &BTreeSet<(String, String)>,
+    log_read: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<LogBefore>>>,
+    files: &[FileBatch],
+    rest: &[Place],
 ) -> rusqlite::Result<ReplayedCards> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let mut log = LogByCard::read(&conn, cards, true)?;
-    let added = foreseen_reviews(&conn, all, &log)?;
+    let LogBefore { conn, mut log } = match log_read.map(|h| h.join()) {
+        Some(Ok(read)) => read?,
+        // Not started, or its thread failed: read here.
+        _ => LogBefore::read(path)?,
+    };
+    let added = foreseen_reviews(&conn, files, rest, &log)?;
     let last_id: i64 = conn.query_row("SELECT COALESCE(max(id), 0) FROM review_log", [], |r| {
         r.get(0)
     })?;
     let mut touched: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for (n, &place) in added.iter().enumerate() {
-        let record = &all[place].1;
+    for (n, &(f, i)) in added.iter().enumerate() {
+        let record = &files[f].records[i];
         let Body::Review(r) = &record.body else {
             continue;
         };
@@ -326,17 +356,20 @@ pub(super) fn replay_while_writing(
     })
 }
 
-/// The places in `all` of the reviews a merge will add to the log read in `log` (with its
-/// ids), by the rules of `store::sync::apply_review`.
+/// The places of the reviews a merge of `files` (applied in `store::sync::apply_order` with
+/// `rest`) will add to the log read in `log`, in the order it adds them, by the rules of
+/// `store::sync::apply_review`.
 fn foreseen_reviews(
     conn: &rusqlite::Connection,
-    all: &[(usize, Record)],
+    files: &[FileBatch],
+    rest: &[Place],
     log: &LogByCard,
-) -> rusqlite::Result<Vec<usize>> {
+) -> rusqlite::Result<Vec<Place>> {
     // Exams the merge can attach a review to: started by one of its records, or here.
-    let started: HashSet<&str> = all
+    let started: HashSet<&str> = files
         .iter()
-        .filter_map(|(_, r)| match &r.body {
+        .flat_map(|f| &f.records)
+        .filter_map(|r| match &r.body {
             Body::AttemptStart(a)
                 if Hlc::parse(&r.hlc).is_some() && matches!(a.mode.as_str(), "exam" | "study") =>
             {
@@ -349,7 +382,8 @@ fn foreseen_reviews(
     let mut exams: HashMap<&str, bool> = HashMap::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut added = Vec::new();
-    for (place, (_, record)) in all.iter().enumerate() {
+    for place in apply_order(files, rest) {
+        let record = &files[place.0].records[place.1];
         let Body::Review(r) = &record.body else {
             continue;
         };

@@ -3,7 +3,7 @@
 //! changes into records, applying other computers' records, and recomputing FSRS cards from
 //! the merged review log.
 
-use super::merged_cards::{ReplayedCards, replay_while_writing, reschedule_merged};
+use super::merged_cards::{LogBefore, ReplayedCards, replay_while_writing, reschedule_merged};
 use super::{Store, StoreError, classify};
 use crate::mastery::RealismSums;
 use crate::sync::hlc::{self, Hlc};
@@ -136,7 +136,7 @@ pub struct Applied {
     /// Cards recomputed from the merged review log.
     pub cards_recomputed: usize,
     /// Whether the cards were replayed on another core while the records were written (a
-    /// large merge: `cards_to_replay_while_writing`).
+    /// large merge: `replay_while_writing_pays`).
     pub cards_replayed_while_writing: bool,
 }
 
@@ -460,16 +460,36 @@ impl Store {
             .collect())
     }
 
-    /// Apply other computers' records in one transaction: attempts first, then their states,
-    /// answers, reviews and predictions, then values; each by its own rule (see
-    /// `sync::record`). Cards touched by new reviews are recomputed from the merged log. A file
-    /// whose every record is applied (and that had no bad line) is remembered, so later passes
-    /// skip it while it does not change.
+    /// Apply other computers' records in one transaction ([`Store::apply_stream`]).
+    pub fn apply_records(&mut self, files: Vec<FileBatch>) -> Result<Applied, StoreError> {
+        let (send, receive) = std::sync::mpsc::channel();
+        for f in files {
+            // The receiver is right here: a send cannot fail.
+            let _ = send.send(f);
+        }
+        drop(send);
+        self.apply_stream(receive)
+    }
+
+    /// Apply other computers' records in one transaction, each by its own rule (see
+    /// `sync::record`), files as they arrive on `files` (a pass parses them on another core
+    /// while the first are applied). A review of no exam is applied once its file is here: it
+    /// waits for no other record and none waits for it. The rest follow once every file is
+    /// here, in [`rest_in_order`]: attempts first, then their states, answers, reviews and
+    /// predictions, then values. Cards touched by new reviews are recomputed from the merged
+    /// log. A file whose every record is applied (and that had no bad line) is remembered, so
+    /// later passes skip it while it does not change.
     ///
     /// For the length of the merge the connection's page cache may grow to
     /// [`MERGE_CACHE_KIB`]; afterwards it is set back and the memory given back.
-    pub fn apply_records(&mut self, files: Vec<FileBatch>) -> Result<Applied, StoreError> {
-        let device = self.device.clone();
+    pub fn apply_stream(
+        &mut self,
+        files: std::sync::mpsc::Receiver<FileBatch>,
+    ) -> Result<Applied, StoreError> {
+        // Nothing to merge (every file unreadable, or none changed): no transaction.
+        let Ok(first) = files.recv() else {
+            return Ok(Applied::default());
+        };
         let previous: i64 = self
             .conn
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
@@ -477,25 +497,7 @@ impl Store {
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
             .map_err(|e| self.err(e))?;
-        let result = (|| {
-            // Put in order before the write lock is taken: sorting needs no database.
-            let (files, all) = in_apply_order(files);
-            let cards = cards_to_replay_while_writing(&self.conn, &all).map_err(|e| self.err(e))?;
-            let tx = self.write_tx()?;
-            // The write lock is held from here: the log a second connection reads now is the
-            // log as it was before this merge, whatever else runs. On another core it reads
-            // that log and replays the cards while this one applies the records.
-            std::thread::scope(|s| {
-                let replayed = cards.as_ref().map(|cards| {
-                    let (path, all) = (&self.path, &all);
-                    s.spawn(move || replay_while_writing(path, all, cards))
-                });
-                let applied = apply_in(&tx, &device, self.now_ms(), &files, &all, replayed)
-                    .map_err(|e| self.err(e))?;
-                tx.commit().map_err(|e| self.err(e))?;
-                Ok(applied)
-            })
-        })();
+        let result = self.merge_in_one_transaction(first, files);
         // The merge is committed (or rolled back) either way; a cache left large would only
         // cost memory, so a failure here is reported only when the merge itself succeeded.
         let restored = self
@@ -507,6 +509,79 @@ impl Store {
         let applied = result?;
         restored?;
         Ok(applied)
+    }
+
+    fn merge_in_one_transaction(
+        &self,
+        first: FileBatch,
+        more: std::sync::mpsc::Receiver<FileBatch>,
+    ) -> Result<Applied, StoreError> {
+        use std::sync::mpsc::TryRecvError;
+        let err = |e: rusqlite::Error| self.err(e);
+        let tx = self.write_tx()?;
+        // The write lock is held from here: what a second connection reads from now until
+        // the commit is the database as it was before this merge, whatever else runs. A large
+        // merge reads the log there on another core, then replays its cards there, while
+        // this one applies the records.
+        std::thread::scope(|s| {
+            let mut merging = Merging::new(&tx, &self.device, self.now_ms()).map_err(err)?;
+            let mut got: Vec<FileBatch> = Vec::new();
+            let mut log_read = None;
+            let mut reviews = 0;
+            // Files applied on arrival so far (their reviews of no exam).
+            let mut applied = 0;
+            let mut first = Some(first);
+            // Until the last file is here: take every file that has come, apply the oldest
+            // not applied, wait only when there is nothing to apply.
+            loop {
+                let next = match first.take().map_or_else(|| more.try_recv(), Ok) {
+                    Ok(f) => Some(f),
+                    Err(TryRecvError::Empty) if applied == got.len() => match more.recv() {
+                        Ok(f) => Some(f),
+                        Err(_) => break,
+                    },
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => break,
+                };
+                if let Some(f) = next {
+                    reviews += f.records.iter().filter(|r| applied_on_arrival(r)).count();
+                    merging.file_done.push(true);
+                    got.push(f);
+                    if log_read.is_none() && reviews >= REPLAY_WHILE_WRITING_MIN_REVIEWS {
+                        let path = &self.path;
+                        log_read = Some(s.spawn(move || LogBefore::read(path)));
+                    }
+                    continue;
+                }
+                merging
+                    .apply_on_arrival(applied, &got[applied])
+                    .map_err(err)?;
+                applied += 1;
+            }
+            // Every file is here: the replay may borrow them.
+            let got = got;
+            let rest = rest_in_order(&got);
+            let pays = replay_while_writing_pays(&tx, &got).map_err(err)?;
+            std::thread::scope(|replay| {
+                let replayed = pays.then(|| {
+                    let (path, got, rest) = (&self.path, &got, &rest);
+                    replay.spawn(move || replay_while_writing(path, log_read, got, rest))
+                });
+                for (file, batch) in got.iter().enumerate().skip(applied) {
+                    merging.apply_on_arrival(file, batch).map_err(err)?;
+                }
+                for &(file, i) in &rest {
+                    merging
+                        .apply((file, i), &got[file].records[i])
+                        .map_err(err)?;
+                }
+                merging.finish(&got, replayed).map_err(err)
+            })
+        })
+        .and_then(|applied| {
+            tx.commit().map_err(err)?;
+            Ok(applied)
+        })
     }
 }
 
@@ -1002,167 +1077,246 @@ fn newer(incoming: &str, stored: Option<&str>) -> bool {
 }
 
 /// The least number of incoming reviews for which a merge replays the cards on another core
-/// while it writes ([`cards_to_replay_while_writing`]); below it the cards' logs are read
+/// while it writes ([`replay_while_writing_pays`]); below it the cards' logs are read
 /// after, as needed.
 const REPLAY_WHILE_WRITING_MIN_REVIEWS: usize = 10_000;
 
-/// The cards a merge of `all` should replay while it writes, or `None`. Worth it when the
-/// merge will read most of the log anyway: a quarter of the cards or more (the line
-/// [`super::merged_cards`] reads the whole log at), and reviews enough that a second
-/// connection and thread pay for themselves (a first link, a computer long offline).
-fn cards_to_replay_while_writing(
-    conn: &Connection,
-    all: &[(usize, Record)],
-) -> rusqlite::Result<Option<BTreeSet<(String, String)>>> {
-    let reviews = all.iter().filter_map(|(_, r)| match &r.body {
-        Body::Review(r) => Some(r),
-        _ => None,
-    });
+/// Should a merge of `files` replay its cards on another core while it writes? Worth it when
+/// the merge will read most of the log anyway: its reviews name a quarter of the cards or more
+/// (the line [`super::merged_cards`] reads the whole log at), and they are enough that a
+/// second connection and thread pay for themselves (a first link, a computer long offline).
+fn replay_while_writing_pays(conn: &Connection, files: &[FileBatch]) -> rusqlite::Result<bool> {
+    let reviews = files
+        .iter()
+        .flat_map(|f| &f.records)
+        .filter_map(|r| match &r.body {
+            Body::Review(r) => Some(r),
+            _ => None,
+        });
     if reviews.clone().count() < REPLAY_WHILE_WRITING_MIN_REVIEWS {
-        return Ok(None);
+        return Ok(false);
     }
-    let distinct: HashSet<(&str, &str)> = reviews
+    let cards: HashSet<(&str, &str)> = reviews
         .map(|r| (r.bank_id.as_str(), r.question_id.as_str()))
         .collect();
-    let cards: BTreeSet<(String, String)> = distinct
-        .into_iter()
-        .map(|(bank, question)| (bank.to_string(), question.to_string()))
-        .collect();
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM cards", [], |r| r.get(0))?;
-    Ok((cards.len() as i64 * 4 >= stored).then_some(cards))
+    Ok(cards.len() as i64 * 4 >= stored)
 }
 
-/// Every record of `files` with the index of its file, in apply order: attempts first,
-/// then their states, answers, reviews and predictions, then values (`Body::rank`), each
-/// kind by stamp. The files are given back without their records.
-fn in_apply_order(mut files: Vec<FileBatch>) -> (Vec<FileBatch>, Vec<(usize, Record)>) {
-    let mut all: Vec<(usize, Record)> = files
-        .iter_mut()
+/// Where a record is among a merge's files: the file's index and the record's in it.
+pub(super) type Place = (usize, usize);
+
+/// Is this record applied as its file arrives ([`Store::apply_stream`])? A review of no
+/// exam: it needs no other record to be there first, and no record needs it.
+pub(super) fn applied_on_arrival(record: &Record) -> bool {
+    matches!(&record.body, Body::Review(r) if r.attempt.is_none())
+}
+
+/// The places of the records of `files` not applied on arrival, in the order they are
+/// applied once every file is here: attempts first, then their states, answers, reviews and
+/// predictions, then values (`Body::rank`), each kind by stamp.
+pub(super) fn rest_in_order(files: &[FileBatch]) -> Vec<Place> {
+    let mut rest: Vec<Place> = files
+        .iter()
         .enumerate()
-        .flat_map(|(i, f)| {
-            std::mem::take(&mut f.records)
-                .into_iter()
-                .map(move |r| (i, r))
+        .flat_map(|(f, batch)| {
+            batch
+                .records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !applied_on_arrival(r))
+                .map(move |(i, _)| (f, i))
         })
         .collect();
-    all.sort_by(|(_, a), (_, b)| a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc)));
-    (files, all)
+    let record = |&(f, i): &Place| &files[f].records[i];
+    rest.sort_by(|a, b| {
+        let (a, b) = (record(a), record(b));
+        a.body.rank().cmp(&b.body.rank()).then(a.hlc.cmp(&b.hlc))
+    });
+    rest
 }
 
-/// Apply `all` (from `files`, in [`in_apply_order`]) on `tx`. `replayed`: the cards being
-/// replayed on another thread from the log before the merge and the reviews it expects the
-/// merge to add ([`replay_while_writing`]), used if the merge added exactly those.
-fn apply_in(
-    tx: &Connection,
-    device: &str,
-    now_ms: i64,
-    files: &[FileBatch],
-    all: &[(usize, Record)],
-    replayed: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<ReplayedCards>>>,
-) -> rusqlite::Result<Applied> {
-    let mut report = Applied::default();
-    // Before any realism row from elsewhere lands: the sums minus the rows must be this
-    // computer's own older evidence only.
-    share_unshared_realism(tx, device, now_ms)?;
-    let mut realism_banks: BTreeSet<String> = BTreeSet::new();
-    // A study-settings or exam-date record changes every card's schedule.
-    let mut schedule_changed = false;
-    let mut file_done = vec![true; files.len()];
-    // Cards a new review touched, borrowed from the records (a merge of 100,000 reviews
-    // touches a few thousand cards: no copy per review).
-    let mut dirty: HashSet<(&str, &str)> = HashSet::new();
-    let mut newest: Option<Hlc> = None;
-    let mut merge = Merge::new(tx)?;
-    // The reviews added, by their place in `all` (what the replay on the other core expects).
-    let mut added: Vec<usize> = Vec::new();
-    for (place, (file, record)) in all.iter().enumerate() {
-        let file = *file;
+/// Every place of `files` in the order a merge applies it: the records applied on arrival,
+/// file by file, then `rest` ([`rest_in_order`]).
+pub(super) fn apply_order<'a>(
+    files: &'a [FileBatch],
+    rest: &'a [Place],
+) -> impl Iterator<Item = Place> + 'a {
+    files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, batch)| {
+            batch
+                .records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| applied_on_arrival(r))
+                .map(move |(i, _)| (f, i))
+        })
+        .chain(rest.iter().copied())
+}
+
+/// One merge in progress on its transaction: what it has done so far, record by record.
+struct Merging<'t> {
+    merge: Merge<'t>,
+    device: &'t str,
+    report: Applied,
+    /// Banks whose realism evidence a merged value changed.
+    realism_banks: BTreeSet<String>,
+    /// A study-settings or exam-date record changes every card's schedule.
+    schedule_changed: bool,
+    /// Per file: every record applied or already here so far.
+    file_done: Vec<bool>,
+    /// The newest stamp from another computer.
+    newest: Option<Hlc>,
+    /// The reviews added, in the order they were (what the replay on the other core foresees).
+    added: Vec<Place>,
+}
+
+impl<'t> Merging<'t> {
+    fn new(tx: &'t Connection, device: &'t str, now_ms: i64) -> rusqlite::Result<Merging<'t>> {
+        // Before any realism row from elsewhere lands: the sums minus the rows must be this
+        // computer's own older evidence only.
+        share_unshared_realism(tx, device, now_ms)?;
+        Ok(Merging {
+            merge: Merge::new(tx)?,
+            device,
+            report: Applied::default(),
+            realism_banks: BTreeSet::new(),
+            schedule_changed: false,
+            file_done: Vec::new(),
+            newest: None,
+            added: Vec::new(),
+        })
+    }
+
+    /// Apply the records of file `file` that are applied on arrival ([`applied_on_arrival`]).
+    fn apply_on_arrival(&mut self, file: usize, batch: &FileBatch) -> rusqlite::Result<()> {
+        for (i, r) in batch.records.iter().enumerate() {
+            if applied_on_arrival(r) {
+                self.apply((file, i), r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Apply the record at `place`.
+    fn apply(&mut self, place: Place, record: &Record) -> rusqlite::Result<()> {
+        let (file, tx) = (place.0, self.merge.tx);
         let Some(stamp) = Hlc::parse(&record.hlc) else {
             // A record with no valid stamp cannot be ordered; it is not ours to guess.
-            report.unknown += 1;
-            file_done[file] = false;
-            continue;
+            self.report.unknown += 1;
+            self.file_done[file] = false;
+            return Ok(());
         };
+        let m = &mut self.merge;
         let outcome = match &record.body {
-            Body::AttemptStart(a) => apply_start(&mut merge, &record.hlc, a)?,
-            Body::AttemptState(s) => apply_state(&mut merge, &record.hlc, s)?,
-            Body::Item(i) => apply_item(&mut merge, &record.hlc, i)?,
+            Body::AttemptStart(a) => apply_start(m, &record.hlc, a)?,
+            Body::AttemptState(s) => apply_state(m, &record.hlc, s)?,
+            Body::Item(i) => apply_item(m, &record.hlc, i)?,
             Body::Review(r) => {
-                let o = apply_review(&mut merge, &record.hlc, r)?;
+                let o = apply_review(m, &record.hlc, r)?;
                 if matches!(o, Outcome::Applied) {
-                    dirty.insert((&r.bank_id, &r.question_id));
-                    added.push(place);
+                    self.added.push(place);
                 }
                 o
             }
-            Body::Prediction(p) => apply_prediction(&mut merge, &record.hlc, p)?,
+            Body::Prediction(p) => apply_prediction(m, &record.hlc, p)?,
             Body::Report(r) => apply_report(tx, &record.hlc, r)?,
             Body::Value(v) => {
                 let o = apply_value(tx, &record.hlc, v)?;
                 if matches!(o, Outcome::Applied) {
-                    schedule_changed |= changes_schedule(&v.key);
+                    self.schedule_changed |= changes_schedule(&v.key);
                     if let Some((bank, _)) = realism_parts(&v.key) {
-                        realism_banks.insert(bank.to_string());
+                        self.realism_banks.insert(bank.to_string());
                     }
                 }
                 o
             }
             Body::Unknown => {
-                report.unknown += 1;
-                file_done[file] = false;
-                continue;
+                self.report.unknown += 1;
+                self.file_done[file] = false;
+                return Ok(());
             }
         };
         match outcome {
-            Outcome::Applied => report.applied += 1,
-            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Applied => self.report.applied += 1,
+            Outcome::Unchanged => self.report.unchanged += 1,
             Outcome::Pending => {
-                report.pending += 1;
-                file_done[file] = false;
+                self.report.pending += 1;
+                self.file_done[file] = false;
             }
         }
-        if stamp.device != device && newest.as_ref().is_none_or(|n| &stamp > n) {
-            newest = Some(stamp);
+        if stamp.device != self.device && self.newest.as_ref().is_none_or(|n| &stamp > n) {
+            self.newest = Some(stamp);
         }
+        Ok(())
     }
-    // Cards are a function of the merged review log and the settings: recomputed by the
-    // scheduler's one replay (the one schema v4 and every settings change use).
-    for bank in &realism_banks {
-        refresh_realism(tx, bank)?;
-    }
-    drop(merge);
-    let dirty_cards: BTreeSet<(String, String)> = dirty
-        .into_iter()
-        .map(|(bank, question)| (bank.to_string(), question.to_string()))
-        .collect();
-    // The other core's cards stand if the merge added the reviews it expected; otherwise
-    // (or if its read failed, or its thread did) the log is read and replayed here.
-    let replayed = replayed
-        .and_then(|h| h.join().ok())
-        .and_then(Result::ok)
-        .filter(|r| r.added == added);
-    report.cards_replayed_while_writing = replayed.is_some();
-    report.cards_recomputed = match replayed {
-        Some(r) => r.write(tx)?,
-        None => reschedule_merged(tx, &dirty_cards)?,
-    };
-    if schedule_changed {
-        report.cards_recomputed += super::srs::reschedule(tx, None)?;
-    }
-    if let Some(h) = &newest {
-        observe(tx, h)?;
-    }
-    for (f, done) in files.iter().zip(file_done) {
-        if done && f.clean {
-            tx.execute(
-                "INSERT OR REPLACE INTO sync_files (name, len, mtime_ms) VALUES (?1, ?2, ?3)",
-                params![f.name, f.len as i64, f.mtime_ms],
-            )?;
-        } else {
-            tx.execute("DELETE FROM sync_files WHERE name = ?1", [&f.name])?;
+
+    /// After the last record: realism, cards, the clock and the files read in full.
+    /// `replayed`: the cards being replayed on another thread from the log before the merge
+    /// and the reviews it foresaw the merge adding ([`replay_while_writing`]), used if the
+    /// merge added exactly those.
+    fn finish(
+        self,
+        files: &[FileBatch],
+        replayed: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<ReplayedCards>>>,
+    ) -> rusqlite::Result<Applied> {
+        let Merging {
+            merge,
+            mut report,
+            realism_banks,
+            schedule_changed,
+            file_done,
+            newest,
+            added,
+            ..
+        } = self;
+        let tx = merge.tx;
+        drop(merge);
+        for bank in &realism_banks {
+            refresh_realism(tx, bank)?;
         }
+        // Cards are a function of the merged review log and the settings: recomputed by the
+        // scheduler's one replay (the one schema v4 and every settings change use). The other
+        // core's cards stand if the merge added the reviews it foresaw; otherwise (or if its
+        // read failed, or its thread did) the log is read and replayed here.
+        let replayed = replayed
+            .and_then(|h| h.join().ok())
+            .and_then(Result::ok)
+            .filter(|r| r.added == added);
+        report.cards_replayed_while_writing = replayed.is_some();
+        report.cards_recomputed = match replayed {
+            Some(r) => r.write(tx)?,
+            None => {
+                let touched: BTreeSet<(String, String)> = added
+                    .iter()
+                    .filter_map(|&(f, i)| match &files[f].records[i].body {
+                        Body::Review(r) => Some((r.bank_id.clone(), r.question_id.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                reschedule_merged(tx, &touched)?
+            }
+        };
+        if schedule_changed {
+            report.cards_recomputed += super::srs::reschedule(tx, None)?;
+        }
+        if let Some(h) = &newest {
+            observe(tx, h)?;
+        }
+        for (f, done) in files.iter().zip(file_done) {
+            if done && f.clean {
+                tx.execute(
+                    "INSERT OR REPLACE INTO sync_files (name, len, mtime_ms) VALUES (?1, ?2, ?3)",
+                    params![f.name, f.len as i64, f.mtime_ms],
+                )?;
+            } else {
+                tx.execute("DELETE FROM sync_files WHERE name = ?1", [&f.name])?;
+            }
+        }
+        Ok(report)
     }
-    Ok(report)
 }
 
 fn apply_start(m: &mut Merge<'_>, hlc: &str, a: &AttemptStart) -> rusqlite::Result<Outcome> {
@@ -1767,17 +1921,21 @@ mod tests {
                 duration_ms: None,
             }),
         };
-        let (files, all) = in_apply_order(vec![FileBatch {
+        let files = vec![FileBatch {
             name: "00000000000000b0-000001.certprep-journal".into(),
             len: 1,
             mtime_ms: 1,
             clean: true,
             records: vec![review(1, "q1", 3), review(2, "q2", 1), review(3, "q1", 1)],
-        }]);
+        }];
         let tx = store.write_tx().unwrap();
         let report = std::thread::scope(|s| {
-            let wrong = s.spawn(|| Ok(ReplayedCards::foreseeing_wrongly(vec![1])));
-            apply_in(&tx, store.device_id(), 0, &files, &all, Some(wrong)).unwrap()
+            let mut merging = Merging::new(&tx, store.device_id(), 0).unwrap();
+            merging.file_done.push(true);
+            merging.apply_on_arrival(0, &files[0]).unwrap();
+            assert!(rest_in_order(&files).is_empty());
+            let wrong = s.spawn(|| Ok(ReplayedCards::foreseeing_wrongly(vec![(0, 1)])));
+            merging.finish(&files, Some(wrong)).unwrap()
         });
         tx.commit().unwrap();
         assert!(!report.cards_replayed_while_writing, "{report:?}");

@@ -163,51 +163,6 @@ pub fn read(file: &JournalFile) -> std::io::Result<Parsed> {
     Ok(parse(&bytes))
 }
 
-/// Read and parse several journal files, in the order given. Parsing is most of the cost of
-/// reading a large merge (100,000 records are 37 MB of JSON) and files are independent, so
-/// they are shared out among up to one thread per core; this thread takes its share too, so
-/// every file is read even if no helper thread can be started.
-pub fn read_many(files: &[JournalFile]) -> Vec<std::io::Result<Parsed>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    if files.len() < 2 {
-        // The steady pass reads nothing: no need to ask how many cores there are (on Linux
-        // that reads the process's cgroup files).
-        return files.iter().map(read).collect();
-    }
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len())
-        .saturating_sub(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(f) = files.get(i) else { break };
-            done.push((i, read(f)));
-        }
-        done
-    };
-    let mut out: Vec<Option<std::io::Result<Parsed>>> = files.iter().map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-            .collect();
-        let mut done = work();
-        for h in handles {
-            // A helper that panicked leaves its files unanswered: reported below, read again
-            // on the next pass.
-            done.extend(h.join().unwrap_or_default());
-        }
-        for (i, r) in done {
-            out[i] = Some(r);
-        }
-    });
-    out.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(std::io::Error::other("reading it failed"))))
-        .collect()
-}
-
 /// A segment as left by a write: what the reader's cache needs to skip it next time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
