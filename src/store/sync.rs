@@ -1116,18 +1116,7 @@ pub(super) fn applied_on_arrival(record: &Record) -> bool {
 /// applied once every file is here: attempts first, then their states, answers, reviews and
 /// predictions, then values (`Body::rank`), each kind by stamp.
 pub(super) fn rest_in_order(files: &[FileBatch]) -> Vec<Place> {
-    let mut rest: Vec<Place> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(f, batch)| {
-            batch
-                .records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !applied_on_arrival(r))
-                .map(move |(i, _)| (f, i))
-        })
-        .collect();
+    let mut rest: Vec<Place> = places(files, |r| !applied_on_arrival(r)).collect();
     let record = |&(f, i): &Place| &files[f].records[i];
     rest.sort_by(|a, b| {
         let (a, b) = (record(a), record(b));
@@ -1142,18 +1131,22 @@ pub(super) fn apply_order<'a>(
     files: &'a [FileBatch],
     rest: &'a [Place],
 ) -> impl Iterator<Item = Place> + 'a {
-    files
-        .iter()
-        .enumerate()
-        .flat_map(|(f, batch)| {
-            batch
-                .records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| applied_on_arrival(r))
-                .map(move |(i, _)| (f, i))
-        })
-        .chain(rest.iter().copied())
+    places(files, applied_on_arrival).chain(rest.iter().copied())
+}
+
+/// The places of the records of `files` that `keep`, file by file.
+fn places<'a>(
+    files: &'a [FileBatch],
+    keep: impl Fn(&Record) -> bool + Copy + 'a,
+) -> impl Iterator<Item = Place> + 'a {
+    files.iter().enumerate().flat_map(move |(f, batch)| {
+        batch
+            .records
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| keep(r))
+            .map(move |(i, _)| (f, i))
+    })
 }
 
 /// One merge in progress on its transaction: what it has done so far, record by record.
