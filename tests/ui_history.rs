@@ -285,3 +285,62 @@ fn time_per_question_adds_up_over_visits_and_stops_while_away() {
     next(&mut h);
     assert_eq!(store_times(&h)[..2], [30, 7]);
 }
+
+/// A study-group pack's long title is cut to its slot in the history row (whole on hover):
+/// the score, time and areas after it stay inside the window instead of past its edge.
+#[test]
+fn a_long_pack_title_leaves_the_rest_of_its_row_in_the_window() {
+    use certprep::exam::{Mode, assemble};
+    use certprep::store::{NewAttempt, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let title = "Region 4 spring mock exam for district technology leaders, second sitting, \
+                 with the revised budget, procurement and data privacy questions";
+    {
+        let bank = certprep::bank::load_bank(&common::fixture_banks().join("mini")).unwrap();
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let items = assemble(&bank, 5, 3);
+        let id = store
+            .create_attempt(&NewAttempt {
+                bank_id: bank.id(),
+                bank_version: &bank.manifest.version,
+                mode: Mode::Exam,
+                seed: 3,
+                pass_percent: 70.0,
+                time_limit: Some(Duration::from_secs(300)),
+                items: &items,
+                pack_id: None,
+                title: Some(title),
+                practice: false,
+            })
+            .unwrap();
+        let mut s = store.load_session(id).unwrap().unwrap().session;
+        s.submit(std::time::Instant::now(), false);
+        let report = s.score(&bank);
+        let evidence = certprep::mastery::exam_evidence(
+            &bank,
+            &store.load_cards(bank.id()).unwrap(),
+            &store.model_inputs(&bank).unwrap(),
+            &store.scheduler_for(bank.id()).unwrap(),
+            &certprep::srs::answered_items_of(&s, &report, &bank),
+            chrono::Utc::now(),
+            id,
+        );
+        store
+            .finish_attempt(&s, Duration::from_secs(100), &report, &evidence)
+            .unwrap();
+    }
+    let mut h = harness(dir.path());
+    h.run();
+    h.get_by_label("History").click();
+    h.run();
+    let width = h.ctx.content_rect().width();
+    let shown = h.get_by_label_contains("Region 4 spring mock exam").rect();
+    assert!(shown.width() <= 321.0, "the title takes {shown:?}");
+    // The row's last column, the skill areas.
+    let areas = h.get_by_label_contains("skill areas").rect();
+    assert!(
+        areas.max.x <= width,
+        "the skill areas end at {} in a window {width} wide",
+        areas.max.x
+    );
+}

@@ -13,6 +13,11 @@ use egui::{RichText, Ui};
 /// How many past attempts the screen lists (years of daily practice).
 const MAX_LISTED: usize = 10_000;
 
+/// The most an attempt's title takes of its row, in points: a bank's or a pack's title in
+/// full at the usual lengths, with room left for the score, time and areas in a 1100-point
+/// window.
+const TITLE_WIDTH: f32 = 320.0;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttemptsCmd {
     /// Open the history, read afresh from the database.
@@ -84,7 +89,12 @@ fn row(ui: &mut Ui, banks: &LoadReport, a: &PastAttempt, out: &mut Vec<Command>)
         .title
         .as_deref()
         .unwrap_or_else(|| bank.map_or(s.bank_id.as_str(), |b| b.manifest.title.as_str()));
-    ui.label(RichText::new(title).strong());
+    // A study-group pack's title can run long: cut to its slot (egui shows a cut label whole
+    // on hover), so the columns after it stay in the window.
+    ui.scope(|ui| {
+        ui.set_max_width(TITLE_WIDTH);
+        ui.add(egui::Label::new(RichText::new(title).strong()).truncate());
+    });
     match (a.is_abandoned(), s.percent()) {
         (true, _) => {
             ui.label(RichText::new("abandoned, not scored").color(ui.visuals().warn_fg_color));
