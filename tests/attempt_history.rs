@@ -8,6 +8,8 @@ use certprep::exam::{AnswerConfidence, ExamSession, Mode, assemble};
 use certprep::store::{NewAttempt, Store};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn bank() -> Bank {
     certprep::synth::bank(40, 3)
 }
@@ -36,16 +38,11 @@ fn start_as(
     let items = assemble(bank, n, seed);
     store
         .create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
             mode,
-            seed,
-            pass_percent: 70.0,
             time_limit: (mode == Mode::Exam).then(|| Duration::from_secs(60 * n as u64)),
-            items: &items,
-            pack_id: None,
             title,
             practice,
+            ..common::exam_attempt(bank, &items, seed, 70.0)
         })
         .unwrap()
 }

@@ -60,16 +60,8 @@ fn answers_written_mid_exam_survive_reopening_the_store() {
         let mut store = Store::open_in(dir.path()).unwrap();
         attempt_id = store
             .create_attempt(&NewAttempt {
-                bank_id: bank.id(),
-                bank_version: &bank.manifest.version,
-                mode: Mode::Exam,
-                seed: 11,
-                pass_percent: 50.0,
                 time_limit: Some(Duration::from_secs(600)),
-                items: &items,
-                pack_id: None,
-                title: None,
-                practice: false,
+                ..common::exam_attempt(&bank, &items, 11, 50.0)
             })
             .unwrap();
         let mut s = ExamSession::new(

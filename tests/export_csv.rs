@@ -26,16 +26,7 @@ fn take_exam(store: &mut Store, bank: &Bank, seed: u64, right: impl Fn(usize) ->
     let items = assemble(bank, 6, seed);
     let id = store
         .create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
-            mode: Mode::Exam,
-            seed,
-            pass_percent: 50.0,
-            time_limit: None,
-            items: &items,
-            pack_id: None,
-            title: None,
-            practice: false,
+            ..common::exam_attempt(bank, &items, seed, 50.0)
         })
         .unwrap();
     let mut s = ExamSession::new(id, bank.id(), Mode::Exam, seed, 50.0, items, None);

@@ -973,16 +973,7 @@ fn a_failed_mock_exam_brings_the_prediction_to_its_score_and_it_stays_there() {
     let items = assemble(&bank, 100, 15);
     let id = store
         .create_attempt(&NewAttempt {
-            bank_id: bank.id(),
-            bank_version: &bank.manifest.version,
-            mode: Mode::Exam,
-            seed: 15,
-            pass_percent: 70.0,
-            time_limit: None,
-            items: &items,
-            pack_id: None,
-            title: None,
-            practice: false,
+            ..common::exam_attempt(&bank, &items, 15, 70.0)
         })
         .unwrap();
     let mut session = ExamSession::new(id, bank.id(), Mode::Exam, 15, 70.0, items, None);

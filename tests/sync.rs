@@ -2,7 +2,7 @@
 //! database, sharing journal files through folders in a temp dir, the way a sync tool would.
 
 use certprep::bank::Bank;
-use certprep::exam::{ExamSession, ExamStatus, Mode, assemble};
+use certprep::exam::{ExamSession, ExamStatus, assemble};
 use certprep::srs::{Rating, ReviewOrigin, Scheduler, StudySettings};
 use certprep::store::srs::StudyPlanSettings;
 use certprep::store::{NewAttempt, Store};
@@ -75,16 +75,10 @@ impl Computer {
         let title = (seed % 2 == 1).then(|| format!("Region 4 pack {seed}"));
         self.store
             .create_attempt(&NewAttempt {
-                bank_id: bank.id(),
-                bank_version: &bank.manifest.version,
-                mode: Mode::Exam,
-                seed,
-                pass_percent: 70.0,
                 time_limit: Some(Duration::from_secs(3600)),
-                items: &items,
-                pack_id: None,
                 title: title.as_deref(),
                 practice,
+                ..common::exam_attempt(bank, &items, seed, 70.0)
             })
             .unwrap()
     }

@@ -290,7 +290,7 @@ fn time_per_question_adds_up_over_visits_and_stops_while_away() {
 /// the score, time and areas after it stay inside the window instead of past its edge.
 #[test]
 fn a_long_pack_title_leaves_the_rest_of_its_row_in_the_window() {
-    use certprep::exam::{Mode, assemble};
+    use certprep::exam::assemble;
     use certprep::store::{NewAttempt, Store};
     let dir = tempfile::tempdir().unwrap();
     let title = "Region 4 spring mock exam for district technology leaders, second sitting, \
@@ -301,16 +301,9 @@ fn a_long_pack_title_leaves_the_rest_of_its_row_in_the_window() {
         let items = assemble(&bank, 5, 3);
         let id = store
             .create_attempt(&NewAttempt {
-                bank_id: bank.id(),
-                bank_version: &bank.manifest.version,
-                mode: Mode::Exam,
-                seed: 3,
-                pass_percent: 70.0,
                 time_limit: Some(Duration::from_secs(300)),
-                items: &items,
-                pack_id: None,
                 title: Some(title),
-                practice: false,
+                ..common::exam_attempt(&bank, &items, 3, 70.0)
             })
             .unwrap();
         let mut s = store.load_session(id).unwrap().unwrap().session;

@@ -2,7 +2,7 @@
 //! computers, read in answer order and replayed through FSRS ([`reschedule_merged`]).
 //!
 //! A large merge reads the whole log. Its cards can be replayed on another core while the
-//! merge writes ([`Store::apply_records`](super::Store::apply_records) starts
+//! merge writes ([`Store::apply_stream`](super::Store::apply_stream) starts
 //! [`replay_while_writing`]): a second connection reads the log as it was before the merge,
 //! and the rows the merge will add come from its records. The merge keeps those cards only
 //! if it added exactly the reviews foreseen; they are then the cards reading the log after

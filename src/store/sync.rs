@@ -140,7 +140,7 @@ pub struct Applied {
     pub cards_replayed_while_writing: bool,
 }
 
-/// One file's records for [`Store::apply_records`].
+/// One file's records for [`Store::apply_stream`].
 pub struct FileBatch {
     pub name: String,
     pub len: u64,

@@ -171,3 +171,26 @@ pub fn assert_reads_back_as(back: &certprep::import::Import, bank: &certprep::ba
         assert_eq!(again.question(&q.id), Some(q), "question {}", q.id);
     }
 }
+
+/// A mock exam of `items` from `bank` as certprep starts one: no time limit, no pack, no
+/// title of its own, not practice. A test sets what it needs over it
+/// (`NewAttempt { time_limit: …, ..exam_attempt(…) }`).
+pub fn exam_attempt<'a>(
+    bank: &'a certprep::bank::Bank,
+    items: &'a [certprep::exam::ExamItem],
+    seed: u64,
+    pass_percent: f64,
+) -> certprep::store::NewAttempt<'a> {
+    certprep::store::NewAttempt {
+        bank_id: bank.id(),
+        bank_version: &bank.manifest.version,
+        mode: certprep::exam::Mode::Exam,
+        seed,
+        pass_percent,
+        time_limit: None,
+        items,
+        pack_id: None,
+        title: None,
+        practice: false,
+    }
+}
