@@ -225,6 +225,10 @@ fn first_link_merges_two_histories_and_passes_are_idempotent() {
     let third = a.pass(folder.path());
     assert!(third.applied > 0);
     assert_same(&a, &b);
+    // A merge's commit is not fsynced (it can be merged again); answers are, after it too.
+    for c in [&a, &b] {
+        assert_eq!(count(&c.store, "PRAGMA synchronous"), 2, "FULL");
+    }
 
     // Both histories, each review once; the exam once, finished, with its score.
     assert_eq!(

@@ -25,6 +25,16 @@ use std::time::Duration;
 
 pub const DB_FILE: &str = "certprep.sqlite3";
 
+/// The database's page size in bytes (SQLite's default is 4,096). A sync merge of another
+/// computer's 100,000 records inserts into `review_log` and three of its indexes all along
+/// their length; with larger pages it balances fewer of them and its commit writes fewer:
+/// 1.22-1.36 s with 4 KiB pages against 1.06-1.15 s with 16 KiB, alternated in the same
+/// minutes (docs/PERFORMANCE.md, "Round four"). 32 KiB was no faster.
+pub const PAGE_SIZE: i64 = 16 * 1024;
+
+/// How long a connection waits for another's lock before failing with SQLITE_BUSY.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(2000);
+
 /// Forward migrations; index i upgrades user_version i to i+1. Never edit a shipped one:
 /// add a new entry instead, so every existing database can be brought forward. Their exact
 /// text is also the schema a database is checked against ([`schema`]): a database holding
@@ -462,6 +472,7 @@ impl Store {
         };
         store.configure()?;
         store.migrate()?;
+        store.enlarge_pages();
         store.device = Store::load_device(&store.conn).map_err(|e| store.err(e))?;
         Ok(store)
     }
@@ -495,7 +506,12 @@ impl Store {
         harden(&self.conn).map_err(|e| self.err(e))?;
         // Wait briefly for another connection instead of failing at once with SQLITE_BUSY.
         self.conn
-            .busy_timeout(Duration::from_millis(2000))
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        // A new file takes the page size here (before its first table); an existing one
+        // keeps its own until [`Store::enlarge_pages`].
+        self.conn
+            .execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE}"))
             .map_err(|e| self.err(e))?;
         // Reading the header first turns a garbage file into a clear Corrupt error here.
         let mode: String = self
@@ -513,6 +529,38 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(|e| self.err(e))
+    }
+
+    /// Rebuild a database made with smaller pages (any made before [`PAGE_SIZE`]) with pages
+    /// of that size: SQLite changes the size only in a VACUUM, and only out of WAL mode, so
+    /// the file is rebuilt under a rollback journal (a crash in the middle leaves the old
+    /// file, rolled back on the next open) and put back in WAL mode. Only speed depends on
+    /// it, so it is tried without waiting: another connection open on the file, or no room
+    /// for the copy, leaves the pages as they are for the next open.
+    fn enlarge_pages(&self) {
+        let size: i64 = match self.conn.query_row("PRAGMA page_size", [], |r| r.get(0)) {
+            Ok(s) => s,
+            Err(_) => return,
+        };
+        if size >= PAGE_SIZE || self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return;
+        }
+        let left_rollback = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+        if left_rollback {
+            // A failed VACUUM changes nothing; the file goes back to WAL either way.
+            let _ = self
+                .conn
+                .execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE}; VACUUM;"));
+        }
+        let _ = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -1179,6 +1227,78 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        assert_eq!(page_size(&s), PAGE_SIZE);
+    }
+
+    fn page_size(s: &Store) -> i64 {
+        s.conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_database_with_small_pages_gets_larger_ones_once_nothing_else_has_it_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(DB_FILE);
+        // A file as an older certprep made it: SQLite's default pages, WAL mode.
+        Connection::open(&p)
+            .unwrap()
+            .execute_batch(
+                "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;
+                 CREATE TABLE t (x); DROP TABLE t;",
+            )
+            .unwrap();
+        // Another connection on the file: the store opens at once and keeps the pages.
+        let other = Connection::open(&p).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .unwrap();
+        let opened = std::time::Instant::now();
+        let mut s = Store::open(&p).unwrap();
+        assert!(
+            opened.elapsed() < BUSY_TIMEOUT,
+            "waited for the other connection"
+        );
+        assert_eq!(page_size(&s), 4096);
+        let its = items();
+        let id = s
+            .create_attempt(&NewAttempt {
+                bank_id: "b",
+                bank_version: "1",
+                mode: Mode::Exam,
+                seed: 9,
+                pass_percent: 70.0,
+                time_limit: None,
+                items: &its,
+                pack_id: None,
+                title: None,
+                practice: false,
+            })
+            .unwrap();
+        let st = ItemState {
+            selected: vec!["a".into()],
+            flagged: true,
+            checked: false,
+            confidence: None,
+        };
+        s.save_item(id, 1, &st, Duration::from_millis(500), 1)
+            .unwrap();
+        drop((s, other));
+        // Alone on it: rebuilt with larger pages, back in WAL mode, the history intact.
+        let s = Store::open(&p).unwrap();
+        assert_eq!(page_size(&s), PAGE_SIZE);
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let loaded = s.load_session(id).unwrap().unwrap().session;
+        assert_eq!((loaded.items, &loaded.states[1]), (its, &st));
+        let check: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
     }
 
     #[test]

@@ -494,16 +494,25 @@ impl Store {
             .conn
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
+        // The merge's commit is not fsynced (`synchronous = NORMAL` in WAL mode: the database
+        // stays whole after a power cut, only the last commits may be undone). What a merge
+        // writes is a copy of journal files that stay in the folder, so a merge undone by a
+        // power cut is merged again by the next pass, and the sync marks of its files are
+        // undone with it. Nothing of this computer's own can be lost with it: the next
+        // commit of an answer fsyncs the WAL, which holds the merge before it.
         self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{MERGE_CACHE_KIB}"))
+            .execute_batch(&format!(
+                "PRAGMA cache_size = -{MERGE_CACHE_KIB}; PRAGMA synchronous = NORMAL;"
+            ))
             .map_err(|e| self.err(e))?;
         let result = self.merge_in_one_transaction(first, files);
         // The merge is committed (or rolled back) either way; a cache left large would only
         // cost memory, so a failure here is reported only when the merge itself succeeded.
+        // Answers are fsynced again from here on.
         let restored = self
             .conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = {previous}; PRAGMA shrink_memory;"
+                "PRAGMA synchronous = FULL; PRAGMA cache_size = {previous}; PRAGMA shrink_memory;"
             ))
             .map_err(|e| self.err(e));
         let applied = result?;
