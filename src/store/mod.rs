@@ -6,6 +6,7 @@ pub mod backup;
 mod group_settings;
 pub mod history;
 pub mod lock;
+mod merged_attempts;
 mod merged_cards;
 pub mod notes;
 pub mod replace;

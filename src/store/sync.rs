@@ -3,6 +3,7 @@
 //! changes into records, applying other computers' records, and recomputing FSRS cards from
 //! the merged review log.
 
+use super::merged_attempts::{apply_item, apply_start, apply_state};
 use super::merged_cards::{LogBefore, ReplayedCards, replay_while_writing, reschedule_merged};
 use super::{Store, StoreError, classify};
 use crate::mastery::RealismSums;
@@ -48,7 +49,7 @@ pub const MERGE_CACHE_KIB: i64 = 128 * 1024;
 const AUTO_CHECKPOINT_PAGES: i64 = 1000;
 
 /// Statuses of a finished attempt (the per-question history counts them once).
-const FINISHED: &[&str] = &["submitted", "expired"];
+pub(super) const FINISHED: &[&str] = &["submitted", "expired"];
 
 /// A fresh id for an attempt, review or report: 128 bits as 32 hex digits, the first 48 the
 /// time in milliseconds (as a UUIDv7 starts) and the other 80 random. Ids made one after
@@ -159,7 +160,8 @@ pub struct RemoteProgress {
     pub name: String,
 }
 
-enum Outcome {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Outcome {
     Applied,
     Unchanged,
     Pending,
@@ -570,6 +572,7 @@ impl Store {
             // Every file is here: the replay may borrow them.
             let got = got;
             let rest = rest_in_order(&got);
+            merging.expect_answers(&got, &rest);
             let pays = replay_while_writing_pays(&tx, &got).map_err(err)?;
             std::thread::scope(|replay| {
                 let replayed = pays.then(|| {
@@ -1051,9 +1054,9 @@ fn attempt_id(tx: &Connection, uid: &str) -> rusqlite::Result<Option<i64>> {
 /// What one merge pass keeps from record to record: its transaction, the local id of each
 /// attempt already looked up or created (the 10,000 answers of 200 exams would look their
 /// exam up 10,000 times), and the statement every review goes through, prepared once.
-struct Merge<'t> {
-    tx: &'t Connection,
-    attempts: HashMap<String, i64>,
+pub(super) struct Merge<'t> {
+    pub(super) tx: &'t Connection,
+    pub(super) attempts: HashMap<String, i64>,
     insert_review: rusqlite::CachedStatement<'t>,
 }
 
@@ -1068,7 +1071,7 @@ impl<'t> Merge<'t> {
 
     /// The local id of an attempt by its uid. Attempts are only added during a merge, so
     /// an id once found stays right for the rest of the pass.
-    fn attempt_id(&mut self, uid: &str) -> rusqlite::Result<Option<i64>> {
+    pub(super) fn attempt_id(&mut self, uid: &str) -> rusqlite::Result<Option<i64>> {
         if let Some(id) = self.attempts.get(uid) {
             return Ok(Some(*id));
         }
@@ -1081,7 +1084,7 @@ impl<'t> Merge<'t> {
 }
 
 /// Is `incoming` newer than what is stored (`None`: nothing stored or never stamped)?
-fn newer(incoming: &str, stored: Option<&str>) -> bool {
+pub(super) fn newer(incoming: &str, stored: Option<&str>) -> bool {
     stored.is_none_or(|s| incoming > s)
 }
 
@@ -1173,6 +1176,11 @@ struct Merging<'t> {
     newest: Option<Hlc>,
     /// The reviews added, in the order they were (what the replay on the other core foresees).
     added: Vec<Place>,
+    /// Per exam this merge may start, by id: the places, stamps and records of its answers
+    /// ([`Merging::expect_answers`]).
+    answers: HashMap<String, Vec<(Place, String, ItemRecord)>>,
+    /// Answers already written with the exam they answer, and their outcomes.
+    decided: HashMap<Place, Outcome>,
 }
 
 impl<'t> Merging<'t> {
@@ -1189,7 +1197,35 @@ impl<'t> Merging<'t> {
             file_done: Vec::new(),
             newest: None,
             added: Vec::new(),
+            answers: HashMap::new(),
+            decided: HashMap::new(),
         })
+    }
+
+    /// Once every file is here (`rest` in the order it is applied): the answers to each exam
+    /// the merge starts, in stamp order, so that the start writes each row once.
+    fn expect_answers(&mut self, files: &[FileBatch], rest: &[Place]) {
+        let record = |&(f, i): &Place| &files[f].records[i];
+        let started: HashSet<&str> = rest
+            .iter()
+            .filter_map(|p| match &record(p).body {
+                Body::AttemptStart(a) => Some(a.attempt.as_str()),
+                _ => None,
+            })
+            .collect();
+        for &place in rest {
+            let r = record(&place);
+            if let Body::Item(i) = &r.body
+                && started.contains(i.attempt.as_str())
+                && Hlc::parse(&r.hlc).is_some()
+            {
+                self.answers.entry(i.attempt.clone()).or_default().push((
+                    place,
+                    r.hlc.clone(),
+                    i.clone(),
+                ));
+            }
+        }
     }
 
     /// Apply the records of file `file` that are applied on arrival ([`applied_on_arrival`]).
@@ -1213,9 +1249,23 @@ impl<'t> Merging<'t> {
         };
         let m = &mut self.merge;
         let outcome = match &record.body {
-            Body::AttemptStart(a) => apply_start(m, &record.hlc, a)?,
+            Body::AttemptStart(a) => {
+                let answers = self.answers.remove(&a.attempt).unwrap_or_default();
+                let stamped: Vec<(&str, &ItemRecord)> =
+                    answers.iter().map(|(_, h, i)| (h.as_str(), i)).collect();
+                let (outcome, written) = apply_start(m, &record.hlc, a, &stamped)?;
+                for ((place, ..), o) in answers.iter().zip(written.into_iter().flatten()) {
+                    if let Some(o) = o {
+                        self.decided.insert(*place, o);
+                    }
+                }
+                outcome
+            }
             Body::AttemptState(s) => apply_state(m, &record.hlc, s)?,
-            Body::Item(i) => apply_item(m, &record.hlc, i)?,
+            Body::Item(i) => match self.decided.remove(&place) {
+                Some(o) => o,
+                None => apply_item(m, &record.hlc, i)?,
+            },
             Body::Review(r) => {
                 let o = apply_review(m, &record.hlc, r)?;
                 if matches!(o, Outcome::Applied) {
@@ -1319,170 +1369,6 @@ impl<'t> Merging<'t> {
         }
         Ok(report)
     }
-}
-
-fn apply_start(m: &mut Merge<'_>, hlc: &str, a: &AttemptStart) -> rusqlite::Result<Outcome> {
-    let tx = m.tx;
-    if m.attempt_id(&a.attempt)?.is_some() {
-        return Ok(Outcome::Unchanged);
-    }
-    if !matches!(a.mode.as_str(), "exam" | "study") {
-        return Ok(Outcome::Pending);
-    }
-    tx.prepare_cached(
-        "INSERT INTO attempts (bank_id, bank_version, mode, seed, pass_percent, time_limit_secs,
-                               status, started_at, pack_id, uid, start_hlc, title, practice)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        a.bank_id,
-        a.bank_version,
-        a.mode,
-        a.seed,
-        a.pass_percent,
-        a.time_limit_secs,
-        a.started_at,
-        a.pack_id,
-        a.attempt,
-        hlc,
-        a.title,
-        a.practice
-    ])?;
-    let id = tx.last_insert_rowid();
-    m.attempts.insert(a.attempt.clone(), id);
-    let mut st = tx.prepare_cached(
-        "INSERT INTO attempt_items (attempt_id, position, question_id, option_order)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (pos, (qid, order)) in a.items.iter().enumerate() {
-        let order = serde_json::to_string(order).unwrap_or_else(|_| "[]".into());
-        st.execute(params![id, pos as i64, qid, order])?;
-    }
-    Ok(Outcome::Applied)
-}
-
-fn apply_state(m: &mut Merge<'_>, hlc: &str, s: &AttemptState) -> rusqlite::Result<Outcome> {
-    let tx = m.tx;
-    let Some(id) = m.attempt_id(&s.attempt)? else {
-        return Ok(Outcome::Pending);
-    };
-    if !matches!(
-        s.status.as_str(),
-        "in_progress" | "submitted" | "expired" | "abandoned"
-    ) {
-        return Ok(Outcome::Pending);
-    }
-    let (stored, was): (Option<String>, String) = tx
-        .prepare_cached("SELECT state_hlc, status FROM attempts WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    // A finished exam stays finished: its score is the record of it, and a later "still in
-    // progress" from a computer that had not heard of the finish (its clock ahead) must not
-    // reopen it on some computers and not on others. So a finish beats any unfinished state,
-    // and between two of a kind the newest stamp wins: the same result in any order.
-    let (stored_final, incoming_final) = (
-        FINISHED.contains(&was.as_str()),
-        FINISHED.contains(&s.status.as_str()),
-    );
-    let wins = match (stored_final, incoming_final) {
-        (true, false) => false,
-        (false, true) => true,
-        _ => newer(hlc, stored.as_deref()),
-    };
-    if !wins {
-        return Ok(Outcome::Unchanged);
-    }
-    tx.prepare_cached(
-        "UPDATE attempts SET status = ?2, finished_at = ?3, elapsed_ms = ?4, current_index = ?5,
-                score_correct = ?6, score_total = ?7, state_hlc = ?8
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        s.status,
-        s.finished_at,
-        s.elapsed_ms,
-        s.current_index,
-        s.score.as_ref().map(|x| x.correct),
-        s.score.as_ref().map(|x| x.total),
-        hlc
-    ])?;
-    if let Some(score) = &s.score {
-        tx.prepare_cached("DELETE FROM attempt_domain_scores WHERE attempt_id = ?1")?
-            .execute([id])?;
-        for (domain, correct, total) in &score.domains {
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO attempt_domain_scores (attempt_id, domain_id, correct, total)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![id, domain, correct, total])?;
-        }
-        let first_finish =
-            !FINISHED.contains(&was.as_str()) && FINISHED.contains(&s.status.as_str());
-        let when = s.finished_at.clone().unwrap_or_default();
-        let bank: String = tx
-            .prepare_cached("SELECT bank_id FROM attempts WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?;
-        for (pos, (qid, correct)) in score.items.iter().enumerate() {
-            tx.prepare_cached(
-                "UPDATE attempt_items SET correct = ?3 WHERE attempt_id = ?1 AND position = ?2",
-            )?
-            .execute(params![id, pos as i64, correct])?;
-            if first_finish {
-                // Counted once per attempt, however many computers finish it.
-                super::count_question_seen(tx, &bank, qid, *correct, &when)?;
-            }
-        }
-    }
-    Ok(Outcome::Applied)
-}
-
-fn apply_item(m: &mut Merge<'_>, hlc: &str, i: &ItemRecord) -> rusqlite::Result<Outcome> {
-    let tx = m.tx;
-    let Some(id) = m.attempt_id(&i.attempt)? else {
-        return Ok(Outcome::Pending);
-    };
-    let selected = serde_json::to_string(&i.selected).unwrap_or_else(|_| "[]".into());
-    // v9's columns: absent (an older certprep) keeps what is here; a mark certprep does not
-    // know is dropped rather than refused (the column takes only its three values).
-    let keep_confidence = i.confidence.is_none();
-    let confidence = i
-        .confidence
-        .as_deref()
-        .and_then(crate::exam::AnswerConfidence::parse)
-        .map(|c| c.as_str());
-    // Applied only over an older stamp (or none): [`newer`] in SQL, so the common case
-    // (an answer not seen here yet) is one statement.
-    let changed = tx
-        .prepare_cached(
-            "UPDATE attempt_items SET selected = ?3, flagged = ?4, checked = ?5, answered_at = ?6,
-                    hlc = ?7, time_ms = COALESCE(?8, time_ms),
-                    confidence = CASE WHEN ?9 THEN confidence ELSE ?10 END
-             WHERE attempt_id = ?1 AND position = ?2 AND (hlc IS NULL OR hlc < ?7)",
-        )?
-        .execute(params![
-            id,
-            i.position,
-            selected,
-            i.flagged,
-            i.checked,
-            i.answered_at,
-            hlc,
-            i.time_ms.filter(|t| *t >= 0),
-            keep_confidence,
-            confidence
-        ])?;
-    if changed > 0 {
-        return Ok(Outcome::Applied);
-    }
-    let exists = tx
-        .prepare_cached("SELECT 1 FROM attempt_items WHERE attempt_id = ?1 AND position = ?2")?
-        .query_row(params![id, i.position], |_| Ok(()))
-        .optional()?;
-    Ok(match exists {
-        Some(()) => Outcome::Unchanged,
-        // A position the attempt does not have: not something certprep writes.
-        None => Outcome::Pending,
-    })
 }
 
 /// Does a value with this key change how cards are scheduled (study settings with the
