@@ -11,7 +11,7 @@
 use super::sync::{FINISHED, Merge, Outcome, newer};
 use crate::exam::AnswerConfidence;
 use crate::sync::record::{AttemptStart, AttemptState, ItemRecord};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, ToSql, params, params_from_iter};
 
 /// One answer row of an attempt (`attempt_items`), as the merge reads and writes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +60,20 @@ impl AnswerRow {
             self.confidence = AnswerConfidence::parse(c).map(|c| c.as_str());
         }
         true
+    }
+
+    /// The row's columns in the order both statements below bind them, after the row's key
+    /// (and, for a new row, its question and option order).
+    fn columns(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.selected,
+            &self.flagged,
+            &self.checked,
+            &self.answered_at,
+            &self.hlc,
+            &self.time_ms,
+            &self.confidence,
+        ]
     }
 }
 
@@ -123,19 +137,8 @@ pub(super) fn apply_start(
     )?;
     for (pos, ((qid, order), row)) in a.items.iter().zip(&rows).enumerate() {
         let order = serde_json::to_string(order).unwrap_or_else(|_| "[]".into());
-        st.execute(params![
-            id,
-            pos as i64,
-            qid,
-            order,
-            row.selected,
-            row.flagged,
-            row.checked,
-            row.answered_at,
-            row.hlc,
-            row.time_ms,
-            row.confidence
-        ])?;
+        let key: [&dyn ToSql; 4] = [&id, &(pos as i64), qid, &order];
+        st.execute(params_from_iter(key.into_iter().chain(row.columns())))?;
     }
     Ok((Outcome::Applied, Some(outcomes)))
 }
@@ -263,17 +266,11 @@ pub(super) fn apply_item(
                 hlc = ?7, time_ms = ?8, confidence = ?9
          WHERE attempt_id = ?1 AND position = ?2",
     )?
-    .execute(params![
-        id,
-        i.position,
-        row.selected,
-        row.flagged,
-        row.checked,
-        row.answered_at,
-        row.hlc,
-        row.time_ms,
-        row.confidence
-    ])?;
+    .execute(params_from_iter(
+        [&id as &dyn ToSql, &i.position]
+            .into_iter()
+            .chain(row.columns()),
+    ))?;
     Ok(Outcome::Applied)
 }
 

@@ -1231,6 +1231,22 @@ mod tests {
         assert_eq!(page_size(&s), PAGE_SIZE);
     }
 
+    /// A mock exam of `items` in bank "b".
+    fn exam_of(items: &[ExamItem], time_limit: Option<Duration>) -> NewAttempt<'_> {
+        NewAttempt {
+            bank_id: "b",
+            bank_version: "1",
+            mode: Mode::Exam,
+            seed: 9,
+            pass_percent: 70.0,
+            time_limit,
+            items,
+            pack_id: None,
+            title: None,
+            practice: false,
+        }
+    }
+
     fn page_size(s: &Store) -> i64 {
         s.conn
             .query_row("PRAGMA page_size", [], |r| r.get(0))
@@ -1262,20 +1278,7 @@ mod tests {
         );
         assert_eq!(page_size(&s), 4096);
         let its = items();
-        let id = s
-            .create_attempt(&NewAttempt {
-                bank_id: "b",
-                bank_version: "1",
-                mode: Mode::Exam,
-                seed: 9,
-                pass_percent: 70.0,
-                time_limit: None,
-                items: &its,
-                pack_id: None,
-                title: None,
-                practice: false,
-            })
-            .unwrap();
+        let id = s.create_attempt(&exam_of(&its, None)).unwrap();
         let st = ItemState {
             selected: vec!["a".into()],
             flagged: true,
@@ -1337,18 +1340,7 @@ mod tests {
         let mut s = Store::open_in(dir.path()).unwrap();
         let its = items();
         let id = s
-            .create_attempt(&NewAttempt {
-                bank_id: "b",
-                bank_version: "1",
-                mode: Mode::Exam,
-                seed: 9,
-                pass_percent: 70.0,
-                time_limit: Some(Duration::from_secs(600)),
-                items: &its,
-                pack_id: None,
-                title: None,
-                practice: false,
-            })
+            .create_attempt(&exam_of(&its, Some(Duration::from_secs(600))))
             .unwrap();
         let st = ItemState {
             selected: vec!["a".into()],
